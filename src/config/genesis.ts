@@ -1,0 +1,216 @@
+import { fromHex, sha256, toHex } from "../crypto/hash.js";
+import { addressOf, devKeyPair, isAddress, isDevChainId } from "../crypto/keys.js";
+import { XaiError } from "../errors.js";
+import { encodeMessage, pb, toLong } from "../types/proto.js";
+import {
+  CROSS_RULES,
+  isCanonicalDecimal,
+  parseRegistryValue,
+  type RegistrySpace,
+  registryEntries,
+  registryEntry,
+  UNITS_PER_XAI,
+} from "./registry.js";
+
+/** A genesis validator. */
+export interface GenesisValidator {
+  address: string;
+  publicKey: Uint8Array;
+}
+
+/** On-chain fiat unlock settings (SPEC §4.5). */
+export interface FiatUnlockConfig {
+  startHeight: number;
+  autoUnlockHeight: number;
+  minVotes: bigint;
+  supportBps: bigint;
+}
+
+/** A validated genesis with every registry value filled in and its hash computed. */
+export interface Genesis {
+  chainId: string;
+  genesisTimeMs: number;
+  blockTimeMs: number;
+  finalityDepth: number;
+  validators: GenesisValidator[];
+  balances: Array<{ address: string; amount: bigint }>;
+  treasuryBalance: bigint;
+  /** Canonical strings by name, one map per registry space. */
+  values: Record<RegistrySpace, Record<string, string>>;
+  fiatUnlock: FiatUnlockConfig;
+  /** sha256 of the canonical protobuf encoding. */
+  hash: Uint8Array;
+}
+
+/** Genesis presets of `xai-gov init --preset`. */
+export type Preset = "dev" | "test";
+
+const PRESET_RULES: Record<Preset, Record<string, string>> = {
+  dev: {},
+  test: {
+    voting_period_blocks: "5",
+    review_period_blocks: "5",
+    implementation_period_blocks: "5",
+    timelock_blocks: "3",
+    emergency_timelock_blocks: "1",
+    execution_grace_blocks: "20",
+  },
+};
+
+const PRESET_BLOCK_TIME_MS: Record<Preset, number> = { dev: 1000, test: 1000 };
+
+function fail(message: string): never {
+  throw new XaiError("GENESIS_INVALID", message);
+}
+
+function uintField(v: unknown, what: string): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) fail(`${what} must be a non-negative integer`);
+  return v;
+}
+
+function amountField(v: unknown, what: string): bigint {
+  if (typeof v !== "string" || !isCanonicalDecimal(v)) fail(`${what} must be a decimal string`);
+  return BigInt(v);
+}
+
+function registryValues(space: RegistrySpace, raw: unknown): Record<string, string> {
+  const given = (raw ?? {}) as Record<string, unknown>;
+  if (typeof given !== "object" || Array.isArray(given)) fail(`${space} values must be an object`);
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(given)) if (!registryEntry(space, name)) fail(`unknown ${space} ${name}`);
+  for (const e of registryEntries(space)) {
+    const v = given[e.name];
+    const str = v === undefined ? e.default : typeof v === "boolean" ? String(v) : v;
+    if (typeof str !== "string") fail(`${space} ${e.name} must be a string`);
+    const r = parseRegistryValue(e, str);
+    if (!r.ok) fail(r.reason);
+    out[e.name] = str;
+  }
+  return out;
+}
+
+/** Validates a parsed genesis.json and computes its hash. Throws GENESIS_INVALID. */
+export function parseGenesis(json: unknown): Genesis {
+  const g = json as Record<string, unknown>;
+  if (typeof g !== "object" || g === null) fail("genesis must be an object");
+  const chainId = g.chain_id;
+  if (typeof chainId !== "string" || !/^[a-z0-9][a-z0-9-]{2,63}$/.test(chainId)) fail("chain_id must match [a-z0-9-]{3,64}");
+  const validators = ((g.validators as unknown[]) ?? []).map((v, i) => {
+    const o = v as Record<string, unknown>;
+    if (typeof o?.public_key !== "string" || !/^[0-9a-f]{64}$/.test(o.public_key)) fail(`validator ${i}: bad public_key`);
+    const publicKey = fromHex(o.public_key);
+    if (o.address !== addressOf(publicKey)) fail(`validator ${i}: address does not match public_key`);
+    return { address: o.address as string, publicKey };
+  });
+  if (validators.length === 0) fail("at least one validator is required");
+  const balances = ((g.balances as unknown[]) ?? []).map((b, i) => {
+    const o = b as Record<string, unknown>;
+    if (typeof o?.address !== "string" || !isAddress(o.address)) fail(`balance ${i}: bad address`);
+    return { address: o.address, amount: amountField(o.amount, `balance ${i} amount`) };
+  });
+  balances.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  for (let i = 1; i < balances.length; i++)
+    if (balances[i]!.address === balances[i - 1]!.address) fail(`duplicate balance for ${balances[i]!.address}`);
+  const values = {
+    param: registryValues("param", g.params),
+    feature: registryValues("feature", g.features),
+    rule: registryValues("rule", g.governance_rules),
+  };
+  const value = (space: RegistrySpace, name: string) => BigInt(values[space][name]!);
+  for (const c of CROSS_RULES) if (!c.holds(value)) fail(`cross-rule invariant violated: ${c.description}`);
+  const f = (g.fiat_unlock ?? {}) as Record<string, unknown>;
+  const fiatUnlock: FiatUnlockConfig = {
+    startHeight: uintField(f.start_height, "fiat_unlock.start_height"),
+    autoUnlockHeight: uintField(f.auto_unlock_height, "fiat_unlock.auto_unlock_height"),
+    minVotes: BigInt(uintField(f.min_votes, "fiat_unlock.min_votes")),
+    supportBps: BigInt(uintField(f.support_bps, "fiat_unlock.support_bps")),
+  };
+  if (fiatUnlock.autoUnlockHeight <= fiatUnlock.startHeight) fail("fiat_unlock.auto_unlock_height must follow start_height");
+  if (fiatUnlock.minVotes < 1n || fiatUnlock.supportBps < 5_100n || fiatUnlock.supportBps > 10_000n)
+    fail("fiat_unlock: min_votes >= 1 and support_bps in [5100, 10000]");
+  const genesis: Omit<Genesis, "hash"> = {
+    chainId,
+    genesisTimeMs: uintField(g.genesis_time_ms, "genesis_time_ms"),
+    blockTimeMs: uintField(g.block_time_ms, "block_time_ms"),
+    finalityDepth: uintField(g.finality_depth, "finality_depth"),
+    validators,
+    balances,
+    treasuryBalance: amountField(g.treasury_balance, "treasury_balance"),
+    values,
+    fiatUnlock,
+  };
+  if (genesis.blockTimeMs < 100 || genesis.blockTimeMs > 600_000) fail("block_time_ms must be within [100, 600000]");
+  if (genesis.finalityDepth < 1 || genesis.finalityDepth > 10_000) fail("finality_depth must be within [1, 10000]");
+  return { ...genesis, hash: sha256(encodeGenesis(genesis)) };
+}
+
+function sortedValues(values: Record<string, string>): Array<{ name: string; value: string }> {
+  return Object.keys(values)
+    .sort()
+    .map((name) => ({ name, value: values[name]! }));
+}
+
+/** Canonical protobuf encoding of a genesis (what its hash is taken over). */
+export function encodeGenesis(g: Omit<Genesis, "hash">): Uint8Array {
+  return encodeMessage(pb.Genesis, {
+    chainId: g.chainId,
+    genesisTimeMs: toLong(BigInt(g.genesisTimeMs)),
+    blockTimeMs: toLong(BigInt(g.blockTimeMs)),
+    finalityDepth: toLong(BigInt(g.finalityDepth)),
+    validators: g.validators.map((v) => ({ address: v.address, publicKey: v.publicKey })),
+    balances: g.balances.map((b) => ({ address: b.address, amount: toLong(b.amount) })),
+    treasuryBalance: toLong(g.treasuryBalance),
+    params: sortedValues(g.values.param),
+    features: sortedValues(g.values.feature),
+    govRules: sortedValues(g.values.rule),
+    fiatUnlock: {
+      startHeight: toLong(BigInt(g.fiatUnlock.startHeight)),
+      autoUnlockHeight: toLong(BigInt(g.fiatUnlock.autoUnlockHeight)),
+      minVotes: toLong(g.fiatUnlock.minVotes),
+      supportBps: toLong(g.fiatUnlock.supportBps),
+    },
+  });
+}
+
+/** Options of `xai-gov init`. */
+export interface GenesisOptions {
+  chainId: string;
+  preset: Preset;
+  dev: boolean;
+  validatorPublicKeys: Uint8Array[];
+  genesisTimeMs: number;
+  blockTimeMs?: number;
+}
+
+/** Builds a genesis.json object for a preset. `dev` funds dev:0 … dev:9 (dev chain ids only). */
+export function createGenesisJson(o: GenesisOptions): Record<string, unknown> {
+  if (o.dev && !isDevChainId(o.chainId)) fail(`dev accounts are refused on chain id ${o.chainId}`);
+  const million = (1_000_000n * UNITS_PER_XAI).toString();
+  const funded = o.dev
+    ? Array.from({ length: 10 }, (_, i) => devKeyPair(i).address)
+    : o.validatorPublicKeys.map((pk) => addressOf(pk));
+  return {
+    chain_id: o.chainId,
+    genesis_time_ms: o.genesisTimeMs,
+    block_time_ms: o.blockTimeMs ?? PRESET_BLOCK_TIME_MS[o.preset],
+    finality_depth: 64,
+    validators: o.validatorPublicKeys.map((pk) => ({ address: addressOf(pk), public_key: toHex(pk) })),
+    balances: funded.map((address) => ({ address, amount: million })),
+    treasury_balance: (10_000_000n * UNITS_PER_XAI).toString(),
+    params: {},
+    features: {},
+    governance_rules: { ...PRESET_RULES[o.preset] },
+    fiat_unlock: { start_height: 10, auto_unlock_height: 1_000_000, min_votes: 5, support_bps: 6600 },
+  };
+}
+
+/** Genesis hash as hex (chain identity beside the chain id). */
+export function genesisHashHex(g: Genesis): string {
+  return toHex(g.hash);
+}
+
+/** Validators in slot order. */
+export function proposerOfSlot(g: Genesis, slot: number): GenesisValidator {
+  return g.validators[slot % g.validators.length]!;
+}
+

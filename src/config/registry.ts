@@ -1,0 +1,154 @@
+import { isAddress } from "../crypto/keys.js";
+
+/** Value types of registry entries (SPEC §4.4). */
+export type RegistryType = "uint" | "bps" | "bool" | "address" | "amount";
+
+/** Which registry an entry belongs to. */
+export type RegistrySpace = "param" | "feature" | "rule";
+
+/** A registry entry: what governance may change, its type, bounds and default. */
+export interface RegistryEntry {
+  space: RegistrySpace;
+  name: string;
+  type: RegistryType;
+  /** Inclusive bounds for numeric types (bigint); absent for bool/address. */
+  min?: bigint;
+  max?: bigint;
+  /** Default (dev preset) as canonical string. */
+  default: string;
+  /** What the node does with it. */
+  description: string;
+}
+
+/** Base units per XAI. */
+export const UNITS_PER_XAI = 100_000_000n;
+
+const xai = (n: bigint): bigint => n * UNITS_PER_XAI;
+
+function num(
+  space: RegistrySpace,
+  name: string,
+  type: "uint" | "bps" | "amount",
+  def: bigint,
+  min: bigint,
+  max: bigint,
+  description: string,
+): RegistryEntry {
+  return { space, name, type, min, max, default: def.toString(), description };
+}
+
+function flag(name: string, def: boolean, description: string): RegistryEntry {
+  return { space: "feature", name, type: "bool", default: def ? "true" : "false", description };
+}
+
+/** Chain parameters (SPEC §4.4), read from state by the chain. */
+export const PARAMS: readonly RegistryEntry[] = [
+  num("param", "block_reward", "amount", xai(12n), 0n, xai(50n), "units minted to the proposer per block, before halving"),
+  num("param", "halving_interval", "uint", 262_800n, 100n, 1_000_000_000n, "blocks between halvings of the block reward"),
+  num("param", "min_tx_fee", "amount", 1_000n, 0n, 100_000_000n, "lowest fee a transaction may pay"),
+  num("param", "transaction_fee_bps", "bps", 24n, 0n, 500n, "extra fee on transfers, paid to the treasury, bps of the amount (rounded up)"),
+  num("param", "max_block_txs", "uint", 2_000n, 10n, 20_000n, "most transactions in a block"),
+  num("param", "max_block_bytes", "uint", 1_000_000n, 10_000n, 10_000_000n, "most bytes of transactions in a block"),
+  num("param", "max_tx_bytes", "uint", 16_384n, 512n, 262_144n, "largest encoded transaction"),
+];
+
+/** Features (SPEC §4.4). */
+export const FEATURES: readonly RegistryEntry[] = [
+  flag("transfers", true, "off rejects TRANSFER transactions"),
+  flag("fee_burn", false, "on burns transaction fees instead of paying the proposer"),
+  flag("treasury_spending", true, "off makes treasury allocations fail at execution"),
+  flag("fiat_rails", false, "signal read by off-chain fiat services; turned on by the fiat unlock"),
+];
+
+/** Governance rules (SPEC §4.4), changed only by `governance_rule` proposals within these bounds. */
+export const RULES: readonly RegistryEntry[] = [
+  num("rule", "voting_period_blocks", "uint", 20n, 5n, 10_000_000n, "blocks a proposal is open for votes"),
+  num("rule", "review_period_blocks", "uint", 20n, 5n, 10_000_000n, "blocks of the code review stage"),
+  num("rule", "implementation_period_blocks", "uint", 20n, 5n, 10_000_000n, "blocks of the implementation vote"),
+  num("rule", "timelock_blocks", "uint", 10n, 2n, 10_000_000n, "blocks between queueing and the earliest execution"),
+  num("rule", "emergency_timelock_blocks", "uint", 3n, 1n, 1_000_000n, "timelock of emergency actions (<= timelock_blocks)"),
+  num("rule", "execution_grace_blocks", "uint", 50n, 10n, 10_000_000n, "blocks after eta during which execution is allowed"),
+  num("rule", "min_voters", "uint", 3n, 1n, 100_000n, "distinct voters a proposal needs"),
+  num("rule", "quorum_bps", "bps", 2_000n, 100n, 10_000n, "participation needed, bps of snapshot supply"),
+  num("rule", "approval_bps", "bps", 6_600n, 5_100n, 9_000n, "yes share of yes + no needed"),
+  num("rule", "emergency_approval_bps", "bps", 7_500n, 5_100n, 10_000n, "yes share for emergency actions (>= approval_bps)"),
+  num("rule", "max_individual_power_bps", "bps", 2_000n, 500n, 5_000n, "cap on one voter's counted power, bps of snapshot supply"),
+  num("rule", "min_code_reviewers", "uint", 2n, 1n, 1_000n, "reviews a proposal needs"),
+  num("rule", "review_approval_bps", "bps", 6_600n, 5_100n, 10_000n, "approving share of review power needed"),
+  num("rule", "implementation_approval_bps", "bps", 5_000n, 1n, 10_000n, "share of original yes voters who must approve implementation (rounded up)"),
+  num("rule", "proposal_deposit", "amount", xai(10n), 0n, xai(1_000_000n), "deposit a proposal must lock"),
+  num("rule", "max_active_proposals_per_account", "uint", 3n, 1n, 100n, "proposals one account may have in voting at once"),
+];
+
+const ALL = new Map<string, RegistryEntry>();
+for (const e of [...PARAMS, ...FEATURES, ...RULES]) ALL.set(`${e.space}:${e.name}`, e);
+
+/** The entry `name` of a registry space, or undefined if not registered. */
+export function registryEntry(space: RegistrySpace, name: string): RegistryEntry | undefined {
+  return ALL.get(`${space}:${name}`);
+}
+
+/** Every entry of a registry space, in name order. */
+export function registryEntries(space: RegistrySpace): RegistryEntry[] {
+  const list = space === "param" ? PARAMS : space === "feature" ? FEATURES : RULES;
+  return [...list].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+const DECIMAL_RE = /^(0|[1-9][0-9]*)$/;
+
+/** Result of parsing a registry value: the value, or why it is refused. */
+export type ParseResult = { ok: true; value: bigint | boolean | string } | { ok: false; reason: string };
+
+/**
+ * Parses a canonical registry value of an entry's type and checks its bounds. Canonical forms:
+ * decimal without sign or leading zeros for numbers, "true"/"false" for bool, an address string.
+ */
+export function parseRegistryValue(entry: RegistryEntry, raw: string): ParseResult {
+  switch (entry.type) {
+    case "bool":
+      if (raw === "true") return { ok: true, value: true };
+      if (raw === "false") return { ok: true, value: false };
+      return { ok: false, reason: `${entry.name} must be "true" or "false"` };
+    case "address":
+      return isAddress(raw) ? { ok: true, value: raw } : { ok: false, reason: `${entry.name} must be an address` };
+    default: {
+      if (raw.length > 30 || !DECIMAL_RE.test(raw))
+        return { ok: false, reason: `${entry.name} must be a non-negative decimal integer` };
+      const v = BigInt(raw);
+      if ((entry.min !== undefined && v < entry.min) || (entry.max !== undefined && v > entry.max))
+        return { ok: false, reason: `${entry.name} must be within [${entry.min}, ${entry.max}]` };
+      return { ok: true, value: v };
+    }
+  }
+}
+
+/** True if `raw` is a non-negative canonical decimal integer (no sign, no leading zeros). */
+export function isCanonicalDecimal(raw: string): boolean {
+  return raw.length <= 30 && DECIMAL_RE.test(raw);
+}
+
+/** A cross-rule invariant over registry values that no single-entry bound can express. */
+export interface CrossRule {
+  id: string;
+  description: string;
+  holds: (value: (space: RegistrySpace, name: string) => bigint) => boolean;
+}
+
+/** Invariants checked whenever a registry value changes (at genesis, submission and execution). */
+export const CROSS_RULES: readonly CrossRule[] = [
+  {
+    id: "emergency_timelock_le_timelock",
+    description: "emergency_timelock_blocks <= timelock_blocks",
+    holds: (v) => v("rule", "emergency_timelock_blocks") <= v("rule", "timelock_blocks"),
+  },
+  {
+    id: "emergency_approval_ge_approval",
+    description: "emergency_approval_bps >= approval_bps",
+    holds: (v) => v("rule", "emergency_approval_bps") >= v("rule", "approval_bps"),
+  },
+  {
+    id: "tx_fits_block",
+    description: "max_tx_bytes <= max_block_bytes",
+    holds: (v) => v("param", "max_tx_bytes") <= v("param", "max_block_bytes"),
+  },
+];

@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto";
+
+/** sha256 of the concatenation of the given byte arrays (node:crypto; about 14x noble). */
+export function sha256(...parts: Uint8Array[]): Uint8Array {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
+}
+
+const enc = new TextEncoder();
+
+/** UTF-8 bytes of a string. */
+export function utf8(s: string): Uint8Array {
+  return enc.encode(s);
+}
+
+/** Lowercase hex of bytes. */
+export function toHex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+}
+
+/** Bytes of a hex string; throws on odd length or non-hex characters. */
+export function fromHex(s: string): Uint8Array {
+  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) throw new Error(`invalid hex: ${s.slice(0, 20)}`);
+  return new Uint8Array(Buffer.from(s, "hex"));
+}
+
+/** Byte-wise equality. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Byte-wise comparison (memcmp order). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b);
+}
+
+/** Concatenation of byte arrays. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** 8-byte big-endian encoding of an unsigned integer < 2^64 (keys sort numerically). */
+export function u64be(n: bigint | number): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(n));
+  return out;
+}
+
+/** Reads an 8-byte big-endian unsigned integer at `offset`. */
+export function readU64be(b: Uint8Array, offset = 0): bigint {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset);
+}
+
+/** Binary Merkle root of 32-byte leaves (odd node promoted); sha256 of nothing for an empty list. */
+export function merkleRoot(leaves: Uint8Array[]): Uint8Array {
+  if (leaves.length === 0) return sha256(utf8("xai-merkle-empty"));
+  let level = leaves.map((l) => sha256(new Uint8Array([0]), l));
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const right = level[i + 1];
+      next.push(right ? sha256(new Uint8Array([1]), level[i]!, right) : level[i]!);
+    }
+    level = next;
+  }
+  return level[0]!;
+}

@@ -1,0 +1,42 @@
+/**
+ * Database key buckets: the first byte of every key. Numbers are never reused; docs/KEY_LAYOUT.md
+ * lists what each holds. State keys (src/state-transition/keys.ts, src/governance/keys.ts) live
+ * under STATE, so the state layer never sees the others.
+ */
+export const DbBucket = {
+  /** utf8 name → value: "head" (block hash), "genesis" (genesis hash), "schema" (version). */
+  META: 0x01,
+  /** block hash(32) → Block bytes, for every stored block (canonical or not). */
+  BLOCK: 0x02,
+  /** height u64be → hash of the canonical block at that height. */
+  CANONICAL: 0x03,
+  /** block hash(32) → undo record: the value of each key the block wrote, as it was before. */
+  UNDO: 0x04,
+  /** tx id(32) → receipt JSON of a transaction on the canonical chain. */
+  TX_INDEX: 0x05,
+  /** state key → state value. */
+  STATE: 0x10,
+} as const;
+
+/** Schema version written at creation; a node refuses a database of another version. */
+export const SCHEMA_VERSION = "1";
+
+/** Smallest key greater than every key that starts with `prefix` (undefined if none exists). */
+export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
+  const out = new Uint8Array(prefix);
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i]! < 0xff) {
+      out[i]! += 1;
+      return out.subarray(0, i + 1);
+    }
+  }
+  return undefined;
+}
+
+/** `bucket` byte followed by `key`. */
+export function bucketKey(bucket: number, key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(key.length + 1);
+  out[0] = bucket;
+  out.set(key, 1);
+  return out;
+}

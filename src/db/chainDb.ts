@@ -1,0 +1,199 @@
+import { Level } from "level";
+import { fromHex, u64be, utf8 } from "../crypto/hash.js";
+import type { Change, Entry, RangeOptions, StateReader } from "../state-transition/stateStore.js";
+import { bucketKey, DbBucket, prefixEnd, SCHEMA_VERSION } from "./buckets.js";
+import { decodeUndo, encodeUndo, type UndoRecord } from "./undo.js";
+
+/** A transaction receipt as indexed by tx id (not consensus state; rebuilt by replay). */
+export interface StoredReceipt {
+  txId: string;
+  height: number;
+  index: number;
+  blockHash: string;
+  result: "ok" | "failed";
+  errorCode?: string;
+  proposalId?: string;
+}
+
+type Db = Level<Uint8Array, Uint8Array>;
+type BatchOp = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
+
+const dec = new TextDecoder();
+
+/** The state bucket seen as a StateReader. Point reads are synchronous (classic-level getSync). */
+class DbStateReader implements StateReader {
+  constructor(private readonly db: Db) {}
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    const v = this.db.getSync(bucketKey(DbBucket.STATE, key));
+    return v === undefined ? undefined : new Uint8Array(v);
+  }
+
+  async range(prefix: Uint8Array, opts: RangeOptions = {}): Promise<Entry[]> {
+    const p = bucketKey(DbBucket.STATE, prefix);
+    const o: Record<string, unknown> = { reverse: opts.reverse === true };
+    // Lower bound: the prefix, or `gt` if that is higher.
+    const gt = opts.gt ? bucketKey(DbBucket.STATE, opts.gt) : undefined;
+    if (gt && Buffer.compare(gt, p) >= 0) o.gt = gt;
+    else o.gte = p;
+    // Upper bound: the end of the prefix, or `lte`/`lt` if lower.
+    const end = prefixEnd(p);
+    const lte = opts.lte ? bucketKey(DbBucket.STATE, opts.lte) : undefined;
+    const lt = opts.lt ? bucketKey(DbBucket.STATE, opts.lt) : undefined;
+    if (lt && (!end || Buffer.compare(lt, end) <= 0) && (!lte || Buffer.compare(lt, lte) <= 0)) o.lt = lt;
+    else if (lte && (!end || Buffer.compare(lte, end) < 0)) o.lte = lte;
+    else if (end) o.lt = end;
+    if (opts.limit !== undefined) o.limit = opts.limit;
+    const out: Entry[] = [];
+    for await (const [k, v] of this.db.iterator(o)) out.push([new Uint8Array(k.subarray(1)), new Uint8Array(v)]);
+    return out;
+  }
+}
+
+/**
+ * The node's one LevelDB database and the only importer of `level`. Blocks, the canonical index,
+ * undo records, receipts, state and the head are written together in one batch per block.
+ */
+export class ChainDb {
+  readonly state: StateReader;
+
+  private constructor(private readonly db: Db) {
+    this.state = new DbStateReader(db);
+  }
+
+  /** Opens (creating if needed) the database in `dir`; fails with LEVEL_LOCKED if already open. */
+  static async open(dir: string): Promise<ChainDb> {
+    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    await db.open();
+    const cdb = new ChainDb(db);
+    const schema = await cdb.getMeta("schema");
+    if (schema === undefined) await db.put(metaKey("schema"), utf8(SCHEMA_VERSION));
+    else if (dec.decode(schema) !== SCHEMA_VERSION)
+      throw new Error(`database schema ${dec.decode(schema)} is not ${SCHEMA_VERSION}`);
+    return cdb;
+  }
+
+  /** Closes the database. */
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  /** A META value. */
+  async getMeta(name: string): Promise<Uint8Array | undefined> {
+    return this.getRaw(metaKey(name));
+  }
+
+  /** Hash of the head block, or undefined for a new database. */
+  getHead(): Promise<Uint8Array | undefined> {
+    return this.getMeta("head");
+  }
+
+  /** Stored block bytes by hash. */
+  getBlockBytes(hash: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.getRaw(bucketKey(DbBucket.BLOCK, hash));
+  }
+
+  /** Hash of the canonical block at `height`. */
+  getCanonicalHash(height: number): Promise<Uint8Array | undefined> {
+    return this.getRaw(bucketKey(DbBucket.CANONICAL, u64be(height)));
+  }
+
+  /** Undo record of a canonical block. */
+  async getUndo(hash: Uint8Array): Promise<UndoRecord | undefined> {
+    const v = await this.getRaw(bucketKey(DbBucket.UNDO, hash));
+    return v ? decodeUndo(v) : undefined;
+  }
+
+  /** Receipt of a transaction on the canonical chain. */
+  async getReceipt(txId: string): Promise<StoredReceipt | undefined> {
+    if (!/^[0-9a-f]{64}$/.test(txId)) return undefined;
+    const v = await this.getRaw(bucketKey(DbBucket.TX_INDEX, fromHex(txId)));
+    return v ? (JSON.parse(dec.decode(v)) as StoredReceipt) : undefined;
+  }
+
+  /** A new write batch. */
+  batch(): DbBatch {
+    return new DbBatch(this.db);
+  }
+
+  private async getRaw(key: Uint8Array): Promise<Uint8Array | undefined> {
+    const v = await this.db.get(key);
+    return v === undefined ? undefined : new Uint8Array(v);
+  }
+}
+
+function metaKey(name: string): Uint8Array {
+  return bucketKey(DbBucket.META, utf8(name));
+}
+
+/** The writes of one block (or one reorg), committed atomically by `write()`. */
+export class DbBatch {
+  private readonly ops: BatchOp[] = [];
+
+  constructor(private readonly db: Db) {}
+
+  putBlock(hash: Uint8Array, bytes: Uint8Array): this {
+    return this.put(bucketKey(DbBucket.BLOCK, hash), bytes);
+  }
+
+  setCanonical(height: number, hash: Uint8Array): this {
+    return this.put(bucketKey(DbBucket.CANONICAL, u64be(height)), hash);
+  }
+
+  delCanonical(height: number): this {
+    return this.del(bucketKey(DbBucket.CANONICAL, u64be(height)));
+  }
+
+  putUndo(hash: Uint8Array, undo: UndoRecord): this {
+    return this.put(bucketKey(DbBucket.UNDO, hash), encodeUndo(undo));
+  }
+
+  delUndo(hash: Uint8Array): this {
+    return this.del(bucketKey(DbBucket.UNDO, hash));
+  }
+
+  putReceipt(r: StoredReceipt): this {
+    return this.put(bucketKey(DbBucket.TX_INDEX, fromHex(r.txId)), utf8(JSON.stringify(r)));
+  }
+
+  delReceipt(txId: string): this {
+    return this.del(bucketKey(DbBucket.TX_INDEX, fromHex(txId)));
+  }
+
+  /** State changes (new values or deletions). */
+  applyState(changes: Change[]): this {
+    for (const [k, v] of changes) {
+      if (v === null) this.del(bucketKey(DbBucket.STATE, k));
+      else this.put(bucketKey(DbBucket.STATE, k), v);
+    }
+    return this;
+  }
+
+  setMeta(name: string, value: Uint8Array): this {
+    return this.put(metaKey(name), value);
+  }
+
+  setHead(hash: Uint8Array): this {
+    return this.setMeta("head", hash);
+  }
+
+  /** Number of operations queued. */
+  get length(): number {
+    return this.ops.length;
+  }
+
+  /** Writes every queued operation in one atomic LevelDB batch. */
+  write(): Promise<void> {
+    return this.db.batch(this.ops);
+  }
+
+  private put(key: Uint8Array, value: Uint8Array): this {
+    this.ops.push({ type: "put", key, value });
+    return this;
+  }
+
+  private del(key: Uint8Array): this {
+    this.ops.push({ type: "del", key });
+    return this;
+  }
+}

@@ -1,0 +1,106 @@
+import { sha256, toHex, u64be, readU64be, utf8 } from "../crypto/hash.js";
+import { TxErrorCode, txError } from "./errors.js";
+import {
+  accountKey,
+  checkpointKey,
+  checkpointPrefix,
+  SUPPLY_CHECKPOINT_PREFIX,
+  supplyCheckpointKey,
+  supplyKey,
+} from "./keys.js";
+import { findLast, type StateReader, type StateWriter } from "./stateStore.js";
+
+/** An account: balance in base units and the next nonce. */
+export interface Account {
+  balance: bigint;
+  nonce: bigint;
+}
+
+/** The treasury's address: no key exists for it; only governance moves its funds. */
+export const TREASURY_ADDRESS = `XAI${toHex(sha256(utf8("xai-treasury")).subarray(0, 20))}`;
+
+const U64_MAX = (1n << 64n) - 1n;
+
+function encodeAccount(a: Account): Uint8Array {
+  const out = new Uint8Array(16);
+  out.set(u64be(a.balance), 0);
+  out.set(u64be(a.nonce), 8);
+  return out;
+}
+
+/** Reads an account (zero balance and nonce if it has never been written). */
+export async function getAccount(state: StateReader, address: string): Promise<Account> {
+  const v = await state.get(accountKey(address));
+  if (!v) return { balance: 0n, nonce: 0n };
+  return { balance: readU64be(v, 0), nonce: readU64be(v, 8) };
+}
+
+/**
+ * Writes an account at `height`. A balance change also writes the balance checkpoint of this
+ * height, so "balance at the end of height H" is a single seek (governance snapshots).
+ */
+export async function putAccount(state: StateWriter, address: string, a: Account, height: number): Promise<void> {
+  if (a.balance < 0n || a.balance > U64_MAX) throw txError(TxErrorCode.OVERFLOW, "balance out of range");
+  const before = await getAccount(state, address);
+  state.put(accountKey(address), encodeAccount(a));
+  if (before.balance !== a.balance) state.put(checkpointKey(address, height), u64be(a.balance));
+}
+
+/** Adds `amount` (may be negative) to a balance; refuses to go below zero. */
+export async function addBalance(state: StateWriter, address: string, amount: bigint, height: number): Promise<void> {
+  const a = await getAccount(state, address);
+  const balance = a.balance + amount;
+  if (balance < 0n) throw txError(TxErrorCode.INSUFFICIENT_BALANCE, `balance of ${address} too low`);
+  await putAccount(state, address, { ...a, balance }, height);
+}
+
+/** Balance of `address` at the end of `height` (one seek over its checkpoints). */
+export async function balanceAt(state: StateReader, address: string, height: number): Promise<bigint> {
+  const e = await findLast(state, checkpointPrefix(address), checkpointKey(address, height));
+  return e ? readU64be(e[1]) : 0n;
+}
+
+/** Reads a supply counter. */
+export async function getSupplyCounter(state: StateReader, name: "total_supply" | "minted" | "burned"): Promise<bigint> {
+  const v = await state.get(supplyKey(name));
+  return v ? readU64be(v) : 0n;
+}
+
+/** Adds to a supply counter. */
+export async function addSupplyCounter(
+  state: StateWriter,
+  name: "total_supply" | "minted" | "burned",
+  amount: bigint,
+): Promise<void> {
+  const v = (await getSupplyCounter(state, name)) + amount;
+  if (v < 0n || v > U64_MAX) throw txError(TxErrorCode.OVERFLOW, `${name} out of range`);
+  state.put(supplyKey(name), u64be(v));
+}
+
+/** Mints `amount` to `address` (block reward). */
+export async function mint(state: StateWriter, address: string, amount: bigint, height: number): Promise<void> {
+  if (amount === 0n) return;
+  await addBalance(state, address, amount, height);
+  await addSupplyCounter(state, "total_supply", amount);
+  await addSupplyCounter(state, "minted", amount);
+}
+
+/** Records `amount` as burned (it has already left a balance). */
+export async function burn(state: StateWriter, amount: bigint): Promise<void> {
+  if (amount === 0n) return;
+  await addSupplyCounter(state, "total_supply", -amount);
+  await addSupplyCounter(state, "burned", amount);
+}
+
+/** Writes the circulating-supply checkpoint (total supply minus the treasury) for `height`. */
+export async function checkpointSupply(state: StateWriter, height: number): Promise<void> {
+  const total = await getSupplyCounter(state, "total_supply");
+  const treasury = (await getAccount(state, TREASURY_ADDRESS)).balance;
+  state.put(supplyCheckpointKey(height), u64be(total - treasury));
+}
+
+/** Circulating supply at the end of `height` (the snapshot supply of governance). */
+export async function circulatingSupplyAt(state: StateReader, height: number): Promise<bigint> {
+  const e = await findLast(state, SUPPLY_CHECKPOINT_PREFIX, supplyCheckpointKey(height));
+  return e ? readU64be(e[1]) : 0n;
+}

@@ -1,0 +1,73 @@
+import { type Verifier, isAcceptablePublicKey } from "../crypto/verify.js";
+import type { Tx } from "../types/tx.js";
+import { txSigningMessage } from "../types/txCodec.js";
+import { addBalance, burn, getAccount, putAccount } from "./accounts.js";
+import { TxErrorCode, txError } from "./errors.js";
+import type { BlockContext, ChainEvent, StateModule, TxOutcome } from "./module.js";
+import { getParam, isFeatureOn } from "./params.js";
+import { StateOverlay, type StateReader } from "./stateStore.js";
+
+/** How transactions are checked: the modules that handle payloads and the signature verifier. */
+export interface TxRules {
+  modules: readonly StateModule[];
+  /** null switches signature checks off (replay of verified blocks, benchmarks). */
+  verifier: Verifier | null;
+}
+
+/** Checks that need no state: chain id, public key and signature. Throws an XaiError. */
+export function checkTxStateless(tx: Tx, chainId: string, verifier: Verifier | null): void {
+  if (tx.body.chainId !== chainId)
+    throw txError(TxErrorCode.WRONG_CHAIN, `chain id ${tx.body.chainId} is not ${chainId}`);
+  if (verifier === null) return;
+  if (!isAcceptablePublicKey(tx.body.publicKey)) throw txError(TxErrorCode.BAD_PUBLIC_KEY, "unacceptable public key");
+  if (!verifier(tx.signature, txSigningMessage(tx.bodyBytes), tx.body.publicKey))
+    throw txError(TxErrorCode.BAD_SIGNATURE, "signature does not verify");
+}
+
+function moduleFor(rules: TxRules, tx: Tx): StateModule {
+  const m = rules.modules.find((mod) => mod.txTypes.includes(tx.body.payload.type));
+  if (!m) throw txError(TxErrorCode.UNSUPPORTED, `no module handles ${tx.body.payload.type}`);
+  return m;
+}
+
+/**
+ * Applies one transaction on a fresh overlay over `state` and returns that overlay; throws an
+ * XaiError (and leaves `state` untouched) if the transaction is invalid. Order of checks: chain
+ * id, size, key, signature, nonce, fee, balance for the fee, then the module's own rules.
+ */
+export async function applyTx(
+  state: StateReader,
+  tx: Tx,
+  block: BlockContext,
+  rules: TxRules,
+  events: ChainEvent[],
+): Promise<{ overlay: StateOverlay; outcome: TxOutcome }> {
+  const maxTxBytes = await getParam(state, "max_tx_bytes");
+  if (BigInt(tx.bytes.length) > maxTxBytes)
+    throw txError(TxErrorCode.TOO_LARGE, `transaction is ${tx.bytes.length} bytes, limit ${maxTxBytes}`);
+  checkTxStateless(tx, block.chainId, rules.verifier);
+  const module = moduleFor(rules, tx);
+  const overlay = new StateOverlay(state);
+  const account = await getAccount(overlay, tx.sender);
+  if (tx.body.nonce < account.nonce)
+    throw txError(TxErrorCode.NONCE_TOO_LOW, `nonce ${tx.body.nonce} already used; next is ${account.nonce}`, {
+      expected: account.nonce.toString(),
+    });
+  if (tx.body.nonce > account.nonce)
+    throw txError(TxErrorCode.NONCE_TOO_HIGH, `nonce ${tx.body.nonce} leaves a gap; next is ${account.nonce}`, {
+      expected: account.nonce.toString(),
+    });
+  const minFee = await getParam(overlay, "min_tx_fee");
+  if (tx.body.fee < minFee) throw txError(TxErrorCode.FEE_TOO_LOW, `fee ${tx.body.fee} below ${minFee}`);
+  if (account.balance < tx.body.fee)
+    throw txError(TxErrorCode.INSUFFICIENT_BALANCE, "balance does not cover the fee", {
+      balance: account.balance.toString(),
+    });
+  await putAccount(overlay, tx.sender, { balance: account.balance - tx.body.fee, nonce: account.nonce + 1n }, block.height);
+  if (await isFeatureOn(overlay, "fee_burn")) await burn(overlay, tx.body.fee);
+  else await addBalance(overlay, block.proposer, tx.body.fee, block.height);
+  const txEvents: ChainEvent[] = [];
+  const outcome = await module.applyTx({ ...block, tx, state: overlay, events: txEvents });
+  events.push(...txEvents);
+  return { overlay, outcome };
+}

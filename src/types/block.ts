@@ -1,0 +1,123 @@
+import { isAddress } from "../crypto/keys.js";
+import { bytesEqual, concatBytes, sha256, toHex, utf8 } from "../crypto/hash.js";
+import { BlockErrorCode, blockError } from "../state-transition/errors.js";
+import { encodeMessage, fromLong, pb, toLong } from "./proto.js";
+
+/** Domain tag prefixed to the header bytes before the proposer signs them. */
+export const BLOCK_SIGN_DOMAIN = utf8("xai-gov/block/v1\0");
+
+/** A block header (heights and slots are safe integers; the wire type is uint64). */
+export interface BlockHeader {
+  chainId: string;
+  height: number;
+  slot: number;
+  parentHash: Uint8Array;
+  proposer: string;
+  txRoot: Uint8Array;
+  stateRoot: Uint8Array;
+}
+
+/** A decoded, canonical block with its hash computed once from the header bytes. */
+export interface Block {
+  bytes: Uint8Array;
+  headerBytes: Uint8Array;
+  header: BlockHeader;
+  signature: Uint8Array;
+  /** SignedTx bytes in application order. */
+  txs: Uint8Array[];
+  /** sha256(header bytes). */
+  hash: Uint8Array;
+  hashHex: string;
+}
+
+/** Canonical encoding of a header. */
+export function encodeHeader(h: BlockHeader): Uint8Array {
+  return encodeMessage(pb.BlockHeader, {
+    chainId: h.chainId,
+    height: toLong(BigInt(h.height)),
+    slot: toLong(BigInt(h.slot)),
+    parentHash: h.parentHash,
+    proposer: h.proposer,
+    txRoot: h.txRoot,
+    stateRoot: h.stateRoot,
+  });
+}
+
+/** Encodes a block from header bytes, signature and transactions. */
+export function encodeBlock(headerBytes: Uint8Array, signature: Uint8Array, txs: Uint8Array[]): Uint8Array {
+  return encodeMessage(pb.Block, { header: headerBytes, signature, txs });
+}
+
+/** The message a proposer signs: domain tag || header bytes. */
+export function blockSigningMessage(headerBytes: Uint8Array): Uint8Array {
+  return concatBytes(BLOCK_SIGN_DOMAIN, headerBytes);
+}
+
+type Obj = Record<string, unknown>;
+
+function decodeObj(t: typeof pb.Block, bytes: Uint8Array, what: string): Obj {
+  try {
+    return t.toObject(t.decode(bytes), { longs: Object, bytes: Uint8Array, defaults: false }) as Obj;
+  } catch (err) {
+    throw blockError(BlockErrorCode.MALFORMED, `${what} does not decode: ${(err as Error).message}`);
+  }
+}
+
+function safeInt(v: unknown, what: string): number {
+  const n = fromLong(v);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw blockError(BlockErrorCode.MALFORMED, `${what} too large`);
+  return Number(n);
+}
+
+function bytes32(v: unknown, what: string): Uint8Array {
+  const b = new Uint8Array((v as Uint8Array | undefined) ?? new Uint8Array(0));
+  if (b.length !== 32) throw blockError(BlockErrorCode.MALFORMED, `${what} must be 32 bytes`);
+  return b;
+}
+
+/** Decodes and canonically checks header bytes. */
+export function decodeHeader(headerBytes: Uint8Array): BlockHeader {
+  const o = decodeObj(pb.BlockHeader, headerBytes, "BlockHeader");
+  const header: BlockHeader = {
+    chainId: typeof o.chainId === "string" ? o.chainId : "",
+    height: safeInt(o.height, "height"),
+    slot: safeInt(o.slot, "slot"),
+    parentHash: bytes32(o.parentHash, "parent_hash"),
+    proposer: typeof o.proposer === "string" ? o.proposer : "",
+    txRoot: bytes32(o.txRoot, "tx_root"),
+    stateRoot: bytes32(o.stateRoot, "state_root"),
+  };
+  if (!bytesEqual(encodeHeader(header), headerBytes))
+    throw blockError(BlockErrorCode.NON_CANONICAL, "BlockHeader is not canonically encoded");
+  if (header.height > 0 && !isAddress(header.proposer))
+    throw blockError(BlockErrorCode.MALFORMED, "proposer is not an address");
+  return header;
+}
+
+/** Decodes block bytes, rejecting non-canonical encodings; the tx bytes are decoded later. */
+export function decodeBlock(bytes: Uint8Array): Block {
+  const o = decodeObj(pb.Block, bytes, "Block");
+  const headerBytes = new Uint8Array((o.header as Uint8Array | undefined) ?? new Uint8Array(0));
+  const signature = new Uint8Array((o.signature as Uint8Array | undefined) ?? new Uint8Array(0));
+  const txs = ((o.txs as Uint8Array[] | undefined) ?? []).map((t) => new Uint8Array(t));
+  if (!bytesEqual(encodeBlock(headerBytes, signature, txs), bytes))
+    throw blockError(BlockErrorCode.NON_CANONICAL, "Block is not canonically encoded");
+  const header = decodeHeader(headerBytes);
+  const hash = sha256(headerBytes);
+  return { bytes: new Uint8Array(bytes), headerBytes, header, signature, txs, hash, hashHex: toHex(hash) };
+}
+
+/** Builds a Block object from its parts (used by block production and genesis). */
+export function assembleBlock(header: BlockHeader, signature: Uint8Array, txs: Uint8Array[]): Block {
+  const headerBytes = encodeHeader(header);
+  const hash = sha256(headerBytes);
+  return {
+    bytes: encodeBlock(headerBytes, signature, txs),
+    headerBytes,
+    header,
+    signature,
+    txs,
+    hash,
+    hashHex: toHex(hash),
+  };
+}

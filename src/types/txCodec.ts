@@ -1,0 +1,200 @@
+import { addressOf } from "../crypto/keys.js";
+import { bytesEqual, concatBytes, sha256, toHex, utf8 } from "../crypto/hash.js";
+import { TxErrorCode, txError } from "../state-transition/errors.js";
+import { encodeMessage, fromLong, pb, toLong } from "./proto.js";
+import type { Payload, ProposalAction, Tx, TxBody, VoteOption } from "./tx.js";
+
+/** Domain tag prefixed to the body bytes before signing. */
+export const TX_SIGN_DOMAIN = utf8("xai-gov/tx/v1\0");
+
+const OPTIONS: Record<number, VoteOption> = { 1: "yes", 2: "no", 3: "abstain" };
+const OPTION_NUMBERS: Record<VoteOption, number> = { yes: 1, no: 2, abstain: 3 };
+
+type Obj = Record<string, unknown>;
+
+function actionToProto(a: ProposalAction): Obj {
+  switch (a.kind) {
+    case "protocol_parameter":
+      return { protocolParameter: { name: a.name, value: a.value } };
+    case "feature_activation":
+      return { featureActivation: { feature: a.feature, enabled: a.enabled } };
+    case "treasury_allocation":
+      return { treasuryAllocation: { recipient: a.recipient, amount: a.amount, purpose: a.purpose } };
+    case "emergency_action":
+      return { emergencyAction: { action: a.action, proposalId: a.proposalId } };
+    case "governance_rule":
+      return { governanceRule: { rule: a.rule, value: a.value } };
+    case "rollback":
+      return { rollback: { target: a.target } };
+  }
+}
+
+function payloadToProto(p: Payload): Obj {
+  switch (p.type) {
+    case "TRANSFER":
+      return { transfer: { recipient: p.recipient, amount: toLong(p.amount) } };
+    case "SUBMIT_PROPOSAL":
+      return {
+        submitProposal: {
+          title: p.title,
+          description: p.description,
+          deposit: toLong(p.deposit),
+          ...actionToProto(p.action),
+        },
+      };
+    case "CAST_VOTE":
+      return { castVote: { proposalId: p.proposalId, option: OPTION_NUMBERS[p.option] } };
+    case "SUBMIT_CODE_REVIEW":
+      return {
+        submitCodeReview: {
+          proposalId: p.proposalId,
+          approved: p.approved,
+          comment: p.comment,
+          codeHash: p.codeHash ?? new Uint8Array(0),
+        },
+      };
+    case "VOTE_IMPLEMENTATION":
+      return { voteImplementation: { proposalId: p.proposalId, approved: p.approved } };
+    case "EXECUTE_PROPOSAL":
+      return { executeProposal: { proposalId: p.proposalId } };
+    case "CANCEL_PROPOSAL":
+      return { cancelProposal: { proposalId: p.proposalId } };
+    case "FIAT_UNLOCK_VOTE":
+      return { fiatUnlockVote: { support: p.support, reason: p.reason } };
+  }
+}
+
+function str(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
+function actionFromProto(sp: Obj): ProposalAction {
+  const o = (k: string): Obj => sp[k] as Obj;
+  switch (sp.kind) {
+    case "protocolParameter":
+      return { kind: "protocol_parameter", name: str(o("protocolParameter").name), value: str(o("protocolParameter").value) };
+    case "featureActivation":
+      return { kind: "feature_activation", feature: str(o("featureActivation").feature), enabled: o("featureActivation").enabled === true };
+    case "treasuryAllocation": {
+      const t = o("treasuryAllocation");
+      return { kind: "treasury_allocation", recipient: str(t.recipient), amount: str(t.amount), purpose: str(t.purpose) };
+    }
+    case "emergencyAction":
+      return { kind: "emergency_action", action: str(o("emergencyAction").action), proposalId: str(o("emergencyAction").proposalId) };
+    case "governanceRule":
+      return { kind: "governance_rule", rule: str(o("governanceRule").rule), value: str(o("governanceRule").value) };
+    case "rollback":
+      return { kind: "rollback", target: str(o("rollback").target) };
+    default:
+      throw txError(TxErrorCode.MALFORMED, "proposal has no kind");
+  }
+}
+
+function payloadFromProto(body: Obj): Payload {
+  const p = body[body.payload as string] as Obj | undefined;
+  if (!p) throw txError(TxErrorCode.MALFORMED, "transaction has no payload");
+  switch (body.payload) {
+    case "transfer":
+      return { type: "TRANSFER", recipient: str(p.recipient), amount: fromLong(p.amount) };
+    case "submitProposal":
+      return {
+        type: "SUBMIT_PROPOSAL",
+        title: str(p.title),
+        description: str(p.description),
+        deposit: fromLong(p.deposit),
+        action: actionFromProto(p),
+      };
+    case "castVote": {
+      const option = OPTIONS[p.option as number];
+      if (!option) throw txError(TxErrorCode.MALFORMED, "vote option must be yes, no or abstain");
+      return { type: "CAST_VOTE", proposalId: str(p.proposalId), option };
+    }
+    case "submitCodeReview": {
+      const codeHash = p.codeHash as Uint8Array | undefined;
+      if (codeHash && codeHash.length !== 0 && codeHash.length !== 32)
+        throw txError(TxErrorCode.MALFORMED, "code hash must be 32 bytes");
+      return {
+        type: "SUBMIT_CODE_REVIEW",
+        proposalId: str(p.proposalId),
+        approved: p.approved === true,
+        comment: str(p.comment),
+        ...(codeHash && codeHash.length === 32 ? { codeHash: new Uint8Array(codeHash) } : {}),
+      };
+    }
+    case "voteImplementation":
+      return { type: "VOTE_IMPLEMENTATION", proposalId: str(p.proposalId), approved: p.approved === true };
+    case "executeProposal":
+      return { type: "EXECUTE_PROPOSAL", proposalId: str(p.proposalId) };
+    case "cancelProposal":
+      return { type: "CANCEL_PROPOSAL", proposalId: str(p.proposalId) };
+    case "fiatUnlockVote":
+      return { type: "FIAT_UNLOCK_VOTE", support: p.support === true, reason: str(p.reason) };
+    default:
+      throw txError(TxErrorCode.MALFORMED, "unknown payload");
+  }
+}
+
+/** Canonical encoding of a transaction body. */
+export function encodeTxBody(body: TxBody): Uint8Array {
+  return encodeMessage(pb.TxBody, {
+    chainId: body.chainId,
+    nonce: toLong(body.nonce),
+    publicKey: body.publicKey,
+    fee: toLong(body.fee),
+    ...payloadToProto(body.payload),
+  });
+}
+
+/** Encodes a SignedTx from body bytes and signature. */
+export function encodeSignedTx(bodyBytes: Uint8Array, signature: Uint8Array): Uint8Array {
+  return encodeMessage(pb.SignedTx, { body: bodyBytes, signature });
+}
+
+/** The message an account signs: domain tag || body bytes. */
+export function txSigningMessage(bodyBytes: Uint8Array): Uint8Array {
+  return concatBytes(TX_SIGN_DOMAIN, bodyBytes);
+}
+
+function decodeCanonical(t: typeof pb.TxBody, bytes: Uint8Array, what: string): Obj {
+  let msg: Obj;
+  try {
+    msg = t.toObject(t.decode(bytes), { longs: Object, bytes: Uint8Array, defaults: false, oneofs: true }) as Obj;
+  } catch (err) {
+    throw txError(TxErrorCode.MALFORMED, `${what} does not decode: ${(err as Error).message}`);
+  }
+  return msg;
+}
+
+/**
+ * Decodes SignedTx bytes, rejecting any input whose canonical re-encoding differs, and derives
+ * id, hash and sender from the bytes as received. Does not verify the signature.
+ */
+export function decodeTx(bytes: Uint8Array): Tx {
+  const signed = decodeCanonical(pb.SignedTx, bytes, "SignedTx");
+  const bodyBytes = new Uint8Array((signed.body as Uint8Array | undefined) ?? new Uint8Array(0));
+  const signature = new Uint8Array((signed.signature as Uint8Array | undefined) ?? new Uint8Array(0));
+  if (!bytesEqual(encodeSignedTx(bodyBytes, signature), bytes))
+    throw txError(TxErrorCode.NON_CANONICAL, "SignedTx is not canonically encoded");
+  const raw = decodeCanonical(pb.TxBody, bodyBytes, "TxBody");
+  const publicKey = new Uint8Array((raw.publicKey as Uint8Array | undefined) ?? new Uint8Array(0));
+  const body: TxBody = {
+    chainId: str(raw.chainId),
+    nonce: fromLong(raw.nonce),
+    publicKey,
+    fee: fromLong(raw.fee),
+    payload: payloadFromProto(raw),
+  };
+  if (!bytesEqual(encodeTxBody(body), bodyBytes))
+    throw txError(TxErrorCode.NON_CANONICAL, "TxBody is not canonically encoded");
+  if (signature.length !== 64) throw txError(TxErrorCode.MALFORMED, "signature must be 64 bytes");
+  if (publicKey.length !== 32) throw txError(TxErrorCode.BAD_PUBLIC_KEY, "public key must be 32 bytes");
+  return {
+    bytes: new Uint8Array(bytes),
+    bodyBytes,
+    body,
+    signature,
+    id: toHex(sha256(bodyBytes)),
+    hash: sha256(bytes),
+    sender: addressOf(publicKey),
+  };
+}
