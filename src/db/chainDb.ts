@@ -111,6 +111,13 @@ export class ChainDb {
     return v ? (JSON.parse(dec.decode(v)) as StoredReceipt) : undefined;
   }
 
+  /** Every state entry in key order (replay compares two databases with it). */
+  async *stateEntries(): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    const lo = new Uint8Array([DbBucket.STATE]);
+    for await (const [k, v] of this.db.iterator({ gte: lo, lt: prefixEnd(lo)! }))
+      yield [new Uint8Array(k.subarray(1)), new Uint8Array(v)];
+  }
+
   /** A new write batch. */
   batch(): DbBatch {
     return new DbBatch(this.db);

@@ -8,7 +8,7 @@ import { addBalance, checkpointSupply, mint, putAccount, TREASURY_ADDRESS, addSu
 import { applyTx, type TxRules } from "./applyTx.js";
 import { BlockErrorCode, blockError } from "./errors.js";
 import type { BlockContext, ChainEvent, TxOutcome } from "./module.js";
-import { getParam, putRegistryRaw } from "./params.js";
+import { loadBlockParams, paramOf, putRegistryRaw } from "./params.js";
 import { computeStateRoot, ZERO_ROOT } from "./stateRoot.js";
 import { EMPTY_STATE, StateOverlay, type StateReader } from "./stateStore.js";
 import type { RegistrySpace } from "../config/registry.js";
@@ -43,14 +43,17 @@ export async function endBlock(
   events: ChainEvent[],
 ): Promise<void> {
   for (const m of rules.modules) if (m.endBlock) await m.endBlock({ ...ctx, state: overlay, events });
-  const reward = rewardAt(await getParam(overlay, "block_reward"), await getParam(overlay, "halving_interval"), ctx.height);
+  const reward = rewardAt(paramOf(ctx.params, "block_reward"), paramOf(ctx.params, "halving_interval"), ctx.height);
   await mint(overlay, ctx.proposer, reward, ctx.height);
   await checkpointSupply(overlay, ctx.height);
 }
 
-function contextOf(block: Block): BlockContext {
-  const h = block.header;
-  return { chainId: h.chainId, height: h.height, slot: h.slot, proposer: h.proposer };
+/** The context a block is applied under, with the parameters of its pre-state. */
+export async function blockContext(
+  pre: StateReader,
+  h: { chainId: string; height: number; slot: number; proposer: string },
+): Promise<BlockContext> {
+  return { chainId: h.chainId, height: h.height, slot: h.slot, proposer: h.proposer, params: await loadBlockParams(pre) };
 }
 
 /** tx_root of a list of transactions. */
@@ -58,10 +61,10 @@ export function txRootOf(txs: Tx[]): Uint8Array {
   return merkleRoot(txs.map((t) => t.hash));
 }
 
-async function checkBlockLimits(pre: StateReader, txCount: number, txBytes: number): Promise<void> {
-  const maxTxs = await getParam(pre, "max_block_txs");
+function checkBlockLimits(ctx: BlockContext, txCount: number, txBytes: number): void {
+  const maxTxs = paramOf(ctx.params, "max_block_txs");
   if (BigInt(txCount) > maxTxs) throw blockError(BlockErrorCode.TOO_MANY_TXS, `${txCount} transactions > ${maxTxs}`);
-  const maxBytes = await getParam(pre, "max_block_bytes");
+  const maxBytes = paramOf(ctx.params, "max_block_bytes");
   if (BigInt(txBytes) > maxBytes) throw blockError(BlockErrorCode.TOO_LARGE, `${txBytes} bytes > ${maxBytes}`);
 }
 
@@ -76,8 +79,8 @@ export async function applyBlock(
   parentRoot: Uint8Array,
   rules: TxRules,
 ): Promise<BlockResult> {
-  const ctx = contextOf(block);
-  await checkBlockLimits(pre, block.txs.length, block.txs.reduce((n, t) => n + t.length, 0));
+  const ctx = await blockContext(pre, block.header);
+  checkBlockLimits(ctx, block.txs.length, block.txs.reduce((n, t) => n + t.length, 0));
   const txs = block.txs.map((bytes, index) => {
     try {
       return decodeTx(bytes);
@@ -136,8 +139,8 @@ export async function buildBlock(
   parentRoot: Uint8Array,
   rules: TxRules,
 ): Promise<BlockResult & { skipped: Skipped[] }> {
-  const maxTxs = Number(await getParam(pre, "max_block_txs"));
-  const maxBytes = Number(await getParam(pre, "max_block_bytes"));
+  const maxTxs = Number(paramOf(ctx.params, "max_block_txs"));
+  const maxBytes = Number(paramOf(ctx.params, "max_block_bytes"));
   const overlay = new StateOverlay(pre);
   const events: ChainEvent[] = [];
   const receipts: Receipt[] = [];

@@ -4,7 +4,7 @@ import { txSigningMessage } from "../types/txCodec.js";
 import { addBalance, burn, getAccount, putAccount } from "./accounts.js";
 import { TxErrorCode, txError } from "./errors.js";
 import type { BlockContext, ChainEvent, StateModule, TxOutcome } from "./module.js";
-import { getParam, isFeatureOn } from "./params.js";
+import { featureOf, paramOf } from "./params.js";
 import { StateOverlay, type StateReader } from "./stateStore.js";
 
 /** How transactions are checked: the modules that handle payloads and the signature verifier. */
@@ -42,7 +42,7 @@ export async function applyTx(
   rules: TxRules,
   events: ChainEvent[],
 ): Promise<{ overlay: StateOverlay; outcome: TxOutcome }> {
-  const maxTxBytes = await getParam(state, "max_tx_bytes");
+  const maxTxBytes = paramOf(block.params, "max_tx_bytes");
   if (BigInt(tx.bytes.length) > maxTxBytes)
     throw txError(TxErrorCode.TOO_LARGE, `transaction is ${tx.bytes.length} bytes, limit ${maxTxBytes}`);
   checkTxStateless(tx, block.chainId, rules.verifier);
@@ -57,14 +57,14 @@ export async function applyTx(
     throw txError(TxErrorCode.NONCE_TOO_HIGH, `nonce ${tx.body.nonce} leaves a gap; next is ${account.nonce}`, {
       expected: account.nonce.toString(),
     });
-  const minFee = await getParam(overlay, "min_tx_fee");
+  const minFee = paramOf(block.params, "min_tx_fee");
   if (tx.body.fee < minFee) throw txError(TxErrorCode.FEE_TOO_LOW, `fee ${tx.body.fee} below ${minFee}`);
   if (account.balance < tx.body.fee)
     throw txError(TxErrorCode.INSUFFICIENT_BALANCE, "balance does not cover the fee", {
       balance: account.balance.toString(),
     });
   await putAccount(overlay, tx.sender, { balance: account.balance - tx.body.fee, nonce: account.nonce + 1n }, block.height);
-  if (await isFeatureOn(overlay, "fee_burn")) await burn(overlay, tx.body.fee);
+  if (featureOf(block.params, "fee_burn")) await burn(overlay, tx.body.fee);
   else await addBalance(overlay, block.proposer, tx.body.fee, block.height);
   const txEvents: ChainEvent[] = [];
   const outcome = await module.applyTx({ ...block, tx, state: overlay, events: txEvents });

@@ -2,7 +2,7 @@ import { isAddress } from "../crypto/keys.js";
 import { addBalance, getAccount, TREASURY_ADDRESS } from "./accounts.js";
 import { TxErrorCode, txError } from "./errors.js";
 import type { StateModule, TxContext, TxOutcome } from "./module.js";
-import { getParam, isFeatureOn } from "./params.js";
+import { featureOf, paramOf } from "./params.js";
 
 /** Extra fee of a transfer to the treasury: amount x transaction_fee_bps / 10,000, rounded up. */
 export function transferExtraFee(amount: bigint, feeBps: bigint): bigint {
@@ -16,11 +16,11 @@ export const bankModule: StateModule = {
   async applyTx(ctx: TxContext): Promise<TxOutcome> {
     const p = ctx.tx.body.payload;
     if (p.type !== "TRANSFER") throw txError(TxErrorCode.UNSUPPORTED, "bank handles TRANSFER only");
-    if (!(await isFeatureOn(ctx.state, "transfers")))
+    if (!featureOf(ctx.params, "transfers"))
       throw txError(TxErrorCode.TRANSFERS_DISABLED, "transfers are paused by governance");
     if (!isAddress(p.recipient)) throw txError(TxErrorCode.INVALID_RECIPIENT, "recipient is not an address");
     if (p.amount === 0n) throw txError(TxErrorCode.ZERO_AMOUNT, "amount must be positive");
-    const extra = transferExtraFee(p.amount, await getParam(ctx.state, "transaction_fee_bps"));
+    const extra = transferExtraFee(p.amount, paramOf(ctx.params, "transaction_fee_bps"));
     const sender = await getAccount(ctx.state, ctx.tx.sender);
     if (sender.balance < p.amount + extra)
       throw txError(TxErrorCode.INSUFFICIENT_BALANCE, "balance does not cover amount + fee", {

@@ -1,5 +1,6 @@
 import type { Genesis } from "../config/genesis.js";
 import type { Tx, TxType } from "../types/tx.js";
+import type { BlockParams } from "./params.js";
 import type { StateOverlay, StateWriter } from "./stateStore.js";
 
 /** What a block is applied under: its position and proposer. */
@@ -8,6 +9,8 @@ export interface BlockContext {
   height: number;
   slot: number;
   proposer: string;
+  /** Parameters, features and rules as of the start of the block (what behaviour follows). */
+  params: BlockParams;
 }
 
 /** An event emitted by a module while applying a block (logged and counted by the node). */

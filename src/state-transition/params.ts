@@ -1,4 +1,10 @@
-import { parseRegistryValue, type RegistryEntry, registryEntry, type RegistrySpace } from "../config/registry.js";
+import {
+  parseRegistryValue,
+  type RegistryEntry,
+  type RegistrySpace,
+  registryEntries,
+  registryEntry,
+} from "../config/registry.js";
 import { utf8 } from "../crypto/hash.js";
 import { XaiError } from "../errors.js";
 import { registryKey, StateBucket } from "./keys.js";
@@ -51,4 +57,45 @@ export function getRule(state: StateReader, name: string): Promise<bigint> {
 /** True if a feature is on. */
 export async function isFeatureOn(state: StateReader, name: string): Promise<boolean> {
   return (await getRegistryRaw(state, "feature", name)) === "true";
+}
+
+/**
+ * Parameters, features and governance rules as they were at the start of a block. The chain and
+ * the modules read these (never the live overlay) for behaviour, so an execution's effect takes
+ * hold from the next block, whatever its position in the block.
+ */
+export interface BlockParams {
+  param: Record<string, bigint>;
+  feature: Record<string, boolean>;
+  rule: Record<string, bigint>;
+}
+
+/** Loads every registered parameter, feature and rule from `state`. */
+export async function loadBlockParams(state: StateReader): Promise<BlockParams> {
+  const out: BlockParams = { param: {}, feature: {}, rule: {} };
+  for (const e of registryEntries("param")) out.param[e.name] = await getParam(state, e.name);
+  for (const e of registryEntries("feature")) out.feature[e.name] = await isFeatureOn(state, e.name);
+  for (const e of registryEntries("rule")) out.rule[e.name] = await getRule(state, e.name);
+  return out;
+}
+
+/** A parameter of a block's parameters (throws on an unregistered name: a bug, not user input). */
+export function paramOf(p: BlockParams, name: string): bigint {
+  const v = p.param[name];
+  if (v === undefined) throw new XaiError("REGISTRY_UNKNOWN", `no param named ${name}`);
+  return v;
+}
+
+/** A governance rule of a block's parameters. */
+export function ruleOf(p: BlockParams, name: string): bigint {
+  const v = p.rule[name];
+  if (v === undefined) throw new XaiError("REGISTRY_UNKNOWN", `no rule named ${name}`);
+  return v;
+}
+
+/** A feature of a block's parameters. */
+export function featureOf(p: BlockParams, name: string): boolean {
+  const v = p.feature[name];
+  if (v === undefined) throw new XaiError("REGISTRY_UNKNOWN", `no feature named ${name}`);
+  return v;
 }

@@ -504,6 +504,534 @@ export const protoDescriptor = {
                       "id": 2
                     }
                   }
+                },
+                "NamedValue": {
+                  "fields": {
+                    "name": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "value": {
+                      "type": "string",
+                      "id": 2
+                    }
+                  }
+                },
+                "ActionRecord": {
+                  "fields": {
+                    "kind": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "name": {
+                      "type": "string",
+                      "id": 2
+                    },
+                    "value": {
+                      "type": "string",
+                      "id": 3
+                    },
+                    "feature": {
+                      "type": "string",
+                      "id": 4
+                    },
+                    "enabled": {
+                      "type": "bool",
+                      "id": 5
+                    },
+                    "recipient": {
+                      "type": "string",
+                      "id": 6
+                    },
+                    "amount": {
+                      "type": "string",
+                      "id": 7
+                    },
+                    "purpose": {
+                      "type": "string",
+                      "id": 8
+                    },
+                    "action": {
+                      "type": "string",
+                      "id": 9
+                    },
+                    "proposalId": {
+                      "type": "string",
+                      "id": 10,
+                      "protoName": "proposal_id"
+                    },
+                    "rule": {
+                      "type": "string",
+                      "id": 11
+                    },
+                    "target": {
+                      "type": "string",
+                      "id": 12
+                    }
+                  }
+                },
+                "ChangeRecord": {
+                  "fields": {
+                    "space": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "key": {
+                      "type": "string",
+                      "id": 2
+                    },
+                    "before": {
+                      "type": "string",
+                      "id": 3
+                    },
+                    "after": {
+                      "type": "string",
+                      "id": 4
+                    }
+                  }
+                },
+                "ExecutionRecord": {
+                  "fields": {
+                    "height": {
+                      "type": "uint64",
+                      "id": 1
+                    },
+                    "txId": {
+                      "type": "string",
+                      "id": 2,
+                      "protoName": "tx_id"
+                    },
+                    "ok": {
+                      "type": "bool",
+                      "id": 3
+                    },
+                    "errorCode": {
+                      "type": "string",
+                      "id": 4,
+                      "protoName": "error_code"
+                    },
+                    "changes": {
+                      "rule": "repeated",
+                      "type": "ChangeRecord",
+                      "id": 5
+                    }
+                  }
+                },
+                "StatusChange": {
+                  "fields": {
+                    "status": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 2
+                    }
+                  }
+                },
+                "Proposal": {
+                  "fields": {
+                    "id": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "number": {
+                      "type": "uint64",
+                      "id": 2
+                    },
+                    "proposer": {
+                      "type": "string",
+                      "id": 3
+                    },
+                    "title": {
+                      "type": "string",
+                      "id": 4
+                    },
+                    "description": {
+                      "type": "string",
+                      "id": 5
+                    },
+                    "action": {
+                      "type": "ActionRecord",
+                      "id": 6
+                    },
+                    "deposit": {
+                      "type": "uint64",
+                      "id": 7
+                    },
+                    "depositState": {
+                      "type": "string",
+                      "id": 8,
+                      "protoName": "deposit_state"
+                    },
+                    "status": {
+                      "type": "string",
+                      "id": 9
+                    },
+                    "submitTxId": {
+                      "type": "string",
+                      "id": 10,
+                      "protoName": "submit_tx_id"
+                    },
+                    "submitHeight": {
+                      "type": "uint64",
+                      "id": 11,
+                      "protoName": "submit_height"
+                    },
+                    "snapshotHeight": {
+                      "type": "uint64",
+                      "id": 12,
+                      "protoName": "snapshot_height"
+                    },
+                    "snapshotSupply": {
+                      "type": "uint64",
+                      "id": 13,
+                      "protoName": "snapshot_supply"
+                    },
+                    "powerCap": {
+                      "type": "uint64",
+                      "id": 14,
+                      "protoName": "power_cap"
+                    },
+                    "votingEnd": {
+                      "type": "uint64",
+                      "id": 15,
+                      "protoName": "voting_end"
+                    },
+                    "reviewEnd": {
+                      "type": "uint64",
+                      "id": 16,
+                      "protoName": "review_end"
+                    },
+                    "implementationEnd": {
+                      "type": "uint64",
+                      "id": 17,
+                      "protoName": "implementation_end"
+                    },
+                    "eta": {
+                      "type": "uint64",
+                      "id": 18
+                    },
+                    "yesPower": {
+                      "type": "uint64",
+                      "id": 19,
+                      "protoName": "yes_power"
+                    },
+                    "noPower": {
+                      "type": "uint64",
+                      "id": 20,
+                      "protoName": "no_power"
+                    },
+                    "abstainPower": {
+                      "type": "uint64",
+                      "id": 21,
+                      "protoName": "abstain_power"
+                    },
+                    "voters": {
+                      "type": "uint64",
+                      "id": 22
+                    },
+                    "yesVoters": {
+                      "type": "uint64",
+                      "id": 23,
+                      "protoName": "yes_voters"
+                    },
+                    "reviewers": {
+                      "type": "uint64",
+                      "id": 24
+                    },
+                    "reviewApprovePower": {
+                      "type": "uint64",
+                      "id": 25,
+                      "protoName": "review_approve_power"
+                    },
+                    "reviewTotalPower": {
+                      "type": "uint64",
+                      "id": 26,
+                      "protoName": "review_total_power"
+                    },
+                    "reviewApprovals": {
+                      "type": "uint64",
+                      "id": 27,
+                      "protoName": "review_approvals"
+                    },
+                    "implementationRequired": {
+                      "type": "uint64",
+                      "id": 28,
+                      "protoName": "implementation_required"
+                    },
+                    "implementationApprovals": {
+                      "type": "uint64",
+                      "id": 29,
+                      "protoName": "implementation_approvals"
+                    },
+                    "implementationRejections": {
+                      "type": "uint64",
+                      "id": 30,
+                      "protoName": "implementation_rejections"
+                    },
+                    "rules": {
+                      "rule": "repeated",
+                      "type": "NamedValue",
+                      "id": 31
+                    },
+                    "statusHistory": {
+                      "rule": "repeated",
+                      "type": "StatusChange",
+                      "id": 32,
+                      "protoName": "status_history"
+                    },
+                    "execution": {
+                      "type": "ExecutionRecord",
+                      "id": 33
+                    },
+                    "hasExecution": {
+                      "type": "bool",
+                      "id": 34,
+                      "protoName": "has_execution"
+                    },
+                    "failureCode": {
+                      "type": "string",
+                      "id": 35,
+                      "protoName": "failure_code"
+                    },
+                    "rolledBackBy": {
+                      "type": "string",
+                      "id": 36,
+                      "protoName": "rolled_back_by"
+                    },
+                    "cancelledBy": {
+                      "type": "string",
+                      "id": 37,
+                      "protoName": "cancelled_by"
+                    }
+                  }
+                },
+                "VoteRecord": {
+                  "fields": {
+                    "voter": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "option": {
+                      "type": "string",
+                      "id": 2
+                    },
+                    "power": {
+                      "type": "uint64",
+                      "id": 3
+                    },
+                    "counted": {
+                      "type": "uint64",
+                      "id": 4
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 5
+                    },
+                    "txId": {
+                      "type": "string",
+                      "id": 6,
+                      "protoName": "tx_id"
+                    },
+                    "changes": {
+                      "type": "uint64",
+                      "id": 7
+                    }
+                  }
+                },
+                "ReviewRecord": {
+                  "fields": {
+                    "reviewer": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "approved": {
+                      "type": "bool",
+                      "id": 2
+                    },
+                    "comment": {
+                      "type": "string",
+                      "id": 3
+                    },
+                    "codeHash": {
+                      "type": "bytes",
+                      "id": 4,
+                      "protoName": "code_hash"
+                    },
+                    "power": {
+                      "type": "uint64",
+                      "id": 5
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 6
+                    },
+                    "txId": {
+                      "type": "string",
+                      "id": 7,
+                      "protoName": "tx_id"
+                    }
+                  }
+                },
+                "ImplementationVoteRecord": {
+                  "fields": {
+                    "voter": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "approved": {
+                      "type": "bool",
+                      "id": 2
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 3
+                    },
+                    "txId": {
+                      "type": "string",
+                      "id": 4,
+                      "protoName": "tx_id"
+                    }
+                  }
+                },
+                "HistoryRecord": {
+                  "fields": {
+                    "seq": {
+                      "type": "uint64",
+                      "id": 1
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 2
+                    },
+                    "txId": {
+                      "type": "string",
+                      "id": 3,
+                      "protoName": "tx_id"
+                    },
+                    "event": {
+                      "type": "string",
+                      "id": 4
+                    },
+                    "proposalId": {
+                      "type": "string",
+                      "id": 5,
+                      "protoName": "proposal_id"
+                    },
+                    "number": {
+                      "type": "uint64",
+                      "id": 6
+                    },
+                    "kind": {
+                      "type": "string",
+                      "id": 7
+                    },
+                    "errorCode": {
+                      "type": "string",
+                      "id": 8,
+                      "protoName": "error_code"
+                    },
+                    "target": {
+                      "type": "string",
+                      "id": 9
+                    },
+                    "changes": {
+                      "rule": "repeated",
+                      "type": "ChangeRecord",
+                      "id": 10
+                    }
+                  }
+                },
+                "FiatVoteRecord": {
+                  "fields": {
+                    "voter": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "support": {
+                      "type": "bool",
+                      "id": 2
+                    },
+                    "power": {
+                      "type": "uint64",
+                      "id": 3
+                    },
+                    "counted": {
+                      "type": "uint64",
+                      "id": 4
+                    },
+                    "reason": {
+                      "type": "string",
+                      "id": 5
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 6
+                    },
+                    "txId": {
+                      "type": "string",
+                      "id": 7,
+                      "protoName": "tx_id"
+                    }
+                  }
+                },
+                "FiatState": {
+                  "fields": {
+                    "startHeight": {
+                      "type": "uint64",
+                      "id": 1,
+                      "protoName": "start_height"
+                    },
+                    "autoUnlockHeight": {
+                      "type": "uint64",
+                      "id": 2,
+                      "protoName": "auto_unlock_height"
+                    },
+                    "minVotes": {
+                      "type": "uint64",
+                      "id": 3,
+                      "protoName": "min_votes"
+                    },
+                    "supportBps": {
+                      "type": "uint64",
+                      "id": 4,
+                      "protoName": "support_bps"
+                    },
+                    "voters": {
+                      "type": "uint64",
+                      "id": 5
+                    },
+                    "supportPower": {
+                      "type": "uint64",
+                      "id": 6,
+                      "protoName": "support_power"
+                    },
+                    "votedPower": {
+                      "type": "uint64",
+                      "id": 7,
+                      "protoName": "voted_power"
+                    },
+                    "unlocked": {
+                      "type": "bool",
+                      "id": 8
+                    },
+                    "unlockedHeight": {
+                      "type": "uint64",
+                      "id": 9,
+                      "protoName": "unlocked_height"
+                    },
+                    "unlockReason": {
+                      "type": "string",
+                      "id": 10,
+                      "protoName": "unlock_reason"
+                    },
+                    "unlockTxId": {
+                      "type": "string",
+                      "id": 11,
+                      "protoName": "unlock_tx_id"
+                    }
+                  }
                 }
               }
             }

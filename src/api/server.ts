@@ -1,0 +1,151 @@
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import type { Chain } from "../chain/chain.js";
+import { HARD_MAX_TX_BYTES } from "../chain/chain.js";
+import { genesisHashHex } from "../config/genesis.js";
+import { toHex } from "../crypto/hash.js";
+import { isAddress } from "../crypto/keys.js";
+import { XaiError } from "../errors.js";
+import { getAccount } from "../state-transition/accounts.js";
+import { getParam } from "../state-transition/params.js";
+import { blockJson, txJson } from "../types/json.js";
+import { decodeTx } from "../types/txCodec.js";
+import { errorBody, toHttpError } from "./errors.js";
+import type { NodeMetrics } from "./metrics.js";
+
+/** What the API reads from the node. */
+export interface ApiContext {
+  chain: Chain;
+  metrics: NodeMetrics;
+  peers: () => number;
+  syncing: () => boolean;
+  /** Address of this node's validator key, if it has one. */
+  validator?: string;
+}
+
+/** Largest request body: a base64 transaction of HARD_MAX_TX_BYTES plus JSON framing. */
+export const MAX_BODY_BYTES = Math.ceil((HARD_MAX_TX_BYTES * 4) / 3) + 4096;
+
+/** Routes that register more routes (the governance module's). */
+export type RoutePlugin = (app: FastifyInstance, ctx: ApiContext) => void;
+
+const txBodySchema = {
+  type: "object",
+  required: ["tx"],
+  additionalProperties: false,
+  properties: { tx: { type: "string", minLength: 1, maxLength: MAX_BODY_BYTES } },
+} as const;
+
+/** Decodes the base64 `tx` field and submits it; the answer of every write route. */
+export async function submitBase64Tx(ctx: ApiContext, b64: string) {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw new XaiError("BAD_REQUEST", "tx must be base64");
+  const bytes = new Uint8Array(Buffer.from(b64, "base64"));
+  try {
+    return await ctx.chain.submitTx(bytes);
+  } catch (err) {
+    if (err instanceof XaiError) ctx.metrics.rejectedTxs.inc({ code: err.code });
+    throw err;
+  }
+}
+
+function sendError(reply: FastifyReply, err: unknown) {
+  const { status, body } = toHttpError(err);
+  return reply.code(status).send(body);
+}
+
+/** Builds the HTTP API (SPEC §5). */
+export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): FastifyInstance {
+  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false });
+  const { chain } = ctx;
+
+  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string; validation?: unknown }, _req, reply) => {
+    if (err instanceof XaiError) return sendError(reply, err);
+    if (err.statusCode === 415 || err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
+      return reply.code(415).send(errorBody("UNSUPPORTED_MEDIA_TYPE", "send application/json"));
+    if (err.statusCode === 413) return reply.code(413).send(errorBody("BODY_TOO_LARGE", "request body too large"));
+    if (err.validation) return reply.code(400).send(errorBody("BAD_REQUEST", err.message));
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+      return reply.code(err.statusCode).send(errorBody("BAD_REQUEST", err.message));
+    return sendError(reply, err);
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody("NOT_FOUND", "no such route")));
+
+  app.get("/health", async () => ({ status: "ok", height: chain.head.height }));
+
+  app.get("/status", async () => ({
+    chain_id: chain.genesis.chainId,
+    genesis_hash: genesisHashHex(chain.genesis),
+    height: chain.head.height,
+    head_hash: chain.head.hashHex,
+    head_slot: chain.head.slot,
+    state_root: toHex(chain.head.stateRoot),
+    finalized_height: chain.finalizedHeight,
+    peers: ctx.peers(),
+    syncing: ctx.syncing(),
+    mempool_size: chain.mempool.size,
+    min_tx_fee: (await getParam(chain.state, "min_tx_fee")).toString(),
+    block_time_ms: chain.genesis.blockTimeMs,
+    validator: ctx.validator ?? null,
+  }));
+
+  app.get<{ Params: { height: string } }>("/blocks/:height", async (req) => {
+    const p = req.params.height;
+    const height = p === "latest" ? chain.head.height : /^(0|[1-9][0-9]{0,15})$/.test(p) ? Number(p) : -1;
+    if (height < 0) throw new XaiError("BAD_REQUEST", "height must be a non-negative integer or 'latest'");
+    const block = await chain.blockAt(height);
+    if (!block) throw new XaiError("NOT_FOUND", `no block at height ${height}`);
+    return blockJson(block, block.txs.map(decodeTx));
+  });
+
+  app.get<{ Params: { id: string } }>("/tx/:id", async (req) => {
+    const id = req.params.id;
+    if (!/^[0-9a-f]{64}$/.test(id)) throw new XaiError("BAD_REQUEST", "tx id must be 64 lowercase hex characters");
+    const receipt = await chain.receipt(id);
+    if (receipt) {
+      const block = await chain.blockAt(receipt.height);
+      const tx = decodeTx(block!.txs[receipt.index]!);
+      return {
+        ...txJson(tx),
+        status: "included",
+        receipt: {
+          tx_id: id,
+          height: receipt.height,
+          index: receipt.index,
+          block_hash: receipt.blockHash,
+          result: receipt.result,
+          error_code: receipt.errorCode ?? null,
+          proposal_id: receipt.proposalId ?? null,
+        },
+      };
+    }
+    const pending = chain.mempool.get(id);
+    if (pending) return { ...txJson(pending), status: "pending", receipt: null };
+    throw new XaiError("NOT_FOUND", `unknown transaction ${id}`);
+  });
+
+  app.get<{ Params: { address: string } }>("/accounts/:address", async (req) => {
+    const address = req.params.address;
+    if (!isAddress(address)) throw new XaiError("BAD_REQUEST", "not an address");
+    const a = await getAccount(chain.state, address);
+    const pending = chain.mempool.pendingOf(address).length;
+    return {
+      address,
+      balance: a.balance.toString(),
+      nonce: a.nonce.toString(),
+      next_nonce: (a.nonce + BigInt(pending)).toString(),
+      pending_txs: pending,
+    };
+  });
+
+  app.post<{ Body: { tx: string } }>("/tx", { schema: { body: txBodySchema } }, async (req, reply) => {
+    const tx = await submitBase64Tx(ctx, req.body.tx);
+    return reply.code(202).send({ tx_id: tx.id, type: tx.body.payload.type, status: "pending" });
+  });
+
+  app.get("/metrics", async (_req, reply) => {
+    reply.header("content-type", ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+
+  for (const plugin of plugins) plugin(app, ctx);
+  return app;
+}

@@ -1,0 +1,465 @@
+import { EventEmitter } from "node:events";
+import { type Genesis, proposerOfSlot } from "../config/genesis.js";
+import { bytesEqual, toHex } from "../crypto/hash.js";
+import { type KeyPair, sign } from "../crypto/keys.js";
+import { type Verifier, verifyNode } from "../crypto/verify.js";
+import type { ChainDb, StoredReceipt } from "../db/chainDb.js";
+import type { UndoRecord } from "../db/undo.js";
+import { isXaiError, XaiError } from "../errors.js";
+import {
+  applyBlock,
+  type BlockResult,
+  blockContext,
+  buildBlock,
+  genesisState,
+  txRootOf,
+} from "../state-transition/applyBlock.js";
+import { applyTx, checkTxStateless, type TxRules } from "../state-transition/applyTx.js";
+import { getAccount } from "../state-transition/accounts.js";
+import { BlockErrorCode, blockError, TxErrorCode, txError } from "../state-transition/errors.js";
+import type { StateModule } from "../state-transition/module.js";
+import { StateOverlay, type StateReader } from "../state-transition/stateStore.js";
+import { assembleBlock, type Block, type BlockHeader, blockSigningMessage, decodeBlock, encodeHeader } from "../types/block.js";
+import type { Tx } from "../types/tx.js";
+import { decodeTx } from "../types/txCodec.js";
+import { isPreferred } from "./forkChoice.js";
+import { genesisBlock } from "./genesisBlock.js";
+import { checkHeader } from "./headerChecks.js";
+import { DEFAULT_MEMPOOL_LIMITS, Mempool, type MempoolLimits } from "./mempool.js";
+
+/** Structured logger (pino's shape). */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+const silent: Logger = { info() {}, warn() {}, debug() {} };
+
+/** Options of a chain. */
+export interface ChainOptions {
+  genesis: Genesis;
+  db: ChainDb;
+  modules: readonly StateModule[];
+  /** Signature verifier of the block path (default: node:crypto). */
+  verifier?: Verifier;
+  /** Wall clock in ms, for the future-slot check (injected by tests). */
+  now?: () => number;
+  mempool?: Partial<MempoolLimits>;
+  log?: Logger;
+  /** Most jobs (imports, submissions, productions) waiting for the chain at once. */
+  maxQueue?: number;
+}
+
+/** The canonical tip. */
+export interface HeadInfo {
+  hash: Uint8Array;
+  hashHex: string;
+  height: number;
+  slot: number;
+  stateRoot: Uint8Array;
+}
+
+/** What importing a block did. */
+export type ImportStatus = "head" | "reorg" | "side";
+
+/** Emitted on every new head (a block on top, or the tip of a reorg). */
+export interface NewHeadEvent {
+  block: Block;
+  result: BlockResult;
+  /** Blocks reverted by a reorg before this head was reached (empty for a plain extension). */
+  reverted: Block[];
+  /** Wall time spent applying (or building) and committing, for metrics. */
+  durationMs: number;
+}
+
+/** Absolute cap on encoded transaction size before any decoding (the max_tx_bytes bound). */
+export const HARD_MAX_TX_BYTES = 262_144;
+
+/**
+ * The chain: canonical head, block import with every check, fork choice and reorgs by undo
+ * records, block production and the mempool. All mutations run one at a time through a queue.
+ */
+export class Chain extends EventEmitter {
+  readonly genesis: Genesis;
+  readonly db: ChainDb;
+  readonly rules: TxRules;
+  readonly mempool: Mempool;
+  private readonly now: () => number;
+  private readonly log: Logger;
+  private readonly maxQueue: number;
+  private readonly headers = new Map<string, BlockHeader>();
+  private readonly invalid = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  private _head!: HeadInfo;
+
+  private constructor(opts: ChainOptions) {
+    super();
+    this.genesis = opts.genesis;
+    this.db = opts.db;
+    this.rules = { modules: opts.modules, verifier: opts.verifier ?? verifyNode };
+    this.mempool = new Mempool({ ...DEFAULT_MEMPOOL_LIMITS, ...opts.mempool });
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? silent;
+    this.maxQueue = opts.maxQueue ?? 10_000;
+  }
+
+  /** Opens a chain on a database: writes genesis into a new one, or resumes from the stored head. */
+  static async open(opts: ChainOptions): Promise<Chain> {
+    const chain = new Chain(opts);
+    await chain.init();
+    return chain;
+  }
+
+  private async init(): Promise<void> {
+    const stored = await this.db.getMeta("genesis");
+    if (stored && !bytesEqual(stored, this.genesis.hash))
+      throw new XaiError("GENESIS_MISMATCH", "the database belongs to another genesis");
+    let headHash = await this.db.getHead();
+    if (!headHash) {
+      const { overlay, stateRoot } = await genesisState(this.genesis, this.rules);
+      const block = genesisBlock(this.genesis, stateRoot);
+      await this.db
+        .batch()
+        .putBlock(block.hash, block.bytes)
+        .setCanonical(0, block.hash)
+        .applyState(overlay.changes())
+        .setMeta("genesis", this.genesis.hash)
+        .setHead(block.hash)
+        .write();
+      headHash = block.hash;
+    }
+    const header = await this.header(headHash);
+    if (!header) throw new XaiError("DB_CORRUPT", "head block is missing");
+    this._head = headInfo(headHash, header);
+  }
+
+  /** The canonical tip. */
+  get head(): HeadInfo {
+    return this._head;
+  }
+
+  /** Highest final height: blocks at or below it are never reverted. */
+  get finalizedHeight(): number {
+    return Math.max(0, this._head.height - this.genesis.finalityDepth);
+  }
+
+  /** The canonical state (the database). */
+  get state(): StateReader {
+    return this.db.state;
+  }
+
+  /** Number of jobs waiting for the chain. */
+  get queueLength(): number {
+    return this.queued;
+  }
+
+  private run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.queued >= this.maxQueue) return Promise.reject(new XaiError("NODE_BUSY", "chain queue is full"));
+    this.queued++;
+    const p = this.queue.then(job).finally(() => {
+      this.queued--;
+    });
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Header of a stored block (cached). */
+  async header(hash: Uint8Array): Promise<BlockHeader | undefined> {
+    const key = toHex(hash);
+    const hit = this.headers.get(key);
+    if (hit) return hit;
+    const bytes = await this.db.getBlockBytes(hash);
+    if (!bytes) return undefined;
+    const h = decodeBlock(bytes).header;
+    if (this.headers.size >= 4096) this.headers.clear();
+    this.headers.set(key, h);
+    return h;
+  }
+
+  /** A stored block by hash. */
+  async blockByHash(hash: Uint8Array): Promise<Block | undefined> {
+    const bytes = await this.db.getBlockBytes(hash);
+    return bytes ? decodeBlock(bytes) : undefined;
+  }
+
+  /** The canonical block at `height`. */
+  async blockAt(height: number): Promise<Block | undefined> {
+    const hash = await this.db.getCanonicalHash(height);
+    return hash ? this.blockByHash(hash) : undefined;
+  }
+
+  /** Receipt of a canonical transaction. */
+  receipt(txId: string): Promise<StoredReceipt | undefined> {
+    return this.db.getReceipt(txId);
+  }
+
+  // ---- transactions -------------------------------------------------------------------------
+
+  /**
+   * Checks a transaction against the current head state (on top of the sender's pending ones) and
+   * adds it to the mempool. Throws an XaiError with the reason; nothing is stored then.
+   */
+  submitTx(bytes: Uint8Array): Promise<Tx> {
+    if (bytes.length > HARD_MAX_TX_BYTES)
+      return Promise.reject(txError(TxErrorCode.TOO_LARGE, `transaction is ${bytes.length} bytes`));
+    return this.run(() => this.admit(decodeTx(bytes)));
+  }
+
+  /** Context of the next block on the head (what mempool checks run under). */
+  private async nextBlockContext() {
+    const slot = this._head.slot + 1;
+    return blockContext(this.db.state, {
+      chainId: this.genesis.chainId,
+      height: this._head.height + 1,
+      slot,
+      proposer: proposerOfSlot(this.genesis, slot).address,
+    });
+  }
+
+  private async admit(tx: Tx): Promise<Tx> {
+    if (this.mempool.has(tx.id) || (await this.db.getReceipt(tx.id)))
+      throw txError(TxErrorCode.DUPLICATE, "transaction already known");
+    checkTxStateless(tx, this.genesis.chainId, this.rules.verifier);
+    const account = await getAccount(this.db.state, tx.sender);
+    const pending = this.mempool.pendingOf(tx.sender);
+    const expected = account.nonce + BigInt(pending.length);
+    if (tx.body.nonce < account.nonce)
+      throw txError(TxErrorCode.NONCE_TOO_LOW, `nonce ${tx.body.nonce} already used; next is ${account.nonce}`, {
+        expected: account.nonce.toString(),
+      });
+    if (tx.body.nonce > expected)
+      throw txError(TxErrorCode.NONCE_TOO_HIGH, `nonce ${tx.body.nonce} leaves a gap; next is ${expected}`, {
+        expected: expected.toString(),
+      });
+    const replaced = pending.find((t) => t.body.nonce === tx.body.nonce);
+    if (replaced && tx.body.fee * 10n < replaced.body.fee * 11n)
+      throw txError(TxErrorCode.REPLACEMENT_UNDERPRICED, "a replacement must pay at least 10% more fee");
+    // Validate on top of the sender's earlier pending transactions, exactly as a block would.
+    const ctx = await this.nextBlockContext();
+    let state: StateReader = this.db.state;
+    for (const t of pending) {
+      if (t.body.nonce >= tx.body.nonce) break;
+      state = (await applyTx(state, t, ctx, { ...this.rules, verifier: null }, [])).overlay;
+    }
+    await applyTx(state, tx, ctx, this.rules, []);
+    if (!replaced) {
+      if (this.mempool.senderFull(tx.sender))
+        throw txError(TxErrorCode.MEMPOOL_FULL, "too many pending transactions from this sender");
+      if (this.mempool.isFullFor(tx)) {
+        const victim = this.mempool.evictionCandidate(tx.body.fee);
+        if (!victim) throw txError(TxErrorCode.MEMPOOL_FULL, "mempool is full");
+        this.mempool.remove(victim.id);
+      }
+    }
+    this.mempool.insert(tx);
+    return tx;
+  }
+
+  // ---- blocks -------------------------------------------------------------------------------
+
+  /** Imports a block from a peer or from sync. Throws an XaiError with a BLOCK_* code if invalid. */
+  importBlock(bytes: Uint8Array): Promise<{ status: ImportStatus; block: Block }> {
+    return this.run(async () => {
+      const block = decodeBlock(bytes);
+      return { status: await this.importDecoded(block), block };
+    });
+  }
+
+  private async importDecoded(block: Block): Promise<ImportStatus> {
+    const h = block.header;
+    if (h.chainId !== this.genesis.chainId) throw blockError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
+    if (this.invalid.has(block.hashHex) || this.invalid.has(toHex(h.parentHash)))
+      throw blockError(BlockErrorCode.KNOWN_INVALID, "block or parent known invalid");
+    if (await this.db.getBlockBytes(block.hash)) throw blockError(BlockErrorCode.KNOWN, "block already known");
+    const parent = await this.header(h.parentHash);
+    if (!parent) throw blockError(BlockErrorCode.UNKNOWN_PARENT, "parent block is unknown", { height: h.height });
+    checkHeader(this.genesis, block, parent, this.now(), this.rules.verifier);
+    if (h.height <= this.finalizedHeight)
+      throw blockError(BlockErrorCode.REVERTS_FINALIZED, `height ${h.height} is final`);
+    if (bytesEqual(h.parentHash, this._head.hash)) {
+      const started = performance.now();
+      let result: BlockResult;
+      try {
+        result = await applyBlock(this.db.state, block, this._head.stateRoot, this.rules);
+      } catch (err) {
+        if (isXaiError(err)) this.invalid.add(block.hashHex);
+        throw err;
+      }
+      await this.commitOnHead(block, result, started);
+      return "head";
+    }
+    if (!isPreferred({ height: h.height, slot: h.slot, hash: block.hash }, this._head)) {
+      // A side branch: keep it (its header is checked) so that it can win later.
+      await this.db.batch().putBlock(block.hash, block.bytes).write();
+      return "side";
+    }
+    await this.reorgTo(block);
+    return "reorg";
+  }
+
+  private async undoOf(pre: StateReader, result: BlockResult): Promise<UndoRecord> {
+    const undo: UndoRecord = [];
+    for (const [k] of result.overlay.changes()) undo.push([k, (await pre.get(k)) ?? null]);
+    return undo;
+  }
+
+  private receiptsOf(block: Block, result: BlockResult): StoredReceipt[] {
+    return result.receipts.map((r) => ({ ...r, blockHash: block.hashHex }));
+  }
+
+  private async commitOnHead(block: Block, result: BlockResult, started: number): Promise<void> {
+    const batch = this.db
+      .batch()
+      .putBlock(block.hash, block.bytes)
+      .setCanonical(block.header.height, block.hash)
+      .putUndo(block.hash, await this.undoOf(this.db.state, result))
+      .applyState(result.overlay.changes());
+    for (const r of this.receiptsOf(block, result)) batch.putReceipt(r);
+    await batch.setHead(block.hash).write();
+    this.setHead(block);
+    await this.pruneMempool(result.txs);
+    this.emit("head", {
+      block,
+      result,
+      reverted: [],
+      durationMs: performance.now() - started,
+    } satisfies NewHeadEvent);
+  }
+
+  private setHead(block: Block): void {
+    this.headers.set(block.hashHex, block.header);
+    this._head = headInfo(block.hash, block.header);
+  }
+
+  private async pruneMempool(included: Tx[]): Promise<void> {
+    const senders = new Set(included.map((t) => t.sender));
+    for (const s of senders) this.mempool.dropBelow(s, (await getAccount(this.db.state, s)).nonce);
+  }
+
+  /**
+   * Switches the canonical chain to the branch ending in `tip`: reverts the head back to the
+   * common ancestor with undo records and applies the branch, all on one overlay, then writes
+   * everything in one batch. If any branch block is invalid nothing changes.
+   */
+  private async reorgTo(tip: Block): Promise<void> {
+    const started = performance.now();
+    const branch: Block[] = [tip];
+    for (let cur = tip.header; ; ) {
+      const canonical = await this.db.getCanonicalHash(cur.height - 1);
+      if (canonical && bytesEqual(canonical, cur.parentHash)) break;
+      const parent = await this.blockByHash(cur.parentHash);
+      if (!parent) throw blockError(BlockErrorCode.UNKNOWN_PARENT, "branch block missing", { height: cur.height - 1 });
+      branch.unshift(parent);
+      cur = parent.header;
+    }
+    const ancestorHeight = branch[0]!.header.height - 1;
+    if (ancestorHeight < this.finalizedHeight)
+      throw blockError(BlockErrorCode.REVERTS_FINALIZED, `reorg below final height ${this.finalizedHeight}`);
+    const overlay = new StateOverlay(this.db.state);
+    const reverted: Block[] = [];
+    for (let height = this._head.height; height > ancestorHeight; height--) {
+      const hash = (await this.db.getCanonicalHash(height))!;
+      for (const [k, v] of (await this.db.getUndo(hash)) ?? []) {
+        if (v === null) overlay.del(k);
+        else overlay.put(k, v);
+      }
+      reverted.push((await this.blockByHash(hash))!);
+    }
+    let parentRoot = (await this.header(branch[0]!.header.parentHash))!.stateRoot;
+    const applied: Array<{ block: Block; result: BlockResult; undo: UndoRecord }> = [];
+    for (const [i, b] of branch.entries()) {
+      let result: BlockResult;
+      try {
+        result = await applyBlock(overlay, b, parentRoot, this.rules);
+      } catch (err) {
+        if (isXaiError(err)) for (const bad of branch.slice(i)) this.invalid.add(bad.hashHex);
+        throw err;
+      }
+      applied.push({ block: b, result, undo: await this.undoOf(overlay, result) });
+      result.overlay.commitTo(overlay);
+      parentRoot = result.stateRoot;
+    }
+    const batch = this.db.batch().applyState(overlay.changes());
+    for (const b of reverted) {
+      batch.delUndo(b.hash);
+      if (b.header.height > tip.header.height) batch.delCanonical(b.header.height);
+      for (const bytes of b.txs) batch.delReceipt(decodeTx(bytes).id);
+    }
+    for (const { block, result, undo } of applied) {
+      batch.putBlock(block.hash, block.bytes).setCanonical(block.header.height, block.hash).putUndo(block.hash, undo);
+      for (const r of this.receiptsOf(block, result)) batch.putReceipt(r);
+    }
+    await batch.setHead(tip.hash).write();
+    this.setHead(tip);
+    this.log.warn(
+      { from: reverted[0]?.header.height, to: tip.header.height, ancestor: ancestorHeight, depth: reverted.length },
+      "reorg",
+    );
+    const last = applied[applied.length - 1]!;
+    await this.pruneMempool(applied.flatMap((a) => a.result.txs));
+    this.emit("head", {
+      block: tip,
+      result: last.result,
+      reverted,
+      durationMs: performance.now() - started,
+    } satisfies NewHeadEvent);
+    // Return reverted transactions that the new branch did not include to the mempool.
+    const included = new Set(applied.flatMap((a) => a.result.txs.map((t) => t.id)));
+    for (const b of reverted.reverse())
+      for (const bytes of b.txs) {
+        const tx = decodeTx(bytes);
+        if (!included.has(tx.id)) await this.admit(tx).catch(() => undefined);
+      }
+  }
+
+  /**
+   * Produces, commits and returns the block of `slot` if `key` is that slot's proposer and the
+   * head is older than the slot; otherwise null.
+   */
+  produceBlock(slot: number, key: KeyPair): Promise<Block | null> {
+    return this.run(async () => {
+      if (slot <= this._head.slot || proposerOfSlot(this.genesis, slot).address !== key.address) return null;
+      const started = performance.now();
+      const ctx = await blockContext(this.db.state, {
+        chainId: this.genesis.chainId,
+        height: this._head.height + 1,
+        slot,
+        proposer: key.address,
+      });
+      const candidates = this.mempool.candidates(Number(ctx.params.param.max_block_txs) * 2);
+      const result = await buildBlock(this.db.state, candidates, ctx, this._head.stateRoot, this.rules);
+      for (const s of result.skipped) {
+        this.log.debug({ txId: s.tx.id, code: s.code }, "dropped invalid pending transaction");
+        this.mempool.remove(s.tx.id);
+      }
+      const header: BlockHeader = {
+        chainId: this.genesis.chainId,
+        height: ctx.height,
+        slot,
+        parentHash: this._head.hash,
+        proposer: key.address,
+        txRoot: txRootOf(result.txs),
+        stateRoot: result.stateRoot,
+      };
+      const signature = sign(blockSigningMessage(encodeHeader(header)), key.secretKey);
+      const block = assembleBlock(
+        header,
+        signature,
+        result.txs.map((t) => t.bytes),
+      );
+      await this.commitOnHead(block, result, started);
+      return block;
+    });
+  }
+
+  /** Waits until every queued job has run. */
+  async idle(): Promise<void> {
+    while (this.queued > 0) await this.queue;
+  }
+}
+
+function headInfo(hash: Uint8Array, h: BlockHeader): HeadInfo {
+  return { hash, hashHex: toHex(hash), height: h.height, slot: h.slot, stateRoot: h.stateRoot };
+}

@@ -1,0 +1,35 @@
+import type { Command } from "commander";
+import { apiGet, DEFAULT_NODE } from "../client.js";
+import { printResult } from "../output.js";
+
+type QueryOpts = { node: string; json?: boolean };
+
+/** Adds a `query` subcommand that prints the JSON of one route. */
+export function addQuery(
+  query: Command,
+  name: string,
+  description: string,
+  path: (args: string[], opts: Record<string, string | undefined>) => string,
+  extra?: (c: Command) => Command,
+): void {
+  let c = query.command(name).description(description);
+  if (extra) c = extra(c);
+  c.option("--node <url>", "node API URL", DEFAULT_NODE)
+    .option("--json", "print one JSON object")
+    .action(async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      const o = cmd.opts() as QueryOpts & Record<string, string | undefined>;
+      const positional = args.slice(0, -2) as string[];
+      printResult(await apiGet(o.node, path(positional, o)), o.json === true);
+    });
+}
+
+/** Registers the chain queries (`query status|account|tx|block`); governance adds its own. */
+export function registerQuery(program: Command): Command {
+  const query = program.command("query").description("read from a node (each prints the JSON of its HTTP route)");
+  addQuery(query, "status", "chain id, height, head, state root, peers", () => "/status");
+  addQuery(query, "account <address>", "balance and nonce", ([a]) => `/accounts/${encodeURIComponent(a!)}`);
+  addQuery(query, "tx <id>", "transaction with receipt", ([id]) => `/tx/${encodeURIComponent(id!)}`);
+  addQuery(query, "block <height>", "block at a height (or 'latest')", ([h]) => `/blocks/${encodeURIComponent(h!)}`);
+  return query;
+}

@@ -1,0 +1,55 @@
+import { rmSync } from "node:fs";
+import { SingleBar } from "cli-progress";
+import type { Command } from "commander";
+import { replayChain } from "../../chain/replay.js";
+import { verifyNode } from "../../crypto/verify.js";
+import { ChainDb } from "../../db/chainDb.js";
+import { createModules } from "../../node/modules.js";
+import { loadGenesis } from "../../node/node.js";
+import { nodePaths } from "../../node/paths.js";
+import { XaiError } from "../../errors.js";
+import { printResult } from "../output.js";
+
+/** Registers `replay`. */
+export function registerReplay(program: Command): void {
+  program
+    .command("replay")
+    .description("rebuild all state from the stored blocks, verify every root, compare with the stored state")
+    .requiredOption("--dir <dir>", "node directory (the node must be stopped)")
+    .option("--json", "print one JSON object")
+    .action(async (o: { dir: string; json?: boolean }) => {
+      const genesis = loadGenesis(o.dir);
+      const paths = nodePaths(o.dir);
+      const source = await ChainDb.open(paths.db);
+      rmSync(paths.replayScratch, { recursive: true, force: true });
+      const scratch = await ChainDb.open(paths.replayScratch);
+      const bar = o.json ? undefined : new SingleBar({ format: "replay [{bar}] {value}/{total} blocks", stream: process.stderr });
+      try {
+        let started = false;
+        const report = await replayChain({
+          genesis,
+          source,
+          scratch,
+          modules: createModules(),
+          blockVerifier: verifyNode,
+          clock: () => performance.now(),
+          onProgress: (h, total) => {
+            if (!bar) return;
+            if (!started) {
+              bar.start(total, 0);
+              started = true;
+            }
+            bar.update(h);
+          },
+        });
+        bar?.stop();
+        printResult({ ...report, ms: Math.round(report.ms), verified: report.mismatches === 0 }, o.json === true);
+        if (report.mismatches > 0) throw new XaiError("REPLAY_MISMATCH", `${report.mismatches} state entries differ`);
+      } finally {
+        bar?.stop();
+        await scratch.close();
+        await source.close();
+        rmSync(paths.replayScratch, { recursive: true, force: true });
+      }
+    });
+}

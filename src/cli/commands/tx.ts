@@ -1,0 +1,49 @@
+import type { Command } from "commander";
+import { XaiError } from "../../errors.js";
+import type { Payload } from "../../types/tx.js";
+import { DEFAULT_NODE } from "../client.js";
+import { printResult } from "../output.js";
+import { sendTx, type TxOptions } from "../signer.js";
+
+const UINT_RE = /^(0|[1-9][0-9]*)$/;
+
+/** Parses an integer amount of base units. */
+export function parseUnits(s: string, what: string): bigint {
+  if (!UINT_RE.test(s)) throw new XaiError("BAD_OPTION", `${what} must be an integer number of base units`);
+  return BigInt(s);
+}
+
+/** Adds a `tx` subcommand with the options every transaction takes. */
+export function addTx(
+  tx: Command,
+  name: string,
+  description: string,
+  build: (o: Record<string, unknown>) => Payload,
+  extra: (c: Command) => Command,
+  route = "/tx",
+): void {
+  extra(tx.command(name).description(description))
+    .requiredOption("--key <file|dev:N>", "signing key (stays on this machine)")
+    .option("--node <url>", "node API URL", DEFAULT_NODE)
+    .option("--fee <units>", "fee in base units (default: the chain's min_tx_fee)")
+    .option("--nonce <n>", "nonce (default: the account's next nonce)")
+    .option("--wait", "wait for inclusion and print the receipt")
+    .option("--timeout <ms>", "how long --wait waits", "60000")
+    .option("--json", "print one JSON object")
+    .action(async (o: TxOptions & { json?: boolean } & Record<string, unknown>) => {
+      printResult(await sendTx(o, build(o), route), o.json === true);
+    });
+}
+
+/** Registers `tx transfer`; governance adds its own transactions. */
+export function registerTx(program: Command): Command {
+  const tx = program.command("tx").description("sign a transaction locally and submit it to a node");
+  addTx(
+    tx,
+    "transfer",
+    "send base units to an address",
+    (o) => ({ type: "TRANSFER", recipient: String(o.to), amount: parseUnits(String(o.amount), "--amount") }),
+    (c) => c.requiredOption("--to <address>", "recipient").requiredOption("--amount <units>", "amount in base units"),
+  );
+  return tx;
+}

@@ -1,0 +1,27 @@
+import "../polyfill.js";
+import { Command } from "commander";
+import { registerInit } from "./commands/init.js";
+import { registerKeys } from "./commands/keys.js";
+import { registerQuery } from "./commands/query.js";
+import { registerReplay } from "./commands/replay.js";
+import { registerStart } from "./commands/start.js";
+import { registerTx } from "./commands/tx.js";
+import { printError } from "./output.js";
+
+/** Builds the `xai-gov` command tree. */
+export function createProgram(): Command {
+  const program = new Command("xai-gov")
+    .description("XAI governance node: run a node, sign and send transactions, query, replay")
+    .showHelpAfterError();
+  registerInit(program);
+  registerStart(program);
+  registerKeys(program);
+  registerTx(program);
+  registerQuery(program);
+  registerReplay(program);
+  return program;
+}
+
+createProgram()
+  .parseAsync(process.argv)
+  .catch((err) => printError(err));

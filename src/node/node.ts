@@ -1,0 +1,136 @@
+import { existsSync, readFileSync } from "node:fs";
+import type { FastifyInstance } from "fastify";
+import { pino } from "pino";
+import { createApi, type RoutePlugin } from "../api/server.js";
+import { NodeMetrics } from "../api/metrics.js";
+import { Chain, type Logger, type NewHeadEvent } from "../chain/chain.js";
+import { slotAt, slotStartMs } from "../chain/slots.js";
+import { type Genesis, parseGenesis, proposerOfSlot } from "../config/genesis.js";
+import type { KeyPair } from "../crypto/keys.js";
+import { ChainDb } from "../db/chainDb.js";
+import { XaiError } from "../errors.js";
+import { readKeyFile } from "./keyFile.js";
+import { createModules } from "./modules.js";
+import { nodePaths } from "./paths.js";
+
+/** Options of `xai-gov start`. */
+export interface NodeOptions {
+  dir: string;
+  /** HTTP API address; port 0 picks a free port. */
+  apiHost: string;
+  apiPort: number;
+  /** Produce blocks with the directory's validator key (default true when it exists). */
+  produce?: boolean;
+  log?: Logger;
+  /** Extra API routes (the governance module's). */
+  routes?: RoutePlugin[];
+}
+
+/** Reads and validates DIR/genesis.json. */
+export function loadGenesis(dir: string): Genesis {
+  const path = nodePaths(dir).genesis;
+  if (!existsSync(path)) throw new XaiError("NO_GENESIS", `${path} not found: run \`xai-gov init --dir ${dir}\` first`);
+  return parseGenesis(JSON.parse(readFileSync(path, "utf8")));
+}
+
+/** Composition root: database, chain, block production and the HTTP API of one node. */
+export class XaiNode {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  apiAddress = "";
+
+  private constructor(
+    readonly chain: Chain,
+    readonly db: ChainDb,
+    readonly metrics: NodeMetrics,
+    readonly api: FastifyInstance,
+    readonly key: KeyPair | undefined,
+    readonly log: Logger,
+  ) {}
+
+  /** Opens the database, resumes from its head, starts the API and block production. */
+  static async start(o: NodeOptions): Promise<XaiNode> {
+    const log = o.log ?? pino({ level: process.env.XAI_LOG_LEVEL ?? "info" });
+    const genesis = loadGenesis(o.dir);
+    const paths = nodePaths(o.dir);
+    const key = (o.produce ?? true) && existsSync(paths.validatorKey) ? readKeyFile(paths.validatorKey) : undefined;
+    if (key && !genesis.validators.some((v) => v.address === key.address))
+      throw new XaiError("NOT_A_VALIDATOR", `${key.address} is not a validator of ${genesis.chainId}`);
+    const db = await ChainDb.open(paths.db);
+    let chain: Chain;
+    try {
+      chain = await Chain.open({ genesis, db, modules: createModules(), log });
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    const metrics = new NodeMetrics();
+    const apiCtx = {
+      chain,
+      metrics,
+      peers: () => 0,
+      syncing: () => false,
+      ...(key ? { validator: key.address } : {}),
+    };
+    const api = createApi(apiCtx, o.routes ?? []);
+    const node = new XaiNode(chain, db, metrics, api, key, log);
+    chain.on("head", (e: NewHeadEvent) => node.onHead(e));
+    node.updateGauges();
+    node.apiAddress = await api.listen({ host: o.apiHost, port: o.apiPort });
+    log.info(
+      { chainId: genesis.chainId, height: chain.head.height, api: node.apiAddress, validator: key?.address ?? null },
+      "node started",
+    );
+    if (key) node.scheduleNextSlot();
+    return node;
+  }
+
+  private onHead(e: NewHeadEvent): void {
+    const h = e.block.header;
+    this.metrics.blockApplySeconds.observe(e.durationMs / 1000);
+    this.metrics.blockTxs.inc(e.block.txs.length);
+    if (e.reverted.length > 0) this.metrics.reorgs.inc();
+    this.updateGauges();
+    this.log.info(
+      { height: h.height, slot: h.slot, hash: e.block.hashHex.slice(0, 16), txs: e.block.txs.length, ms: Math.round(e.durationMs) },
+      "new head",
+    );
+    for (const ev of e.result.events) this.log.info({ event: ev.type, height: ev.height, txId: ev.txId, ...ev.attributes }, "chain event");
+  }
+
+  private updateGauges(): void {
+    this.metrics.height.set(this.chain.head.height);
+    this.metrics.finalizedHeight.set(this.chain.finalizedHeight);
+    this.metrics.mempoolSize.set(this.chain.mempool.size);
+  }
+
+  /** Wakes at the start of every slot this node proposes and produces its block. */
+  private scheduleNextSlot(): void {
+    if (this.stopped || !this.key) return;
+    const g = this.chain.genesis;
+    const now = Date.now();
+    let slot = Math.max(slotAt(g, now) + 1, this.chain.head.slot + 1);
+    while (proposerOfSlot(g, slot).address !== this.key.address) slot++;
+    const delay = Math.max(0, slotStartMs(g, slot) - now);
+    this.timer = setTimeout(() => void this.produce(slot), delay);
+  }
+
+  private async produce(slot: number): Promise<void> {
+    try {
+      await this.chain.produceBlock(slot, this.key!);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, slot }, "block production failed");
+    }
+    this.scheduleNextSlot();
+  }
+
+  /** Stops production and the API, waits for the chain queue, closes the database. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.api.close();
+    await this.chain.idle();
+    await this.db.close();
+    this.log.info({ height: this.chain.head.height }, "node stopped");
+  }
+}

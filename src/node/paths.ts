@@ -1,0 +1,11 @@
+import { join } from "node:path";
+
+/** Files of a node directory. */
+export function nodePaths(dir: string) {
+  return {
+    genesis: join(dir, "genesis.json"),
+    validatorKey: join(dir, "validator.key"),
+    db: join(dir, "db"),
+    replayScratch: join(dir, "replay.tmp"),
+  };
+}

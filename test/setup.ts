@@ -1,0 +1,2 @@
+// Imported before every test file (see .mocharc.json).
+import "../src/polyfill.js";
