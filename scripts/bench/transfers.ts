@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createGenesisJson, parseGenesis, proposerOfSlot } from "../../src/config/genesis.js";
 import { sha256, utf8 } from "../../src/crypto/hash.js";
 import { devKeyPair, keyPairFromSecret, sign } from "../../src/crypto/keys.js";
+import { fastSigner } from "./fastSign.js";
 import { verifyNode } from "../../src/crypto/verify.js";
 import { ChainDb } from "../../src/db/chainDb.js";
 import { createModules } from "../../src/node/modules.js";
@@ -34,6 +35,7 @@ async function makeBlocks(dir: string) {
   const g = await genesisState(genesis, rules);
   await db.batch().applyState(g.overlay.changes()).write();
   const devs = Array.from({ length: 10 }, (_, i) => devKeyPair(i));
+  const signers = devs.map((k) => fastSigner(k.secretKey));
   const nonces = devs.map(() => 0n);
   let root = g.stateRoot;
   let parentHash: Uint8Array = sha256(utf8("bench-parent"));
@@ -48,7 +50,7 @@ async function makeBlocks(dir: string) {
         fee: 1000n,
         payload: { type: "TRANSFER", recipient: devs[(from + 1 + (i % 9)) % 10]!.address, amount: 1000n + BigInt(i) },
       });
-      return decodeTx(encodeSignedTx(body, sign(txSigningMessage(body), devs[from]!.secretKey)));
+      return decodeTx(encodeSignedTx(body, signers[from]!(txSigningMessage(body))));
     });
     const ctx = await blockContext(db.state, { chainId: genesis.chainId, height: b, slot: b, proposer: validator.address });
     const res = await buildBlock(db.state, txs, ctx, root, rules);

@@ -50,16 +50,34 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+const scratch = new DataView(new ArrayBuffer(8));
+
 /** 8-byte big-endian encoding of an unsigned integer < 2^64 (keys sort numerically). */
 export function u64be(n: bigint | number): Uint8Array {
   const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(n));
+  if (typeof n === "number" && Number.isSafeInteger(n) && n >= 0) {
+    const hi = Math.floor(n / 0x1_0000_0000);
+    const lo = n >>> 0;
+    out[0] = hi >>> 24;
+    out[1] = (hi >>> 16) & 0xff;
+    out[2] = (hi >>> 8) & 0xff;
+    out[3] = hi & 0xff;
+    out[4] = lo >>> 24;
+    out[5] = (lo >>> 16) & 0xff;
+    out[6] = (lo >>> 8) & 0xff;
+    out[7] = lo & 0xff;
+    return out;
+  }
+  scratch.setBigUint64(0, BigInt(n));
+  out.set(new Uint8Array(scratch.buffer));
   return out;
 }
 
 /** Reads an 8-byte big-endian unsigned integer at `offset`. */
 export function readU64be(b: Uint8Array, offset = 0): bigint {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset);
+  const hi = ((b[offset]! << 24) | (b[offset + 1]! << 16) | (b[offset + 2]! << 8) | b[offset + 3]!) >>> 0;
+  const lo = ((b[offset + 4]! << 24) | (b[offset + 5]! << 16) | (b[offset + 6]! << 8) | b[offset + 7]!) >>> 0;
+  return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /** Binary Merkle root of 32-byte leaves (odd node promoted); sha256 of nothing for an empty list. */

@@ -14,14 +14,24 @@ export interface TxRules {
   verifier: Verifier | null;
 }
 
+// Hashes of SignedTx bytes whose signature verified. tx.hash covers body and signature, so a hit
+// means these exact bytes verified before (at mempool admission, typically): a memo of a pure
+// function, bounded, never a source of different results.
+const verified = new Set<string>();
+const VERIFIED_LIMIT = 200_000;
+
 /** Checks that need no state: chain id, public key and signature. Throws an XaiError. */
 export function checkTxStateless(tx: Tx, chainId: string, verifier: Verifier | null): void {
   if (tx.body.chainId !== chainId)
     throw txError(TxErrorCode.WRONG_CHAIN, `chain id ${tx.body.chainId} is not ${chainId}`);
   if (verifier === null) return;
+  const memo = `${verifier.name}:${Buffer.from(tx.hash).toString("latin1")}`;
+  if (verified.has(memo)) return;
   if (!isAcceptablePublicKey(tx.body.publicKey)) throw txError(TxErrorCode.BAD_PUBLIC_KEY, "unacceptable public key");
   if (!verifier(tx.signature, txSigningMessage(tx.bodyBytes), tx.body.publicKey))
     throw txError(TxErrorCode.BAD_SIGNATURE, "signature does not verify");
+  if (verified.size >= VERIFIED_LIMIT) verified.clear();
+  verified.add(memo);
 }
 
 function moduleFor(rules: TxRules, tx: Tx): StateModule {

@@ -39,7 +39,8 @@ export type Change = [key: Uint8Array, value: Uint8Array | null];
 
 // Keys are held as latin1 strings: one char per byte, so string order is byte order.
 function s(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+  // State keys are short; fromCharCode over the bytes is much cheaper than a Buffer round trip.
+  return b.length <= 128 ? String.fromCharCode(...b) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 }
 
 function b(str: string): Uint8Array {
