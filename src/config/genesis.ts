@@ -1,5 +1,7 @@
 import { fromHex, sha256, toHex } from "../crypto/hash.js";
 import { addressOf, devKeyPair, isAddress, isDevChainId } from "../crypto/keys.js";
+import { isAcceptablePublicKey } from "../crypto/verify.js";
+import { TREASURY_ADDRESS } from "../state-transition/accounts.js";
 import { XaiError } from "../errors.js";
 import { encodeMessage, pb, toLong } from "../types/proto.js";
 import {
@@ -68,9 +70,19 @@ function uintField(v: unknown, what: string): number {
   return v;
 }
 
+const U64_LIMIT = 1n << 64n;
+
 function amountField(v: unknown, what: string): bigint {
   if (typeof v !== "string" || !isCanonicalDecimal(v)) fail(`${what} must be a decimal string`);
-  return BigInt(v);
+  const n = BigInt(v);
+  if (n >= U64_LIMIT) fail(`${what} must be below 2^64`);
+  return n;
+}
+
+function arrayField(v: unknown, what: string): unknown[] {
+  const a = v ?? [];
+  if (!Array.isArray(a)) fail(`${what} must be an array`);
+  return a;
 }
 
 function registryValues(space: RegistrySpace, raw: unknown): Record<string, string> {
@@ -95,15 +107,17 @@ export function parseGenesis(json: unknown): Genesis {
   if (typeof g !== "object" || g === null) fail("genesis must be an object");
   const chainId = g.chain_id;
   if (typeof chainId !== "string" || !/^[a-z0-9][a-z0-9-]{2,63}$/.test(chainId)) fail("chain_id must match [a-z0-9-]{3,64}");
-  const validators = ((g.validators as unknown[]) ?? []).map((v, i) => {
+  const validators = arrayField(g.validators, "validators").map((v, i) => {
     const o = v as Record<string, unknown>;
     if (typeof o?.public_key !== "string" || !/^[0-9a-f]{64}$/.test(o.public_key)) fail(`validator ${i}: bad public_key`);
     const publicKey = fromHex(o.public_key);
+    if (!isAcceptablePublicKey(publicKey)) fail(`validator ${i}: public_key is not an acceptable ed25519 key`);
     if (o.address !== addressOf(publicKey)) fail(`validator ${i}: address does not match public_key`);
     return { address: o.address as string, publicKey };
   });
   if (validators.length === 0) fail("at least one validator is required");
-  const balances = ((g.balances as unknown[]) ?? []).map((b, i) => {
+  if (new Set(validators.map((v) => v.address)).size !== validators.length) fail("duplicate validator");
+  const balances = arrayField(g.balances, "balances").map((b, i) => {
     const o = b as Record<string, unknown>;
     if (typeof o?.address !== "string" || !isAddress(o.address)) fail(`balance ${i}: bad address`);
     return { address: o.address, amount: amountField(o.amount, `balance ${i} amount`) };
@@ -111,6 +125,13 @@ export function parseGenesis(json: unknown): Genesis {
   balances.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   for (let i = 1; i < balances.length; i++)
     if (balances[i]!.address === balances[i - 1]!.address) fail(`duplicate balance for ${balances[i]!.address}`);
+  if (balances.some((b) => b.address === TREASURY_ADDRESS)) fail("the treasury is funded by treasury_balance only");
+  if (!isDevChainId(chainId)) {
+    // The dev keys are public: on any other chain they must hold nothing and validate nothing.
+    const dev = new Set(Array.from({ length: 10 }, (_, i) => devKeyPair(i).address));
+    if (balances.some((b) => dev.has(b.address)) || validators.some((v) => dev.has(v.address)))
+      fail(`dev accounts are refused on chain id ${chainId}`);
+  }
   const values = {
     param: registryValues("param", g.params),
     feature: registryValues("feature", g.features),
@@ -139,6 +160,8 @@ export function parseGenesis(json: unknown): Genesis {
     values,
     fiatUnlock,
   };
+  if (balances.reduce((n, b) => n + b.amount, genesis.treasuryBalance) >= U64_LIMIT)
+    fail("total supply must be below 2^64");
   if (genesis.blockTimeMs < 100 || genesis.blockTimeMs > 600_000) fail("block_time_ms must be within [100, 600000]");
   if (genesis.finalityDepth < 1 || genesis.finalityDepth > 10_000) fail("finality_depth must be within [1, 10000]");
   return { ...genesis, hash: sha256(encodeGenesis(genesis)) };

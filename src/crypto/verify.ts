@@ -1,9 +1,11 @@
 import { createPublicKey, verify as nodeVerify, type KeyObject } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
+import { concatBytes } from "./hash.js";
 
 // The consensus rule for signatures (both verifiers implement exactly this):
-// - the public key is 32 bytes, a canonical encoding of a curve point, and not of small order;
+// - the public key is 32 bytes, a canonical encoding of a curve point in the prime-order subgroup
+//   (neither small-order nor mixed-order);
 // - the signature is 64 bytes R || S with S < L (canonical);
 // - cofactorless RFC 8032 check: encode([S]B - [k]A) == R, k = sha512(R || A || M) mod L.
 // Node's crypto (OpenSSL) does the cofactorless check and rejects S >= L; the key rule is
@@ -33,7 +35,9 @@ function checkPublicKey(pk: Uint8Array): boolean {
     const p = Point.fromBytes(pk, false);
     // fromBytes accepts some non-canonical y in rare encodings; re-encoding must match exactly.
     if (Buffer.compare(Buffer.from(p.toBytes()), Buffer.from(pk)) !== 0) return false;
-    return !p.isSmallOrder();
+    // Only keys in the prime-order subgroup: no small-order and no mixed-order keys, so that any
+    // verifier (cofactored, cofactorless, batch) gives the same answer for them.
+    return !p.isSmallOrder() && p.isTorsionFree();
   } catch {
     return false;
   }
@@ -62,7 +66,7 @@ export function verifyNoble(signature: Uint8Array, message: Uint8Array, publicKe
   const s = leToBigInt(signature.subarray(32));
   if (s >= L) return false;
   const A = Point.fromBytes(publicKey, false);
-  const k = leToBigInt(sha512(new Uint8Array([...r, ...publicKey, ...message]))) % L;
+  const k = leToBigInt(sha512(concatBytes(r, publicKey, message))) % L;
   const rCheck = Point.BASE.multiplyUnsafe(s).subtract(A.multiplyUnsafe(k));
   return Buffer.compare(Buffer.from(rCheck.toBytes()), Buffer.from(r)) === 0;
 }

@@ -1,7 +1,8 @@
 import btree from "sorted-btree";
 
-// sorted-btree is CommonJS with `exports.default = BTree`.
-const BTree = btree.default;
+// sorted-btree is CommonJS with `exports.default = BTree` and `__esModule`: native ESM gives the
+// exports object (class under .default), a CommonJS-interop loader (tsx under mocha) the class itself.
+const BTree = btree.default ?? (btree as unknown as typeof btree.default);
 
 /** A state entry: key and value bytes. */
 export type Entry = [key: Uint8Array, value: Uint8Array];

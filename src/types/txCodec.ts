@@ -134,8 +134,18 @@ function payloadFromProto(body: Obj): Payload {
   }
 }
 
-/** Canonical encoding of a transaction body. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+function checkStrings(o: unknown): void {
+  if (typeof o === "string") {
+    if (LONE_SURROGATE.test(o)) throw txError(TxErrorCode.MALFORMED, "strings must be valid Unicode");
+  } else if (o && typeof o === "object" && !(o instanceof Uint8Array)) for (const v of Object.values(o)) checkStrings(v);
+}
+
+/** Canonical encoding of a transaction body (refuses strings that cannot be UTF-8 encoded). */
 export function encodeTxBody(body: TxBody): Uint8Array {
+  checkStrings(body.payload);
+  checkStrings(body.chainId);
   return encodeMessage(pb.TxBody, {
     chainId: body.chainId,
     nonce: toLong(body.nonce),
