@@ -18,6 +18,8 @@ export function httpStatusOf(code: string): number {
     case "NODE_BUSY":
     case "NOT_READY":
       return 503;
+    case "FORBIDDEN":
+      return 403;
     case "NOT_FOUND":
     case "GOV_UNKNOWN_PROPOSAL":
       return 404;

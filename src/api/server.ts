@@ -20,6 +20,8 @@ export interface ApiContext {
   syncing: () => boolean;
   /** Address of this node's validator key, if it has one. */
   validator?: string;
+  /** Called with the bytes of every transaction the API accepted (gossips it). */
+  onTxAccepted?: (bytes: Uint8Array) => void;
 }
 
 /** Largest request body: a base64 transaction of HARD_MAX_TX_BYTES plus JSON framing. */
@@ -40,7 +42,9 @@ export async function submitBase64Tx(ctx: ApiContext, b64: string) {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw new XaiError("BAD_REQUEST", "tx must be base64");
   const bytes = new Uint8Array(Buffer.from(b64, "base64"));
   try {
-    return await ctx.chain.submitTx(bytes);
+    const tx = await ctx.chain.submitTx(bytes);
+    ctx.onTxAccepted?.(tx.bytes);
+    return tx;
   } catch (err) {
     if (err instanceof XaiError) ctx.metrics.rejectedTxs.inc({ code: err.code });
     throw err;
@@ -55,6 +59,9 @@ function sendError(reply: FastifyReply, err: unknown) {
 /** Builds the HTTP API (SPEC §5). */
 export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): FastifyInstance {
   const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false });
+  // Bodies are JSON only: Fastify also parses text/plain by default, which turned a non-JSON body
+  // into a 400 schema error instead of 415 (SPEC §5).
+  app.removeContentTypeParser("text/plain");
   const { chain } = ctx;
 
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string; validation?: unknown }, _req, reply) => {

@@ -9,6 +9,9 @@ import { type Genesis, parseGenesis, proposerOfSlot } from "../config/genesis.js
 import type { KeyPair } from "../crypto/keys.js";
 import { ChainDb } from "../db/chainDb.js";
 import { XaiError } from "../errors.js";
+import { adminRoutes } from "../api/admin.js";
+import { P2PNetwork } from "../network/network.js";
+import { loadOrCreateP2PKey } from "../network/p2pKey.js";
 import { readKeyFile } from "./keyFile.js";
 import { createModules } from "./modules.js";
 import { nodePaths } from "./paths.js";
@@ -24,6 +27,10 @@ export interface NodeOptions {
   log?: Logger;
   /** Extra API routes (the governance module's). */
   routes?: RoutePlugin[];
+  /** libp2p listen multiaddrs; none runs the node without networking. */
+  p2pListen?: string[];
+  /** Peers to keep dialing. */
+  peers?: string[];
 }
 
 /** Reads and validates DIR/genesis.json. */
@@ -46,6 +53,7 @@ export class XaiNode {
     readonly api: FastifyInstance,
     readonly key: KeyPair | undefined,
     readonly log: Logger,
+    readonly network: P2PNetwork | undefined,
   ) {}
 
   /** Opens the database, resumes from its head, starts the API and block production. */
@@ -65,20 +73,44 @@ export class XaiNode {
       throw err;
     }
     const metrics = new NodeMetrics();
+    let network: P2PNetwork | undefined;
+    if (o.p2pListen && o.p2pListen.length > 0) {
+      try {
+        network = await P2PNetwork.start({
+          chain,
+          listen: o.p2pListen,
+          peers: o.peers ?? [],
+          privateKey: await loadOrCreateP2PKey(paths.p2pKey),
+          metrics,
+          log,
+        });
+      } catch (err) {
+        await db.close();
+        throw err;
+      }
+    }
     const apiCtx = {
       chain,
       metrics,
-      peers: () => 0,
-      syncing: () => false,
+      peers: () => network?.peers().length ?? 0,
+      syncing: () => network?.syncing ?? false,
       ...(key ? { validator: key.address } : {}),
+      ...(network ? { onTxAccepted: (bytes: Uint8Array) => void network.publishTx(bytes) } : {}),
     };
-    const api = createApi(apiCtx, o.routes ?? []);
-    const node = new XaiNode(chain, db, metrics, api, key, log);
+    const api = createApi(apiCtx, [...(o.routes ?? []), ...(network ? [adminRoutes(network)] : [])]);
+    const node = new XaiNode(chain, db, metrics, api, key, log, network);
     chain.on("head", (e: NewHeadEvent) => node.onHead(e));
     node.updateGauges();
     node.apiAddress = await api.listen({ host: o.apiHost, port: o.apiPort });
     log.info(
-      { chainId: genesis.chainId, height: chain.head.height, api: node.apiAddress, validator: key?.address ?? null },
+      {
+        chainId: genesis.chainId,
+        height: chain.head.height,
+        api: node.apiAddress,
+        validator: key?.address ?? null,
+        peerId: network?.peerId ?? null,
+        p2p: network?.listenAddrs() ?? [],
+      },
       "node started",
     );
     if (key) node.scheduleNextSlot();
@@ -117,7 +149,8 @@ export class XaiNode {
 
   private async produce(slot: number): Promise<void> {
     try {
-      await this.chain.produceBlock(slot, this.key!);
+      const block = await this.chain.produceBlock(slot, this.key!);
+      if (block && this.network) await this.network.publishBlock(block.bytes);
     } catch (err) {
       this.log.warn({ err: (err as Error).message, slot }, "block production failed");
     }
@@ -129,6 +162,7 @@ export class XaiNode {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.api.close();
+    await this.network?.stop();
     await this.chain.idle();
     await this.db.close();
     this.log.info({ height: this.chain.head.height }, "node stopped");

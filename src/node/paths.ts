@@ -5,6 +5,7 @@ export function nodePaths(dir: string) {
   return {
     genesis: join(dir, "genesis.json"),
     validatorKey: join(dir, "validator.key"),
+    p2pKey: join(dir, "p2p.key"),
     db: join(dir, "db"),
     replayScratch: join(dir, "replay.tmp"),
   };

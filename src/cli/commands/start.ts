@@ -19,11 +19,19 @@ export function registerStart(program: Command): void {
     .description("run a node from DIR (resumes from its stored head)")
     .requiredOption("--dir <dir>", "node directory (from `init`)")
     .option("--api <host:port>", "HTTP API address", "127.0.0.1:8545")
+    .option("--p2p <multiaddr>", "libp2p listen address, e.g. /ip4/127.0.0.1/tcp/9545 (default: no networking)")
+    .option("--peer <multiaddr...>", "peer(s) to connect to and keep connected")
     .option("--dev", "if DIR has no genesis yet, first init a single-validator dev chain there")
-    .action(async (o: { dir: string; api: string; dev?: boolean }) => {
+    .action(async (o: { dir: string; api: string; dev?: boolean; p2p?: string; peer?: string[] }) => {
       if (o.dev && !existsSync(nodePaths(o.dir).genesis)) initChain({ dir: o.dir, dev: true }, Date.now());
       const api = parseHostPort(o.api);
-      const node = await XaiNode.start({ dir: o.dir, apiHost: api.host, apiPort: api.port });
+      const node = await XaiNode.start({
+        dir: o.dir,
+        apiHost: api.host,
+        apiPort: api.port,
+        ...(o.p2p ? { p2pListen: [o.p2p] } : {}),
+        peers: o.peer ?? [],
+      });
       let stopping = false;
       const stop = async () => {
         if (stopping) return;

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { XaiError } from "../errors.js";
+import type { P2PNetwork } from "../network/network.js";
+
+function isLoopback(req: FastifyRequest): boolean {
+  const ip = req.socket.remoteAddress ?? "";
+  return ip === "::1" || ip.startsWith("127.") || ip.startsWith("::ffff:127.");
+}
+
+/**
+ * Admin control of the peer links, answered on loopback only (the harness cuts and restores links
+ * with it): GET /admin/peers; POST /admin/peers {"allow": [peer ids] | null}.
+ */
+export function adminRoutes(network: P2PNetwork) {
+  return (app: FastifyInstance): void => {
+    app.addHook("onRequest", async (req) => {
+      if (req.url.startsWith("/admin/") && !isLoopback(req))
+        throw new XaiError("FORBIDDEN", "admin routes answer on loopback only");
+    });
+    app.get("/admin/peers", async () => network.info());
+    app.post<{ Body: { allow: string[] | null } }>(
+      "/admin/peers",
+      {
+        schema: {
+          body: {
+            type: "object",
+            required: ["allow"],
+            additionalProperties: false,
+            properties: {
+              allow: { anyOf: [{ type: "null" }, { type: "array", maxItems: 1000, items: { type: "string", maxLength: 128 } }] },
+            },
+          },
+        },
+      },
+      async (req) => {
+        await network.setAllowedPeers(req.body.allow);
+        return network.info();
+      },
+    );
+  };
+}

@@ -1,0 +1,244 @@
+import { type GossipSub, type GossipsubEvents, gossipsub } from "@chainsafe/libp2p-gossipsub";
+import { createPeerScoreParams, createTopicScoreParams } from "@chainsafe/libp2p-gossipsub/score";
+import { noise } from "@chainsafe/libp2p-noise";
+import { yamux } from "@chainsafe/libp2p-yamux";
+import { type Identify, identify } from "@libp2p/identify";
+import { type Libp2p, type PeerId, type PrivateKey, type PubSub, TopicValidatorResult } from "@libp2p/interface";
+import { peerIdFromString } from "@libp2p/peer-id";
+import { tcp } from "@libp2p/tcp";
+import { multiaddr } from "@multiformats/multiaddr";
+import { createLibp2p } from "libp2p";
+import type { NodeMetrics } from "../api/metrics.js";
+import type { Chain, Logger } from "../chain/chain.js";
+import { sha256 } from "../crypto/hash.js";
+import { validateGossipBlock, validateGossipTx, type GossipResult } from "./gossipValidation.js";
+import { type PenaltyOptions, PeerPenalties } from "./peerPenalties.js";
+import { BlockSync } from "./sync.js";
+import { blockTopic, MAX_GOSSIP_BYTES, txTopic } from "./topics.js";
+
+/** Options of the P2P network. */
+export interface NetworkOptions {
+  chain: Chain;
+  /** Multiaddrs to listen on, e.g. /ip4/127.0.0.1/tcp/9545. */
+  listen: string[];
+  /** Multiaddrs of peers to keep dialing (with or without /p2p/<id>). */
+  peers: string[];
+  privateKey: PrivateKey;
+  metrics: NodeMetrics;
+  log: Logger;
+  penalties?: Partial<PenaltyOptions>;
+  /** Most gossip messages waiting for validation; more are ignored. */
+  maxPendingValidations?: number;
+}
+
+type P2PNode = Libp2p<{ identify: Identify; pubsub: PubSub<GossipsubEvents> }>;
+
+const VERDICTS = {
+  accept: TopicValidatorResult.Accept,
+  ignore: TopicValidatorResult.Ignore,
+  reject: TopicValidatorResult.Reject,
+} as const;
+
+/**
+ * libp2p networking: gossip of transactions and blocks with validation at the edge (the same rules
+ * as the mempool and block import), block sync, peer penalties, and the admin partition control.
+ */
+export class P2PNetwork {
+  readonly penalties: PeerPenalties;
+  readonly sync: BlockSync;
+  private allow: Set<string> | null = null;
+  private pending = 0;
+  private redial: NodeJS.Timeout | undefined;
+  private readonly txTopic: string;
+  private readonly blockTopic: string;
+
+  private constructor(
+    readonly node: P2PNode,
+    private readonly o: NetworkOptions,
+    penalties: PeerPenalties,
+  ) {
+    this.penalties = penalties;
+    this.txTopic = txTopic(o.chain.genesis.chainId);
+    this.blockTopic = blockTopic(o.chain.genesis.chainId);
+    this.sync = new BlockSync(node, o.chain, o.log, (peer, why) => this.penalise(peer, why));
+  }
+
+  /** Creates and starts the libp2p node, subscribes, serves sync and dials the peers. */
+  static async start(o: NetworkOptions): Promise<P2PNetwork> {
+    const penalties = new PeerPenalties({ maxInvalid: 10, banMs: 10 * 60_000, ...o.penalties });
+    const ref: { net?: P2PNetwork } = {};
+    const denied = (id: PeerId) => ref.net?.isDenied(id.toString()) ?? false;
+    const chainId = o.chain.genesis.chainId;
+    const topicScore = createTopicScoreParams({
+      topicWeight: 1,
+      invalidMessageDeliveriesWeight: -10,
+      invalidMessageDeliveriesDecay: 0.5,
+    });
+    const node = await createLibp2p({
+      privateKey: o.privateKey,
+      addresses: { listen: o.listen },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      connectionMonitor: { abortConnectionOnPingFailure: false },
+      connectionGater: {
+        denyDialPeer: async (id) => denied(id),
+        denyInboundEncryptedConnection: async (id) => denied(id),
+        denyOutboundEncryptedConnection: async (id) => denied(id),
+      },
+      services: {
+        identify: identify(),
+        pubsub: gossipsub({
+          asyncValidation: true,
+          allowPublishToZeroTopicPeers: true,
+          emitSelf: false,
+          maxInboundDataLength: MAX_GOSSIP_BYTES,
+          // Content-addressed ids: the same transaction from two peers is one message.
+          msgIdFn: (msg) => sha256(msg.data),
+          scoreParams: createPeerScoreParams({
+            topics: { [txTopic(chainId)]: topicScore, [blockTopic(chainId)]: topicScore },
+          }),
+          scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 },
+        }),
+      },
+    });
+    const net = new P2PNetwork(node, o, penalties);
+    ref.net = net;
+    net.gossip.addEventListener("gossipsub:message", (evt) => {
+      const { propagationSource, msgId, msg } = evt.detail;
+      void net.onGossip(propagationSource.toString(), msgId, msg.topic, msg.data);
+    });
+    node.addEventListener("peer:connect", (evt) => {
+      o.metrics.peers.set(node.getPeers().length);
+      void net.sync.onPeer(evt.detail);
+    });
+    node.addEventListener("peer:disconnect", () => o.metrics.peers.set(node.getPeers().length));
+    await net.sync.serve();
+    net.gossip.subscribe(net.txTopic);
+    net.gossip.subscribe(net.blockTopic);
+    net.sync.start(Math.max(1000, o.chain.genesis.blockTimeMs));
+    net.dialPeers();
+    return net;
+  }
+
+  // The service is a GossipSub instance; its factory is typed as the generic PubSub.
+  private get gossip(): GossipSub {
+    return this.node.services.pubsub as unknown as GossipSub;
+  }
+
+  /** This node's peer id. */
+  get peerId(): string {
+    return this.node.peerId.toString();
+  }
+
+  /** Addresses this node listens on (with /p2p/<id>). */
+  listenAddrs(): string[] {
+    return this.node.getMultiaddrs().map((a) => a.toString());
+  }
+
+  /** Connected peers. */
+  peers(): string[] {
+    return this.node.getPeers().map((p) => p.toString());
+  }
+
+  /** True while the node is catching up with a peer. */
+  get syncing(): boolean {
+    return this.sync.syncing;
+  }
+
+  private isDenied(peer: string): boolean {
+    return this.penalties.isBanned(peer) || (this.allow !== null && !this.allow.has(peer));
+  }
+
+  private dialPeers(): void {
+    const dial = () => {
+      const connected = new Set(this.node.getConnections().map((c) => c.remotePeer.toString()));
+      for (const addr of this.o.peers) {
+        const id = /\/p2p\/([^/]+)$/.exec(addr)?.[1];
+        if (id && (connected.has(id) || this.isDenied(id))) continue;
+        if (!id && this.node.getConnections().some((c) => addr.startsWith(c.remoteAddr.toString().split("/p2p/")[0]!)))
+          continue;
+        this.node.dial(multiaddr(addr)).catch(() => undefined);
+      }
+    };
+    dial();
+    this.redial = setInterval(dial, 2000);
+  }
+
+  private async onGossip(peer: string, msgId: string, topic: string, data: Uint8Array): Promise<void> {
+    const kind = topic === this.txTopic ? "tx" : topic === this.blockTopic ? "block" : "unknown";
+    let r: GossipResult;
+    const limit = this.o.maxPendingValidations ?? 2048;
+    if (kind === "unknown") r = { verdict: "reject", code: "UNKNOWN_TOPIC" };
+    else if (this.pending >= limit) r = { verdict: "ignore", code: "VALIDATION_QUEUE_FULL" };
+    else {
+      this.pending++;
+      try {
+        r = kind === "tx" ? await validateGossipTx(this.o.chain, data) : await validateGossipBlock(this.o.chain, data);
+      } finally {
+        this.pending--;
+      }
+    }
+    this.gossip.reportMessageValidationResult(msgId, peer, VERDICTS[r.verdict]);
+    this.o.metrics.gossipResults.inc({ topic: kind, result: r.verdict, code: r.code });
+    if (r.verdict === "reject") await this.penalise(peer, r.code);
+    if (r.code === "BLOCK_UNKNOWN_PARENT") void this.sync.syncWith(peerIdFromString(peer));
+  }
+
+  /** Counts an invalid message against a peer; bans and disconnects it past the limit. */
+  async penalise(peer: string, why: string): Promise<void> {
+    this.o.log.warn({ peer, why, count: this.penalties.invalidCount(peer) + 1 }, "invalid message from peer");
+    if (!this.penalties.recordInvalid(peer)) return;
+    this.o.log.warn({ peer }, "peer banned");
+    await this.node.hangUp(peerIdFromString(peer)).catch(() => undefined);
+  }
+
+  /** Gossips a transaction this node accepted (from its API). */
+  async publishTx(bytes: Uint8Array): Promise<void> {
+    await this.publish(this.txTopic, bytes);
+  }
+
+  /** Gossips a block this node produced. */
+  async publishBlock(bytes: Uint8Array): Promise<void> {
+    await this.publish(this.blockTopic, bytes);
+  }
+
+  private async publish(topic: string, bytes: Uint8Array): Promise<void> {
+    try {
+      await this.gossip.publish(topic, bytes);
+    } catch (err) {
+      // "Duplicate" when the same bytes were already seen; gossip is best effort (sync repairs).
+      this.o.log.debug({ err: (err as Error).message, topic }, "publish failed");
+    }
+  }
+
+  /**
+   * Admin control (loopback only): with a list, keep links only to those peer ids (a partition);
+   * with null, allow every peer again and redial (heal).
+   */
+  async setAllowedPeers(allow: string[] | null): Promise<void> {
+    this.allow = allow === null ? null : new Set(allow);
+    if (allow === null) return;
+    for (const c of this.node.getConnections())
+      if (!this.allow!.has(c.remotePeer.toString())) await c.close().catch(() => undefined);
+  }
+
+  /** Peers and penalties, for the admin API. */
+  info() {
+    return {
+      peer_id: this.peerId,
+      listen: this.listenAddrs(),
+      peers: this.peers(),
+      allowed: this.allow === null ? null : [...this.allow],
+      banned: this.penalties.banned(),
+      syncing: this.syncing,
+    };
+  }
+
+  /** Stops dialing, sync and libp2p. */
+  async stop(): Promise<void> {
+    if (this.redial) clearInterval(this.redial);
+    this.sync.stop();
+    await this.node.stop();
+  }
+}

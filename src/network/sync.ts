@@ -1,0 +1,183 @@
+import type { Libp2p, PeerId, Stream } from "@libp2p/interface";
+import { lpStream } from "it-length-prefixed-stream";
+import type { Chain, Logger } from "../chain/chain.js";
+import { isPreferred } from "../chain/forkChoice.js";
+import { bytesEqual } from "../crypto/hash.js";
+import { isXaiError } from "../errors.js";
+import {
+  decodeSyncRequest,
+  decodeSyncStatus,
+  encodeSyncRequest,
+  encodeSyncStatus,
+  MAX_BLOCKS_PER_REQUEST,
+  type SyncStatusMsg,
+} from "./syncCodec.js";
+import { MAX_GOSSIP_BYTES, syncProtocol } from "./topics.js";
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Block sync over a request/response protocol: a status handshake and canonical blocks by range.
+ * Serves peers, and catches this node up with any peer whose tip fork choice prefers: on
+ * connect, on a gossiped block with an unknown parent, and on a timer. Blocks go through the same
+ * import as gossip; a peer that serves an invalid block is penalised.
+ */
+export class BlockSync {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly active = new Set<string>();
+  private behind = false;
+
+  constructor(
+    private readonly node: Libp2p,
+    private readonly chain: Chain,
+    private readonly log: Logger,
+    private readonly penalise: (peer: string, why: string) => Promise<void>,
+  ) {}
+
+  /** True while catching up with a peer that is ahead. */
+  get syncing(): boolean {
+    return this.behind;
+  }
+
+  private get protocol(): string {
+    return syncProtocol(this.chain.genesis.chainId);
+  }
+
+  /** This node's status. */
+  status(): SyncStatusMsg {
+    const h = this.chain.head;
+    return {
+      genesisHash: this.chain.genesis.hash,
+      headHeight: h.height,
+      headHash: h.hash,
+      headSlot: h.slot,
+      finalizedHeight: this.chain.finalizedHeight,
+    };
+  }
+
+  /** Registers the protocol handler. */
+  async serve(): Promise<void> {
+    await this.node.handle(this.protocol, ({ stream }) => void this.answer(stream), { maxInboundStreams: 32 });
+  }
+
+  private async answer(stream: Stream): Promise<void> {
+    const lp = lpStream(stream, { maxDataLength: 1024 });
+    try {
+      const req = decodeSyncRequest((await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray());
+      const out = lpStream(stream, { maxDataLength: MAX_GOSSIP_BYTES });
+      if (req.type === "status") await out.write(encodeSyncStatus(this.status()));
+      else {
+        const count = Math.min(req.count, MAX_BLOCKS_PER_REQUEST);
+        for (let h = req.startHeight; h < req.startHeight + count; h++) {
+          const block = await this.chain.blockAt(h);
+          if (!block) break;
+          await out.write(block.bytes);
+        }
+      }
+      await stream.close();
+    } catch (err) {
+      stream.abort(err as Error);
+    }
+  }
+
+  private async request(peer: PeerId, req: Parameters<typeof encodeSyncRequest>[0], max: number): Promise<Uint8Array[]> {
+    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const stream = await this.node.dialProtocol(peer, this.protocol, { signal });
+    const lp = lpStream(stream, { maxDataLength: MAX_GOSSIP_BYTES });
+    await lp.write(encodeSyncRequest(req), { signal });
+    const frames: Uint8Array[] = [];
+    try {
+      while (frames.length < max) frames.push((await lp.read({ signal })).subarray());
+    } catch (err) {
+      // The server closes the stream after its last frame.
+      if ((err as Error).name !== "UnexpectedEOFError") throw err;
+    }
+    await stream.close().catch(() => undefined);
+    return frames;
+  }
+
+  /** Asks a peer for its status. */
+  async peerStatus(peer: PeerId): Promise<SyncStatusMsg> {
+    const [frame] = await this.request(peer, { type: "status" }, 1);
+    if (!frame) throw new Error("no status");
+    return decodeSyncStatus(frame);
+  }
+
+  /** On a new connection: exchange status and catch up if the peer is ahead. */
+  async onPeer(peer: PeerId): Promise<void> {
+    await this.syncWith(peer);
+  }
+
+  /** Starts the periodic check of every peer's status. */
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => {
+      for (const p of this.node.getPeers().slice(0, 8)) void this.syncWith(p);
+    }, intervalMs);
+  }
+
+  /** Stops the periodic check. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Catches up with `peer` if fork choice prefers its tip; one sync per peer at a time. */
+  async syncWith(peer: PeerId): Promise<void> {
+    const id = peer.toString();
+    if (this.active.has(id)) return;
+    this.active.add(id);
+    try {
+      const status = await this.peerStatus(peer);
+      if (!bytesEqual(status.genesisHash, this.chain.genesis.hash)) {
+        await this.penalise(id, "SYNC_WRONG_GENESIS");
+        await this.node.hangUp(peer).catch(() => undefined);
+        return;
+      }
+      const tip = { height: status.headHeight, slot: status.headSlot, hash: status.headHash };
+      if (!isPreferred(tip, this.chain.head)) return;
+      this.behind = status.headHeight > this.chain.head.height + 1;
+      await this.catchUp(peer, status);
+    } catch (err) {
+      this.log.debug({ peer: id, err: (err as Error).message }, "sync with peer failed");
+    } finally {
+      this.active.delete(id);
+      if (this.active.size === 0) this.behind = false;
+    }
+  }
+
+  private async catchUp(peer: PeerId, status: SyncStatusMsg): Promise<void> {
+    let start = this.chain.head.height + 1;
+    let back = 1;
+    // A tip at our height that fork choice prefers: its branch starts at or below our head.
+    if (start > status.headHeight) start = Math.max(1, status.headHeight);
+    while (start <= status.headHeight) {
+      const count = Math.min(MAX_BLOCKS_PER_REQUEST, status.headHeight - start + 1);
+      const blocks = await this.request(peer, { type: "blocks", startHeight: start, count }, count);
+      if (blocks.length === 0) return;
+      let missingParent = false;
+      for (const bytes of blocks) {
+        try {
+          await this.chain.importBlock(bytes);
+        } catch (err) {
+          if (!isXaiError(err)) throw err;
+          if (err.code === "BLOCK_KNOWN") continue;
+          if (err.code === "BLOCK_UNKNOWN_PARENT") {
+            missingParent = true;
+            break;
+          }
+          if (err.code === "BLOCK_REVERTS_FINALIZED" || err.code === "BLOCK_FUTURE_SLOT" || err.code === "NODE_BUSY")
+            return;
+          await this.penalise(peer.toString(), err.code);
+          return;
+        }
+      }
+      if (missingParent) {
+        // Our chain and the peer's diverge below `start`: step back, doubling, to a common block.
+        if (start <= this.chain.finalizedHeight + 1) return;
+        start = Math.max(this.chain.finalizedHeight + 1, start - back);
+        back *= 2;
+        continue;
+      }
+      start += blocks.length;
+    }
+  }
+}

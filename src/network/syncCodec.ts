@@ -1,0 +1,84 @@
+import { encodeMessage, fromLong, protoType, toLong } from "../types/proto.js";
+import { bytesEqual } from "../crypto/hash.js";
+import { XaiError } from "../errors.js";
+
+const SyncRequest = protoType("xai.chain.v1.SyncRequest");
+const SyncStatus = protoType("xai.chain.v1.SyncStatus");
+
+/** Most blocks one BlocksByRange request may ask for. */
+export const MAX_BLOCKS_PER_REQUEST = 256;
+
+/** A node's chain status as exchanged by sync. */
+export interface SyncStatusMsg {
+  genesisHash: Uint8Array;
+  headHeight: number;
+  headHash: Uint8Array;
+  headSlot: number;
+  finalizedHeight: number;
+}
+
+/** A sync request. */
+export type SyncRequestMsg = { type: "status" } | { type: "blocks"; startHeight: number; count: number };
+
+type Obj = Record<string, unknown>;
+
+function decodeStrict(t: typeof SyncRequest, bytes: Uint8Array, reencode: (o: Obj) => Uint8Array): Obj {
+  let o: Obj;
+  try {
+    o = t.toObject(t.decode(bytes), { longs: Object, bytes: Uint8Array, defaults: false, oneofs: true }) as Obj;
+  } catch {
+    throw new XaiError("SYNC_MALFORMED", "sync message does not decode");
+  }
+  if (!bytesEqual(reencode(o), bytes)) throw new XaiError("SYNC_MALFORMED", "sync message is not canonical");
+  return o;
+}
+
+function safe(v: unknown): number {
+  const n = fromLong(v);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw new XaiError("SYNC_MALFORMED", "number too large");
+  return Number(n);
+}
+
+/** Encodes a request. */
+export function encodeSyncRequest(r: SyncRequestMsg): Uint8Array {
+  return encodeMessage(
+    SyncRequest,
+    r.type === "status"
+      ? { status: {} }
+      : { blocks: { startHeight: toLong(BigInt(r.startHeight)), count: toLong(BigInt(r.count)) } },
+  );
+}
+
+/** Decodes a request (canonical only). */
+export function decodeSyncRequest(bytes: Uint8Array): SyncRequestMsg {
+  const o = decodeStrict(SyncRequest, bytes, (x) => encodeMessage(SyncRequest, x));
+  if (o.request === "status") return { type: "status" };
+  if (o.request === "blocks") {
+    const b = o.blocks as Obj;
+    return { type: "blocks", startHeight: safe(b.startHeight), count: safe(b.count) };
+  }
+  throw new XaiError("SYNC_MALFORMED", "unknown sync request");
+}
+
+/** Encodes a status. */
+export function encodeSyncStatus(s: SyncStatusMsg): Uint8Array {
+  return encodeMessage(SyncStatus, {
+    genesisHash: s.genesisHash,
+    headHeight: toLong(BigInt(s.headHeight)),
+    headHash: s.headHash,
+    headSlot: toLong(BigInt(s.headSlot)),
+    finalizedHeight: toLong(BigInt(s.finalizedHeight)),
+  });
+}
+
+/** Decodes a status (canonical only). */
+export function decodeSyncStatus(bytes: Uint8Array): SyncStatusMsg {
+  const o = decodeStrict(SyncStatus, bytes, (x) => encodeMessage(SyncStatus, x));
+  return {
+    genesisHash: new Uint8Array((o.genesisHash as Uint8Array | undefined) ?? []),
+    headHeight: safe(o.headHeight),
+    headHash: new Uint8Array((o.headHash as Uint8Array | undefined) ?? []),
+    headSlot: safe(o.headSlot),
+    finalizedHeight: safe(o.finalizedHeight),
+  };
+}
