@@ -1,7 +1,7 @@
 import "../src/polyfill.js";
+import { type BenchRow, report } from "./bench/report.js";
 import { benchSignatures } from "./bench/signatures.js";
 import { benchTransfers } from "./bench/transfers.js";
-import { type BenchRow, report } from "./bench/report.js";
 
 // `npm run bench`: prints a table and writes bench-results/bench.json. Figures in docs/BENCHMARKS.md.
 const rows: BenchRow[] = [];

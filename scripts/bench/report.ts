@@ -30,6 +30,9 @@ export function report(rows: BenchRow[], path: string): void {
       `${r.name.padEnd(w)}  ${Math.round(r.value).toLocaleString("en-US").padStart(12)}  ${r.unit.padEnd(12)}  ${r.detail ?? ""}`,
     );
   mkdirSync(path.replace(/\/[^/]+$/, ""), { recursive: true });
-  writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), rows }, null, 2)}\n`);
+  writeFileSync(
+    path,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), rows }, null, 2)}\n`,
+  );
   console.log(`\nwrote ${path}`);
 }

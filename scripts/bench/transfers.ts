@@ -4,14 +4,20 @@ import { join } from "node:path";
 import { createGenesisJson, parseGenesis, proposerOfSlot } from "../../src/config/genesis.js";
 import { sha256, utf8 } from "../../src/crypto/hash.js";
 import { devKeyPair, keyPairFromSecret, sign } from "../../src/crypto/keys.js";
-import { fastSigner } from "./fastSign.js";
+import type { Verifier } from "../../src/crypto/verify.js";
 import { verifyNode } from "../../src/crypto/verify.js";
 import { ChainDb } from "../../src/db/chainDb.js";
 import { createModules } from "../../src/node/modules.js";
-import { applyBlock, blockContext, buildBlock, genesisState, txRootOf } from "../../src/state-transition/applyBlock.js";
-import type { Verifier } from "../../src/crypto/verify.js";
+import {
+  applyBlock,
+  blockContext,
+  buildBlock,
+  genesisState,
+  txRootOf,
+} from "../../src/state-transition/applyBlock.js";
 import { assembleBlock, type Block, blockSigningMessage, encodeHeader } from "../../src/types/block.js";
 import { decodeTx, encodeSignedTx, encodeTxBody, txSigningMessage } from "../../src/types/txCodec.js";
+import { fastSigner } from "./fastSign.js";
 import type { BenchRow } from "./report.js";
 
 const BLOCKS = 10;
@@ -48,11 +54,20 @@ async function makeBlocks(dir: string) {
         nonce: nonces[from]!++,
         publicKey: devs[from]!.publicKey,
         fee: 1000n,
-        payload: { type: "TRANSFER", recipient: devs[(from + 1 + (i % 9)) % 10]!.address, amount: 1000n + BigInt(i) },
+        payload: {
+          type: "TRANSFER",
+          recipient: devs[(from + 1 + (i % 9)) % 10]!.address,
+          amount: 1000n + BigInt(i),
+        },
       });
       return decodeTx(encodeSignedTx(body, signers[from]!(txSigningMessage(body))));
     });
-    const ctx = await blockContext(db.state, { chainId: genesis.chainId, height: b, slot: b, proposer: validator.address });
+    const ctx = await blockContext(db.state, {
+      chainId: genesis.chainId,
+      height: b,
+      slot: b,
+      proposer: validator.address,
+    });
     const res = await buildBlock(db.state, txs, ctx, root, rules);
     if (res.txs.length !== TXS_PER_BLOCK) throw new Error(`only ${res.txs.length} transfers fit`);
     const header = {
@@ -64,7 +79,11 @@ async function makeBlocks(dir: string) {
       txRoot: txRootOf(res.txs),
       stateRoot: res.stateRoot,
     };
-    const block = assembleBlock(header, sign(blockSigningMessage(encodeHeader(header)), validator.secretKey), res.txs.map((t) => t.bytes));
+    const block = assembleBlock(
+      header,
+      sign(blockSigningMessage(encodeHeader(header)), validator.secretKey),
+      res.txs.map((t) => t.bytes),
+    );
     await db.batch().applyState(res.overlay.changes()).write();
     blocks.push(block);
     root = res.stateRoot;
@@ -74,7 +93,12 @@ async function makeBlocks(dir: string) {
   return { genesis, blocks, genesisRoot: g.stateRoot, genesisChanges: g.overlay.changes() };
 }
 
-async function applyAll(dir: string, name: string, made: Awaited<ReturnType<typeof makeBlocks>>, verifier: Verifier | null) {
+async function applyAll(
+  dir: string,
+  name: string,
+  made: Awaited<ReturnType<typeof makeBlocks>>,
+  verifier: Verifier | null,
+) {
   const db = await ChainDb.open(join(dir, name));
   await db.batch().applyState(made.genesisChanges).write();
   const rules = { modules: createModules(), verifier };

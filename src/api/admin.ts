@@ -27,7 +27,12 @@ export function adminRoutes(network: P2PNetwork) {
             required: ["allow"],
             additionalProperties: false,
             properties: {
-              allow: { anyOf: [{ type: "null" }, { type: "array", maxItems: 1000, items: { type: "string", maxLength: 128 } }] },
+              allow: {
+                anyOf: [
+                  { type: "null" },
+                  { type: "array", maxItems: 1000, items: { type: "string", maxLength: 128 } },
+                ],
+              },
             },
           },
         },

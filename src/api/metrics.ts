@@ -3,7 +3,11 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 /** The node's Prometheus metrics (one registry per node, so tests can run several in a process). */
 export class NodeMetrics {
   readonly registry = new Registry();
-  readonly height = new Gauge({ name: "xai_chain_height", help: "Height of the canonical head", registers: [this.registry] });
+  readonly height = new Gauge({
+    name: "xai_chain_height",
+    help: "Height of the canonical head",
+    registers: [this.registry],
+  });
   readonly finalizedHeight = new Gauge({
     name: "xai_chain_finalized_height",
     help: "Highest final height",
@@ -20,13 +24,21 @@ export class NodeMetrics {
     help: "Transactions included in canonical blocks",
     registers: [this.registry],
   });
-  readonly reorgs = new Counter({ name: "xai_chain_reorgs_total", help: "Reorgs", registers: [this.registry] });
+  readonly reorgs = new Counter({
+    name: "xai_chain_reorgs_total",
+    help: "Reorgs",
+    registers: [this.registry],
+  });
   readonly mempoolSize = new Gauge({
     name: "xai_chain_mempool_size",
     help: "Pending transactions",
     registers: [this.registry],
   });
-  readonly peers = new Gauge({ name: "xai_chain_peers", help: "Connected peers", registers: [this.registry] });
+  readonly peers = new Gauge({
+    name: "xai_chain_peers",
+    help: "Connected peers",
+    registers: [this.registry],
+  });
   readonly gossipResults = new Counter({
     name: "xai_chain_gossip_results_total",
     help: "Gossip validation results by topic, result and code",

@@ -64,16 +64,19 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
   app.removeContentTypeParser("text/plain");
   const { chain } = ctx;
 
-  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string; validation?: unknown }, _req, reply) => {
-    if (err instanceof XaiError) return sendError(reply, err);
-    if (err.statusCode === 415 || err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
-      return reply.code(415).send(errorBody("UNSUPPORTED_MEDIA_TYPE", "send application/json"));
-    if (err.statusCode === 413) return reply.code(413).send(errorBody("BODY_TOO_LARGE", "request body too large"));
-    if (err.validation) return reply.code(400).send(errorBody("BAD_REQUEST", err.message));
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
-      return reply.code(err.statusCode).send(errorBody("BAD_REQUEST", err.message));
-    return sendError(reply, err);
-  });
+  app.setErrorHandler(
+    (err: { statusCode?: number; code?: string; message: string; validation?: unknown }, _req, reply) => {
+      if (err instanceof XaiError) return sendError(reply, err);
+      if (err.statusCode === 415 || err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
+        return reply.code(415).send(errorBody("UNSUPPORTED_MEDIA_TYPE", "send application/json"));
+      if (err.statusCode === 413)
+        return reply.code(413).send(errorBody("BODY_TOO_LARGE", "request body too large"));
+      if (err.validation) return reply.code(400).send(errorBody("BAD_REQUEST", err.message));
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+        return reply.code(err.statusCode).send(errorBody("BAD_REQUEST", err.message));
+      return sendError(reply, err);
+    },
+  );
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody("NOT_FOUND", "no such route")));
 
   app.get("/health", async () => ({ status: "ok", height: chain.head.height }));
@@ -105,7 +108,8 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
 
   app.get<{ Params: { id: string } }>("/tx/:id", async (req) => {
     const id = req.params.id;
-    if (!/^[0-9a-f]{64}$/.test(id)) throw new XaiError("BAD_REQUEST", "tx id must be 64 lowercase hex characters");
+    if (!/^[0-9a-f]{64}$/.test(id))
+      throw new XaiError("BAD_REQUEST", "tx id must be 64 lowercase hex characters");
     const receipt = await chain.receipt(id);
     if (receipt) {
       const block = await chain.blockAt(receipt.height);

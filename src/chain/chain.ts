@@ -6,6 +6,7 @@ import { type Verifier, verifyNode } from "../crypto/verify.js";
 import type { ChainDb, StoredReceipt } from "../db/chainDb.js";
 import type { UndoRecord } from "../db/undo.js";
 import { isXaiError, XaiError } from "../errors.js";
+import { getAccount } from "../state-transition/accounts.js";
 import {
   applyBlock,
   type BlockResult,
@@ -13,13 +14,21 @@ import {
   buildBlock,
   genesisState,
   txRootOf,
+  txRootOfBytes,
 } from "../state-transition/applyBlock.js";
 import { applyTx, checkTxStateless, type TxRules } from "../state-transition/applyTx.js";
-import { getAccount } from "../state-transition/accounts.js";
 import { BlockErrorCode, blockError, TxErrorCode, txError } from "../state-transition/errors.js";
 import type { StateModule } from "../state-transition/module.js";
+import { paramOf } from "../state-transition/params.js";
 import { StateOverlay, type StateReader } from "../state-transition/stateStore.js";
-import { assembleBlock, type Block, type BlockHeader, blockSigningMessage, decodeBlock, encodeHeader } from "../types/block.js";
+import {
+  assembleBlock,
+  type Block,
+  type BlockHeader,
+  blockSigningMessage,
+  decodeBlock,
+  encodeHeader,
+} from "../types/block.js";
 import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
 import { isPreferred } from "./forkChoice.js";
@@ -221,14 +230,23 @@ export class Chain extends EventEmitter {
   private async admit(tx: Tx): Promise<Tx> {
     if (this.mempool.has(tx.id) || (await this.db.getReceipt(tx.id)))
       throw txError(TxErrorCode.DUPLICATE, "transaction already known");
+    const ctx = await this.nextBlockContext();
+    // Size first, as applyTx checks it: the cheapest check, and the code a block would give.
+    const maxTxBytes = paramOf(ctx.params, "max_tx_bytes");
+    if (BigInt(tx.bytes.length) > maxTxBytes)
+      throw txError(TxErrorCode.TOO_LARGE, `transaction is ${tx.bytes.length} bytes, limit ${maxTxBytes}`);
     checkTxStateless(tx, this.genesis.chainId, this.rules.verifier);
     const account = await getAccount(this.db.state, tx.sender);
     const pending = this.mempool.pendingOf(tx.sender);
     const expected = account.nonce + BigInt(pending.length);
     if (tx.body.nonce < account.nonce)
-      throw txError(TxErrorCode.NONCE_TOO_LOW, `nonce ${tx.body.nonce} already used; next is ${account.nonce}`, {
-        expected: account.nonce.toString(),
-      });
+      throw txError(
+        TxErrorCode.NONCE_TOO_LOW,
+        `nonce ${tx.body.nonce} already used; next is ${account.nonce}`,
+        {
+          expected: account.nonce.toString(),
+        },
+      );
     if (tx.body.nonce > expected)
       throw txError(TxErrorCode.NONCE_TOO_HIGH, `nonce ${tx.body.nonce} leaves a gap; next is ${expected}`, {
         expected: expected.toString(),
@@ -237,7 +255,6 @@ export class Chain extends EventEmitter {
     if (replaced && tx.body.fee * 10n < replaced.body.fee * 11n)
       throw txError(TxErrorCode.REPLACEMENT_UNDERPRICED, "a replacement must pay at least 10% more fee");
     // Validate on top of the sender's earlier pending transactions, exactly as a block would.
-    const ctx = await this.nextBlockContext();
     let state: StateReader = this.db.state;
     for (const t of pending) {
       if (t.body.nonce >= tx.body.nonce) break;
@@ -248,7 +265,8 @@ export class Chain extends EventEmitter {
       if (this.mempool.senderFull(tx.sender))
         throw txError(TxErrorCode.MEMPOOL_FULL, "too many pending transactions from this sender");
       if (this.mempool.isFullFor(tx)) {
-        const victim = this.mempool.evictionCandidate(tx.body.fee);
+        // Never the sender's own last one: `tx` was validated on top of it.
+        const victim = this.mempool.evictionCandidate(tx.body.fee, tx.sender);
         if (!victim) throw txError(TxErrorCode.MEMPOOL_FULL, "mempool is full");
         this.mempool.remove(victim.id);
       }
@@ -269,13 +287,20 @@ export class Chain extends EventEmitter {
 
   private async importDecoded(block: Block): Promise<ImportStatus> {
     const h = block.header;
-    if (h.chainId !== this.genesis.chainId) throw blockError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
+    if (h.chainId !== this.genesis.chainId)
+      throw blockError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
     if (this.invalid.has(block.hashHex) || this.invalid.has(toHex(h.parentHash)))
       throw blockError(BlockErrorCode.KNOWN_INVALID, "block or parent known invalid");
-    if (await this.db.getBlockBytes(block.hash)) throw blockError(BlockErrorCode.KNOWN, "block already known");
+    if (await this.db.getBlockBytes(block.hash))
+      throw blockError(BlockErrorCode.KNOWN, "block already known");
     const parent = await this.header(h.parentHash);
-    if (!parent) throw blockError(BlockErrorCode.UNKNOWN_PARENT, "parent block is unknown", { height: h.height });
+    if (!parent)
+      throw blockError(BlockErrorCode.UNKNOWN_PARENT, "parent block is unknown", { height: h.height });
     checkHeader(this.genesis, block, parent, this.now(), this.rules.verifier);
+    // The body must match the header before anything is stored or remembered under the block's hash
+    // (the hash covers the header only): a tampered copy must not shut the honest block out.
+    if (!bytesEqual(txRootOfBytes(block.txs), h.txRoot))
+      throw blockError(BlockErrorCode.BAD_TX_ROOT, "tx_root does not match the transactions");
     if (h.height <= this.finalizedHeight)
       throw blockError(BlockErrorCode.REVERTS_FINALIZED, `height ${h.height} is final`);
     if (bytesEqual(h.parentHash, this._head.hash)) {
@@ -350,7 +375,8 @@ export class Chain extends EventEmitter {
       const canonical = await this.db.getCanonicalHash(cur.height - 1);
       if (canonical && bytesEqual(canonical, cur.parentHash)) break;
       const parent = await this.blockByHash(cur.parentHash);
-      if (!parent) throw blockError(BlockErrorCode.UNKNOWN_PARENT, "branch block missing", { height: cur.height - 1 });
+      if (!parent)
+        throw blockError(BlockErrorCode.UNKNOWN_PARENT, "branch block missing", { height: cur.height - 1 });
       branch.unshift(parent);
       cur = parent.header;
     }
@@ -388,13 +414,21 @@ export class Chain extends EventEmitter {
       for (const bytes of b.txs) batch.delReceipt(decodeTx(bytes).id);
     }
     for (const { block, result, undo } of applied) {
-      batch.putBlock(block.hash, block.bytes).setCanonical(block.header.height, block.hash).putUndo(block.hash, undo);
+      batch
+        .putBlock(block.hash, block.bytes)
+        .setCanonical(block.header.height, block.hash)
+        .putUndo(block.hash, undo);
       for (const r of this.receiptsOf(block, result)) batch.putReceipt(r);
     }
     await batch.setHead(tip.hash).write();
     this.setHead(tip);
     this.log.warn(
-      { from: reverted[0]?.header.height, to: tip.header.height, ancestor: ancestorHeight, depth: reverted.length },
+      {
+        from: reverted[0]?.header.height,
+        to: tip.header.height,
+        ancestor: ancestorHeight,
+        depth: reverted.length,
+      },
       "reorg",
     );
     const last = applied[applied.length - 1]!;
@@ -405,13 +439,20 @@ export class Chain extends EventEmitter {
       reverted,
       durationMs: performance.now() - started,
     } satisfies NewHeadEvent);
-    // Return reverted transactions that the new branch did not include to the mempool.
+    // Return reverted transactions that the new branch did not include to the mempool, ahead of
+    // their senders' pending ones (which have higher nonces): those are taken out and admitted again
+    // after them, so each sender's queue stays in nonce order without gaps.
     const included = new Set(applied.flatMap((a) => a.result.txs.map((t) => t.id)));
-    for (const b of reverted.reverse())
-      for (const bytes of b.txs) {
-        const tx = decodeTx(bytes);
-        if (!included.has(tx.id)) await this.admit(tx).catch(() => undefined);
-      }
+    const back = [...reverted]
+      .reverse()
+      .flatMap((b) => b.txs.map((bytes) => decodeTx(bytes)))
+      .filter((tx) => !included.has(tx.id));
+    const later: Tx[] = [];
+    for (const sender of new Set(back.map((tx) => tx.sender))) {
+      const first = this.mempool.pendingOf(sender)[0];
+      if (first) later.push(...this.mempool.remove(first.id));
+    }
+    for (const tx of [...back, ...later]) await this.admit(tx).catch(() => undefined);
   }
 
   /**

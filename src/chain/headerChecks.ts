@@ -20,7 +20,8 @@ export function checkHeader(
   if (h.chainId !== genesis.chainId) throw blockError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
   if (h.height !== parent.height + 1)
     throw blockError(BlockErrorCode.BAD_HEIGHT, `height ${h.height} after parent ${parent.height}`);
-  if (h.slot <= parent.slot) throw blockError(BlockErrorCode.BAD_SLOT, `slot ${h.slot} not after ${parent.slot}`);
+  if (h.slot <= parent.slot)
+    throw blockError(BlockErrorCode.BAD_SLOT, `slot ${h.slot} not after ${parent.slot}`);
   if (nowMs !== null && slotStartMs(genesis, h.slot) > nowMs + maxClockDisparityMs(genesis))
     throw blockError(BlockErrorCode.FUTURE_SLOT, `slot ${h.slot} has not started`);
   const expected = proposerOfSlot(genesis, h.slot);

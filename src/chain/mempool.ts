@@ -58,7 +58,9 @@ export class Mempool {
 
   /** True if inserting `tx` (no replacement) needs room that is not there. */
   isFullFor(tx: Tx): boolean {
-    return this.byId.size + 1 > this.limits.maxTxs || this.totalBytes + tx.bytes.length > this.limits.maxBytes;
+    return (
+      this.byId.size + 1 > this.limits.maxTxs || this.totalBytes + tx.bytes.length > this.limits.maxBytes
+    );
   }
 
   /** True if the sender already holds the per-sender maximum. */
@@ -68,11 +70,13 @@ export class Mempool {
 
   /**
    * The transaction to evict to make room for one paying `fee`: the lowest-fee transaction that is
-   * last in its sender's queue (so no gap is left), if it pays less than `fee`.
+   * last in its sender's queue (so no gap is left), if it pays less than `fee`. `exceptSender`'s
+   * queue is skipped: the incoming transaction of that sender was validated on top of it.
    */
-  evictionCandidate(fee: bigint): Tx | undefined {
+  evictionCandidate(fee: bigint, exceptSender?: string): Tx | undefined {
     let worst: Tx | undefined;
-    for (const queue of this.bySender.values()) {
+    for (const [sender, queue] of this.bySender) {
+      if (sender === exceptSender) continue;
       const last = queue[queue.length - 1];
       if (last && (!worst || last.body.fee < worst.body.fee)) worst = last;
     }

@@ -1,5 +1,6 @@
 import "../polyfill.js";
 import { Command } from "commander";
+import { registerDevnet } from "./commands/devnet.js";
 import { registerInit } from "./commands/init.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerQuery } from "./commands/query.js";
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   registerTx(program);
   registerQuery(program);
   registerReplay(program);
+  registerDevnet(program);
   return program;
 }
 

@@ -30,7 +30,10 @@ export interface TxOptions {
 }
 
 /** Signs a payload with the client's key (never sent to the node) and returns SignedTx bytes. */
-export async function signPayload(o: TxOptions, payload: Payload): Promise<{ bytes: Uint8Array; key: KeyPair }> {
+export async function signPayload(
+  o: TxOptions,
+  payload: Payload,
+): Promise<{ bytes: Uint8Array; key: KeyPair }> {
   const { key, dev } = resolveKey(o.key);
   const status = await apiGet<{ chain_id: string; min_tx_fee: string }>(o.node, "/status");
   if (dev && !isDevChainId(status.chain_id))
@@ -75,9 +78,15 @@ export async function waitForReceipt(node: string, txId: string, timeoutMs: numb
 }
 
 /** Signs, submits to `route` and (with --wait) waits for inclusion. Returns what the CLI prints. */
-export async function sendTx(o: TxOptions, payload: Payload, route = "/tx"): Promise<Record<string, unknown>> {
+export async function sendTx(
+  o: TxOptions,
+  payload: Payload,
+  route = "/tx",
+): Promise<Record<string, unknown>> {
   const { bytes } = await signPayload(o, payload);
-  const answer = await apiPost<Record<string, unknown>>(o.node, route, { tx: Buffer.from(bytes).toString("base64") });
+  const answer = await apiPost<Record<string, unknown>>(o.node, route, {
+    tx: Buffer.from(bytes).toString("base64"),
+  });
   if (!o.wait) return answer;
   const receipt = await waitForReceipt(o.node, answer.tx_id as string, Number(o.timeout ?? "60000"));
   return { ...receipt };

@@ -1,8 +1,8 @@
 import { fromHex, sha256, toHex } from "../crypto/hash.js";
 import { addressOf, devKeyPair, isAddress, isDevChainId } from "../crypto/keys.js";
 import { isAcceptablePublicKey } from "../crypto/verify.js";
-import { TREASURY_ADDRESS } from "../state-transition/accounts.js";
 import { XaiError } from "../errors.js";
+import { TREASURY_ADDRESS } from "../state-transition/accounts.js";
 import { encodeMessage, pb, toLong } from "../types/proto.js";
 import {
   CROSS_RULES,
@@ -66,7 +66,8 @@ function fail(message: string): never {
 }
 
 function uintField(v: unknown, what: string): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) fail(`${what} must be a non-negative integer`);
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
+    fail(`${what} must be a non-negative integer`);
   return v;
 }
 
@@ -106,12 +107,15 @@ export function parseGenesis(json: unknown): Genesis {
   const g = json as Record<string, unknown>;
   if (typeof g !== "object" || g === null) fail("genesis must be an object");
   const chainId = g.chain_id;
-  if (typeof chainId !== "string" || !/^[a-z0-9][a-z0-9-]{2,63}$/.test(chainId)) fail("chain_id must match [a-z0-9-]{3,64}");
+  if (typeof chainId !== "string" || !/^[a-z0-9][a-z0-9-]{2,63}$/.test(chainId))
+    fail("chain_id must match [a-z0-9-]{3,64}");
   const validators = arrayField(g.validators, "validators").map((v, i) => {
     const o = v as Record<string, unknown>;
-    if (typeof o?.public_key !== "string" || !/^[0-9a-f]{64}$/.test(o.public_key)) fail(`validator ${i}: bad public_key`);
+    if (typeof o?.public_key !== "string" || !/^[0-9a-f]{64}$/.test(o.public_key))
+      fail(`validator ${i}: bad public_key`);
     const publicKey = fromHex(o.public_key);
-    if (!isAcceptablePublicKey(publicKey)) fail(`validator ${i}: public_key is not an acceptable ed25519 key`);
+    if (!isAcceptablePublicKey(publicKey))
+      fail(`validator ${i}: public_key is not an acceptable ed25519 key`);
     if (o.address !== addressOf(publicKey)) fail(`validator ${i}: address does not match public_key`);
     return { address: o.address as string, publicKey };
   });
@@ -124,8 +128,10 @@ export function parseGenesis(json: unknown): Genesis {
   });
   balances.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   for (let i = 1; i < balances.length; i++)
-    if (balances[i]!.address === balances[i - 1]!.address) fail(`duplicate balance for ${balances[i]!.address}`);
-  if (balances.some((b) => b.address === TREASURY_ADDRESS)) fail("the treasury is funded by treasury_balance only");
+    if (balances[i]!.address === balances[i - 1]!.address)
+      fail(`duplicate balance for ${balances[i]!.address}`);
+  if (balances.some((b) => b.address === TREASURY_ADDRESS))
+    fail("the treasury is funded by treasury_balance only");
   if (!isDevChainId(chainId)) {
     // The dev keys are public: on any other chain they must hold nothing and validate nothing.
     const dev = new Set(Array.from({ length: 10 }, (_, i) => devKeyPair(i).address));
@@ -146,7 +152,8 @@ export function parseGenesis(json: unknown): Genesis {
     minVotes: BigInt(uintField(f.min_votes, "fiat_unlock.min_votes")),
     supportBps: BigInt(uintField(f.support_bps, "fiat_unlock.support_bps")),
   };
-  if (fiatUnlock.autoUnlockHeight <= fiatUnlock.startHeight) fail("fiat_unlock.auto_unlock_height must follow start_height");
+  if (fiatUnlock.autoUnlockHeight <= fiatUnlock.startHeight)
+    fail("fiat_unlock.auto_unlock_height must follow start_height");
   if (fiatUnlock.minVotes < 1n || fiatUnlock.supportBps < 5_100n || fiatUnlock.supportBps > 10_000n)
     fail("fiat_unlock: min_votes >= 1 and support_bps in [5100, 10000]");
   const genesis: Omit<Genesis, "hash"> = {
@@ -162,8 +169,10 @@ export function parseGenesis(json: unknown): Genesis {
   };
   if (balances.reduce((n, b) => n + b.amount, genesis.treasuryBalance) >= U64_LIMIT)
     fail("total supply must be below 2^64");
-  if (genesis.blockTimeMs < 100 || genesis.blockTimeMs > 600_000) fail("block_time_ms must be within [100, 600000]");
-  if (genesis.finalityDepth < 1 || genesis.finalityDepth > 10_000) fail("finality_depth must be within [1, 10000]");
+  if (genesis.blockTimeMs < 100 || genesis.blockTimeMs > 600_000)
+    fail("block_time_ms must be within [100, 600000]");
+  if (genesis.finalityDepth < 1 || genesis.finalityDepth > 10_000)
+    fail("finality_depth must be within [1, 10000]");
   return { ...genesis, hash: sha256(encodeGenesis(genesis)) };
 }
 
@@ -236,4 +245,3 @@ export function genesisHashHex(g: Genesis): string {
 export function proposerOfSlot(g: Genesis, slot: number): GenesisValidator {
   return g.validators[slot % g.validators.length]!;
 }
-

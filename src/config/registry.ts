@@ -43,12 +43,44 @@ function flag(name: string, def: boolean, description: string): RegistryEntry {
 
 /** Chain parameters (SPEC §4.4), read from state by the chain. */
 export const PARAMS: readonly RegistryEntry[] = [
-  num("param", "block_reward", "amount", xai(12n), 0n, xai(50n), "units minted to the proposer per block, before halving"),
-  num("param", "halving_interval", "uint", 262_800n, 100n, 1_000_000_000n, "blocks between halvings of the block reward"),
+  num(
+    "param",
+    "block_reward",
+    "amount",
+    xai(12n),
+    0n,
+    xai(50n),
+    "units minted to the proposer per block, before halving",
+  ),
+  num(
+    "param",
+    "halving_interval",
+    "uint",
+    262_800n,
+    100n,
+    1_000_000_000n,
+    "blocks between halvings of the block reward",
+  ),
   num("param", "min_tx_fee", "amount", 1_000n, 0n, 100_000_000n, "lowest fee a transaction may pay"),
-  num("param", "transaction_fee_bps", "bps", 24n, 0n, 500n, "extra fee on transfers, paid to the treasury, bps of the amount (rounded up)"),
+  num(
+    "param",
+    "transaction_fee_bps",
+    "bps",
+    24n,
+    0n,
+    500n,
+    "extra fee on transfers, paid to the treasury, bps of the amount (rounded up)",
+  ),
   num("param", "max_block_txs", "uint", 2_000n, 10n, 20_000n, "most transactions in a block"),
-  num("param", "max_block_bytes", "uint", 1_000_000n, 10_000n, 10_000_000n, "most bytes of transactions in a block"),
+  num(
+    "param",
+    "max_block_bytes",
+    "uint",
+    1_000_000n,
+    10_000n,
+    10_000_000n,
+    "most bytes of transactions in a block",
+  ),
   num("param", "max_tx_bytes", "uint", 16_384n, 512n, 262_144n, "largest encoded transaction"),
 ];
 
@@ -64,20 +96,92 @@ export const FEATURES: readonly RegistryEntry[] = [
 export const RULES: readonly RegistryEntry[] = [
   num("rule", "voting_period_blocks", "uint", 20n, 5n, 10_000_000n, "blocks a proposal is open for votes"),
   num("rule", "review_period_blocks", "uint", 20n, 5n, 10_000_000n, "blocks of the code review stage"),
-  num("rule", "implementation_period_blocks", "uint", 20n, 5n, 10_000_000n, "blocks of the implementation vote"),
-  num("rule", "timelock_blocks", "uint", 10n, 2n, 10_000_000n, "blocks between queueing and the earliest execution"),
-  num("rule", "emergency_timelock_blocks", "uint", 3n, 1n, 1_000_000n, "timelock of emergency actions (<= timelock_blocks)"),
-  num("rule", "execution_grace_blocks", "uint", 50n, 10n, 10_000_000n, "blocks after eta during which execution is allowed"),
+  num(
+    "rule",
+    "implementation_period_blocks",
+    "uint",
+    20n,
+    5n,
+    10_000_000n,
+    "blocks of the implementation vote",
+  ),
+  num(
+    "rule",
+    "timelock_blocks",
+    "uint",
+    10n,
+    2n,
+    10_000_000n,
+    "blocks between queueing and the earliest execution",
+  ),
+  num(
+    "rule",
+    "emergency_timelock_blocks",
+    "uint",
+    3n,
+    1n,
+    1_000_000n,
+    "timelock of emergency actions (<= timelock_blocks)",
+  ),
+  num(
+    "rule",
+    "execution_grace_blocks",
+    "uint",
+    50n,
+    10n,
+    10_000_000n,
+    "blocks after eta during which execution is allowed",
+  ),
   num("rule", "min_voters", "uint", 3n, 1n, 100_000n, "distinct voters a proposal needs"),
   num("rule", "quorum_bps", "bps", 2_000n, 100n, 10_000n, "participation needed, bps of snapshot supply"),
   num("rule", "approval_bps", "bps", 6_600n, 5_100n, 9_000n, "yes share of yes + no needed"),
-  num("rule", "emergency_approval_bps", "bps", 7_500n, 5_100n, 10_000n, "yes share for emergency actions (>= approval_bps)"),
-  num("rule", "max_individual_power_bps", "bps", 2_000n, 500n, 5_000n, "cap on one voter's counted power, bps of snapshot supply"),
+  num(
+    "rule",
+    "emergency_approval_bps",
+    "bps",
+    7_500n,
+    5_100n,
+    10_000n,
+    "yes share for emergency actions (>= approval_bps)",
+  ),
+  num(
+    "rule",
+    "max_individual_power_bps",
+    "bps",
+    2_000n,
+    500n,
+    5_000n,
+    "cap on one voter's counted power, bps of snapshot supply",
+  ),
   num("rule", "min_code_reviewers", "uint", 2n, 1n, 1_000n, "reviews a proposal needs"),
-  num("rule", "review_approval_bps", "bps", 6_600n, 5_100n, 10_000n, "approving share of review power needed"),
-  num("rule", "implementation_approval_bps", "bps", 5_000n, 1n, 10_000n, "share of original yes voters who must approve implementation (rounded up)"),
+  num(
+    "rule",
+    "review_approval_bps",
+    "bps",
+    6_600n,
+    5_100n,
+    10_000n,
+    "approving share of review power needed",
+  ),
+  num(
+    "rule",
+    "implementation_approval_bps",
+    "bps",
+    5_000n,
+    1n,
+    10_000n,
+    "share of original yes voters who must approve implementation (rounded up)",
+  ),
   num("rule", "proposal_deposit", "amount", xai(10n), 0n, xai(1_000_000n), "deposit a proposal must lock"),
-  num("rule", "max_active_proposals_per_account", "uint", 3n, 1n, 100n, "proposals one account may have in voting at once"),
+  num(
+    "rule",
+    "max_active_proposals_per_account",
+    "uint",
+    3n,
+    1n,
+    100n,
+    "proposals one account may have in voting at once",
+  ),
 ];
 
 const ALL = new Map<string, RegistryEntry>();
@@ -110,7 +214,9 @@ export function parseRegistryValue(entry: RegistryEntry, raw: string): ParseResu
       if (raw === "false") return { ok: true, value: false };
       return { ok: false, reason: `${entry.name} must be "true" or "false"` };
     case "address":
-      return isAddress(raw) ? { ok: true, value: raw } : { ok: false, reason: `${entry.name} must be an address` };
+      return isAddress(raw)
+        ? { ok: true, value: raw }
+        : { ok: false, reason: `${entry.name} must be an address` };
     default: {
       if (raw.length > 30 || !DECIMAL_RE.test(raw))
         return { ok: false, reason: `${entry.name} must be a non-negative decimal integer` };

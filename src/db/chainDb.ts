@@ -45,7 +45,8 @@ class DbStateReader implements StateReader {
     else if (end) o.lt = end;
     if (opts.limit !== undefined) o.limit = opts.limit;
     const out: Entry[] = [];
-    for await (const [k, v] of this.db.iterator(o)) out.push([new Uint8Array(k.subarray(1)), new Uint8Array(v)]);
+    for await (const [k, v] of this.db.iterator(o))
+      out.push([new Uint8Array(k.subarray(1)), new Uint8Array(v)]);
     return out;
   }
 }

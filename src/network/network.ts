@@ -3,7 +3,13 @@ import { createPeerScoreParams, createTopicScoreParams } from "@chainsafe/libp2p
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { type Identify, identify } from "@libp2p/identify";
-import { type Libp2p, type PeerId, type PrivateKey, type PubSub, TopicValidatorResult } from "@libp2p/interface";
+import {
+  type Libp2p,
+  type PeerId,
+  type PrivateKey,
+  type PubSub,
+  TopicValidatorResult,
+} from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { tcp } from "@libp2p/tcp";
 import { multiaddr } from "@multiformats/multiaddr";
@@ -11,8 +17,8 @@ import { createLibp2p } from "libp2p";
 import type { NodeMetrics } from "../api/metrics.js";
 import type { Chain, Logger } from "../chain/chain.js";
 import { sha256 } from "../crypto/hash.js";
-import { validateGossipBlock, validateGossipTx, type GossipResult } from "./gossipValidation.js";
-import { type PenaltyOptions, PeerPenalties } from "./peerPenalties.js";
+import { type GossipResult, validateGossipBlock, validateGossipTx } from "./gossipValidation.js";
+import { PeerPenalties, type PenaltyOptions } from "./peerPenalties.js";
 import { BlockSync } from "./sync.js";
 import { blockTopic, MAX_GOSSIP_BYTES, txTopic } from "./topics.js";
 
@@ -156,7 +162,10 @@ export class P2PNetwork {
       for (const addr of this.o.peers) {
         const id = /\/p2p\/([^/]+)$/.exec(addr)?.[1];
         if (id && (connected.has(id) || this.isDenied(id))) continue;
-        if (!id && this.node.getConnections().some((c) => addr.startsWith(c.remoteAddr.toString().split("/p2p/")[0]!)))
+        if (
+          !id &&
+          this.node.getConnections().some((c) => addr.startsWith(c.remoteAddr.toString().split("/p2p/")[0]!))
+        )
           continue;
         this.node.dial(multiaddr(addr)).catch(() => undefined);
       }
@@ -174,7 +183,10 @@ export class P2PNetwork {
     else {
       this.pending++;
       try {
-        r = kind === "tx" ? await validateGossipTx(this.o.chain, data) : await validateGossipBlock(this.o.chain, data);
+        r =
+          kind === "tx"
+            ? await validateGossipTx(this.o.chain, data)
+            : await validateGossipBlock(this.o.chain, data);
       } finally {
         this.pending--;
       }

@@ -7,7 +7,8 @@ import type { PrivateKey } from "@libp2p/interface";
 
 /** Loads the node's libp2p identity from `path`, creating it (mode 0600) on first start. */
 export async function loadOrCreateP2PKey(path: string): Promise<PrivateKey> {
-  if (existsSync(path)) return privateKeyFromProtobuf(new Uint8Array(readFileSync(path))) as unknown as PrivateKey;
+  if (existsSync(path))
+    return privateKeyFromProtobuf(new Uint8Array(readFileSync(path))) as unknown as PrivateKey;
   const key = await generateKeyPair("Ed25519");
   writeFileSync(path, privateKeyToProtobuf(key), { mode: 0o600 });
   return key as unknown as PrivateKey;

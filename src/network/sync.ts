@@ -57,13 +57,17 @@ export class BlockSync {
 
   /** Registers the protocol handler. */
   async serve(): Promise<void> {
-    await this.node.handle(this.protocol, ({ stream }) => void this.answer(stream), { maxInboundStreams: 32 });
+    await this.node.handle(this.protocol, ({ stream }) => void this.answer(stream), {
+      maxInboundStreams: 32,
+    });
   }
 
   private async answer(stream: Stream): Promise<void> {
     const lp = lpStream(stream, { maxDataLength: 1024 });
     try {
-      const req = decodeSyncRequest((await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray());
+      const req = decodeSyncRequest(
+        (await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray(),
+      );
       const out = lpStream(stream, { maxDataLength: MAX_GOSSIP_BYTES });
       if (req.type === "status") await out.write(encodeSyncStatus(this.status()));
       else {
@@ -80,7 +84,11 @@ export class BlockSync {
     }
   }
 
-  private async request(peer: PeerId, req: Parameters<typeof encodeSyncRequest>[0], max: number): Promise<Uint8Array[]> {
+  private async request(
+    peer: PeerId,
+    req: Parameters<typeof encodeSyncRequest>[0],
+    max: number,
+  ): Promise<Uint8Array[]> {
     const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const stream = await this.node.dialProtocol(peer, this.protocol, { signal });
     const lp = lpStream(stream, { maxDataLength: MAX_GOSSIP_BYTES });
@@ -164,7 +172,11 @@ export class BlockSync {
             missingParent = true;
             break;
           }
-          if (err.code === "BLOCK_REVERTS_FINALIZED" || err.code === "BLOCK_FUTURE_SLOT" || err.code === "NODE_BUSY")
+          if (
+            err.code === "BLOCK_REVERTS_FINALIZED" ||
+            err.code === "BLOCK_FUTURE_SLOT" ||
+            err.code === "NODE_BUSY"
+          )
             return;
           await this.penalise(peer.toString(), err.code);
           return;

@@ -1,6 +1,6 @@
-import { encodeMessage, fromLong, protoType, toLong } from "../types/proto.js";
 import { bytesEqual } from "../crypto/hash.js";
 import { XaiError } from "../errors.js";
+import { encodeMessage, fromLong, protoType, toLong } from "../types/proto.js";
 
 const SyncRequest = protoType("xai.chain.v1.SyncRequest");
 const SyncStatus = protoType("xai.chain.v1.SyncStatus");
@@ -25,7 +25,12 @@ type Obj = Record<string, unknown>;
 function decodeStrict(t: typeof SyncRequest, bytes: Uint8Array, reencode: (o: Obj) => Uint8Array): Obj {
   let o: Obj;
   try {
-    o = t.toObject(t.decode(bytes), { longs: Object, bytes: Uint8Array, defaults: false, oneofs: true }) as Obj;
+    o = t.toObject(t.decode(bytes), {
+      longs: Object,
+      bytes: Uint8Array,
+      defaults: false,
+      oneofs: true,
+    }) as Obj;
   } catch {
     throw new XaiError("SYNC_MALFORMED", "sync message does not decode");
   }

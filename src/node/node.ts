@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
-import { createApi, type RoutePlugin } from "../api/server.js";
+import { adminRoutes } from "../api/admin.js";
 import { NodeMetrics } from "../api/metrics.js";
+import { createApi, type RoutePlugin } from "../api/server.js";
 import { Chain, type Logger, type NewHeadEvent } from "../chain/chain.js";
 import { slotAt, slotStartMs } from "../chain/slots.js";
 import { type Genesis, parseGenesis, proposerOfSlot } from "../config/genesis.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { ChainDb } from "../db/chainDb.js";
 import { XaiError } from "../errors.js";
-import { adminRoutes } from "../api/admin.js";
 import { P2PNetwork } from "../network/network.js";
 import { loadOrCreateP2PKey } from "../network/p2pKey.js";
 import { readKeyFile } from "./keyFile.js";
@@ -36,7 +36,8 @@ export interface NodeOptions {
 /** Reads and validates DIR/genesis.json. */
 export function loadGenesis(dir: string): Genesis {
   const path = nodePaths(dir).genesis;
-  if (!existsSync(path)) throw new XaiError("NO_GENESIS", `${path} not found: run \`xai-gov init --dir ${dir}\` first`);
+  if (!existsSync(path))
+    throw new XaiError("NO_GENESIS", `${path} not found: run \`xai-gov init --dir ${dir}\` first`);
   return parseGenesis(JSON.parse(readFileSync(path, "utf8")));
 }
 
@@ -61,7 +62,8 @@ export class XaiNode {
     const log = o.log ?? pino({ level: process.env.XAI_LOG_LEVEL ?? "info" });
     const genesis = loadGenesis(o.dir);
     const paths = nodePaths(o.dir);
-    const key = (o.produce ?? true) && existsSync(paths.validatorKey) ? readKeyFile(paths.validatorKey) : undefined;
+    const key =
+      (o.produce ?? true) && existsSync(paths.validatorKey) ? readKeyFile(paths.validatorKey) : undefined;
     if (key && !genesis.validators.some((v) => v.address === key.address))
       throw new XaiError("NOT_A_VALIDATOR", `${key.address} is not a validator of ${genesis.chainId}`);
     const db = await ChainDb.open(paths.db);
@@ -124,10 +126,17 @@ export class XaiNode {
     if (e.reverted.length > 0) this.metrics.reorgs.inc();
     this.updateGauges();
     this.log.info(
-      { height: h.height, slot: h.slot, hash: e.block.hashHex.slice(0, 16), txs: e.block.txs.length, ms: Math.round(e.durationMs) },
+      {
+        height: h.height,
+        slot: h.slot,
+        hash: e.block.hashHex.slice(0, 16),
+        txs: e.block.txs.length,
+        ms: Math.round(e.durationMs),
+      },
       "new head",
     );
-    for (const ev of e.result.events) this.log.info({ event: ev.type, height: ev.height, txId: ev.txId, ...ev.attributes }, "chain event");
+    for (const ev of e.result.events)
+      this.log.info({ event: ev.type, height: ev.height, txId: ev.txId, ...ev.attributes }, "chain event");
   }
 
   private updateGauges(): void {

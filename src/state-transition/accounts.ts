@@ -1,4 +1,4 @@
-import { sha256, toHex, u64be, readU64be, utf8 } from "../crypto/hash.js";
+import { readU64be, sha256, toHex, u64be, utf8 } from "../crypto/hash.js";
 import { TxErrorCode, txError } from "./errors.js";
 import {
   accountKey,
@@ -39,7 +39,12 @@ export async function getAccount(state: StateReader, address: string): Promise<A
  * Writes an account at `height`. A balance change also writes the balance checkpoint of this
  * height, so "balance at the end of height H" is a single seek (governance snapshots).
  */
-export async function putAccount(state: StateWriter, address: string, a: Account, height: number): Promise<void> {
+export async function putAccount(
+  state: StateWriter,
+  address: string,
+  a: Account,
+  height: number,
+): Promise<void> {
   if (a.balance < 0n || a.balance > U64_MAX) throw txError(TxErrorCode.OVERFLOW, "balance out of range");
   const before = await getAccount(state, address);
   state.put(accountKey(address), encodeAccount(a));
@@ -47,7 +52,12 @@ export async function putAccount(state: StateWriter, address: string, a: Account
 }
 
 /** Adds `amount` (may be negative) to a balance; refuses to go below zero. */
-export async function addBalance(state: StateWriter, address: string, amount: bigint, height: number): Promise<void> {
+export async function addBalance(
+  state: StateWriter,
+  address: string,
+  amount: bigint,
+  height: number,
+): Promise<void> {
   const a = await getAccount(state, address);
   const balance = a.balance + amount;
   if (balance < 0n) throw txError(TxErrorCode.INSUFFICIENT_BALANCE, `balance of ${address} too low`);
@@ -61,7 +71,10 @@ export async function balanceAt(state: StateReader, address: string, height: num
 }
 
 /** Reads a supply counter. */
-export async function getSupplyCounter(state: StateReader, name: "total_supply" | "minted" | "burned"): Promise<bigint> {
+export async function getSupplyCounter(
+  state: StateReader,
+  name: "total_supply" | "minted" | "burned",
+): Promise<bigint> {
   const v = await state.get(supplyKey(name));
   return v ? readU64be(v) : 0n;
 }
@@ -78,7 +91,12 @@ export async function addSupplyCounter(
 }
 
 /** Mints `amount` to `address` (block reward). */
-export async function mint(state: StateWriter, address: string, amount: bigint, height: number): Promise<void> {
+export async function mint(
+  state: StateWriter,
+  address: string,
+  amount: bigint,
+  height: number,
+): Promise<void> {
   if (amount === 0n) return;
   await addBalance(state, address, amount, height);
   await addSupplyCounter(state, "total_supply", amount);

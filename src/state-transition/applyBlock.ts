@@ -1,17 +1,24 @@
-import { merkleRoot, bytesEqual, toHex } from "../crypto/hash.js";
 import type { Genesis } from "../config/genesis.js";
+import type { RegistrySpace } from "../config/registry.js";
+import { bytesEqual, merkleRoot, sha256, toHex } from "../crypto/hash.js";
 import { isXaiError } from "../errors.js";
 import type { Block } from "../types/block.js";
 import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
-import { addBalance, checkpointSupply, mint, putAccount, TREASURY_ADDRESS, addSupplyCounter } from "./accounts.js";
+import {
+  addBalance,
+  addSupplyCounter,
+  checkpointSupply,
+  mint,
+  putAccount,
+  TREASURY_ADDRESS,
+} from "./accounts.js";
 import { applyTx, type TxRules } from "./applyTx.js";
 import { BlockErrorCode, blockError } from "./errors.js";
 import type { BlockContext, ChainEvent, TxOutcome } from "./module.js";
 import { loadBlockParams, paramOf, putRegistryRaw } from "./params.js";
 import { computeStateRoot, ZERO_ROOT } from "./stateRoot.js";
 import { EMPTY_STATE, StateOverlay, type StateReader } from "./stateStore.js";
-import type { RegistrySpace } from "../config/registry.js";
 
 /** What a valid transaction left behind: its outcome at its position in the block. */
 export interface Receipt extends TxOutcome {
@@ -43,7 +50,11 @@ export async function endBlock(
   events: ChainEvent[],
 ): Promise<void> {
   for (const m of rules.modules) if (m.endBlock) await m.endBlock({ ...ctx, state: overlay, events });
-  const reward = rewardAt(paramOf(ctx.params, "block_reward"), paramOf(ctx.params, "halving_interval"), ctx.height);
+  const reward = rewardAt(
+    paramOf(ctx.params, "block_reward"),
+    paramOf(ctx.params, "halving_interval"),
+    ctx.height,
+  );
   await mint(overlay, ctx.proposer, reward, ctx.height);
   await checkpointSupply(overlay, ctx.height);
 }
@@ -53,7 +64,13 @@ export async function blockContext(
   pre: StateReader,
   h: { chainId: string; height: number; slot: number; proposer: string },
 ): Promise<BlockContext> {
-  return { chainId: h.chainId, height: h.height, slot: h.slot, proposer: h.proposer, params: await loadBlockParams(pre) };
+  return {
+    chainId: h.chainId,
+    height: h.height,
+    slot: h.slot,
+    proposer: h.proposer,
+    params: await loadBlockParams(pre),
+  };
 }
 
 /** tx_root of a list of transactions. */
@@ -61,11 +78,18 @@ export function txRootOf(txs: Tx[]): Uint8Array {
   return merkleRoot(txs.map((t) => t.hash));
 }
 
+/** tx_root of raw SignedTx bytes (leaf = sha256(bytes), as Tx.hash): needs no decoding. */
+export function txRootOfBytes(txs: Uint8Array[]): Uint8Array {
+  return merkleRoot(txs.map((b) => sha256(b)));
+}
+
 function checkBlockLimits(ctx: BlockContext, txCount: number, txBytes: number): void {
   const maxTxs = paramOf(ctx.params, "max_block_txs");
-  if (BigInt(txCount) > maxTxs) throw blockError(BlockErrorCode.TOO_MANY_TXS, `${txCount} transactions > ${maxTxs}`);
+  if (BigInt(txCount) > maxTxs)
+    throw blockError(BlockErrorCode.TOO_MANY_TXS, `${txCount} transactions > ${maxTxs}`);
   const maxBytes = paramOf(ctx.params, "max_block_bytes");
-  if (BigInt(txBytes) > maxBytes) throw blockError(BlockErrorCode.TOO_LARGE, `${txBytes} bytes > ${maxBytes}`);
+  if (BigInt(txBytes) > maxBytes)
+    throw blockError(BlockErrorCode.TOO_LARGE, `${txBytes} bytes > ${maxBytes}`);
 }
 
 /**
@@ -79,8 +103,17 @@ export async function applyBlock(
   parentRoot: Uint8Array,
   rules: TxRules,
 ): Promise<BlockResult> {
+  // The tx root first: every later failure is then one of the block the header (and its hash)
+  // commits to, so a node may remember that hash as invalid. A body that does not match its header
+  // says nothing about the honest block with the same hash.
+  if (!bytesEqual(txRootOfBytes(block.txs), block.header.txRoot))
+    throw blockError(BlockErrorCode.BAD_TX_ROOT, "tx_root does not match the transactions");
   const ctx = await blockContext(pre, block.header);
-  checkBlockLimits(ctx, block.txs.length, block.txs.reduce((n, t) => n + t.length, 0));
+  checkBlockLimits(
+    ctx,
+    block.txs.length,
+    block.txs.reduce((n, t) => n + t.length, 0),
+  );
   const txs = block.txs.map((bytes, index) => {
     try {
       return decodeTx(bytes);
@@ -88,8 +121,6 @@ export async function applyBlock(
       throw invalidTx(err, index);
     }
   });
-  if (!bytesEqual(txRootOf(txs), block.header.txRoot))
-    throw blockError(BlockErrorCode.BAD_TX_ROOT, "tx_root does not match the transactions");
   const overlay = new StateOverlay(pre);
   const events: ChainEvent[] = [];
   const receipts: Receipt[] = [];
@@ -169,7 +200,10 @@ export async function buildBlock(
 }
 
 /** Genesis state: balances, treasury, supply, registry values, then each module's genesis. */
-export async function genesisState(genesis: Genesis, rules: TxRules): Promise<{ overlay: StateOverlay; stateRoot: Uint8Array }> {
+export async function genesisState(
+  genesis: Genesis,
+  rules: TxRules,
+): Promise<{ overlay: StateOverlay; stateRoot: Uint8Array }> {
   const overlay = new StateOverlay(EMPTY_STATE);
   let total = genesis.treasuryBalance;
   for (const b of genesis.balances) {
@@ -179,7 +213,8 @@ export async function genesisState(genesis: Genesis, rules: TxRules): Promise<{ 
   await addBalance(overlay, TREASURY_ADDRESS, genesis.treasuryBalance, 0);
   await addSupplyCounter(overlay, "total_supply", total);
   for (const space of ["param", "feature", "rule"] as RegistrySpace[])
-    for (const [name, raw] of Object.entries(genesis.values[space])) putRegistryRaw(overlay, space, name, raw);
+    for (const [name, raw] of Object.entries(genesis.values[space]))
+      putRegistryRaw(overlay, space, name, raw);
   for (const m of rules.modules) if (m.initGenesis) await m.initGenesis(overlay, genesis);
   await checkpointSupply(overlay, 0);
   return { overlay, stateRoot: computeStateRoot(ZERO_ROOT, 0, overlay.changes()) };

@@ -1,4 +1,4 @@
-import { type Verifier, isAcceptablePublicKey } from "../crypto/verify.js";
+import { isAcceptablePublicKey, type Verifier } from "../crypto/verify.js";
 import type { Tx } from "../types/tx.js";
 import { txSigningMessage } from "../types/txCodec.js";
 import { addBalance, burn, getAccount, putAccount } from "./accounts.js";
@@ -27,7 +27,8 @@ export function checkTxStateless(tx: Tx, chainId: string, verifier: Verifier | n
   if (verifier === null) return;
   const memo = `${verifier.name}:${Buffer.from(tx.hash).toString("latin1")}`;
   if (verified.has(memo)) return;
-  if (!isAcceptablePublicKey(tx.body.publicKey)) throw txError(TxErrorCode.BAD_PUBLIC_KEY, "unacceptable public key");
+  if (!isAcceptablePublicKey(tx.body.publicKey))
+    throw txError(TxErrorCode.BAD_PUBLIC_KEY, "unacceptable public key");
   if (!verifier(tx.signature, txSigningMessage(tx.bodyBytes), tx.body.publicKey))
     throw txError(TxErrorCode.BAD_SIGNATURE, "signature does not verify");
   if (verified.size >= VERIFIED_LIMIT) verified.clear();
@@ -60,20 +61,33 @@ export async function applyTx(
   const overlay = new StateOverlay(state);
   const account = await getAccount(overlay, tx.sender);
   if (tx.body.nonce < account.nonce)
-    throw txError(TxErrorCode.NONCE_TOO_LOW, `nonce ${tx.body.nonce} already used; next is ${account.nonce}`, {
-      expected: account.nonce.toString(),
-    });
+    throw txError(
+      TxErrorCode.NONCE_TOO_LOW,
+      `nonce ${tx.body.nonce} already used; next is ${account.nonce}`,
+      {
+        expected: account.nonce.toString(),
+      },
+    );
   if (tx.body.nonce > account.nonce)
-    throw txError(TxErrorCode.NONCE_TOO_HIGH, `nonce ${tx.body.nonce} leaves a gap; next is ${account.nonce}`, {
-      expected: account.nonce.toString(),
-    });
+    throw txError(
+      TxErrorCode.NONCE_TOO_HIGH,
+      `nonce ${tx.body.nonce} leaves a gap; next is ${account.nonce}`,
+      {
+        expected: account.nonce.toString(),
+      },
+    );
   const minFee = paramOf(block.params, "min_tx_fee");
   if (tx.body.fee < minFee) throw txError(TxErrorCode.FEE_TOO_LOW, `fee ${tx.body.fee} below ${minFee}`);
   if (account.balance < tx.body.fee)
     throw txError(TxErrorCode.INSUFFICIENT_BALANCE, "balance does not cover the fee", {
       balance: account.balance.toString(),
     });
-  await putAccount(overlay, tx.sender, { balance: account.balance - tx.body.fee, nonce: account.nonce + 1n }, block.height);
+  await putAccount(
+    overlay,
+    tx.sender,
+    { balance: account.balance - tx.body.fee, nonce: account.nonce + 1n },
+    block.height,
+  );
   if (featureOf(block.params, "fee_burn")) await burn(overlay, tx.body.fee);
   else await addBalance(overlay, block.proposer, tx.body.fee, block.height);
   const txEvents: ChainEvent[] = [];

@@ -84,6 +84,10 @@ export function txError(code: TxErrorCode, message: string, data: Record<string,
 }
 
 /** An XaiError with a block error code. */
-export function blockError(code: BlockErrorCode, message: string, data: Record<string, unknown> = {}): XaiError {
+export function blockError(
+  code: BlockErrorCode,
+  message: string,
+  data: Record<string, unknown> = {},
+): XaiError {
   return new XaiError(code, message, data);
 }

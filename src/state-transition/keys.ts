@@ -1,5 +1,5 @@
-import { addressBytes } from "../crypto/keys.js";
 import { concatBytes, u64be, utf8 } from "../crypto/hash.js";
+import { addressBytes } from "../crypto/keys.js";
 
 /**
  * State key buckets. The first byte of every state key names its bucket; numbers are never

@@ -25,7 +25,11 @@ function entryOf(space: RegistrySpace, name: string): RegistryEntry {
 }
 
 /** Raw canonical string of a registry value in state (the default if never written). */
-export async function getRegistryRaw(state: StateReader, space: RegistrySpace, name: string): Promise<string> {
+export async function getRegistryRaw(
+  state: StateReader,
+  space: RegistrySpace,
+  name: string,
+): Promise<string> {
   const e = entryOf(space, name);
   const v = await state.get(registryKey(BUCKETS[space], name));
   return v ? dec.decode(v) : e.default;
@@ -40,7 +44,8 @@ export function putRegistryRaw(state: StateWriter, space: RegistrySpace, name: s
 async function numeric(state: StateReader, space: RegistrySpace, name: string): Promise<bigint> {
   const raw = await getRegistryRaw(state, space, name);
   const r = parseRegistryValue(entryOf(space, name), raw);
-  if (!r.ok || typeof r.value !== "bigint") throw new XaiError("REGISTRY_CORRUPT", `${space} ${name} = ${raw}`);
+  if (!r.ok || typeof r.value !== "bigint")
+    throw new XaiError("REGISTRY_CORRUPT", `${space} ${name} = ${raw}`);
   return r.value;
 }
 

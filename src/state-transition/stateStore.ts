@@ -41,7 +41,9 @@ export type Change = [key: Uint8Array, value: Uint8Array | null];
 // Keys are held as latin1 strings: one char per byte, so string order is byte order.
 function s(b: Uint8Array): string {
   // State keys are short; fromCharCode over the bytes is much cheaper than a Buffer round trip.
-  return b.length <= 128 ? String.fromCharCode(...b) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+  return b.length <= 128
+    ? String.fromCharCode(...b)
+    : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 }
 
 function b(str: string): Uint8Array {
@@ -49,7 +51,11 @@ function b(str: string): Uint8Array {
 }
 
 /** The last entry with `prefix` and key <= `upTo`, if any (a single seek in the database). */
-export async function findLast(state: StateReader, prefix: Uint8Array, upTo: Uint8Array): Promise<Entry | undefined> {
+export async function findLast(
+  state: StateReader,
+  prefix: Uint8Array,
+  upTo: Uint8Array,
+): Promise<Entry | undefined> {
   return (await state.range(prefix, { lte: upTo, reverse: true, limit: 1 }))[0];
 }
 
@@ -82,7 +88,10 @@ export class StateOverlay implements StateWriter {
     const mine = this.localRange(prefix, opts);
     // Each local key can hide at most one base entry, so this many base entries always suffice.
     const baseLimit = limit === Number.POSITIVE_INFINITY ? undefined : limit + mine.length;
-    const fromBase = await this.base.range(prefix, { ...opts, ...(baseLimit !== undefined ? { limit: baseLimit } : {}) });
+    const fromBase = await this.base.range(prefix, {
+      ...opts,
+      ...(baseLimit !== undefined ? { limit: baseLimit } : {}),
+    });
     const merged = new Map<string, Uint8Array | null>();
     for (const [k, v] of fromBase) merged.set(s(k), v);
     for (const [k, v] of mine) merged.set(k, v);

@@ -1,5 +1,5 @@
-import { isAddress } from "../crypto/keys.js";
 import { bytesEqual, concatBytes, sha256, toHex, utf8 } from "../crypto/hash.js";
+import { isAddress } from "../crypto/keys.js";
 import { BlockErrorCode, blockError } from "../state-transition/errors.js";
 import { encodeMessage, fromLong, pb, toLong } from "./proto.js";
 

@@ -26,7 +26,12 @@ export function payloadJson(p: Payload): Record<string, unknown> {
     case "TRANSFER":
       return { recipient: p.recipient, amount: p.amount.toString() };
     case "SUBMIT_PROPOSAL":
-      return { title: p.title, description: p.description, deposit: p.deposit.toString(), ...actionJson(p.action) };
+      return {
+        title: p.title,
+        description: p.description,
+        deposit: p.deposit.toString(),
+        ...actionJson(p.action),
+      };
     case "CAST_VOTE":
       return { proposal_id: p.proposalId, option: p.option };
     case "SUBMIT_CODE_REVIEW":

@@ -24,7 +24,13 @@ export type Payload =
   | { type: "TRANSFER"; recipient: string; amount: bigint }
   | { type: "SUBMIT_PROPOSAL"; title: string; description: string; deposit: bigint; action: ProposalAction }
   | { type: "CAST_VOTE"; proposalId: string; option: VoteOption }
-  | { type: "SUBMIT_CODE_REVIEW"; proposalId: string; approved: boolean; comment: string; codeHash?: Uint8Array }
+  | {
+      type: "SUBMIT_CODE_REVIEW";
+      proposalId: string;
+      approved: boolean;
+      comment: string;
+      codeHash?: Uint8Array;
+    }
   | { type: "VOTE_IMPLEMENTATION"; proposalId: string; approved: boolean }
   | { type: "EXECUTE_PROPOSAL"; proposalId: string }
   | { type: "CANCEL_PROPOSAL"; proposalId: string }

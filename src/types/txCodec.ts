@@ -1,5 +1,5 @@
-import { addressOf } from "../crypto/keys.js";
 import { bytesEqual, concatBytes, sha256, toHex, utf8 } from "../crypto/hash.js";
+import { addressOf } from "../crypto/keys.js";
 import { TxErrorCode, txError } from "../state-transition/errors.js";
 import { encodeMessage, fromLong, pb, toLong } from "./proto.js";
 import type { Payload, ProposalAction, Tx, TxBody, VoteOption } from "./tx.js";
@@ -72,17 +72,38 @@ function actionFromProto(sp: Obj): ProposalAction {
   const o = (k: string): Obj => sp[k] as Obj;
   switch (sp.kind) {
     case "protocolParameter":
-      return { kind: "protocol_parameter", name: str(o("protocolParameter").name), value: str(o("protocolParameter").value) };
+      return {
+        kind: "protocol_parameter",
+        name: str(o("protocolParameter").name),
+        value: str(o("protocolParameter").value),
+      };
     case "featureActivation":
-      return { kind: "feature_activation", feature: str(o("featureActivation").feature), enabled: o("featureActivation").enabled === true };
+      return {
+        kind: "feature_activation",
+        feature: str(o("featureActivation").feature),
+        enabled: o("featureActivation").enabled === true,
+      };
     case "treasuryAllocation": {
       const t = o("treasuryAllocation");
-      return { kind: "treasury_allocation", recipient: str(t.recipient), amount: str(t.amount), purpose: str(t.purpose) };
+      return {
+        kind: "treasury_allocation",
+        recipient: str(t.recipient),
+        amount: str(t.amount),
+        purpose: str(t.purpose),
+      };
     }
     case "emergencyAction":
-      return { kind: "emergency_action", action: str(o("emergencyAction").action), proposalId: str(o("emergencyAction").proposalId) };
+      return {
+        kind: "emergency_action",
+        action: str(o("emergencyAction").action),
+        proposalId: str(o("emergencyAction").proposalId),
+      };
     case "governanceRule":
-      return { kind: "governance_rule", rule: str(o("governanceRule").rule), value: str(o("governanceRule").value) };
+      return {
+        kind: "governance_rule",
+        rule: str(o("governanceRule").rule),
+        value: str(o("governanceRule").value),
+      };
     case "rollback":
       return { kind: "rollback", target: str(o("rollback").target) };
     default:
@@ -139,7 +160,8 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 function checkStrings(o: unknown): void {
   if (typeof o === "string") {
     if (LONE_SURROGATE.test(o)) throw txError(TxErrorCode.MALFORMED, "strings must be valid Unicode");
-  } else if (o && typeof o === "object" && !(o instanceof Uint8Array)) for (const v of Object.values(o)) checkStrings(v);
+  } else if (o && typeof o === "object" && !(o instanceof Uint8Array))
+    for (const v of Object.values(o)) checkStrings(v);
 }
 
 /** Canonical encoding of a transaction body (refuses strings that cannot be UTF-8 encoded). */
@@ -168,7 +190,12 @@ export function txSigningMessage(bodyBytes: Uint8Array): Uint8Array {
 function decodeCanonical(t: typeof pb.TxBody, bytes: Uint8Array, what: string): Obj {
   let msg: Obj;
   try {
-    msg = t.toObject(t.decode(bytes), { longs: Object, bytes: Uint8Array, defaults: false, oneofs: true }) as Obj;
+    msg = t.toObject(t.decode(bytes), {
+      longs: Object,
+      bytes: Uint8Array,
+      defaults: false,
+      oneofs: true,
+    }) as Obj;
   } catch (err) {
     throw txError(TxErrorCode.MALFORMED, `${what} does not decode: ${(err as Error).message}`);
   }

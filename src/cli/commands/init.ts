@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
-import { createGenesisJson, parseGenesis, type Preset } from "../../config/genesis.js";
+import { createGenesisJson, type Preset, parseGenesis } from "../../config/genesis.js";
 import { generateKeyPair } from "../../crypto/keys.js";
 import { XaiError } from "../../errors.js";
 import { writeKeyFile } from "../../node/keyFile.js";
 import { nodePaths } from "../../node/paths.js";
 import { printResult } from "../output.js";
-import { join } from "node:path";
 
 /** Options of `init`. */
 export interface InitOptions {

@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { toHex } from "../../crypto/hash.js";
 import { generateKeyPair } from "../../crypto/keys.js";
+import { XaiError } from "../../errors.js";
 import { writeKeyFile } from "../../node/keyFile.js";
 import { printResult } from "../output.js";
 import { resolveKey } from "../signer.js";
@@ -14,6 +16,9 @@ export function registerKeys(program: Command): void {
     .requiredOption("--out <file>", "key file to create (refuses to overwrite)")
     .option("--json", "print JSON")
     .action((o: { out: string; json?: boolean }) => {
+      // writeKeyFile also refuses (flag "wx"); this check gives the refusal a code instead of EEXIST.
+      if (existsSync(o.out))
+        throw new XaiError("KEY_FILE_EXISTS", `${o.out} exists; refusing to overwrite it`);
       const k = generateKeyPair();
       writeKeyFile(o.out, k);
       printResult({ address: k.address, public_key: toHex(k.publicKey), file: o.out }, o.json === true);

@@ -26,10 +26,17 @@ export function addQuery(
 
 /** Registers the chain queries (`query status|account|tx|block`); governance adds its own. */
 export function registerQuery(program: Command): Command {
-  const query = program.command("query").description("read from a node (each prints the JSON of its HTTP route)");
+  const query = program
+    .command("query")
+    .description("read from a node (each prints the JSON of its HTTP route)");
   addQuery(query, "status", "chain id, height, head, state root, peers", () => "/status");
   addQuery(query, "account <address>", "balance and nonce", ([a]) => `/accounts/${encodeURIComponent(a!)}`);
   addQuery(query, "tx <id>", "transaction with receipt", ([id]) => `/tx/${encodeURIComponent(id!)}`);
-  addQuery(query, "block <height>", "block at a height (or 'latest')", ([h]) => `/blocks/${encodeURIComponent(h!)}`);
+  addQuery(
+    query,
+    "block <height>",
+    "block at a height (or 'latest')",
+    ([h]) => `/blocks/${encodeURIComponent(h!)}`,
+  );
   return query;
 }

@@ -4,10 +4,10 @@ import type { Command } from "commander";
 import { replayChain } from "../../chain/replay.js";
 import { verifyNode } from "../../crypto/verify.js";
 import { ChainDb } from "../../db/chainDb.js";
+import { XaiError } from "../../errors.js";
 import { createModules } from "../../node/modules.js";
 import { loadGenesis } from "../../node/node.js";
 import { nodePaths } from "../../node/paths.js";
-import { XaiError } from "../../errors.js";
 import { printResult } from "../output.js";
 
 /** Registers `replay`. */
@@ -23,7 +23,9 @@ export function registerReplay(program: Command): void {
       const source = await ChainDb.open(paths.db);
       rmSync(paths.replayScratch, { recursive: true, force: true });
       const scratch = await ChainDb.open(paths.replayScratch);
-      const bar = o.json ? undefined : new SingleBar({ format: "replay [{bar}] {value}/{total} blocks", stream: process.stderr });
+      const bar = o.json
+        ? undefined
+        : new SingleBar({ format: "replay [{bar}] {value}/{total} blocks", stream: process.stderr });
       try {
         let started = false;
         const report = await replayChain({
@@ -43,8 +45,12 @@ export function registerReplay(program: Command): void {
           },
         });
         bar?.stop();
-        printResult({ ...report, ms: Math.round(report.ms), verified: report.mismatches === 0 }, o.json === true);
-        if (report.mismatches > 0) throw new XaiError("REPLAY_MISMATCH", `${report.mismatches} state entries differ`);
+        printResult(
+          { ...report, ms: Math.round(report.ms), verified: report.mismatches === 0 },
+          o.json === true,
+        );
+        if (report.mismatches > 0)
+          throw new XaiError("REPLAY_MISMATCH", `${report.mismatches} state entries differ`);
       } finally {
         bar?.stop();
         await scratch.close();

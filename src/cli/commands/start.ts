@@ -19,7 +19,10 @@ export function registerStart(program: Command): void {
     .description("run a node from DIR (resumes from its stored head)")
     .requiredOption("--dir <dir>", "node directory (from `init`)")
     .option("--api <host:port>", "HTTP API address", "127.0.0.1:8545")
-    .option("--p2p <multiaddr>", "libp2p listen address, e.g. /ip4/127.0.0.1/tcp/9545 (default: no networking)")
+    .option(
+      "--p2p <multiaddr>",
+      "libp2p listen address, e.g. /ip4/127.0.0.1/tcp/9545 (default: no networking)",
+    )
     .option("--peer <multiaddr...>", "peer(s) to connect to and keep connected")
     .option("--dev", "if DIR has no genesis yet, first init a single-validator dev chain there")
     .action(async (o: { dir: string; api: string; dev?: boolean; p2p?: string; peer?: string[] }) => {

@@ -43,7 +43,10 @@ export function registerTx(program: Command): Command {
     "transfer",
     "send base units to an address",
     (o) => ({ type: "TRANSFER", recipient: String(o.to), amount: parseUnits(String(o.amount), "--amount") }),
-    (c) => c.requiredOption("--to <address>", "recipient").requiredOption("--amount <units>", "amount in base units"),
+    (c) =>
+      c
+        .requiredOption("--to <address>", "recipient")
+        .requiredOption("--amount <units>", "amount in base units"),
   );
   return tx;
 }

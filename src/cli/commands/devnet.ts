@@ -1,0 +1,60 @@
+import type { ChildProcess } from "node:child_process";
+import type { Command } from "commander";
+import { XaiError } from "../../errors.js";
+import { prepareLocalNetwork, spawnNode } from "../../node/devnet.js";
+import { printResult } from "../output.js";
+
+/** Registers `devnet`. */
+export function registerDevnet(program: Command): void {
+  program
+    .command("devnet")
+    .description("start N local validators (child processes) that peer with each other; Ctrl-C stops them")
+    .option("--nodes <n>", "number of validators", "3")
+    .option("--dir <dir>", "directory of the network (reused if it exists)", ".xai-devnet")
+    .option("--preset <preset>", "dev or test", "dev")
+    .option("--block-time-ms <ms>", "block time")
+    .option("--base-api-port <port>", "API port of node 0 (node I uses port + I)", "8545")
+    .option("--base-p2p-port <port>", "libp2p port of node 0", "9545")
+    .option("--json", "print the node list as JSON")
+    .action(
+      async (o: {
+        nodes: string;
+        dir: string;
+        preset: string;
+        blockTimeMs?: string;
+        baseApiPort: string;
+        baseP2pPort: string;
+        json?: boolean;
+      }) => {
+        const n = Number(o.nodes);
+        if (!Number.isInteger(n) || n < 1 || n > 16) throw new XaiError("BAD_OPTION", "--nodes is 1 to 16");
+        if (o.preset !== "dev" && o.preset !== "test")
+          throw new XaiError("BAD_OPTION", "--preset is dev or test");
+        const specs = prepareLocalNetwork({
+          dir: o.dir,
+          nodes: n,
+          preset: o.preset,
+          baseApiPort: Number(o.baseApiPort),
+          baseP2pPort: Number(o.baseP2pPort),
+          ...(o.blockTimeMs ? { blockTimeMs: Number(o.blockTimeMs) } : {}),
+        });
+        const children: ChildProcess[] = specs.map((s) => spawnNode(s));
+        printResult(
+          specs.map((s) => ({
+            node: s.index,
+            api: `http://${s.apiHost}:${s.apiPort}`,
+            p2p: s.p2p,
+            dir: s.dir,
+          })),
+          o.json === true,
+        );
+        if (!o.json) process.stderr.write(`logs: ${o.dir}/node-I/node.log; Ctrl-C stops every node\n`);
+        const stop = () => {
+          for (const c of children) c.kill("SIGTERM");
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+        await Promise.all(children.map((c) => new Promise((r) => c.on("exit", r))));
+      },
+    );
+}

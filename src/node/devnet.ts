@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { copyFileSync, createWriteStream, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { initChain } from "../cli/commands/init.js";
+import { nodePaths } from "./paths.js";
+
+/** Where one local node of a network lives and listens. */
+export interface LocalNodeSpec {
+  index: number;
+  dir: string;
+  apiHost: string;
+  apiPort: number;
+  p2p: string;
+  peers: string[];
+}
+
+/** Options of a local network. */
+export interface LocalNetworkOptions {
+  dir: string;
+  nodes: number;
+  preset: "dev" | "test";
+  blockTimeMs?: number;
+  chainId?: string;
+  baseApiPort: number;
+  baseP2pPort: number;
+}
+
+/**
+ * Prepares N validator directories (DIR/node-I with genesis.json and validator.key) from one
+ * genesis with N validators, unless DIR already has them; every node peers with every other.
+ */
+export function prepareLocalNetwork(o: LocalNetworkOptions): LocalNodeSpec[] {
+  if (!existsSync(nodePaths(o.dir).genesis)) {
+    initChain(
+      {
+        dir: o.dir,
+        dev: true,
+        preset: o.preset,
+        validators: String(o.nodes),
+        ...(o.chainId ? { chainId: o.chainId } : {}),
+        ...(o.blockTimeMs ? { blockTimeMs: String(o.blockTimeMs) } : {}),
+      },
+      Date.now(),
+    );
+  }
+  const p2p = (i: number) => `/ip4/127.0.0.1/tcp/${o.baseP2pPort + i}`;
+  return Array.from({ length: o.nodes }, (_, i) => {
+    const dir = join(o.dir, `node-${i}`);
+    const paths = nodePaths(dir);
+    mkdirSync(dir, { recursive: true });
+    if (!existsSync(paths.genesis)) copyFileSync(nodePaths(o.dir).genesis, paths.genesis);
+    const key =
+      o.nodes === 1 ? nodePaths(o.dir).validatorKey : join(o.dir, "validators", `validator-${i}.key`);
+    if (!existsSync(paths.validatorKey)) copyFileSync(key, paths.validatorKey);
+    return {
+      index: i,
+      dir,
+      apiHost: "127.0.0.1",
+      apiPort: o.baseApiPort + i,
+      p2p: p2p(i),
+      peers: Array.from({ length: o.nodes }, (_, j) => j)
+        .filter((j) => j !== i)
+        .map(p2p),
+    };
+  });
+}
+
+const CLI = fileURLToPath(new URL("../../../bin/xai-gov.js", import.meta.url));
+
+/** Starts a node as a child process (`xai-gov start`), appending its logs to DIR/node.log. */
+export function spawnNode(spec: LocalNodeSpec, extraEnv: Record<string, string> = {}): ChildProcess {
+  const args = [
+    CLI,
+    "start",
+    "--dir",
+    spec.dir,
+    "--api",
+    `${spec.apiHost}:${spec.apiPort}`,
+    "--p2p",
+    spec.p2p,
+  ];
+  for (const p of spec.peers) args.push("--peer", p);
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...extraEnv },
+  });
+  const log = createWriteStream(join(spec.dir, "node.log"), { flags: "a" });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return child;
+}
