@@ -2,9 +2,16 @@ import "../src/polyfill.js";
 import { type BenchRow, report } from "./bench/report.js";
 import { benchSignatures } from "./bench/signatures.js";
 import { benchTransfers } from "./bench/transfers.js";
+import { benchVotes } from "./bench/votes.js";
 
-// `npm run bench`: prints a table and writes bench-results/bench.json. Figures in docs/BENCHMARKS.md.
+// `npm run bench [-- --only signatures,transfers,votes]`: prints a table and writes
+// bench-results/bench.json (XAI_BENCH_OUT overrides). The figures are recorded in docs/BENCHMARKS.md.
+const only = process.argv.includes("--only")
+  ? process.argv[process.argv.indexOf("--only") + 1]!.split(",")
+  : null;
+const want = (name: string) => only === null || only.includes(name);
 const rows: BenchRow[] = [];
-rows.push(...benchSignatures());
-rows.push(...(await benchTransfers()));
+if (want("signatures")) rows.push(...benchSignatures());
+if (want("transfers")) rows.push(...(await benchTransfers()));
+if (want("votes")) rows.push(...(await benchVotes()));
 report(rows, process.env.XAI_BENCH_OUT ?? "bench-results/bench.json");

@@ -6,8 +6,10 @@ import { toHex } from "../crypto/hash.js";
 import { isAddress } from "../crypto/keys.js";
 import { XaiError } from "../errors.js";
 import { getAccount } from "../state-transition/accounts.js";
+import { TxErrorCode, txError } from "../state-transition/errors.js";
 import { getParam } from "../state-transition/params.js";
 import { blockJson, txJson } from "../types/json.js";
+import type { Tx, TxType } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
 import { errorBody, toHttpError } from "./errors.js";
 import type { NodeMetrics } from "./metrics.js";
@@ -37,12 +39,20 @@ const txBodySchema = {
   properties: { tx: { type: "string", minLength: 1, maxLength: MAX_BODY_BYTES } },
 } as const;
 
-/** Decodes the base64 `tx` field and submits it; the answer of every write route. */
-export async function submitBase64Tx(ctx: ApiContext, b64: string) {
+/**
+ * Decodes the base64 `tx` field and submits it (the answer of every write route). With `type`, a
+ * transaction of another type is refused (each governance route takes its own type).
+ */
+export async function submitBase64Tx(ctx: ApiContext, b64: string, type?: TxType): Promise<Tx> {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw new XaiError("BAD_REQUEST", "tx must be base64");
   const bytes = new Uint8Array(Buffer.from(b64, "base64"));
   try {
-    const tx = await ctx.chain.submitTx(bytes);
+    if (bytes.length > HARD_MAX_TX_BYTES)
+      throw txError(TxErrorCode.TOO_LARGE, `transaction is ${bytes.length} bytes`);
+    const decoded = decodeTx(bytes);
+    if (type && decoded.body.payload.type !== type)
+      throw new XaiError("WRONG_TX_TYPE", `this route takes ${type}, not ${decoded.body.payload.type}`);
+    const tx = await ctx.chain.submitTx(decoded);
     ctx.onTxAccepted?.(tx.bytes);
     return tx;
   } catch (err) {

@@ -210,10 +210,10 @@ export class Chain extends EventEmitter {
    * Checks a transaction against the current head state (on top of the sender's pending ones) and
    * adds it to the mempool. Throws an XaiError with the reason; nothing is stored then.
    */
-  submitTx(bytes: Uint8Array): Promise<Tx> {
-    if (bytes.length > HARD_MAX_TX_BYTES)
-      return Promise.reject(txError(TxErrorCode.TOO_LARGE, `transaction is ${bytes.length} bytes`));
-    return this.run(() => this.admit(decodeTx(bytes)));
+  submitTx(input: Uint8Array | Tx): Promise<Tx> {
+    if (input instanceof Uint8Array && input.length > HARD_MAX_TX_BYTES)
+      return Promise.reject(txError(TxErrorCode.TOO_LARGE, `transaction is ${input.length} bytes`));
+    return this.run(() => this.admit(input instanceof Uint8Array ? decodeTx(input) : input));
   }
 
   /** Context of the next block on the head (what mempool checks run under). */
@@ -264,12 +264,10 @@ export class Chain extends EventEmitter {
     if (!replaced) {
       if (this.mempool.senderFull(tx.sender))
         throw txError(TxErrorCode.MEMPOOL_FULL, "too many pending transactions from this sender");
-      if (this.mempool.isFullFor(tx)) {
-        // Never the sender's own last one: `tx` was validated on top of it.
-        const victim = this.mempool.evictionCandidate(tx.body.fee, tx.sender);
-        if (!victim) throw txError(TxErrorCode.MEMPOOL_FULL, "mempool is full");
-        this.mempool.remove(victim.id);
-      }
+      // All or nothing, and never the sender's own pending ones: `tx` was validated on top of them.
+      const victims = this.mempool.evictionPlan(tx);
+      if (!victims) throw txError(TxErrorCode.MEMPOOL_FULL, "mempool is full");
+      for (const v of victims) this.mempool.remove(v.id);
     }
     this.mempool.insert(tx);
     return tx;

@@ -84,6 +84,32 @@ export class Mempool {
   }
 
   /**
+   * What to evict so that `tx` (no replacement) fits both caps: repeatedly the lowest-fee
+   * transaction that is last in its sender's queue (never `tx`'s sender's), each paying less than
+   * `tx`. Undefined if no such set makes room; empty if `tx` fits already. Changes nothing.
+   */
+  evictionPlan(tx: Tx): Tx[] | undefined {
+    const left = new Map<string, number>(); // queue length left per sender after the plan so far
+    for (const [sender, queue] of this.bySender) if (sender !== tx.sender) left.set(sender, queue.length);
+    let count = this.byId.size;
+    let bytes = this.totalBytes;
+    const plan: Tx[] = [];
+    while (count + 1 > this.limits.maxTxs || bytes + tx.bytes.length > this.limits.maxBytes) {
+      let worst: Tx | undefined;
+      for (const [sender, n] of left) {
+        const last = n > 0 ? this.bySender.get(sender)![n - 1] : undefined;
+        if (last && (!worst || last.body.fee < worst.body.fee)) worst = last;
+      }
+      if (!worst || worst.body.fee >= tx.body.fee) return undefined;
+      plan.push(worst);
+      left.set(worst.sender, left.get(worst.sender)! - 1);
+      count--;
+      bytes -= worst.bytes.length;
+    }
+    return plan;
+  }
+
+  /**
    * Inserts a validated transaction whose nonce is the sender's next pending nonce, or replaces
    * the pending one with the same nonce (dropping the sender's later ones, which were validated on
    * top of it). Returns the transactions removed.

@@ -1,6 +1,7 @@
 import "../polyfill.js";
 import { Command } from "commander";
 import { registerDevnet } from "./commands/devnet.js";
+import { registerGovernanceQuery, registerGovernanceTx } from "./commands/governance.js";
 import { registerInit } from "./commands/init.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerQuery } from "./commands/query.js";
@@ -17,8 +18,8 @@ export function createProgram(): Command {
   registerInit(program);
   registerStart(program);
   registerKeys(program);
-  registerTx(program);
-  registerQuery(program);
+  registerGovernanceTx(registerTx(program));
+  registerGovernanceQuery(registerQuery(program));
   registerReplay(program);
   registerDevnet(program);
   return program;

@@ -4,8 +4,9 @@ import { sha512 } from "@noble/hashes/sha2.js";
 import { concatBytes } from "./hash.js";
 
 // The consensus rule for signatures (both verifiers implement exactly this):
-// - the public key is 32 bytes, a canonical encoding of a curve point in the prime-order subgroup
-//   (neither small-order nor mixed-order);
+// - the public key is 32 bytes, its y coordinate is canonical (< p) and it is not one of the
+//   small-order points (a key that is not on the curve at all passes this rule, but then no
+//   signature verifies under either verifier);
 // - the signature is 64 bytes R || S with S < L (canonical);
 // - cofactorless RFC 8032 check: encode([S]B - [k]A) == R, k = sha512(R || A || M) mod L.
 // Node's crypto (OpenSSL) does the cofactorless check and rejects S >= L; the key rule is
@@ -29,18 +30,37 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.set(key, value);
 }
 
-function checkPublicKey(pk: Uint8Array): boolean {
-  if (pk.length !== 32) return false;
-  try {
-    const p = Point.fromBytes(pk, false);
-    // fromBytes accepts some non-canonical y in rare encodings; re-encoding must match exactly.
-    if (Buffer.compare(Buffer.from(p.toBytes()), Buffer.from(pk)) !== 0) return false;
-    // Only keys in the prime-order subgroup: no small-order and no mixed-order keys, so that any
-    // verifier (cofactored, cofactorless, batch) gives the same answer for them.
-    return !p.isSmallOrder() && p.isTorsionFree();
-  } catch {
-    return false;
+// Encodings of the eight points of small order (canonical ones, and the x = 0 points with the
+// sign bit set). Blocking them by their bytes needs no curve arithmetic; the differential test
+// checks this list against noble's isSmallOrder().
+const SMALL_ORDER = new Set(
+  [
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "0100000000000000000000000000000000000000000000000000000000000080",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+  ].map((h) => Buffer.from(h, "hex").toString("latin1")),
+);
+
+const P_LE = Buffer.from("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", "hex");
+
+/** True if the y coordinate of an encoding (sign bit cleared) is below p, i.e. canonical. */
+function canonicalY(pk: Uint8Array): boolean {
+  for (let i = 31; i >= 0; i--) {
+    const b = i === 31 ? pk[i]! & 0x7f : pk[i]!;
+    if (b !== P_LE[i]!) return b < P_LE[i]!;
   }
+  return false; // y == p
+}
+
+function checkPublicKey(pk: Uint8Array): boolean {
+  return pk.length === 32 && canonicalY(pk) && !SMALL_ORDER.has(cacheKey(pk));
 }
 
 /** True if `pk` may sign on this chain: canonical point encoding, not of small order. Cached. */
@@ -65,7 +85,12 @@ export function verifyNoble(signature: Uint8Array, message: Uint8Array, publicKe
   const r = signature.subarray(0, 32);
   const s = leToBigInt(signature.subarray(32));
   if (s >= L) return false;
-  const A = Point.fromBytes(publicKey, false);
+  let A: InstanceType<typeof Point>;
+  try {
+    A = Point.fromBytes(publicKey, false);
+  } catch {
+    return false; // not a point on the curve
+  }
   const k = leToBigInt(sha512(concatBytes(r, publicKey, message))) % L;
   const rCheck = Point.BASE.multiplyUnsafe(s).subtract(A.multiplyUnsafe(k));
   return Buffer.compare(Buffer.from(rCheck.toBytes()), Buffer.from(r)) === 0;

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { adminRoutes } from "../api/admin.js";
+import { GovernanceMetrics } from "../api/governanceMetrics.js";
+import { governanceRoutes } from "../api/governanceRoutes.js";
 import { NodeMetrics } from "../api/metrics.js";
 import { createApi, type RoutePlugin } from "../api/server.js";
 import { Chain, type Logger, type NewHeadEvent } from "../chain/chain.js";
@@ -99,7 +101,13 @@ export class XaiNode {
       ...(key ? { validator: key.address } : {}),
       ...(network ? { onTxAccepted: (bytes: Uint8Array) => void network.publishTx(bytes) } : {}),
     };
-    const api = createApi(apiCtx, [...(o.routes ?? []), ...(network ? [adminRoutes(network)] : [])]);
+    const gm = new GovernanceMetrics(metrics, () => chain.state);
+    chain.on("head", (e: NewHeadEvent) => gm.observe(e.result.events));
+    const api = createApi(apiCtx, [
+      governanceRoutes(gm),
+      ...(o.routes ?? []),
+      ...(network ? [adminRoutes(network)] : []),
+    ]);
     const node = new XaiNode(chain, db, metrics, api, key, log, network);
     chain.on("head", (e: NewHeadEvent) => node.onHead(e));
     node.updateGauges();

@@ -16,28 +16,54 @@ export interface Account {
   nonce: bigint;
 }
 
+/**
+ * The stored account record: the account, plus where its balance history ends, so that most
+ * snapshot lookups are a point read: `changed` is the last height whose block changed the balance,
+ * and `previous` the balance at the end of `previousChanged`, the change before that.
+ */
+interface AccountRecord extends Account {
+  changed: number;
+  previous: bigint;
+  previousChanged: number;
+}
+
 /** The treasury's address: no key exists for it; only governance moves its funds. */
 export const TREASURY_ADDRESS = `XAI${toHex(sha256(utf8("xai-treasury")).subarray(0, 20))}`;
 
 const U64_MAX = (1n << 64n) - 1n;
 
-function encodeAccount(a: Account): Uint8Array {
-  const out = new Uint8Array(16);
+function encodeAccount(a: AccountRecord): Uint8Array {
+  const out = new Uint8Array(40);
   out.set(u64be(a.balance), 0);
   out.set(u64be(a.nonce), 8);
+  out.set(u64be(a.changed), 16);
+  out.set(u64be(a.previous), 24);
+  out.set(u64be(a.previousChanged), 32);
   return out;
+}
+
+async function getRecord(state: StateReader, address: string): Promise<AccountRecord | undefined> {
+  const v = await state.get(accountKey(address));
+  if (!v) return undefined;
+  return {
+    balance: readU64be(v, 0),
+    nonce: readU64be(v, 8),
+    changed: Number(readU64be(v, 16)),
+    previous: readU64be(v, 24),
+    previousChanged: Number(readU64be(v, 32)),
+  };
 }
 
 /** Reads an account (zero balance and nonce if it has never been written). */
 export async function getAccount(state: StateReader, address: string): Promise<Account> {
-  const v = await state.get(accountKey(address));
-  if (!v) return { balance: 0n, nonce: 0n };
-  return { balance: readU64be(v, 0), nonce: readU64be(v, 8) };
+  const r = await getRecord(state, address);
+  return r ? { balance: r.balance, nonce: r.nonce } : { balance: 0n, nonce: 0n };
 }
 
 /**
  * Writes an account at `height`. A balance change also writes the balance checkpoint of this
- * height, so "balance at the end of height H" is a single seek (governance snapshots).
+ * height, so "balance at the end of height H" is a single seek (governance snapshots), and
+ * usually not even that (see balanceAt).
  */
 export async function putAccount(
   state: StateWriter,
@@ -46,9 +72,13 @@ export async function putAccount(
   height: number,
 ): Promise<void> {
   if (a.balance < 0n || a.balance > U64_MAX) throw txError(TxErrorCode.OVERFLOW, "balance out of range");
-  const before = await getAccount(state, address);
-  state.put(accountKey(address), encodeAccount(a));
-  if (before.balance !== a.balance) state.put(checkpointKey(address, height), u64be(a.balance));
+  const before = await getRecord(state, address);
+  let record: AccountRecord;
+  if (!before) record = { ...a, changed: height, previous: 0n, previousChanged: 0 };
+  else if (before.balance === a.balance || before.changed === height) record = { ...before, ...a };
+  else record = { ...a, changed: height, previous: before.balance, previousChanged: before.changed };
+  state.put(accountKey(address), encodeAccount(record));
+  if (!before || before.balance !== a.balance) state.put(checkpointKey(address, height), u64be(a.balance));
 }
 
 /** Adds `amount` (may be negative) to a balance; refuses to go below zero. */
@@ -64,8 +94,18 @@ export async function addBalance(
   await putAccount(state, address, { ...a, balance }, height);
 }
 
-/** Balance of `address` at the end of `height` (one seek over its checkpoints). */
+/**
+ * Balance of `address` at the end of `height`: a point read of the account when its last two
+ * balance changes bracket the height (the usual case: a voter pays the vote's fee now, after the
+ * snapshot), else one seek over its checkpoints.
+ */
 export async function balanceAt(state: StateReader, address: string, height: number): Promise<bigint> {
+  const r = await getRecord(state, address);
+  if (!r) return 0n;
+  if (r.changed <= height) return r.balance;
+  // `previous` held from previousChanged until the block before `changed` (for an account created
+  // at `changed`: 0 from genesis on).
+  if (r.previousChanged <= height) return r.previous;
   const e = await findLast(state, checkpointPrefix(address), checkpointKey(address, height));
   return e ? readU64be(e[1]) : 0n;
 }

@@ -43,8 +43,9 @@ function moduleFor(rules: TxRules, tx: Tx): StateModule {
 
 /**
  * Applies one transaction on a fresh overlay over `state` and returns that overlay; throws an
- * XaiError (and leaves `state` untouched) if the transaction is invalid. Order of checks: chain
- * id, size, key, signature, nonce, fee, balance for the fee, then the module's own rules.
+ * XaiError (and leaves `state` untouched) if the transaction is invalid. Order of checks: size,
+ * chain id, key, signature, a module for the payload, nonce, fee, balance for the fee, then the
+ * module's own rules (the mempool checks size first too, so both paths give the same code).
  */
 export async function applyTx(
   state: StateReader,

@@ -5,6 +5,7 @@ import { replayChain } from "../../chain/replay.js";
 import { verifyNode } from "../../crypto/verify.js";
 import { ChainDb } from "../../db/chainDb.js";
 import { XaiError } from "../../errors.js";
+import { assertGovernanceInvariants } from "../../governance/invariants.js";
 import { createModules } from "../../node/modules.js";
 import { loadGenesis } from "../../node/node.js";
 import { nodePaths } from "../../node/paths.js";
@@ -34,6 +35,7 @@ export function registerReplay(program: Command): void {
           scratch,
           modules: createModules(),
           blockVerifier: verifyNode,
+          check: assertGovernanceInvariants,
           clock: () => performance.now(),
           onProgress: (h, total) => {
             if (!bar) return;

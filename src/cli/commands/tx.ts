@@ -21,6 +21,7 @@ export function addTx(
   build: (o: Record<string, unknown>) => Payload,
   extra: (c: Command) => Command,
   route = "/tx",
+  complete?: (o: TxOptions, payload: Payload) => Promise<Payload>,
 ): void {
   extra(tx.command(name).description(description))
     .requiredOption("--key <file|dev:N>", "signing key (stays on this machine)")
@@ -31,7 +32,8 @@ export function addTx(
     .option("--timeout <ms>", "how long --wait waits", "60000")
     .option("--json", "print one JSON object")
     .action(async (o: TxOptions & { json?: boolean } & Record<string, unknown>) => {
-      printResult(await sendTx(o, build(o), route), o.json === true);
+      const payload = build(o);
+      printResult(await sendTx(o, complete ? await complete(o, payload) : payload, route), o.json === true);
     });
 }
 

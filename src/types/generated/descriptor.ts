@@ -280,6 +280,71 @@ export const protoDescriptor = {
                       "protoName": "fiat_unlock"
                     }
                   }
+                },
+                "StatusRequest": {
+                  "fields": {}
+                },
+                "SyncStatus": {
+                  "fields": {
+                    "genesisHash": {
+                      "type": "bytes",
+                      "id": 1,
+                      "protoName": "genesis_hash"
+                    },
+                    "headHeight": {
+                      "type": "uint64",
+                      "id": 2,
+                      "protoName": "head_height"
+                    },
+                    "headHash": {
+                      "type": "bytes",
+                      "id": 3,
+                      "protoName": "head_hash"
+                    },
+                    "headSlot": {
+                      "type": "uint64",
+                      "id": 4,
+                      "protoName": "head_slot"
+                    },
+                    "finalizedHeight": {
+                      "type": "uint64",
+                      "id": 5,
+                      "protoName": "finalized_height"
+                    }
+                  }
+                },
+                "BlocksByRange": {
+                  "fields": {
+                    "startHeight": {
+                      "type": "uint64",
+                      "id": 1,
+                      "protoName": "start_height"
+                    },
+                    "count": {
+                      "type": "uint64",
+                      "id": 2
+                    }
+                  }
+                },
+                "SyncRequest": {
+                  "oneofs": {
+                    "request": {
+                      "oneof": [
+                        "status",
+                        "blocks"
+                      ]
+                    }
+                  },
+                  "fields": {
+                    "status": {
+                      "type": "StatusRequest",
+                      "id": 1
+                    },
+                    "blocks": {
+                      "type": "BlocksByRange",
+                      "id": 2
+                    }
+                  }
                 }
               }
             }

@@ -1,0 +1,107 @@
+import { sha256, u64be, utf8 } from "../../src/crypto/hash.js";
+import { devKeyPair, type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
+import { type Verifier, verifyNode } from "../../src/crypto/verify.js";
+import { proposalIdOf } from "../../src/governance/proposalId.js";
+import type { Block } from "../../src/types/block.js";
+import type { Tx } from "../../src/types/tx.js";
+import { BenchChain, makeTxFactory } from "./benchChain.js";
+import type { BenchRow } from "./report.js";
+
+const VOTES_PER_BLOCK = 20_000;
+
+function voterKey(i: number): KeyPair {
+  return keyPairFromSecret(sha256(utf8("bench-voter"), u64be(i)));
+}
+
+/**
+ * Votes applied per second through applyBlock on one proposal with N distinct voters (each funded
+ * at genesis, so each has snapshot power), signature checks on and off; and the cost of the block
+ * that ends the voting period (the tally is incremental, so it should cost what an empty block does).
+ */
+async function benchVoters(n: number): Promise<BenchRow[]> {
+  const voters = Array.from({ length: n }, (_, i) => voterKey(i));
+  const chain = new BenchChain((g) => ({
+    ...g,
+    balances: [
+      ...(g.balances as Array<{ address: string; amount: string }>),
+      ...voters.map((k) => ({ address: k.address, amount: "100000000" })),
+    ],
+    params: { max_block_txs: String(VOTES_PER_BLOCK), max_block_bytes: "10000000" },
+  }));
+  try {
+    await chain.open("make");
+    const tx = makeTxFactory(chain.genesis.chainId);
+    const proposer = devKeyPair(0);
+    const submit = tx(proposer, 0n, {
+      type: "SUBMIT_PROPOSAL",
+      title: "bench",
+      description: "",
+      deposit: 1_000_000_000n,
+      action: { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
+    });
+    const proposalId = proposalIdOf(chain.genesis.chainId, proposer.address, 0n);
+    const setup = [await chain.build([submit])];
+    const voteBlocks: Block[] = [];
+    for (let i = 0; i < n; i += VOTES_PER_BLOCK) {
+      const txs: Tx[] = voters
+        .slice(i, i + VOTES_PER_BLOCK)
+        .map((k, j) =>
+          tx(k, 0n, { type: "CAST_VOTE", proposalId, option: (i + j) % 4 === 3 ? "no" : "yes" }),
+        );
+      voteBlocks.push(await chain.build(txs));
+    }
+    const votingEnd = 1 + Number(chain.genesis.values.rule.voting_period_blocks);
+    const empty: Block[] = [];
+    while (chain.height < votingEnd) empty.push(await chain.build([]));
+    await chain.close();
+
+    const run = async (name: string, verifier: Verifier | null) => {
+      await chain.open(name);
+      for (const b of setup) await chain.apply(b, null);
+      let ms = 0;
+      for (const b of voteBlocks) ms += await chain.apply(b, verifier);
+      const emptyMs: number[] = [];
+      for (const b of empty) emptyMs.push(await chain.apply(b, null));
+      await chain.close();
+      const endMs = emptyMs[emptyMs.length - 1]!;
+      const others = emptyMs.slice(0, -1);
+      return {
+        rate: n / (ms / 1000),
+        endMs,
+        emptyMs: others.reduce((a, b) => a + b, 0) / Math.max(1, others.length),
+      };
+    };
+    const on = await run("on", verifyNode);
+    const off = await run("off", null);
+    const detail = `${n.toLocaleString("en-US")} voters, blocks of ${Math.min(n, VOTES_PER_BLOCK)}`;
+    return [
+      {
+        name: `votes through applyBlock, ${n} voters, signatures on`,
+        value: on.rate,
+        unit: "votes/s",
+        detail,
+      },
+      {
+        name: `votes through applyBlock, ${n} voters, signatures off`,
+        value: off.rate,
+        unit: "votes/s",
+        detail,
+      },
+      {
+        name: `end-of-voting block, ${n} voters`,
+        value: off.endMs * 1000,
+        unit: "µs",
+        detail: `an empty block without a period end: ${Math.round(off.emptyMs * 1000)} µs`,
+      },
+    ];
+  } finally {
+    chain.dispose();
+  }
+}
+
+/** The vote benchmarks for 1,000, 10,000 and 100,000 voters. */
+export async function benchVotes(sizes = [1_000, 10_000, 100_000]): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const n of sizes) rows.push(...(await benchVoters(n)));
+  return rows;
+}

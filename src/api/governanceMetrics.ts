@@ -1,0 +1,90 @@
+import { Counter, Gauge } from "prom-client";
+import { statusIndexPrefix } from "../governance/keys.js";
+import { PROPOSAL_STATUSES } from "../governance/lifecycle.js";
+import { timelock } from "../governance/queries.js";
+import type { ChainEvent } from "../state-transition/module.js";
+import type { StateReader } from "../state-transition/stateStore.js";
+import type { NodeMetrics } from "./metrics.js";
+
+/** The `xai_governance_*` metrics (SPEC §4.6). Gauges read state at scrape time; counters count events. */
+export class GovernanceMetrics {
+  readonly votes: Counter<"option">;
+  readonly executions: Counter<"kind" | "result">;
+  readonly emergencyActions: Counter<"action">;
+  readonly rejectedTxs: Counter<"code">;
+  readonly submitted: Counter<"kind">;
+  readonly statusChanges: Counter<"to">;
+
+  constructor(metrics: NodeMetrics, state: () => StateReader) {
+    const registers = [metrics.registry];
+    new Gauge({
+      name: "xai_governance_proposals",
+      help: "Proposals by status (from state)",
+      labelNames: ["status"],
+      registers,
+      async collect() {
+        for (const status of PROPOSAL_STATUSES)
+          this.set({ status }, (await state().range(statusIndexPrefix(status))).length);
+      },
+    });
+    new Gauge({
+      name: "xai_governance_timelock_queue_depth",
+      help: "Queued proposals waiting for execution",
+      registers,
+      async collect() {
+        this.set((await timelock(state())).length);
+      },
+    });
+    this.submitted = new Counter({
+      name: "xai_governance_proposals_submitted_total",
+      help: "Proposals submitted, by kind",
+      labelNames: ["kind"],
+      registers,
+    });
+    this.statusChanges = new Counter({
+      name: "xai_governance_proposal_status_changes_total",
+      help: "Proposal status changes, by new status",
+      labelNames: ["to"],
+      registers,
+    });
+    this.votes = new Counter({
+      name: "xai_governance_votes_total",
+      help: "Votes cast, by option",
+      labelNames: ["option"],
+      registers,
+    });
+    this.executions = new Counter({
+      name: "xai_governance_executions_total",
+      help: "Executions by kind and result (executed, failed)",
+      labelNames: ["kind", "result"],
+      registers,
+    });
+    this.emergencyActions = new Counter({
+      name: "xai_governance_emergency_actions_total",
+      help: "Emergency actions executed, by action",
+      labelNames: ["action"],
+      registers,
+    });
+    this.rejectedTxs = new Counter({
+      name: "xai_governance_rejected_txs_total",
+      help: "Governance transactions refused at submission or gossip, by error code",
+      labelNames: ["code"],
+      registers,
+    });
+  }
+
+  /** Counts the governance events of a new block. */
+  observe(events: ChainEvent[]): void {
+    for (const e of events) {
+      const a = e.attributes;
+      if (e.type === "proposal_submitted") this.submitted.inc({ kind: a.kind ?? "unknown" });
+      else if (e.type === "proposal_status") this.statusChanges.inc({ to: a.to ?? "unknown" });
+      else if (e.type === "vote_cast") this.votes.inc({ option: a.option ?? "unknown" });
+      else if (e.type === "proposal_executed")
+        this.executions.inc({ kind: a.kind ?? "unknown", result: "executed" });
+      else if (e.type === "execution_failed")
+        this.executions.inc({ kind: a.kind ?? "unknown", result: "failed" });
+      else if (e.type === "emergency_action") this.emergencyActions.inc({ action: a.action ?? "unknown" });
+    }
+  }
+}

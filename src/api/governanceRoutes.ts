@@ -1,0 +1,171 @@
+import type { FastifyInstance } from "fastify";
+import { type RegistrySpace, registryEntries } from "../config/registry.js";
+import { isAddress } from "../crypto/keys.js";
+import { XaiError } from "../errors.js";
+import { GovErrorCode } from "../governance/errors.js";
+import { PROPOSAL_STATUSES, type ProposalStatus } from "../governance/lifecycle.js";
+import { proposalIdOf } from "../governance/proposalId.js";
+import {
+  fiatUnlockStatus,
+  getProposal,
+  history,
+  listProposals,
+  listVotes,
+  timelock,
+  votingPower,
+} from "../governance/queries.js";
+import { getRegistryRaw } from "../state-transition/params.js";
+import type { Tx, TxType } from "../types/tx.js";
+import type { GovernanceMetrics } from "./governanceMetrics.js";
+import { type ApiContext, MAX_BODY_BYTES, submitBase64Tx } from "./server.js";
+
+const txBody = {
+  type: "object",
+  required: ["tx"],
+  additionalProperties: false,
+  properties: { tx: { type: "string", minLength: 1, maxLength: MAX_BODY_BYTES } },
+} as const;
+
+const PROPOSAL_ID_RE = /^[0-9a-f]{32}$/;
+
+function proposalIdParam(id: string): string {
+  if (!PROPOSAL_ID_RE.test(id))
+    throw new XaiError("BAD_REQUEST", "proposal id must be 32 lowercase hex characters");
+  return id;
+}
+
+function intQuery(v: string | undefined, what: string): number | undefined {
+  if (v === undefined || v === "") return undefined;
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(v))
+    throw new XaiError("BAD_REQUEST", `${what} must be a non-negative integer`);
+  return Number(v);
+}
+
+function proposalIdOfTx(tx: Tx): string | undefined {
+  const p = tx.body.payload;
+  if (p.type === "SUBMIT_PROPOSAL") return proposalIdOf(tx.body.chainId, tx.sender, tx.body.nonce);
+  return "proposalId" in p ? p.proposalId : undefined;
+}
+
+function registryJson(space: RegistrySpace, state: ApiContext["chain"]["state"]) {
+  return Promise.all(
+    registryEntries(space).map(async (e) => ({
+      name: e.name,
+      type: e.type,
+      min: e.min?.toString() ?? null,
+      max: e.max?.toString() ?? null,
+      default: e.default,
+      value: await getRegistryRaw(state, space, e.name),
+      description: e.description,
+    })),
+  );
+}
+
+/** The governance routes of SPEC §5. */
+export function governanceRoutes(gm: GovernanceMetrics) {
+  return (app: FastifyInstance, ctx: ApiContext): void => {
+    const { chain } = ctx;
+
+    // One write route per transaction type; each refuses transactions of another type.
+    const write = (url: string, type: TxType) =>
+      app.post<{ Body: { tx: string } }>(url, { schema: { body: txBody } }, async (req, reply) => {
+        const tx = await submitChecked(req.body.tx, type);
+        const proposalId = proposalIdOfTx(tx);
+        return reply
+          .code(202)
+          .send({ tx_id: tx.id, ...(proposalId ? { proposal_id: proposalId } : {}), status: "pending" });
+      });
+
+    async function submitChecked(b64: string, type: TxType): Promise<Tx> {
+      try {
+        return await submitBase64Tx(ctx, b64, type);
+      } catch (err) {
+        if (err instanceof XaiError && err.code.startsWith("GOV_")) gm.rejectedTxs.inc({ code: err.code });
+        throw err;
+      }
+    }
+
+    write("/governance/proposals/submit", "SUBMIT_PROPOSAL");
+    write("/governance/vote", "CAST_VOTE");
+    write("/governance/review", "SUBMIT_CODE_REVIEW");
+    write("/governance/implementation-vote", "VOTE_IMPLEMENTATION");
+    write("/governance/execute", "EXECUTE_PROPOSAL");
+    write("/governance/cancel", "CANCEL_PROPOSAL");
+    write("/governance/fiat-unlock/vote", "FIAT_UNLOCK_VOTE");
+
+    app.get<{ Querystring: { status?: string; limit?: string; cursor?: string } }>(
+      "/governance/proposals",
+      async (req) => {
+        const { status } = req.query;
+        if (status !== undefined && status !== "" && !PROPOSAL_STATUSES.includes(status as ProposalStatus))
+          throw new XaiError("BAD_REQUEST", `status must be one of ${PROPOSAL_STATUSES.join(", ")}`);
+        const limit = intQuery(req.query.limit, "limit");
+        const cursor = intQuery(req.query.cursor, "cursor");
+        return listProposals(chain.state, {
+          ...(status ? { status: status as ProposalStatus } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+          ...(cursor !== undefined ? { cursor } : {}),
+        });
+      },
+    );
+
+    app.get<{ Params: { id: string } }>("/governance/proposals/:id", async (req) => {
+      const p = await getProposal(chain.state, proposalIdParam(req.params.id));
+      if (!p) throw new XaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
+      return p;
+    });
+
+    app.get<{ Params: { id: string }; Querystring: { cursor?: string; limit?: string } }>(
+      "/governance/proposals/:id/votes",
+      async (req) => {
+        const limit = intQuery(req.query.limit, "limit");
+        const cursor = req.query.cursor;
+        if (cursor !== undefined && cursor !== "" && !isAddress(cursor))
+          throw new XaiError("BAD_REQUEST", "cursor must be a voter address");
+        const v = await listVotes(chain.state, proposalIdParam(req.params.id), {
+          ...(cursor ? { cursor } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+        });
+        if (!v) throw new XaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
+        return v;
+      },
+    );
+
+    app.get<{ Params: { address: string }; Querystring: { proposal_id?: string } }>(
+      "/governance/voting-power/:address",
+      async (req) => {
+        if (!isAddress(req.params.address)) throw new XaiError("BAD_REQUEST", "not an address");
+        const pid = req.query.proposal_id;
+        const r = await votingPower(chain.state, req.params.address, {
+          height: chain.head.height,
+          ...(pid ? { proposalId: proposalIdParam(pid) } : {}),
+        });
+        if (!r) throw new XaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${pid}`);
+        return r;
+      },
+    );
+
+    app.get("/governance/params", async () => ({
+      params: await registryJson("param", chain.state),
+      rules: await registryJson("rule", chain.state),
+    }));
+    app.get("/governance/features", async () => ({ features: await registryJson("feature", chain.state) }));
+    app.get("/governance/timelock", async () => ({
+      height: chain.head.height,
+      queued: await timelock(chain.state),
+    }));
+    app.get<{ Querystring: { limit?: string; cursor?: string } }>("/governance/history", async (req) => {
+      const limit = intQuery(req.query.limit, "limit");
+      const cursor = intQuery(req.query.cursor, "cursor");
+      return history(chain.state, {
+        ...(limit !== undefined ? { limit } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
+      });
+    });
+    app.get("/governance/fiat-unlock/status", async () => {
+      const s = await fiatUnlockStatus(chain.state);
+      if (!s) throw new XaiError("NOT_FOUND", "no fiat unlock on this chain");
+      return { height: chain.head.height, ...s };
+    });
+  };
+}

@@ -1,0 +1,246 @@
+import type { Command } from "commander";
+import { XaiError } from "../../errors.js";
+import type { ProposalAction, ProposalKind, VoteOption } from "../../types/tx.js";
+import { apiGet } from "../client.js";
+import { addQuery } from "./query.js";
+import { addTx, parseUnits } from "./tx.js";
+
+const KINDS: readonly ProposalKind[] = [
+  "protocol_parameter",
+  "feature_activation",
+  "treasury_allocation",
+  "emergency_action",
+  "governance_rule",
+  "rollback",
+];
+
+function field(o: Record<string, unknown>, name: string, kind: string): unknown {
+  if (!(name in o)) throw new XaiError("BAD_PAYLOAD", `${kind} payload needs "${name}"`);
+  return o[name];
+}
+
+function str(o: Record<string, unknown>, name: string, kind: string): string {
+  const v = field(o, name, kind);
+  if (typeof v !== "string")
+    throw new XaiError("BAD_PAYLOAD", `"${name}" must be a string (numbers as decimal strings)`);
+  return v;
+}
+
+/**
+ * Builds a proposal action from --kind and --payload JSON (SPEC §6). Values stay strings: the
+ * chain's capability registry, not the CLI, decides whether they are valid.
+ */
+export function parseAction(kind: string, payloadJson: string): ProposalAction {
+  if (!KINDS.includes(kind as ProposalKind))
+    throw new XaiError("BAD_OPTION", `--kind is one of ${KINDS.join(", ")}`);
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(payloadJson);
+  } catch {
+    throw new XaiError("BAD_PAYLOAD", "--payload must be JSON");
+  }
+  if (typeof o !== "object" || o === null || Array.isArray(o))
+    throw new XaiError("BAD_PAYLOAD", "--payload must be an object");
+  switch (kind as ProposalKind) {
+    case "protocol_parameter":
+      return { kind: "protocol_parameter", name: str(o, "name", kind), value: str(o, "value", kind) };
+    case "feature_activation": {
+      const enabled = field(o, "enabled", kind);
+      if (typeof enabled !== "boolean") throw new XaiError("BAD_PAYLOAD", '"enabled" must be true or false');
+      return { kind: "feature_activation", feature: str(o, "feature", kind), enabled };
+    }
+    case "treasury_allocation":
+      return {
+        kind: "treasury_allocation",
+        recipient: str(o, "recipient", kind),
+        amount: str(o, "amount", kind),
+        purpose: typeof o.purpose === "string" ? o.purpose : "",
+      };
+    case "emergency_action":
+      return {
+        kind: "emergency_action",
+        action: str(o, "action", kind),
+        proposalId: typeof o.proposal_id === "string" ? o.proposal_id : "",
+      };
+    case "governance_rule":
+      return { kind: "governance_rule", rule: str(o, "rule", kind), value: str(o, "value", kind) };
+    case "rollback":
+      return { kind: "rollback", target: str(o, "target", kind) };
+  }
+}
+
+function approval(o: Record<string, unknown>, yes: string, no: string): boolean {
+  if (o[yes] === o[no]) throw new XaiError("BAD_OPTION", `give exactly one of --${yes} and --${no}`);
+  return o[yes] === true;
+}
+
+async function defaultDeposit(node: string): Promise<bigint> {
+  const p = await apiGet<{ rules: Array<{ name: string; value: string }> }>(node, "/governance/params");
+  return BigInt(p.rules.find((r) => r.name === "proposal_deposit")?.value ?? "0");
+}
+
+/** Registers the governance transactions under `tx`. */
+export function registerGovernanceTx(tx: Command): void {
+  addTx(
+    tx,
+    "submit-proposal",
+    "submit a proposal (payload fields per kind, values as decimal strings)",
+    (o) => ({
+      type: "SUBMIT_PROPOSAL",
+      title: String(o.title),
+      description: typeof o.description === "string" ? o.description : "",
+      deposit: o.deposit === undefined ? -1n : parseUnits(String(o.deposit), "--deposit"),
+      action: parseAction(String(o.kind), String(o.payload)),
+    }),
+    (c) =>
+      c
+        .requiredOption("--kind <kind>", KINDS.join(" | "))
+        .requiredOption(
+          "--payload <json>",
+          '{"name","value"} | {"feature","enabled"} | {"recipient","amount","purpose"} | {"action","proposal_id"?} | {"rule","value"} | {"target"}',
+        )
+        .requiredOption("--title <text>", "title (<= 140 characters)")
+        .option("--description <text>", "description (<= 10,000 characters)")
+        .option("--deposit <units>", "deposit (default: the current proposal_deposit rule)"),
+    "/governance/proposals/submit",
+    async (o, payload) =>
+      payload.type === "SUBMIT_PROPOSAL" && payload.deposit < 0n
+        ? { ...payload, deposit: await defaultDeposit(o.node) }
+        : payload,
+  );
+  addTx(
+    tx,
+    "vote",
+    "vote on a proposal in voting",
+    (o) => {
+      const option = String(o.option);
+      if (!["yes", "no", "abstain"].includes(option))
+        throw new XaiError("BAD_OPTION", "--option is yes, no or abstain");
+      return { type: "CAST_VOTE", proposalId: String(o.proposal), option: option as VoteOption };
+    },
+    (c) =>
+      c
+        .requiredOption("--proposal <id>", "proposal id")
+        .requiredOption("--option <option>", "yes | no | abstain"),
+    "/governance/vote",
+  );
+  addTx(
+    tx,
+    "review",
+    "submit a code review of a proposal in code_review",
+    (o) => ({
+      type: "SUBMIT_CODE_REVIEW",
+      proposalId: String(o.proposal),
+      approved: approval(o, "approve", "reject"),
+      comment: typeof o.comment === "string" ? o.comment : "",
+    }),
+    (c) =>
+      c
+        .requiredOption("--proposal <id>", "proposal id")
+        .option("--approve", "approve")
+        .option("--reject", "reject")
+        .option("--comment <text>", "comment (<= 2,000 characters)"),
+    "/governance/review",
+  );
+  addTx(
+    tx,
+    "implementation-vote",
+    "approve or reject the implementation (original yes voters only)",
+    (o) => ({
+      type: "VOTE_IMPLEMENTATION",
+      proposalId: String(o.proposal),
+      approved: approval(o, "approve", "reject"),
+    }),
+    (c) =>
+      c
+        .requiredOption("--proposal <id>", "proposal id")
+        .option("--approve", "approve")
+        .option("--reject", "reject"),
+    "/governance/implementation-vote",
+  );
+  addTx(
+    tx,
+    "execute",
+    "execute a queued proposal (eta <= height <= eta + grace)",
+    (o) => ({ type: "EXECUTE_PROPOSAL", proposalId: String(o.proposal) }),
+    (c) => c.requiredOption("--proposal <id>", "proposal id"),
+    "/governance/execute",
+  );
+  addTx(
+    tx,
+    "cancel",
+    "cancel your own proposal while it is in voting (the deposit is burned)",
+    (o) => ({ type: "CANCEL_PROPOSAL", proposalId: String(o.proposal) }),
+    (c) => c.requiredOption("--proposal <id>", "proposal id"),
+    "/governance/cancel",
+  );
+  addTx(
+    tx,
+    "fiat-unlock-vote",
+    "vote on the fiat unlock",
+    (o) => ({
+      type: "FIAT_UNLOCK_VOTE",
+      support: approval(o, "support", "oppose"),
+      reason: typeof o.reason === "string" ? o.reason : "",
+    }),
+    (c) =>
+      c
+        .option("--support", "support")
+        .option("--oppose", "oppose")
+        .option("--reason <text>", "reason (<= 500)"),
+    "/governance/fiat-unlock/vote",
+  );
+}
+
+/** Registers the governance queries under `query`. */
+export function registerGovernanceQuery(query: Command): void {
+  const enc = encodeURIComponent;
+  addQuery(
+    query,
+    "proposal <id>",
+    "a proposal with tally, reviews, implementation votes",
+    ([id]) => `/governance/proposals/${enc(id!)}`,
+  );
+  addQuery(
+    query,
+    "proposals",
+    "proposals, newest first",
+    (_a, o) => {
+      const q = new URLSearchParams();
+      if (o.status) q.set("status", o.status);
+      if (o.limit) q.set("limit", o.limit);
+      if (o.cursor) q.set("cursor", o.cursor);
+      return `/governance/proposals?${q}`;
+    },
+    (c) =>
+      c
+        .option("--status <status>", "only this status")
+        .option("--limit <n>", "page size")
+        .option("--cursor <n>", "next page"),
+  );
+  addQuery(
+    query,
+    "votes <id>",
+    "votes of a proposal",
+    ([id], o) => `/governance/proposals/${enc(id!)}/votes${o.cursor ? `?cursor=${enc(o.cursor)}` : ""}`,
+    (c) => c.option("--cursor <address>", "next page"),
+  );
+  addQuery(query, "params", "chain parameters and governance rules", () => "/governance/params");
+  addQuery(query, "features", "features", () => "/governance/features");
+  addQuery(query, "timelock", "queued proposals with eta", () => "/governance/timelock");
+  addQuery(
+    query,
+    "history",
+    "execution history, newest first",
+    (_a, o) => `/governance/history${o.cursor ? `?cursor=${enc(o.cursor)}` : ""}`,
+    (c) => c.option("--cursor <n>", "next page"),
+  );
+  addQuery(
+    query,
+    "voting-power <address>",
+    "balance, power, capped power, snapshot height",
+    ([a], o) => `/governance/voting-power/${enc(a!)}${o.proposal ? `?proposal_id=${enc(o.proposal)}` : ""}`,
+    (c) => c.option("--proposal <id>", "at this proposal's snapshot"),
+  );
+  addQuery(query, "fiat-unlock", "fiat unlock status", () => "/governance/fiat-unlock/status");
+}

@@ -1,0 +1,92 @@
+import { XaiError } from "../errors.js";
+
+/**
+ * Error codes of the governance module. A transaction that throws one of these is invalid: it
+ * never enters the mempool or a block and leaves state unchanged. A few are also used as the
+ * reason of a valid EXECUTE_PROPOSAL whose effect failed (marked "execution" below).
+ */
+export enum GovErrorCode {
+  /** No proposal with this id (or number) exists. */
+  UNKNOWN_PROPOSAL = "GOV_UNKNOWN_PROPOSAL",
+  /** CAST_VOTE on a proposal that is not in `voting` (or after its voting_end). */
+  VOTING_CLOSED = "GOV_VOTING_CLOSED",
+  /** The sender has no power at the snapshot (balance 0). */
+  NO_VOTING_POWER = "GOV_NO_VOTING_POWER",
+  /** SUBMIT_CODE_REVIEW on a proposal that is not in `code_review`. */
+  NOT_IN_REVIEW = "GOV_NOT_IN_REVIEW",
+  /** The proposer may not review their own proposal. */
+  SELF_REVIEW = "GOV_SELF_REVIEW",
+  /** The reviewer has already reviewed this proposal. */
+  DUPLICATE_REVIEW = "GOV_DUPLICATE_REVIEW",
+  /** VOTE_IMPLEMENTATION on a proposal that is not in `implementation_vote`. */
+  NOT_IN_IMPLEMENTATION = "GOV_NOT_IN_IMPLEMENTATION",
+  /** VOTE_IMPLEMENTATION by an account whose final vote was not yes. */
+  NOT_ORIGINAL_YES_VOTER = "GOV_NOT_ORIGINAL_YES_VOTER",
+  /** The voter has already cast an implementation vote on this proposal. */
+  DUPLICATE_IMPLEMENTATION_VOTE = "GOV_DUPLICATE_IMPLEMENTATION_VOTE",
+  /** EXECUTE_PROPOSAL on a proposal that is not `queued` (also execution: cancel_queued target). */
+  NOT_QUEUED = "GOV_NOT_QUEUED",
+  /** EXECUTE_PROPOSAL before the proposal's eta. */
+  TIMELOCK_ACTIVE = "GOV_TIMELOCK_ACTIVE",
+  /** EXECUTE_PROPOSAL after eta + execution_grace_blocks. */
+  EXECUTION_WINDOW_PASSED = "GOV_EXECUTION_WINDOW_PASSED",
+  /** CANCEL_PROPOSAL by someone other than the proposer. */
+  NOT_PROPOSER = "GOV_NOT_PROPOSER",
+  /** CANCEL_PROPOSAL on a proposal not in `voting`; cancel_queued on a target that can never be queued. */
+  NOT_CANCELLABLE = "GOV_NOT_CANCELLABLE",
+  /** A registry value of the wrong type or out of its bounds. */
+  INVALID_VALUE = "GOV_INVALID_VALUE",
+  /** A parameter, feature or rule that is not registered. */
+  UNKNOWN_TARGET = "GOV_UNKNOWN_TARGET",
+  /** The would-be registry values break a cross-rule invariant (also execution). */
+  CROSS_RULE_VIOLATION = "GOV_CROSS_RULE_VIOLATION",
+  /** The deposit is below the `proposal_deposit` rule. */
+  DEPOSIT_TOO_LOW = "GOV_DEPOSIT_TOO_LOW",
+  /** The proposer's balance does not cover the deposit (after the fee). */
+  INSUFFICIENT_BALANCE = "GOV_INSUFFICIENT_BALANCE",
+  /** The proposer already has `max_active_proposals_per_account` proposals in `voting`. */
+  TOO_MANY_ACTIVE = "GOV_TOO_MANY_ACTIVE",
+  /** Title longer than 140 UTF-16 code units. */
+  TITLE_TOO_LONG = "GOV_TITLE_TOO_LONG",
+  /** Description longer than 10,000 UTF-16 code units. */
+  DESCRIPTION_TOO_LONG = "GOV_DESCRIPTION_TOO_LONG",
+  /** Review comment longer than 2,000 UTF-16 code units. */
+  COMMENT_TOO_LONG = "GOV_COMMENT_TOO_LONG",
+  /** Fiat-unlock reason longer than 500 UTF-16 code units. */
+  REASON_TOO_LONG = "GOV_REASON_TOO_LONG",
+  /** Treasury allocation purpose longer than 500 UTF-16 code units. */
+  PURPOSE_TOO_LONG = "GOV_PURPOSE_TOO_LONG",
+  /** Title empty or only whitespace. */
+  EMPTY_TITLE = "GOV_EMPTY_TITLE",
+  /** Treasury allocation recipient is not an address, or is the treasury or the deposit escrow. */
+  INVALID_RECIPIENT = "GOV_INVALID_RECIPIENT",
+  /** Treasury allocation amount is not a canonical decimal in (0, 2^64). */
+  INVALID_AMOUNT = "GOV_INVALID_AMOUNT",
+  /** The treasury does not hold the amount (at submission; also execution). */
+  TREASURY_SHORT = "GOV_TREASURY_SHORT",
+  /** Execution: the `treasury_spending` feature is off. */
+  TREASURY_SPENDING_DISABLED = "GOV_TREASURY_SPENDING_DISABLED",
+  /** Emergency action not one of pause_transfers, resume_transfers, cancel_queued, or malformed. */
+  INVALID_ACTION = "GOV_INVALID_ACTION",
+  /** Rollback target is not an executed proposal of a reversible kind (also execution). */
+  ROLLBACK_NOT_ALLOWED = "GOV_ROLLBACK_NOT_ALLOWED",
+  /** Execution: a key the target changed no longer holds the value it was set to. */
+  ROLLBACK_CONFLICT = "GOV_ROLLBACK_CONFLICT",
+  /** FIAT_UNLOCK_VOTE before the window's start height. */
+  FIAT_WINDOW_CLOSED = "GOV_FIAT_WINDOW_CLOSED",
+  /** FIAT_UNLOCK_VOTE after the unlock. */
+  FIAT_ALREADY_UNLOCKED = "GOV_FIAT_ALREADY_UNLOCKED",
+  /** A proposal with this id already exists. */
+  ALREADY_EXISTS = "GOV_ALREADY_EXISTS",
+  /** A lifecycle transition that the state machine forbids (a bug if ever thrown). */
+  INVALID_TRANSITION = "GOV_INVALID_TRANSITION",
+  /** A stored governance record does not decode (a bug or a corrupted database). */
+  CORRUPT = "GOV_CORRUPT",
+  /** Governance state is inconsistent (assertGovernanceInvariants). */
+  INVARIANT = "GOV_INVARIANT",
+}
+
+/** An XaiError with a governance error code. */
+export function govError(code: GovErrorCode, message: string, data: Record<string, unknown> = {}): XaiError {
+  return new XaiError(code, message, data);
+}

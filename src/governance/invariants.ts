@@ -1,0 +1,233 @@
+/**
+ * Governance invariants (Cosmos x/gov style): checked after every test and after a replay. Not
+ * consensus code: it scans whole buckets, which the module itself never does.
+ */
+import { bytesEqual, toHex } from "../crypto/hash.js";
+import { addressFromBytes } from "../crypto/keys.js";
+import { getAccount } from "../state-transition/accounts.js";
+import type { StateReader } from "../state-transition/stateStore.js";
+import { GovErrorCode, govError } from "./errors.js";
+import { DEPOSIT_ESCROW_ADDRESS } from "./escrow.js";
+import {
+  activeCountKey,
+  bucketPrefix,
+  GovBucket,
+  perProposalPrefix,
+  queueKey,
+  statusIndexKey,
+  trailingAddressBytes,
+  trailingNumber,
+} from "./keys.js";
+import { canTransition } from "./lifecycle.js";
+import {
+  decodeFiatVote,
+  decodeHistory,
+  decodeImplementationVote,
+  decodeProposal,
+  decodeReview,
+  decodeVote,
+  type Proposal,
+} from "./records.js";
+import { queueOf } from "./status.js";
+import { getActiveCount, getCounter, getFiatState, getVote } from "./store.js";
+import { cappedPower } from "./votingPower.js";
+
+function fail(message: string, data: Record<string, unknown> = {}): never {
+  throw govError(GovErrorCode.INVARIANT, message, data);
+}
+
+function check(cond: boolean, message: string, data: Record<string, unknown> = {}): void {
+  if (!cond) fail(message, data);
+}
+
+async function checkVotes(state: StateReader, p: Proposal): Promise<void> {
+  const sums = { yes: 0n, no: 0n, abstain: 0n, voters: 0n, yesVoters: 0n };
+  for (const [k, v] of await state.range(perProposalPrefix(GovBucket.VOTE, p.number))) {
+    const vote = decodeVote(v);
+    check(vote.voter === addressFromBytes(trailingAddressBytes(k)), "vote stored under another voter", {
+      id: p.id,
+    });
+    check(vote.counted === cappedPower(vote.power, p.powerCap), "vote counted power is not min(power, cap)", {
+      id: p.id,
+      voter: vote.voter,
+    });
+    sums[vote.option] += vote.counted;
+    sums.voters += 1n;
+    if (vote.option === "yes") sums.yesVoters += 1n;
+  }
+  const t = p.tally;
+  check(
+    sums.yes === t.yes && sums.no === t.no && sums.abstain === t.abstain,
+    "tally differs from the sum of stored votes",
+    { id: p.id, tally: `${t.yes}/${t.no}/${t.abstain}`, votes: `${sums.yes}/${sums.no}/${sums.abstain}` },
+  );
+  check(sums.voters === t.voters && sums.yesVoters === t.yesVoters, "voter counts differ from stored votes", {
+    id: p.id,
+  });
+}
+
+async function checkReviews(state: StateReader, p: Proposal): Promise<void> {
+  const r = { reviewers: 0n, approvePower: 0n, totalPower: 0n, approvals: 0n };
+  for (const [, v] of await state.range(perProposalPrefix(GovBucket.REVIEW, p.number))) {
+    const rev = decodeReview(v);
+    check(rev.reviewer !== p.proposer, "proposer reviewed own proposal", { id: p.id });
+    r.reviewers += 1n;
+    r.totalPower += rev.power;
+    if (rev.approved) {
+      r.approvePower += rev.power;
+      r.approvals += 1n;
+    }
+  }
+  const q = p.review;
+  check(
+    r.reviewers === q.reviewers &&
+      r.approvePower === q.approvePower &&
+      r.totalPower === q.totalPower &&
+      r.approvals === q.approvals,
+    "review tally differs from stored reviews",
+    { id: p.id },
+  );
+  let approvals = 0n;
+  let rejections = 0n;
+  for (const [, v] of await state.range(perProposalPrefix(GovBucket.IMPLEMENTATION_VOTE, p.number))) {
+    const iv = decodeImplementationVote(v);
+    check(
+      (await getVote(state, p.number, iv.voter))?.option === "yes",
+      "implementation vote by a non-yes voter",
+      {
+        id: p.id,
+      },
+    );
+    if (iv.approved) approvals += 1n;
+    else rejections += 1n;
+  }
+  check(
+    approvals === p.implementation.approvals && rejections === p.implementation.rejections,
+    "implementation tally differs from stored votes",
+    { id: p.id },
+  );
+}
+
+async function checkLifecycle(state: StateReader, p: Proposal): Promise<void> {
+  const h = p.statusHistory;
+  check(h[0]?.status === "voting" && h[h.length - 1]?.status === p.status, "status history inconsistent", {
+    id: p.id,
+  });
+  for (let i = 1; i < h.length; i++)
+    check(
+      canTransition(h[i - 1]!.status, h[i]!.status) && h[i - 1]!.height <= h[i]!.height,
+      "status went backwards",
+      {
+        id: p.id,
+      },
+    );
+  check((await state.get(statusIndexKey(p.status, p.number))) !== undefined, "status index entry missing", {
+    id: p.id,
+  });
+  const q = queueOf(p, p.status);
+  if (q)
+    check((await state.get(queueKey(q.bucket, q.height, p.number))) !== undefined, "queue entry missing", {
+      id: p.id,
+    });
+  check((p.status === "voting") === (p.depositState === "held"), "deposit held iff in voting", { id: p.id });
+  if (p.status === "queued" || p.status === "executed") check(p.eta > 0, "queued without eta", { id: p.id });
+  if (p.status === "executed" || p.status === "rolled_back")
+    check(p.execution?.ok === true, "executed without an execution record", { id: p.id });
+  if (p.status === "failed")
+    check(p.execution?.ok === false && p.failureCode !== "", "failed without a reason", { id: p.id });
+  if (p.status === "rolled_back") check(p.rolledBackBy !== "", "rolled back without a link", { id: p.id });
+}
+
+async function checkQueues(state: StateReader, byNumber: Map<number, Proposal>): Promise<void> {
+  for (const bucket of [
+    GovBucket.QUEUE_VOTING_END,
+    GovBucket.QUEUE_REVIEW_END,
+    GovBucket.QUEUE_IMPLEMENTATION_END,
+    GovBucket.QUEUE_EXECUTION_EXPIRY,
+  ] as const) {
+    for (const [k] of await state.range(bucketPrefix(bucket))) {
+      const p = byNumber.get(trailingNumber(k));
+      const q = p ? queueOf(p, p.status) : undefined;
+      check(
+        q !== undefined && q.bucket === bucket && bytesEqual(queueKey(bucket, q.height, p!.number), k),
+        "stale queue entry",
+        {
+          key: toHex(k),
+        },
+      );
+    }
+  }
+  const index = await state.range(bucketPrefix(GovBucket.STATUS_INDEX));
+  check(index.length === byNumber.size, "status index has extra entries", { entries: index.length });
+}
+
+async function checkAccounts(state: StateReader, proposals: Proposal[]): Promise<void> {
+  let held = 0n;
+  const active = new Map<string, bigint>();
+  for (const p of proposals) {
+    if (p.depositState === "held") held += p.deposit;
+    if (p.status === "voting") active.set(p.proposer, (active.get(p.proposer) ?? 0n) + 1n);
+  }
+  const escrow = (await getAccount(state, DEPOSIT_ESCROW_ADDRESS)).balance;
+  check(escrow === held, "escrow balance differs from held deposits", {
+    escrow: escrow.toString(),
+    held: held.toString(),
+  });
+  const counters = await state.range(bucketPrefix(GovBucket.ACTIVE_COUNT));
+  check(counters.length === active.size, "active counters for accounts without proposals in voting");
+  for (const [address, n] of active)
+    check(
+      (await getActiveCount(state, address)) === n &&
+        (await state.get(activeCountKey(address))) !== undefined,
+      "active count wrong",
+      {
+        address,
+      },
+    );
+}
+
+async function checkHistoryAndFiat(state: StateReader): Promise<void> {
+  const history = await state.range(bucketPrefix(GovBucket.HISTORY));
+  check(history.length === (await getCounter(state, "history_seq")), "history sequence has gaps");
+  for (const [i, [k, v]] of history.entries())
+    check(decodeHistory(v).seq === i + 1 && trailingNumber(k) === i + 1, "history out of order");
+  const fiat = await getFiatState(state);
+  if (!fiat) return;
+  let voters = 0n;
+  let voted = 0n;
+  let support = 0n;
+  for (const [, v] of await state.range(bucketPrefix(GovBucket.FIAT_VOTE))) {
+    const r = decodeFiatVote(v);
+    voters += 1n;
+    voted += r.counted;
+    if (r.support) support += r.counted;
+  }
+  check(
+    voters === fiat.voters && voted === fiat.votedPower && support === fiat.supportPower,
+    "fiat tally differs from votes",
+  );
+}
+
+/** Throws GOV_INVARIANT (with details) if governance state is inconsistent. */
+export async function assertGovernanceInvariants(state: StateReader): Promise<void> {
+  const proposals = (await state.range(bucketPrefix(GovBucket.PROPOSAL))).map(([, v]) => decodeProposal(v));
+  const count = await getCounter(state, "proposal_number");
+  check(proposals.length === count, "proposal count differs from the number counter", {
+    count,
+    found: proposals.length,
+  });
+  const byNumber = new Map<number, Proposal>();
+  for (const p of proposals) byNumber.set(p.number, p);
+  const numbers = await state.range(bucketPrefix(GovBucket.PROPOSAL_BY_NUMBER));
+  check(numbers.length === count, "number index size differs");
+  for (const [k, v] of numbers)
+    check(byNumber.get(trailingNumber(k))?.id === toHex(v), "number index points elsewhere");
+  for (const p of proposals) {
+    await checkLifecycle(state, p);
+    await checkVotes(state, p);
+    await checkReviews(state, p);
+  }
+  await checkQueues(state, byNumber);
+  await checkAccounts(state, proposals);
+  await checkHistoryAndFiat(state);
+}

@@ -1,0 +1,71 @@
+/**
+ * Tally arithmetic: incremental updates in O(1) per vote and the pass rules of each stage. All
+ * integer; every threshold is written as a cross-multiplication so nothing rounds in the voter's
+ * favour.
+ */
+import type { VoteOption } from "../types/tx.js";
+import type { Proposal, Tally } from "./records.js";
+import { proposalRule } from "./status.js";
+
+/** A vote as the tally sees it. */
+export interface CountedVote {
+  option: VoteOption;
+  counted: bigint;
+}
+
+function add(t: Tally, v: CountedVote, sign: 1n | -1n): void {
+  t[v.option] += sign * v.counted;
+  if (v.option === "yes") t.yesVoters += sign;
+}
+
+/**
+ * The tally after `next` replaces `previous` (undefined for a first vote): the old vote's counted
+ * power leaves its option, the new one's joins; distinct voters grow only on a first vote.
+ */
+export function updateTally(tally: Tally, previous: CountedVote | undefined, next: CountedVote): Tally {
+  const t = { ...tally };
+  if (previous) add(t, previous, -1n);
+  else t.voters += 1n;
+  add(t, next, 1n);
+  return t;
+}
+
+/** Result of the voting stage, by the proposal's own rules. */
+export interface VotingResult {
+  /** participation x 10,000 >= quorum_bps x snapshot supply. */
+  quorum: boolean;
+  /** distinct voters >= min_voters. */
+  enoughVoters: boolean;
+  /** yes x 10,000 >= approval_bps x (yes + no), yes > 0 (emergency: emergency_approval_bps). */
+  approved: boolean;
+  passed: boolean;
+}
+
+/** Evaluates the voting stage of `p` (SPEC §4.3 step 1). */
+export function votingResult(p: Proposal): VotingResult {
+  const t = p.tally;
+  const participation = t.yes + t.no + t.abstain;
+  const quorum = participation * 10_000n >= proposalRule(p, "quorum_bps") * p.snapshotSupply;
+  const enoughVoters = t.voters >= proposalRule(p, "min_voters");
+  const bps = proposalRule(
+    p,
+    p.action.kind === "emergency_action" ? "emergency_approval_bps" : "approval_bps",
+  );
+  const approved = t.yes > 0n && t.yes * 10_000n >= bps * (t.yes + t.no);
+  return { quorum, enoughVoters, approved, passed: quorum && enoughVoters && approved };
+}
+
+/** Review stage: reviewers >= min_code_reviewers and approving x 10,000 >= review_approval_bps x total. */
+export function reviewPasses(p: Proposal): boolean {
+  const r = p.review;
+  return (
+    r.reviewers >= proposalRule(p, "min_code_reviewers") &&
+    r.approvePower * 10_000n >= proposalRule(p, "review_approval_bps") * r.totalPower
+  );
+}
+
+/** Implementation approvals required: max(1, ceil(bps x original yes voters / 10,000)). */
+export function implementationRequired(bps: bigint, yesVoters: bigint): bigint {
+  const n = (bps * yesVoters + 9_999n) / 10_000n;
+  return n < 1n ? 1n : n;
+}

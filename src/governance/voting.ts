@@ -1,0 +1,138 @@
+/** CAST_VOTE, SUBMIT_CODE_REVIEW and VOTE_IMPLEMENTATION. */
+import type { TxContext, TxOutcome } from "../state-transition/module.js";
+import type { Payload } from "../types/tx.js";
+import { GovErrorCode, govError } from "./errors.js";
+import { type EventSink, emit } from "./events.js";
+import { proposalRule, setStatus } from "./status.js";
+import {
+  getImplementationVote,
+  getReview,
+  getVote,
+  loadProposal,
+  putImplementationVote,
+  putProposal,
+  putReview,
+  putVote,
+} from "./store.js";
+import { updateTally } from "./tally.js";
+import { TEXT_LIMITS } from "./text.js";
+import { snapshotPower } from "./votingPower.js";
+
+function sinkOf(ctx: TxContext): EventSink {
+  return { height: ctx.height, events: ctx.events, txId: ctx.tx.id };
+}
+
+/** CAST_VOTE: a vote by snapshot power; a later vote by the same voter replaces the earlier one. */
+export async function castVote(
+  ctx: TxContext,
+  v: Extract<Payload, { type: "CAST_VOTE" }>,
+): Promise<TxOutcome> {
+  const p = await loadProposal(ctx.state, v.proposalId);
+  if (p.status !== "voting" || ctx.height > p.votingEnd)
+    throw govError(GovErrorCode.VOTING_CLOSED, `proposal is ${p.status}; voting ended at ${p.votingEnd}`, {
+      status: p.status,
+    });
+  const voter = ctx.tx.sender;
+  const { power, counted } = await snapshotPower(ctx.state, voter, p.snapshotHeight, p.powerCap);
+  if (power === 0n)
+    throw govError(GovErrorCode.NO_VOTING_POWER, `no balance at snapshot height ${p.snapshotHeight}`);
+  const previous = await getVote(ctx.state, p.number, voter);
+  p.tally = updateTally(p.tally, previous, { option: v.option, counted });
+  putVote(ctx.state, p.number, {
+    voter,
+    option: v.option,
+    power,
+    counted,
+    height: ctx.height,
+    txId: ctx.tx.id,
+    changes: previous ? previous.changes + 1 : 0,
+  });
+  putProposal(ctx.state, p);
+  emit(sinkOf(ctx), "vote_cast", {
+    proposal_id: p.id,
+    voter,
+    option: v.option,
+    power: power.toString(),
+    counted: counted.toString(),
+    replaced: previous ? previous.option : "",
+  });
+  return { result: "ok", proposalId: p.id };
+}
+
+/** SUBMIT_CODE_REVIEW: one review per reviewer with snapshot power, not by the proposer. */
+export async function submitReview(
+  ctx: TxContext,
+  r: Extract<Payload, { type: "SUBMIT_CODE_REVIEW" }>,
+): Promise<TxOutcome> {
+  if (r.comment.length > TEXT_LIMITS.comment)
+    throw govError(GovErrorCode.COMMENT_TOO_LONG, `comment longer than ${TEXT_LIMITS.comment}`);
+  const p = await loadProposal(ctx.state, r.proposalId);
+  if (p.status !== "code_review") throw govError(GovErrorCode.NOT_IN_REVIEW, `proposal is ${p.status}`);
+  const reviewer = ctx.tx.sender;
+  if (reviewer === p.proposer) throw govError(GovErrorCode.SELF_REVIEW, "the proposer may not review");
+  if (await getReview(ctx.state, p.number, reviewer))
+    throw govError(GovErrorCode.DUPLICATE_REVIEW, "already reviewed");
+  const { power, counted } = await snapshotPower(ctx.state, reviewer, p.snapshotHeight, p.powerCap);
+  if (power === 0n)
+    throw govError(GovErrorCode.NO_VOTING_POWER, `no balance at snapshot height ${p.snapshotHeight}`);
+  p.review = {
+    reviewers: p.review.reviewers + 1n,
+    totalPower: p.review.totalPower + counted,
+    approvePower: p.review.approvePower + (r.approved ? counted : 0n),
+    approvals: p.review.approvals + (r.approved ? 1n : 0n),
+  };
+  putReview(ctx.state, p.number, {
+    reviewer,
+    approved: r.approved,
+    comment: r.comment,
+    codeHash: r.codeHash ?? new Uint8Array(0),
+    power: counted,
+    height: ctx.height,
+    txId: ctx.tx.id,
+  });
+  putProposal(ctx.state, p);
+  emit(sinkOf(ctx), "review_submitted", {
+    proposal_id: p.id,
+    reviewer,
+    approved: String(r.approved),
+    power: counted.toString(),
+  });
+  return { result: "ok", proposalId: p.id };
+}
+
+/**
+ * VOTE_IMPLEMENTATION: original yes voters (final vote yes) approve once each; reaching the
+ * requirement queues the proposal at once with eta = height + timelock.
+ */
+export async function voteImplementation(
+  ctx: TxContext,
+  v: Extract<Payload, { type: "VOTE_IMPLEMENTATION" }>,
+): Promise<TxOutcome> {
+  const p = await loadProposal(ctx.state, v.proposalId);
+  if (p.status !== "implementation_vote")
+    throw govError(GovErrorCode.NOT_IN_IMPLEMENTATION, `proposal is ${p.status}`);
+  const voter = ctx.tx.sender;
+  const vote = await getVote(ctx.state, p.number, voter);
+  if (vote?.option !== "yes") throw govError(GovErrorCode.NOT_ORIGINAL_YES_VOTER, "final vote was not yes");
+  if (await getImplementationVote(ctx.state, p.number, voter))
+    throw govError(GovErrorCode.DUPLICATE_IMPLEMENTATION_VOTE, "already voted on implementation");
+  putImplementationVote(ctx.state, p.number, {
+    voter,
+    approved: v.approved,
+    height: ctx.height,
+    txId: ctx.tx.id,
+  });
+  p.implementation = {
+    ...p.implementation,
+    approvals: p.implementation.approvals + (v.approved ? 1n : 0n),
+    rejections: p.implementation.rejections + (v.approved ? 0n : 1n),
+  };
+  const sink = sinkOf(ctx);
+  emit(sink, "implementation_vote", { proposal_id: p.id, voter, approved: String(v.approved) });
+  if (p.implementation.approvals >= p.implementation.required) {
+    const timelock = p.action.kind === "emergency_action" ? "emergency_timelock_blocks" : "timelock_blocks";
+    p.eta = ctx.height + Number(proposalRule(p, timelock));
+    await setStatus(ctx.state, p, "queued", sink);
+  } else putProposal(ctx.state, p);
+  return { result: "ok", proposalId: p.id };
+}

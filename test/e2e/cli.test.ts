@@ -1,0 +1,414 @@
+// End-to-end checks of the CLI (SPEC §6): `node bin/xai-gov.js ...` (the compiled code in dist/;
+// run `npx tsc -p .` first) against nodes started in-process.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Logger } from "../../src/chain/chain.js";
+import type { XaiNode } from "../../src/node/node.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const BIN = join(ROOT, "bin", "xai-gov.js");
+const silent: Logger = { info() {}, warn() {}, debug() {} };
+const DEV0_BALANCE = 100_000_000_000_000n;
+
+// Sources load with dynamic import() (native ES modules, as dist/ runs them): under mocha + tsx a
+// static import loads them as CommonJS, where src/state-transition/stateStore.ts fails with
+// "BTree is not a constructor".
+async function loadSrc() {
+  const [init, keys, node] = await Promise.all([
+    import("../../src/cli/commands/init.js"),
+    import("../../src/crypto/keys.js"),
+    import("../../src/node/node.js"),
+  ]);
+  return { ...init, ...keys, ...node };
+}
+let src: Awaited<ReturnType<typeof loadSrc>>;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** At most this many CLI processes at once (the machine may have 2 cores). */
+const MAX_PARALLEL = 4;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+/** Runs the CLI asynchronously (the in-process node must keep serving meanwhile). */
+async function cli(args: string[], timeoutMs = 30_000): Promise<Run> {
+  if (running >= MAX_PARALLEL) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  try {
+    return await spawnCli(args, timeoutMs);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+function spawnCli(args: string[], timeoutMs: number): Promise<Run> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      rej(new Error(`xai-gov ${args.join(" ")} timed out`));
+    }, timeoutMs);
+    child.on("error", rej);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      res({ code, stdout, stderr });
+    });
+  });
+}
+const children = new Set<ReturnType<typeof spawn>>();
+
+/** Parses stdout that must be exactly one JSON value on one line. */
+function oneJson(r: Run): Record<string, unknown> {
+  assert.equal(r.code, 0, `exit ${r.code}; stderr: ${r.stderr}`);
+  assert.equal(r.stderr, "", "nothing on stderr");
+  assert.ok(r.stdout.endsWith("\n"), "stdout ends with a newline");
+  const lines = r.stdout.slice(0, -1).split("\n");
+  assert.equal(lines.length, 1, `one line of JSON, got: ${r.stdout}`);
+  return JSON.parse(lines[0]!) as Record<string, unknown>;
+}
+
+/** Asserts a failed run: non-zero exit, nothing on stdout, one `CODE: message` line on stderr. */
+function assertFailed(r: Run, code: string): string {
+  assert.notEqual(r.code, 0, "non-zero exit");
+  assert.equal(r.stdout, "", `nothing on stdout, got: ${r.stdout}`);
+  const m = /^([A-Z][A-Z0-9_]*): (.+)\n$/.exec(r.stderr);
+  assert.ok(m, `stderr is "CODE: message", got: ${JSON.stringify(r.stderr)}`);
+  assert.equal(m[1], code, r.stderr);
+  return m[2]!;
+}
+
+describe("e2e: CLI", function () {
+  this.timeout(60_000);
+  const dirs: string[] = [];
+  const nodes: XaiNode[] = [];
+  let work: string;
+  let url: string;
+
+  function tempDir(tag: string): string {
+    const d = mkdtempSync(join(tmpdir(), `xai-e2e-cli-${tag}-`));
+    dirs.push(d);
+    return d;
+  }
+
+  async function startNode(opts: { dev: boolean; chainId?: string }): Promise<XaiNode> {
+    const dir = tempDir("node");
+    src.initChain(
+      {
+        dir,
+        dev: opts.dev,
+        preset: "test",
+        blockTimeMs: "200",
+        ...(opts.chainId ? { chainId: opts.chainId } : {}),
+      },
+      Date.now(),
+    );
+    const node = await src.XaiNode.start({ dir, apiHost: "127.0.0.1", apiPort: 0, log: silent });
+    nodes.push(node);
+    return node;
+  }
+
+  before(async function () {
+    if (!existsSync(join(ROOT, "dist", "src", "cli", "main.js"))) this.skip();
+    src = await loadSrc();
+    work = tempDir("work");
+    url = (await startNode({ dev: true })).apiAddress;
+  });
+
+  after(async () => {
+    for (const c of children) c.kill("SIGKILL");
+    for (const n of nodes) await n.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  describe("keys", () => {
+    it("keys new --out F --json writes a 0600 key file and refuses to overwrite it", async () => {
+      const f = join(work, "alice.key");
+      const out = oneJson(await cli(["keys", "new", "--out", f, "--json"]));
+      assert.deepEqual(Object.keys(out).sort(), ["address", "file", "public_key"]);
+      assert.match(out.address as string, /^XAI[0-9a-f]{40}$/);
+      assert.match(out.public_key as string, /^[0-9a-f]{64}$/);
+      assert.equal(out.file, f);
+      assert.equal(statSync(f).mode & 0o777, 0o600);
+      const stored = JSON.parse(readFileSync(f, "utf8"));
+      assert.equal(stored.address, out.address);
+      assert.equal(stored.public_key, out.public_key);
+      assert.match(stored.secret_key, /^[0-9a-f]{64}$/);
+      // The address is derived from the public key: XAI + first 20 bytes of sha256(public key).
+      assert.equal(out.address, src.addressOf(Buffer.from(out.public_key as string, "hex")));
+
+      const before = readFileSync(f, "utf8");
+      assertFailed(await cli(["keys", "new", "--out", f, "--json"]), "KEY_FILE_EXISTS");
+      assert.equal(readFileSync(f, "utf8"), before, "the key file is untouched");
+    });
+
+    it("keys show --key FILE matches keys new", async () => {
+      const f = join(work, "bob.key");
+      const created = oneJson(await cli(["keys", "new", "--out", f, "--json"]));
+      const shown = oneJson(await cli(["keys", "show", "--key", f, "--json"]));
+      assert.deepEqual(shown, { address: created.address, public_key: created.public_key });
+    });
+
+    it("keys show --key dev:0 --json", async () => {
+      const shown = oneJson(await cli(["keys", "show", "--key", "dev:0", "--json"]));
+      const dev0 = src.devKeyPair(0);
+      assert.deepEqual(shown, {
+        address: dev0.address,
+        public_key: Buffer.from(dev0.publicKey).toString("hex"),
+      });
+    });
+
+    it("keys show with a bad key fails with a code", async () => {
+      const bad = join(work, "bad.key");
+      writeFileSync(bad, "{}\n");
+      const [dev10, invalid, missing] = await Promise.all([
+        cli(["keys", "show", "--key", "dev:10", "--json"]),
+        cli(["keys", "show", "--key", bad, "--json"]),
+        cli(["keys", "show", "--key", join(work, "missing.key")]),
+      ]);
+      assertFailed(dev10, "BAD_KEY");
+      assertFailed(invalid, "KEY_FILE_INVALID");
+      assertFailed(missing, "KEY_FILE_INVALID");
+    });
+  });
+
+  describe("transactions and queries", () => {
+    let recipient: string;
+    let txId: string;
+    let height: number;
+
+    before(async () => {
+      recipient = src.generateKeyPair().address;
+    });
+
+    it("tx transfer --wait --json prints exactly the receipt", async () => {
+      const r = oneJson(
+        await cli([
+          "tx",
+          "transfer",
+          "--key",
+          "dev:0",
+          "--to",
+          recipient,
+          "--amount",
+          "5",
+          "--node",
+          url,
+          "--wait",
+          "--json",
+        ]),
+      );
+      assert.deepEqual(Object.keys(r).sort(), ["error_code", "height", "proposal_id", "result", "tx_id"]);
+      assert.match(r.tx_id as string, /^[0-9a-f]{64}$/);
+      assert.equal(typeof r.height, "number");
+      assert.ok((r.height as number) >= 1);
+      assert.equal(r.result, "ok");
+      assert.equal(r.error_code, null);
+      assert.equal(r.proposal_id, null);
+      txId = r.tx_id as string;
+      height = r.height as number;
+    });
+
+    it("query account ADDR --json", async () => {
+      const [ra, rd] = await Promise.all([
+        cli(["query", "account", recipient, "--node", url, "--json"]),
+        cli(["query", "account", src.devKeyPair(0).address, "--node", url, "--json"]),
+      ]);
+      const a = oneJson(ra);
+      assert.deepEqual(a, { address: recipient, balance: "5", nonce: "0", next_nonce: "0", pending_txs: 0 });
+      const d = oneJson(rd);
+      // 5 units, 1 unit of transfer fee (24 bp rounded up) and the minimum fee of 1000.
+      assert.equal(d.balance, (DEV0_BALANCE - 5n - 1n - 1_000n).toString());
+      assert.equal(d.nonce, "1");
+    });
+
+    it("query tx ID --json", async () => {
+      const t = oneJson(await cli(["query", "tx", txId, "--node", url, "--json"]));
+      assert.equal(t.tx_id, txId);
+      assert.equal(t.type, "TRANSFER");
+      assert.equal(t.sender, src.devKeyPair(0).address);
+      assert.equal(t.status, "included");
+      assert.deepEqual(t.payload, { recipient, amount: "5" });
+      const receipt = t.receipt as Record<string, unknown>;
+      assert.equal(receipt.tx_id, txId);
+      assert.equal(receipt.height, height);
+      assert.equal(receipt.result, "ok");
+      assert.equal(receipt.error_code, null);
+    });
+
+    it("query status --json and query block --json", async () => {
+      const [rs, rb] = await Promise.all([
+        cli(["query", "status", "--node", url, "--json"]),
+        cli(["query", "block", String(height), "--node", url, "--json"]),
+      ]);
+      const s = oneJson(rs);
+      assert.equal(s.chain_id, "xai-devnet-1");
+      assert.ok((s.height as number) >= height);
+      const b = oneJson(rb);
+      assert.equal(b.height, height);
+      assert.ok((b.txs as Array<{ tx_id: string }>).some((t) => t.tx_id === txId));
+    });
+
+    it("tx transfer without --wait prints the 202 answer", async () => {
+      const r = oneJson(
+        await cli([
+          "tx",
+          "transfer",
+          "--key",
+          "dev:1",
+          "--to",
+          recipient,
+          "--amount",
+          "3",
+          "--node",
+          url,
+          "--json",
+        ]),
+      );
+      assert.deepEqual(Object.keys(r).sort(), ["status", "tx_id", "type"]);
+      assert.equal(r.type, "TRANSFER");
+      assert.equal(r.status, "pending");
+    });
+
+    it("errors exit non-zero with `CODE: message` on stderr and nothing on stdout", async () => {
+      const base = ["--node", url, "--json"];
+      const transfer = (...extra: string[]) => [
+        "tx",
+        "transfer",
+        "--to",
+        recipient,
+        "--amount",
+        "5",
+        ...extra,
+        ...base,
+      ];
+      const cases: Array<[string[], string]> = [
+        [
+          ["tx", "transfer", "--key", "dev:0", "--to", "XAIbad", "--amount", "5", ...base],
+          "TX_INVALID_RECIPIENT",
+        ],
+        [["tx", "transfer", "--key", "dev:0", "--to", recipient, "--amount", "-5", ...base], "BAD_OPTION"],
+        [["tx", "transfer", "--key", "dev:0", "--to", recipient, "--amount", "1.5", ...base], "BAD_OPTION"],
+        [["tx", "transfer", "--key", "dev:0", "--to", recipient, "--amount", "0", ...base], "TX_ZERO_AMOUNT"],
+        // Nonce 0 of dev:0 is used (a different amount, so not the same transaction).
+        [transfer("--key", "dev:0", "--nonce", "0", "--amount", "6"), "TX_NONCE_TOO_LOW"],
+        [transfer("--key", "dev:2", "--fee", "1"), "TX_FEE_TOO_LOW"],
+        [transfer("--key", join(work, "missing.key")), "KEY_FILE_INVALID"],
+        [["query", "tx", "ab".repeat(32), ...base], "NOT_FOUND"],
+        [["query", "account", "XAIbad", ...base], "BAD_REQUEST"],
+        [["query", "block", "99999", ...base], "NOT_FOUND"],
+        // Nothing listens on port 1.
+        [["query", "status", "--node", "http://127.0.0.1:1", "--json"], "NODE_UNREACHABLE"],
+      ];
+      const runs = await Promise.all(cases.map(([args]) => cli(args)));
+      for (const [i, r] of runs.entries()) assertFailed(r, cases[i]![1]);
+      // None of them reached the chain: dev:0 still has nonce 1 and nothing pending.
+      const d = oneJson(await cli(["query", "account", src.devKeyPair(0).address, ...base]));
+      assert.equal(d.nonce, "1");
+      assert.equal(d.pending_txs, 0);
+    });
+  });
+
+  it("--help works for every command and subcommand (found by walking the help output)", async function () {
+    // One process per command (~35 with governance), each loading the whole CLI.
+    this.timeout(150_000);
+    const seen: string[] = [];
+    const visit = async (path: string[]): Promise<void> => {
+      const r = await cli([...path, "--help"]);
+      assert.equal(r.code, 0, `${path.join(" ")} --help exits 0; stderr: ${r.stderr}`);
+      assert.equal(r.stderr, "");
+      assert.ok(r.stdout.startsWith(`Usage: xai-gov${path.map((p) => ` ${p}`).join("")}`), r.stdout);
+      seen.push(path.join(" "));
+      const section = /\nCommands:\n([\s\S]*?)(?:\n\n|$)/.exec(r.stdout);
+      if (!section) return;
+      const names = section[1]!
+        .split("\n")
+        .map((l) => /^ {2}([a-z][a-z0-9-]*)/.exec(l)?.[1])
+        .filter((n): n is string => n !== undefined && n !== "help");
+      assert.ok(names.length > 0, `${path.join(" ")} lists its commands`);
+      await Promise.all(names.map((n) => visit([...path, n])));
+    };
+    await visit([]);
+    for (const c of [
+      "init",
+      "start",
+      "keys",
+      "keys new",
+      "keys show",
+      "tx",
+      "tx transfer",
+      "query",
+      "query status",
+      "query account",
+      "query tx",
+      "replay",
+    ])
+      assert.ok(seen.includes(c), `--help of ${c}`);
+  });
+
+  it("start --help shows the API default 127.0.0.1:8545", async () => {
+    const r = await cli(["start", "--help"]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /--api <host:port>.*\(default: "127\.0\.0\.1:8545"\)/s);
+  });
+
+  it("dev keys are refused on a chain id that is not a devnet", async () => {
+    const other = await startNode({ dev: false, chainId: "xai-testnet-9" });
+    const status = (await (await fetch(`${other.apiAddress}/status`)).json()) as { chain_id: string };
+    assert.equal(status.chain_id, "xai-testnet-9");
+    const mempool = other.chain.mempool.size;
+    const message = assertFailed(
+      await cli([
+        "tx",
+        "transfer",
+        "--key",
+        "dev:0",
+        "--to",
+        src.devKeyPair(1).address,
+        "--amount",
+        "5",
+        "--node",
+        other.apiAddress,
+        "--json",
+      ]),
+      "DEV_KEY_REFUSED",
+    );
+    assert.match(message, /xai-testnet-9/);
+    assert.equal(other.chain.mempool.size, mempool, "nothing was submitted");
+  });
+
+  it("init refuses --dev on a non-devnet chain id and an existing directory", async () => {
+    const d = tempDir("init");
+    assertFailed(
+      await cli(["init", "--dir", join(d, "a"), "--dev", "--chain-id", "xai-testnet-9", "--json"]),
+      "GENESIS_INVALID",
+    );
+    assert.equal(existsSync(join(d, "a", "genesis.json")), false);
+    const ok = oneJson(await cli(["init", "--dir", join(d, "b"), "--dev", "--preset", "test", "--json"]));
+    assert.equal(ok.chain_id, "xai-devnet-1");
+    assert.equal(statSync(join(d, "b", "validator.key")).mode & 0o777, 0o600);
+    assertFailed(await cli(["init", "--dir", join(d, "b"), "--dev", "--json"]), "ALREADY_INITIALIZED");
+  });
+});

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { GovErrorCode as E } from "../../../src/governance/errors.js";
+import { fiatUnlockStatus } from "../../../src/governance/queries.js";
+import { getFiatState, getFiatVote } from "../../../src/governance/store.js";
+import { isFeatureOn } from "../../../src/state-transition/params.js";
+import { GovChain, key, tx } from "../../utils/govChain.js";
+import { checkInvariants, track } from "../../utils/govFlow.js";
+
+const XAI = 100_000_000n;
+const M = 1_000_000n * XAI;
+
+async function fiatChain(o: { start?: number; auto?: number; minVotes?: number; balances?: bigint[] } = {}) {
+  return track(
+    await GovChain.create({
+      fiat: {
+        start_height: o.start ?? 3,
+        auto_unlock_height: o.auto ?? 1000,
+        min_votes: o.minVotes ?? 5,
+        support_bps: 6600,
+      },
+      ...(o.balances ? { balances: o.balances } : {}),
+    }),
+  );
+}
+
+async function voteBlock(c: GovChain, votes: Array<[number, boolean]>) {
+  for (const [n, support] of votes) await c.submit(key(n), tx.fiat(support));
+  const b = await c.nextBlock();
+  assert.deepEqual(
+    b.skipped.map((s) => s.code),
+    [],
+  );
+  return b;
+}
+
+describe("governance: fiat unlock", () => {
+  afterEach(checkInvariants);
+
+  it("votes before start_height are refused; from start_height they count", async () => {
+    const c = await fiatChain({ start: 3 });
+    await c.runToHeight(1);
+    assert.equal((await c.check(key(1), tx.fiat(true))).code, E.FIAT_WINDOW_CLOSED);
+    await c.runToHeight(2);
+    assert.equal((await c.check(key(1), tx.fiat(true))).outcome?.result, "ok");
+  });
+
+  it("power is the balance at the window's start (end of start_height - 1); later moves change nothing", async () => {
+    const c = await fiatChain({ start: 3 });
+    await c.runToHeight(1);
+    await c.send(key(1), tx.transfer(key(20).address, 500_000n * XAI)); // height 2: before the snapshot ends
+    await c.send(key(2), tx.transfer(key(21).address, 500_000n * XAI)); // height 3: after it
+    assert.equal((await c.check(key(21), tx.fiat(true))).code, E.NO_VOTING_POWER);
+    await voteBlock(c, [
+      [20, true],
+      [2, true],
+    ]);
+    assert.equal((await getFiatVote(c.state, key(20).address))?.power, 500_000n * XAI);
+    assert.equal((await getFiatVote(c.state, key(2).address))?.power, M);
+  });
+
+  it("unlocks once voters >= min_votes and support >= 66%; fiat_rails on from the next block; then closed", async () => {
+    const c = await fiatChain({ start: 1 });
+    await voteBlock(c, [
+      [1, true],
+      [2, true],
+      [3, true],
+      [4, false],
+    ]);
+    assert.equal((await getFiatState(c.state))?.unlocked, false, "4 voters < min_votes 5");
+    // 5th voter: 3 yes of 5 = 60% < 66%.
+    await voteBlock(c, [[5, false]]);
+    assert.equal((await getFiatState(c.state))?.unlocked, false);
+    // dev:4 changes its mind: 4 of 5 = 80%. The last vote counts; still 5 voters.
+    const b = await voteBlock(c, [[4, true]]);
+    const s = await getFiatState(c.state);
+    assert.equal(s?.voters, 5n);
+    assert.equal(s?.supportPower, 4n * M);
+    assert.equal(s?.votedPower, 5n * M);
+    assert.equal(s?.unlocked, true);
+    assert.equal(s?.unlockedHeight, b.height);
+    assert.equal(s?.unlockReason, "votes");
+    assert.equal(await isFeatureOn(c.state, "fiat_rails"), true);
+    assert.ok(b.events.some((e) => e.type === "fiat_unlocked" && e.attributes.reason === "votes"));
+    assert.equal((await c.nextContext()).params.feature.fiat_rails, true);
+    assert.equal((await c.check(key(6), tx.fiat(true))).code, E.FIAT_ALREADY_UNLOCKED);
+  });
+
+  it("support exactly 66.00% of voted power unlocks; one unit less does not", async () => {
+    const run = async (yesPower: bigint) => {
+      const c = await fiatChain({
+        start: 1,
+        balances: [0n, yesPower, 1000n, 1000n, 1000n, 1000n, 1000n, 100_000n],
+      });
+      await voteBlock(c, [
+        [1, true],
+        [2, true],
+        [3, true],
+        [5, false],
+        [6, false],
+      ]);
+      return getFiatState(c.state);
+    };
+    // yes = y + 2000, no = 2000: unlock iff (y + 2000) x 10,000 >= 6600 x (y + 4000) ⇔ y >= 1882.35… → 1883.
+    // Cap: supply = y + 105,000 (dev:7 holds 100,000 and does not vote), cap 20%: nothing binds.
+    assert.equal((await run(1883n))?.unlocked, true);
+    assert.equal((await run(1882n))?.unlocked, false);
+  });
+
+  it("unlocks at the end of block auto_unlock_height without votes", async () => {
+    const c = await fiatChain({ start: 1, auto: 4 });
+    await c.runToHeight(3);
+    assert.equal(await isFeatureOn(c.state, "fiat_rails"), false);
+    const b = await c.nextBlock();
+    const s = await fiatUnlockStatus(c.state);
+    assert.equal(s?.unlocked, true);
+    assert.equal(s?.unlock_reason, "auto");
+    assert.equal(s?.unlocked_height, 4);
+    assert.equal(await isFeatureOn(c.state, "fiat_rails"), true);
+    assert.equal(b.events.filter((e) => e.type === "fiat_unlocked").length, 1);
+    const later = await c.nextBlock();
+    assert.equal(later.events.filter((e) => e.type === "fiat_unlocked").length, 0, "once");
+  });
+
+  it("reason <= 500; counted power is capped by max_individual_power_bps", async () => {
+    const c = await fiatChain({ start: 1, balances: [0n, 6000n, 1000n, 1000n, 1000n, 1000n] });
+    assert.equal((await c.check(key(1), tx.fiat(true, "r".repeat(501)))).code, E.REASON_TOO_LONG);
+    await voteBlock(c, [[1, true]]);
+    const v = await getFiatVote(c.state, key(1).address);
+    assert.equal(v?.power, 6000n);
+    assert.equal(v?.counted, 2000n);
+  });
+});
