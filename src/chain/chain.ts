@@ -174,6 +174,12 @@ export class Chain extends EventEmitter {
     return p;
   }
 
+  // Bounded: a miss only means an invalid block is checked again.
+  private markInvalid(hashHex: string): void {
+    if (this.invalid.size >= 10_000) this.invalid.clear();
+    this.invalid.add(hashHex);
+  }
+
   /** Header of a stored block (cached). */
   async header(hash: Uint8Array): Promise<BlockHeader | undefined> {
     const key = toHex(hash);
@@ -307,7 +313,7 @@ export class Chain extends EventEmitter {
       try {
         result = await applyBlock(this.db.state, block, this._head.stateRoot, this.rules);
       } catch (err) {
-        if (isXaiError(err)) this.invalid.add(block.hashHex);
+        if (isXaiError(err)) this.markInvalid(block.hashHex);
         throw err;
       }
       await this.commitOnHead(block, result, started);
@@ -398,7 +404,7 @@ export class Chain extends EventEmitter {
       try {
         result = await applyBlock(overlay, b, parentRoot, this.rules);
       } catch (err) {
-        if (isXaiError(err)) for (const bad of branch.slice(i)) this.invalid.add(bad.hashHex);
+        if (isXaiError(err)) for (const bad of branch.slice(i)) this.markInvalid(bad.hashHex);
         throw err;
       }
       applied.push({ block: b, result, undo: await this.undoOf(overlay, result) });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { adminRoutes } from "../api/admin.js";
@@ -8,12 +8,13 @@ import { NodeMetrics } from "../api/metrics.js";
 import { createApi, type RoutePlugin } from "../api/server.js";
 import { Chain, type Logger, type NewHeadEvent } from "../chain/chain.js";
 import { slotAt, slotStartMs } from "../chain/slots.js";
-import { type Genesis, parseGenesis, proposerOfSlot } from "../config/genesis.js";
+import { proposerOfSlot } from "../config/genesis.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { ChainDb } from "../db/chainDb.js";
 import { XaiError } from "../errors.js";
 import { P2PNetwork } from "../network/network.js";
 import { loadOrCreateP2PKey } from "../network/p2pKey.js";
+import { loadGenesis } from "./genesisFile.js";
 import { readKeyFile } from "./keyFile.js";
 import { createModules } from "./modules.js";
 import { nodePaths } from "./paths.js";
@@ -33,14 +34,6 @@ export interface NodeOptions {
   p2pListen?: string[];
   /** Peers to keep dialing. */
   peers?: string[];
-}
-
-/** Reads and validates DIR/genesis.json. */
-export function loadGenesis(dir: string): Genesis {
-  const path = nodePaths(dir).genesis;
-  if (!existsSync(path))
-    throw new XaiError("NO_GENESIS", `${path} not found: run \`xai-gov init --dir ${dir}\` first`);
-  return parseGenesis(JSON.parse(readFileSync(path, "utf8")));
 }
 
 /** Composition root: database, chain, block production and the HTTP API of one node. */

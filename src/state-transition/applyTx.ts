@@ -17,7 +17,7 @@ export interface TxRules {
 // Hashes of SignedTx bytes whose signature verified. tx.hash covers body and signature, so a hit
 // means these exact bytes verified before (at mempool admission, typically): a memo of a pure
 // function, bounded, never a source of different results.
-const verified = new Set<string>();
+const verifiedBy = new WeakMap<Verifier, Set<string>>();
 const VERIFIED_LIMIT = 200_000;
 
 /** Checks that need no state: chain id, public key and signature. Throws an XaiError. */
@@ -25,7 +25,12 @@ export function checkTxStateless(tx: Tx, chainId: string, verifier: Verifier | n
   if (tx.body.chainId !== chainId)
     throw txError(TxErrorCode.WRONG_CHAIN, `chain id ${tx.body.chainId} is not ${chainId}`);
   if (verifier === null) return;
-  const memo = `${verifier.name}:${Buffer.from(tx.hash).toString("latin1")}`;
+  let verified = verifiedBy.get(verifier);
+  if (!verified) {
+    verified = new Set();
+    verifiedBy.set(verifier, verified);
+  }
+  const memo = Buffer.from(tx.hash).toString("latin1");
   if (verified.has(memo)) return;
   if (!isAcceptablePublicKey(tx.body.publicKey))
     throw txError(TxErrorCode.BAD_PUBLIC_KEY, "unacceptable public key");

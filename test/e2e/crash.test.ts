@@ -31,7 +31,7 @@ async function loadSrc() {
     import("../../src/crypto/keys.js"),
     import("../../src/db/chainDb.js"),
     import("../../src/node/modules.js"),
-    import("../../src/node/node.js"),
+    import("../../src/node/genesisFile.js"),
     import("../../src/types/block.js"),
     import("../../src/types/txCodec.js"),
   ]);

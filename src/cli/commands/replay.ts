@@ -6,8 +6,8 @@ import { verifyNode } from "../../crypto/verify.js";
 import { ChainDb } from "../../db/chainDb.js";
 import { XaiError } from "../../errors.js";
 import { assertGovernanceInvariants } from "../../governance/invariants.js";
+import { loadGenesis } from "../../node/genesisFile.js";
 import { createModules } from "../../node/modules.js";
-import { loadGenesis } from "../../node/node.js";
 import { nodePaths } from "../../node/paths.js";
 import { printResult } from "../output.js";
 

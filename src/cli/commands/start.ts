@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { XaiError } from "../../errors.js";
-import { XaiNode } from "../../node/node.js";
 import { nodePaths } from "../../node/paths.js";
 import { initChain } from "./init.js";
 
@@ -28,6 +27,8 @@ export function registerStart(program: Command): void {
     .action(async (o: { dir: string; api: string; dev?: boolean; p2p?: string; peer?: string[] }) => {
       if (o.dev && !existsSync(nodePaths(o.dir).genesis)) initChain({ dir: o.dir, dev: true }, Date.now());
       const api = parseHostPort(o.api);
+      // Loaded here so that every other command starts without libp2p and fastify.
+      const { XaiNode } = await import("../../node/node.js");
       const node = await XaiNode.start({
         dir: o.dir,
         apiHost: api.host,
