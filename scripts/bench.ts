@@ -1,10 +1,11 @@
 import "../src/polyfill.js";
+import { benchNetwork } from "./bench/network.js";
 import { type BenchRow, report } from "./bench/report.js";
 import { benchSignatures } from "./bench/signatures.js";
 import { benchTransfers } from "./bench/transfers.js";
 import { benchVotes } from "./bench/votes.js";
 
-// `npm run bench [-- --only signatures,transfers,votes]`: prints a table and writes
+// `npm run bench [-- --only signatures,transfers,votes,network]`: prints a table and writes
 // bench-results/bench.json (XAI_BENCH_OUT overrides). The figures are recorded in docs/BENCHMARKS.md.
 const only = process.argv.includes("--only")
   ? process.argv[process.argv.indexOf("--only") + 1]!.split(",")
@@ -14,4 +15,5 @@ const rows: BenchRow[] = [];
 if (want("signatures")) rows.push(...benchSignatures());
 if (want("transfers")) rows.push(...(await benchTransfers()));
 if (want("votes")) rows.push(...(await benchVotes()));
+if (want("network")) rows.push(...(await benchNetwork()));
 report(rows, process.env.XAI_BENCH_OUT ?? "bench-results/bench.json");

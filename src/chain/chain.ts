@@ -18,7 +18,7 @@ import {
 } from "../state-transition/applyBlock.js";
 import { applyTx, checkTxStateless, type TxRules } from "../state-transition/applyTx.js";
 import { BlockErrorCode, blockError, TxErrorCode, txError } from "../state-transition/errors.js";
-import type { StateModule } from "../state-transition/module.js";
+import type { BlockContext, StateModule } from "../state-transition/module.js";
 import { paramOf } from "../state-transition/params.js";
 import { StateOverlay, type StateReader } from "../state-transition/stateStore.js";
 import {
@@ -102,6 +102,7 @@ export class Chain extends EventEmitter {
   private queue: Promise<unknown> = Promise.resolve();
   private queued = 0;
   private _head!: HeadInfo;
+  private nextContext: { head: string; ctx: BlockContext } | undefined;
 
   private constructor(opts: ChainOptions) {
     super();
@@ -222,15 +223,18 @@ export class Chain extends EventEmitter {
     return this.run(() => this.admit(input instanceof Uint8Array ? decodeTx(input) : input));
   }
 
-  /** Context of the next block on the head (what mempool checks run under). */
-  private async nextBlockContext() {
+  /** Context of the next block on the head (what mempool checks run under), cached per head. */
+  private async nextBlockContext(): Promise<BlockContext> {
+    if (this.nextContext?.head === this._head.hashHex) return this.nextContext.ctx;
     const slot = this._head.slot + 1;
-    return blockContext(this.db.state, {
+    const ctx = await blockContext(this.db.state, {
       chainId: this.genesis.chainId,
       height: this._head.height + 1,
       slot,
       proposer: proposerOfSlot(this.genesis, slot).address,
     });
+    this.nextContext = { head: this._head.hashHex, ctx };
+    return ctx;
   }
 
   private async admit(tx: Tx): Promise<Tx> {

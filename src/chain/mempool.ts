@@ -89,6 +89,8 @@ export class Mempool {
    * `tx`. Undefined if no such set makes room; empty if `tx` fits already. Changes nothing.
    */
   evictionPlan(tx: Tx): Tx[] | undefined {
+    if (this.byId.size + 1 <= this.limits.maxTxs && this.totalBytes + tx.bytes.length <= this.limits.maxBytes)
+      return [];
     const left = new Map<string, number>(); // queue length left per sender after the plan so far
     for (const [sender, queue] of this.bySender) if (sender !== tx.sender) left.set(sender, queue.length);
     let count = this.byId.size;

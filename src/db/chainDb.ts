@@ -125,7 +125,7 @@ export class ChainDb {
   }
 
   private async getRaw(key: Uint8Array): Promise<Uint8Array | undefined> {
-    const v = await this.db.get(key);
+    const v = this.db.getSync(key);
     return v === undefined ? undefined : new Uint8Array(v);
   }
 }

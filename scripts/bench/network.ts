@@ -1,0 +1,281 @@
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Chain } from "../../src/chain/chain.js";
+import { initChain } from "../../src/cli/commands/init.js";
+import { sha256, u64be, utf8 } from "../../src/crypto/hash.js";
+import { devKeyPair, type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
+import { ChainDb } from "../../src/db/chainDb.js";
+import { proposalIdOf } from "../../src/governance/proposalId.js";
+import { type LocalNodeSpec, prepareLocalNetwork, spawnNode } from "../../src/node/devnet.js";
+import { loadGenesis } from "../../src/node/genesisFile.js";
+import { readKeyFile } from "../../src/node/keyFile.js";
+import { createModules } from "../../src/node/modules.js";
+import { nodePaths } from "../../src/node/paths.js";
+import type { Payload } from "../../src/types/tx.js";
+import { encodeSignedTx, encodeTxBody, txSigningMessage } from "../../src/types/txCodec.js";
+import { fastSigner } from "./fastSign.js";
+import type { BenchRow } from "./report.js";
+
+const BASE_API = 18_545;
+const BASE_P2P = 19_545;
+
+type Json = Record<string, unknown>;
+
+async function get(url: string): Promise<{ status: number; body: Json }> {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as Json };
+}
+
+async function post(url: string, body: unknown): Promise<Json> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as Json;
+  if (res.status !== 202) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function known(url: string): Promise<boolean> {
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  return res.status === 200;
+}
+
+function api(spec: LocalNodeSpec): string {
+  return `http://${spec.apiHost}:${spec.apiPort}`;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Signs payloads for a chain, caching node:crypto signers per key. */
+function signerFor(chainId: string) {
+  const signers = new Map<string, (m: Uint8Array) => Uint8Array>();
+  return (key: KeyPair, nonce: bigint, payload: Payload): string => {
+    let s = signers.get(key.address);
+    if (!s) signers.set(key.address, (s = fastSigner(key.secretKey)));
+    const body = encodeTxBody({ chainId, nonce, publicKey: key.publicKey, fee: 1000n, payload });
+    return Buffer.from(encodeSignedTx(body, s(txSigningMessage(body)))).toString("base64");
+  };
+}
+
+function stopAll(children: ChildProcess[]): Promise<unknown> {
+  return Promise.all(
+    children.map(
+      (c) =>
+        new Promise((r) => {
+          if (c.exitCode !== null) return r(undefined);
+          c.on("exit", r);
+          c.kill("SIGTERM");
+        }),
+    ),
+  );
+}
+
+/** Gossip latency and end-to-end governance throughput on three node processes. */
+async function benchCluster(dir: string, voters: number): Promise<BenchRow[]> {
+  initChain({ dir, dev: true, preset: "test", validators: "3", blockTimeMs: "1000" }, Date.now());
+  const voterKeys = Array.from({ length: voters }, (_, i) =>
+    keyPairFromSecret(sha256(utf8("bench-net-voter"), u64be(i))),
+  );
+  const g = JSON.parse(readFileSync(nodePaths(dir).genesis, "utf8"));
+  g.balances.push(...voterKeys.map((k) => ({ address: k.address, amount: "100000000" })));
+  g.governance_rules.voting_period_blocks = "120";
+  writeFileSync(nodePaths(dir).genesis, JSON.stringify(g));
+  const specs = prepareLocalNetwork({
+    dir,
+    nodes: 3,
+    preset: "test",
+    baseApiPort: BASE_API,
+    baseP2pPort: BASE_P2P,
+  });
+  const children = specs.map((s) => spawnNode(s, { XAI_LOG_LEVEL: "warn" }));
+  try {
+    for (const s of specs)
+      await waitFor(`node ${s.index} peered`, async () => (await get(`${api(s)}/status`)).body.peers === 2);
+    const chainId = loadGenesis(specs[0]!.dir).chainId;
+    const sign = signerFor(chainId);
+    const devs = Array.from({ length: 10 }, (_, i) => devKeyPair(i));
+    const nonces = devs.map(() => 0n);
+    // Gossip latency: a transfer submitted at node 0, until nodes 1 and 2 know it (pending or included).
+    const samples: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const from = i % 10;
+      const tx = sign(devs[from]!, nonces[from]!++, {
+        type: "TRANSFER",
+        recipient: devs[(from + 1) % 10]!.address,
+        amount: 1n,
+      });
+      const t0 = performance.now();
+      const { tx_id } = (await post(`${api(specs[0]!)}/tx`, { tx })) as { tx_id: string };
+      await Promise.all(
+        [specs[1]!, specs[2]!].map(async (s) => {
+          while (!(await known(`${api(s)}/tx/${tx_id}`)));
+          samples.push(performance.now() - t0);
+        }),
+      );
+    }
+    samples.sort((a, b) => a - b);
+    // Governance throughput: a proposal, then every voter's vote submitted at node 0; the clock
+    // stops when all three nodes have applied every vote.
+    await waitFor(
+      "transfers included",
+      async () => (await get(`${api(specs[0]!)}/status`)).body.mempool_size === 0,
+    );
+    const proposer = devs[0]!;
+    await post(`${api(specs[0]!)}/governance/proposals/submit`, {
+      tx: sign(proposer, nonces[0]!++, {
+        type: "SUBMIT_PROPOSAL",
+        title: "bench",
+        description: "",
+        deposit: 1_000_000_000n,
+        action: { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
+      }),
+    });
+    const pid = proposalIdOf(chainId, proposer.address, nonces[0]! - 1n);
+    await waitFor(
+      "proposal included",
+      async () => (await get(`${api(specs[2]!)}/governance/proposals/${pid}`)).status === 200,
+    );
+    const votes = voterKeys.map((k) => sign(k, 0n, { type: "CAST_VOTE", proposalId: pid, option: "yes" }));
+    const t0 = performance.now();
+    for (let i = 0; i < votes.length; i += 16)
+      await Promise.all(
+        votes.slice(i, i + 16).map((tx) => post(`${api(specs[0]!)}/governance/vote`, { tx })),
+      );
+    const submitted = performance.now() - t0;
+    for (const s of specs)
+      await waitFor(`votes applied on node ${s.index}`, async () => {
+        const p = (await get(`${api(s)}/governance/proposals/${pid}`)).body as { tally: { voters: string } };
+        return p.tally.voters === String(voters);
+      });
+    const allApplied = performance.now() - t0;
+    return [
+      {
+        name: "gossip latency p50 (tx, 3 processes)",
+        value: percentile(samples, 50) * 1000,
+        unit: "µs",
+        detail: "submit at node 0 → known at nodes 1, 2; 200 transfers",
+      },
+      {
+        name: "gossip latency p99 (tx, 3 processes)",
+        value: percentile(samples, 99) * 1000,
+        unit: "µs",
+        detail: "includes HTTP polling (~1 ms)",
+      },
+      {
+        name: "governance votes accepted at one node",
+        value: voters / (submitted / 1000),
+        unit: "votes/s",
+        detail: `${voters} votes, HTTP, 16 in flight`,
+      },
+      {
+        name: "governance votes end to end (3 nodes)",
+        value: voters / (allApplied / 1000),
+        unit: "votes/s",
+        detail: "submitted at node 0 → included → applied on all 3",
+      },
+    ];
+  } finally {
+    await stopAll(children);
+  }
+}
+
+/** Blocks per second of sync for a node that joins `blocks` blocks late. */
+async function benchSync(dir: string, blocks: number): Promise<BenchRow[]> {
+  const source = join(dir, "source");
+  const blockTimeMs = 1000;
+  initChain(
+    { dir: source, dev: true, preset: "test", blockTimeMs: String(blockTimeMs) },
+    Date.now() - (blocks + 5) * blockTimeMs,
+  );
+  const genesis = loadGenesis(source);
+  const key = readKeyFile(nodePaths(source).validatorKey);
+  const db = await ChainDb.open(nodePaths(source).db);
+  const chain = await Chain.open({
+    genesis,
+    db,
+    modules: createModules(),
+    now: () => Number.MAX_SAFE_INTEGER,
+  });
+  for (let slot = 1; slot <= blocks; slot++) await chain.produceBlock(slot, key);
+  await chain.idle();
+  await db.close();
+  const late = join(dir, "late");
+  mkdirSync(late);
+  writeFileSync(nodePaths(late).genesis, readFileSync(nodePaths(source).genesis));
+  const a: LocalNodeSpec = {
+    index: 0,
+    dir: source,
+    apiHost: "127.0.0.1",
+    apiPort: BASE_API + 10,
+    p2p: `/ip4/127.0.0.1/tcp/${BASE_P2P + 10}`,
+    peers: [],
+  };
+  const b: LocalNodeSpec = {
+    index: 1,
+    dir: late,
+    apiHost: "127.0.0.1",
+    apiPort: BASE_API + 11,
+    p2p: `/ip4/127.0.0.1/tcp/${BASE_P2P + 11}`,
+    peers: [a.p2p],
+  };
+  const children = [spawnNode(a, { XAI_LOG_LEVEL: "warn" })];
+  try {
+    await waitFor("source up", async () => (await get(`${api(a)}/status`)).status === 200);
+    const t0 = performance.now();
+    children.push(spawnNode(b, { XAI_LOG_LEVEL: "warn" }));
+    await waitFor(
+      "late node synced",
+      async () => ((await get(`${api(b)}/status`)).body.height as number) >= blocks,
+      600_000,
+    );
+    const ms = performance.now() - t0;
+    return [
+      {
+        name: `sync of a node ${blocks} blocks late`,
+        value: blocks / (ms / 1000),
+        unit: "blocks/s",
+        detail: "empty blocks, one peer, process start included",
+      },
+    ];
+  } finally {
+    await stopAll(children);
+  }
+}
+
+/** The network benchmarks (real processes on 127.0.0.1). */
+export async function benchNetwork(o: { voters?: number; syncBlocks?: number } = {}): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), "xai-bench-net-"));
+  try {
+    return [
+      ...(await benchCluster(join(dir, "cluster"), o.voters ?? 2000)),
+      ...(await benchSync(join(dir, "sync"), o.syncBlocks ?? 10_000)),
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
