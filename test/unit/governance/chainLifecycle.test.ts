@@ -1,0 +1,466 @@
+// The governance lifecycle on the real chain core: Chain + ChainDb (LevelDB), transactions through
+// the mempool (submitTx), real blocks (produceBlock), then a restart on the same directory and a
+// replay of every stored block with the governance invariants.
+//
+// One chain runs every kind in turn (each a separate test; they build on each other):
+//   1. protocol_parameter block_reward 12 XAI → 20 XAI
+//   2. feature_activation fee_burn on
+//   3. treasury_allocation 5,000 XAI to a fresh address
+//   4. emergency_action pause_transfers
+//   5. governance_rule voting_period_blocks 5 → 7
+//   6. rollback of 1 (block_reward back to 12 XAI)
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { replayChain } from "../../../src/chain/replay.js";
+import { toHex } from "../../../src/crypto/hash.js";
+import { devKeyPair, type KeyPair } from "../../../src/crypto/keys.js";
+import { verifyNode } from "../../../src/crypto/verify.js";
+import { ChainDb } from "../../../src/db/chainDb.js";
+import { assertGovernanceInvariants } from "../../../src/governance/invariants.js";
+import { proposalIdOf } from "../../../src/governance/proposalId.js";
+import { getProposal, history, type Json } from "../../../src/governance/queries.js";
+import { createModules } from "../../../src/node/modules.js";
+import { getAccount, TREASURY_ADDRESS } from "../../../src/state-transition/accounts.js";
+import { getRegistryRaw, isFeatureOn } from "../../../src/state-transition/params.js";
+import type { StateReader } from "../../../src/state-transition/stateStore.js";
+import type { Block } from "../../../src/types/block.js";
+import type { Payload, ProposalAction, Tx } from "../../../src/types/tx.js";
+import { decodeTx } from "../../../src/types/txCodec.js";
+import {
+  expectCode,
+  openTestChain,
+  produce,
+  runToHeight,
+  signTx,
+  stateDigest,
+  TEST_CHAIN_ID,
+  type TestChain,
+  tempDir,
+  testGenesis,
+  testKey,
+  validatorKey,
+} from "../../utils/testChain.js";
+
+const XAI = 100_000_000n;
+const DEV_BALANCE = 1_000_000n * XAI;
+const OLD_REWARD = 12n * XAI;
+const NEW_REWARD = 20n * XAI;
+const DEPOSIT = 10n * XAI;
+const FEE = 1_000n;
+const GRANT = 5_000n * XAI;
+/** The one validator of the test genesis proposes every block and never sends a transaction. */
+const PROPOSER = validatorKey(0).address;
+
+const dev = (n: number): KeyPair => devKeyPair(n);
+
+describe("governance lifecycle on the real chain (Chain + LevelDB)", function () {
+  this.timeout(120_000);
+  const genesis = testGenesis(1);
+  let tc: TestChain;
+  /** Every transaction included so far (the replay must count them all). */
+  let included = 0;
+  const ids: Record<string, string> = {};
+  const extraDirs: string[] = [];
+
+  const chain = () => tc.chain;
+  const state = (): StateReader => tc.chain.state;
+  const balance = async (address: string) => (await getAccount(state(), address)).balance;
+
+  /** Signs `payload` with `key` at its next nonce (pending ones counted) and submits it. */
+  async function submit(key: KeyPair, payload: Payload, fee = FEE): Promise<Tx> {
+    const nonce =
+      (await getAccount(state(), key.address)).nonce + BigInt(chain().mempool.pendingOf(key.address).length);
+    return chain().submitTx(signTx(key, payload, { nonce, fee }));
+  }
+
+  /** Produces the next block; asserts it holds exactly `txs` (in any order) and all are `ok`. */
+  async function block(txs: Tx[] = []): Promise<Block> {
+    const b = await produce(chain());
+    assert.deepEqual(
+      b.txs.map((bytes) => decodeTx(bytes).id).sort(),
+      txs.map((t) => t.id).sort(),
+      `block ${b.header.height} holds the submitted transactions`,
+    );
+    for (const t of txs) {
+      const r = await chain().receipt(t.id);
+      assert.ok(r, `receipt of ${t.id}`);
+      assert.equal(r.height, b.header.height);
+      assert.equal(r.result, "ok", `${t.body.payload.type}: ${r.errorCode}`);
+    }
+    included += txs.length;
+    assert.equal(chain().mempool.size, 0);
+    return b;
+  }
+
+  /** Produces the next block and returns what it minted to the proposer (balance delta minus fees). */
+  async function rewardOfNextBlock(txs: Tx[] = []): Promise<{ reward: bigint; height: number }> {
+    const burn = await isFeatureOn(state(), "fee_burn"); // as of the block's start
+    const before = await balance(PROPOSER);
+    const b = await block(txs);
+    const fees = b.txs.reduce((n, bytes) => n + decodeTx(bytes).body.fee, 0n);
+    return { reward: (await balance(PROPOSER)) - before - (burn ? 0n : fees), height: b.header.height };
+  }
+
+  async function proposal(id: string): Promise<Json> {
+    const p = await getProposal(state(), id);
+    assert.ok(p, `proposal ${id} exists`);
+    return p;
+  }
+
+  async function expectStatus(id: string, status: string): Promise<Json> {
+    const p = await proposal(id);
+    assert.equal(p.status, status, `proposal ${id}`);
+    return p;
+  }
+
+  const heights = (p: Json) => p.heights as Record<string, number | null>;
+
+  /**
+   * Takes `action` from submission by dev:0 to `queued`: votes yes by dev:1-3 (no by none), reviews by
+   * dev:4 and dev:5, implementation votes by dev:1 and dev:2. Returns the id and the queue height.
+   */
+  async function toQueued(
+    action: ProposalAction,
+    o: { votingPeriod?: number; timelock?: number } = {},
+  ): Promise<{ id: string; queuedAt: number; eta: number }> {
+    const proposer = dev(0);
+    const nonce = (await getAccount(state(), proposer.address)).nonce;
+    const id = proposalIdOf(TEST_CHAIN_ID, proposer.address, nonce);
+    const proposerBefore = await balance(proposer.address);
+
+    const submitTx = await submit(proposer, {
+      type: "SUBMIT_PROPOSAL",
+      title: `${action.kind} proposal`,
+      description: "",
+      deposit: DEPOSIT,
+      action,
+    });
+    const sb = await block([submitTx]);
+    const h = sb.header.height;
+    assert.equal((await chain().receipt(submitTx.id))?.proposalId, id);
+    let p = await expectStatus(id, "voting");
+    assert.equal(p.kind, action.kind);
+    assert.equal(p.deposit_state, "held");
+    assert.equal(await balance(proposer.address), proposerBefore - DEPOSIT - FEE);
+    const votingPeriod = o.votingPeriod ?? 5;
+    assert.deepEqual(heights(p), {
+      submitted: h,
+      snapshot: h - 1,
+      voting_end: h + votingPeriod,
+      review_end: h + votingPeriod + 5,
+      implementation_end: h + votingPeriod + 10,
+      eta: null,
+      execution_deadline: null,
+    });
+
+    const votes = await Promise.all(
+      [1, 2, 3].map((n) => submit(dev(n), { type: "CAST_VOTE", proposalId: id, option: "yes" })),
+    );
+    await block(votes);
+    p = await proposal(id);
+    const tally = p.tally as Record<string, unknown>;
+    assert.equal(tally.voters, "3");
+    assert.equal(tally.yes_voters, "3");
+    assert.equal(tally.no, "0");
+
+    await runToHeight(chain(), h + votingPeriod);
+    p = await expectStatus(id, "code_review");
+    assert.equal(p.deposit_state, "refunded");
+    assert.equal((p.tally as Record<string, unknown>).quorum_reached, true);
+
+    const reviews = await Promise.all(
+      [4, 5].map((n) =>
+        submit(dev(n), { type: "SUBMIT_CODE_REVIEW", proposalId: id, approved: true, comment: "ok" }),
+      ),
+    );
+    await block(reviews);
+    await runToHeight(chain(), h + votingPeriod + 5);
+    p = await expectStatus(id, "implementation_vote");
+    assert.equal((p.implementation as Record<string, unknown>).required, "2"); // ceil(5000 x 3 / 10000)
+
+    const implementation = await Promise.all(
+      [1, 2].map((n) => submit(dev(n), { type: "VOTE_IMPLEMENTATION", proposalId: id, approved: true })),
+    );
+    const qb = await block(implementation);
+    const queuedAt = qb.header.height;
+    p = await expectStatus(id, "queued");
+    const eta = queuedAt + (o.timelock ?? 3);
+    assert.equal(heights(p).eta, eta);
+    assert.equal(heights(p).execution_deadline, eta + 20);
+    assert.equal((p.implementation_votes as unknown[]).length, 2);
+    assert.equal((p.reviews as unknown[]).length, 2);
+    return { id, queuedAt, eta };
+  }
+
+  /** Runs to eta - 1 (refusing an early execution on the way if there is room) and returns the execute tx. */
+  async function submitExecuteAtEta(id: string, eta: number): Promise<Tx> {
+    if (chain().head.height + 1 < eta) {
+      const before = toHex(chain().head.stateRoot);
+      await expectCode(
+        chain().submitTx(
+          signTx(
+            dev(9),
+            { type: "EXECUTE_PROPOSAL", proposalId: id },
+            {
+              nonce: (await getAccount(state(), dev(9).address)).nonce,
+            },
+          ),
+        ),
+        "GOV_TIMELOCK_ACTIVE",
+      );
+      assert.equal(chain().mempool.size, 0);
+      assert.equal(toHex(chain().head.stateRoot), before);
+    }
+    await runToHeight(chain(), eta - 1);
+    return submit(dev(9), { type: "EXECUTE_PROPOSAL", proposalId: id });
+  }
+
+  /** Asserts the execution record of an executed proposal. */
+  async function expectExecuted(id: string, height: number, txId: string, changes: Json[]): Promise<Json> {
+    const p = await expectStatus(id, "executed");
+    assert.deepEqual(p.execution, { height, tx_id: txId, ok: true, error_code: null, changes });
+    return p;
+  }
+
+  before(async () => {
+    tc = await openTestChain({ genesis });
+  });
+
+  afterEach(async () => {
+    if (tc) await assertGovernanceInvariants(tc.chain.state);
+  });
+
+  after(async () => {
+    await tc?.cleanup();
+    for (const d of extraDirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it("genesis: block reward 12 XAI is minted to the proposer of each block", async () => {
+    assert.equal(await getRegistryRaw(state(), "param", "block_reward"), OLD_REWARD.toString());
+    assert.equal(await balance(dev(0).address), DEV_BALANCE);
+    const r = await rewardOfNextBlock();
+    assert.equal(r.reward, OLD_REWARD);
+  });
+
+  it("protocol_parameter block_reward: block h (the execution) mints the old reward, h+1 the new one", async () => {
+    const action: ProposalAction = {
+      kind: "protocol_parameter",
+      name: "block_reward",
+      value: NEW_REWARD.toString(),
+    };
+    const { id, eta } = await toQueued(action);
+    ids.reward = id;
+    // Still the old reward while queued.
+    assert.equal(await getRegistryRaw(state(), "param", "block_reward"), OLD_REWARD.toString());
+    const exec = await submitExecuteAtEta(id, eta);
+    const h = await rewardOfNextBlock([exec]);
+    assert.equal(h.height, eta);
+    assert.equal(h.reward, OLD_REWARD, "block h mints the old reward");
+    assert.equal(await getRegistryRaw(state(), "param", "block_reward"), NEW_REWARD.toString());
+    await expectExecuted(id, eta, exec.id, [
+      { space: "param", key: "block_reward", before: OLD_REWARD.toString(), after: NEW_REWARD.toString() },
+    ]);
+
+    // Block h+1 carries a transfer with a higher fee: the fee is not part of the reward.
+    const t = await submit(dev(6), { type: "TRANSFER", recipient: dev(7).address, amount: 1n }, 2_500n);
+    const h1 = await rewardOfNextBlock([t]);
+    assert.equal(h1.height, eta + 1);
+    assert.equal(h1.reward, NEW_REWARD, "block h+1 mints the new reward");
+    assert.equal((await rewardOfNextBlock()).reward, NEW_REWARD);
+  });
+
+  it("feature_activation fee_burn: fees go to the proposer in block h, are burned from h+1", async () => {
+    const { id, eta } = await toQueued({ kind: "feature_activation", feature: "fee_burn", enabled: true });
+    ids.feeBurn = id;
+    const exec = await submitExecuteAtEta(id, eta);
+    const before = await balance(PROPOSER);
+    await block([exec]);
+    assert.equal(
+      await balance(PROPOSER),
+      before + NEW_REWARD + FEE,
+      "block h: the fee still goes to the proposer",
+    );
+    assert.equal(await getRegistryRaw(state(), "feature", "fee_burn"), "true");
+    await expectExecuted(id, eta, exec.id, [
+      { space: "feature", key: "fee_burn", before: "false", after: "true" },
+    ]);
+
+    const sender = dev(6).address;
+    const senderBefore = await balance(sender);
+    const proposerBefore = await balance(PROPOSER);
+    const t = await submit(dev(6), { type: "TRANSFER", recipient: dev(7).address, amount: 10_000n }, 3_000n);
+    await block([t]);
+    assert.equal(await balance(PROPOSER), proposerBefore + NEW_REWARD, "block h+1: only the reward");
+    // 10,000 sent, 24 bp (= 24) to the treasury, 3,000 burned.
+    assert.equal(await balance(sender), senderBefore - 10_000n - 24n - 3_000n);
+  });
+
+  it("treasury_allocation: the treasury pays exactly the amount to the recipient", async () => {
+    const recipient = testKey("grant").address;
+    const { id, eta } = await toQueued({
+      kind: "treasury_allocation",
+      recipient,
+      amount: GRANT.toString(),
+      purpose: "grant",
+    });
+    ids.treasury = id;
+    const exec = await submitExecuteAtEta(id, eta);
+    const treasuryBefore = await balance(TREASURY_ADDRESS);
+    assert.equal(await balance(recipient), 0n);
+    await block([exec]);
+    assert.equal(await balance(TREASURY_ADDRESS), treasuryBefore - GRANT);
+    assert.equal(await balance(recipient), GRANT);
+    await expectExecuted(id, eta, exec.id, [
+      {
+        space: "balance",
+        key: TREASURY_ADDRESS,
+        before: treasuryBefore.toString(),
+        after: (treasuryBefore - GRANT).toString(),
+      },
+      { space: "balance", key: recipient, before: "0", after: GRANT.toString() },
+    ]);
+  });
+
+  it("emergency_action pause_transfers: timelock 1; transfers pass in block h, are refused from h+1", async () => {
+    const { id, eta, queuedAt } = await toQueued(
+      { kind: "emergency_action", action: "pause_transfers", proposalId: "" },
+      { timelock: 1 },
+    );
+    ids.pause = id;
+    assert.equal(eta, queuedAt + 1);
+    const exec = await submitExecuteAtEta(id, eta);
+    // A transfer in the same block as the execution is still valid (effects take hold next block).
+    const t = await submit(dev(6), { type: "TRANSFER", recipient: dev(7).address, amount: 5n });
+    const recipientBefore = await balance(dev(7).address);
+    await block([exec, t]);
+    assert.equal(await balance(dev(7).address), recipientBefore + 5n);
+    assert.equal(await getRegistryRaw(state(), "feature", "transfers"), "false");
+    await expectExecuted(id, eta, exec.id, [
+      { space: "feature", key: "transfers", before: "true", after: "false" },
+    ]);
+
+    const root = toHex(chain().head.stateRoot);
+    await expectCode(
+      chain().submitTx(
+        signTx(
+          dev(6),
+          { type: "TRANSFER", recipient: dev(7).address, amount: 5n },
+          {
+            nonce: (await getAccount(state(), dev(6).address)).nonce,
+          },
+        ),
+      ),
+      "TX_TRANSFERS_DISABLED",
+    );
+    assert.equal(chain().mempool.size, 0);
+    assert.equal(toHex(chain().head.stateRoot), root);
+  });
+
+  it("governance_rule voting_period_blocks 5 → 7: proposals included afterwards vote for 7 blocks", async () => {
+    const { id, eta } = await toQueued({ kind: "governance_rule", rule: "voting_period_blocks", value: "7" });
+    ids.rule = id;
+    const exec = await submitExecuteAtEta(id, eta);
+    await block([exec]);
+    assert.equal(await getRegistryRaw(state(), "rule", "voting_period_blocks"), "7");
+    await expectExecuted(id, eta, exec.id, [
+      { space: "rule", key: "voting_period_blocks", before: "5", after: "7" },
+    ]);
+    // The proposal itself keeps the rules of its inclusion.
+    assert.equal(((await proposal(id)).rules as Record<string, string>).voting_period_blocks, "5");
+  });
+
+  it("rollback of the block_reward change: block r mints the new reward, r+1 the old one again", async () => {
+    // toQueued asserts voting_end = submitted + 7 (the rule changed above).
+    const { id, eta } = await toQueued({ kind: "rollback", target: ids.reward! }, { votingPeriod: 7 });
+    ids.rollback = id;
+    assert.equal(((await proposal(id)).rules as Record<string, string>).voting_period_blocks, "7");
+    const exec = await submitExecuteAtEta(id, eta);
+    const r = await rewardOfNextBlock([exec]);
+    assert.equal(r.height, eta);
+    assert.equal(r.reward, NEW_REWARD, "block r still mints the new reward");
+    assert.equal(await getRegistryRaw(state(), "param", "block_reward"), OLD_REWARD.toString());
+    const rb = await expectExecuted(id, eta, exec.id, [
+      { space: "param", key: "block_reward", before: NEW_REWARD.toString(), after: OLD_REWARD.toString() },
+    ]);
+    assert.equal(rb.rolled_back_by, null);
+    const target = await expectStatus(ids.reward!, "rolled_back");
+    assert.equal(target.rolled_back_by, id);
+    // The target keeps its own execution record.
+    assert.equal((target.execution as Json).ok, true);
+
+    const r1 = await rewardOfNextBlock();
+    assert.equal(r1.height, eta + 1);
+    assert.equal(r1.reward, OLD_REWARD, "block r+1 mints the old reward");
+  });
+
+  it("history lists every execution, newest first", async () => {
+    const h = await history(state());
+    assert.equal(h.next_cursor, null);
+    assert.deepEqual(
+      h.entries.map((e) => [e.seq, e.event, e.proposal_id, e.kind]),
+      [
+        [6, "executed", ids.rollback, "rollback"],
+        [5, "executed", ids.rule, "governance_rule"],
+        [4, "executed", ids.pause, "emergency_action"],
+        [3, "executed", ids.treasury, "treasury_allocation"],
+        [2, "executed", ids.feeBurn, "feature_activation"],
+        [1, "executed", ids.reward, "protocol_parameter"],
+      ],
+    );
+    assert.equal(h.entries[0]!.target, ids.reward);
+  });
+
+  it("restart on the same directory: same head, state root and state; replay finds 0 mismatches", async () => {
+    const head = chain().head;
+    const headHex = head.hashHex;
+    const rootHex = toHex(head.stateRoot);
+    const digest = await stateDigest(tc.db);
+    const dir = tc.dir;
+    await tc.close();
+
+    tc = await openTestChain({ genesis, dir });
+    assert.equal(chain().head.hashHex, headHex);
+    assert.equal(chain().head.height, head.height);
+    assert.equal(toHex(chain().head.stateRoot), rootHex);
+    assert.equal(await stateDigest(tc.db), digest);
+    assert.equal(await getRegistryRaw(state(), "param", "block_reward"), OLD_REWARD.toString());
+    assert.equal(await getRegistryRaw(state(), "feature", "transfers"), "false");
+    assert.equal(await getRegistryRaw(state(), "feature", "fee_burn"), "true");
+    assert.equal(await getRegistryRaw(state(), "rule", "voting_period_blocks"), "7");
+    await expectStatus(ids.reward!, "rolled_back");
+    await expectStatus(ids.rollback!, "executed");
+
+    // The reopened chain goes on from its head with the restored reward.
+    const r = await rewardOfNextBlock();
+    assert.equal(r.height, head.height + 1);
+    assert.equal(r.reward, OLD_REWARD);
+
+    const scratchDir = await tempDir("xai-replay-");
+    extraDirs.push(scratchDir);
+    const scratch = await ChainDb.open(scratchDir);
+    let checks = 0;
+    try {
+      const report = await replayChain({
+        genesis,
+        source: tc.db,
+        scratch,
+        modules: createModules(),
+        blockVerifier: verifyNode,
+        check: async (s) => {
+          checks++;
+          await assertGovernanceInvariants(s);
+        },
+      });
+      assert.equal(report.mismatches, 0);
+      assert.equal(report.blocks, chain().head.height);
+      assert.equal(report.headHeight, chain().head.height);
+      assert.equal(report.headHash, chain().head.hashHex);
+      assert.equal(report.stateRoot, toHex(chain().head.stateRoot));
+      assert.equal(report.txs, included);
+      assert.ok(report.stateEntries > 0);
+    } finally {
+      await scratch.close();
+    }
+    assert.equal(checks, 1, "the governance invariants ran on the rebuilt state");
+  });
+});
