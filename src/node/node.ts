@@ -14,6 +14,7 @@ import { ChainDb } from "../db/chainDb.js";
 import { XaiError } from "../errors.js";
 import { P2PNetwork } from "../network/network.js";
 import { loadOrCreateP2PKey } from "../network/p2pKey.js";
+import type { PenaltyOptions } from "../network/peerPenalties.js";
 import { loadGenesis } from "./genesisFile.js";
 import { readKeyFile } from "./keyFile.js";
 import { createModules } from "./modules.js";
@@ -34,6 +35,8 @@ export interface NodeOptions {
   p2pListen?: string[];
   /** Peers to keep dialing. */
   peers?: string[];
+  /** Peer penalty limits (default: the network's). */
+  penalties?: Partial<PenaltyOptions>;
 }
 
 /** Composition root: database, chain, block production and the HTTP API of one node. */
@@ -80,6 +83,7 @@ export class XaiNode {
           privateKey: await loadOrCreateP2PKey(paths.p2pKey),
           metrics,
           log,
+          ...(o.penalties ? { penalties: o.penalties } : {}),
         });
       } catch (err) {
         await db.close();
