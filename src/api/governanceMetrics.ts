@@ -1,7 +1,8 @@
 import { Counter, Gauge } from "prom-client";
-import { statusIndexPrefix } from "../governance/keys.js";
+import { statusIndexPrefix, trailingNumber } from "../governance/keys.js";
 import { PROPOSAL_STATUSES } from "../governance/lifecycle.js";
 import { timelock } from "../governance/queries.js";
+import { loadProposalByNumber } from "../governance/store.js";
 import type { ChainEvent } from "../state-transition/module.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import type { NodeMetrics } from "./metrics.js";
@@ -19,12 +20,16 @@ export class GovernanceMetrics {
     const registers = [metrics.registry];
     new Gauge({
       name: "xai_governance_proposals",
-      help: "Proposals by status (from state)",
-      labelNames: ["status"],
+      help: "Proposals by kind and status (from state, at scrape time)",
+      labelNames: ["kind", "status"],
       registers,
       async collect() {
+        this.reset();
         for (const status of PROPOSAL_STATUSES)
-          this.set({ status }, (await state().range(statusIndexPrefix(status))).length);
+          for (const [key] of await state().range(statusIndexPrefix(status))) {
+            const p = await loadProposalByNumber(state(), trailingNumber(key));
+            this.inc({ kind: p.action.kind, status });
+          }
       },
     });
     new Gauge({
@@ -67,7 +72,7 @@ export class GovernanceMetrics {
     });
     this.rejectedTxs = new Counter({
       name: "xai_governance_rejected_txs_total",
-      help: "Governance transactions refused at submission or gossip, by error code",
+      help: "Governance transactions refused by the API, by GOV_* error code (gossip refusals: xai_chain_gossip_results_total)",
       labelNames: ["code"],
       registers,
     });

@@ -288,8 +288,13 @@ export class Chain extends EventEmitter {
   /** Imports a block from a peer or from sync. Throws an XaiError with a BLOCK_* code if invalid. */
   importBlock(bytes: Uint8Array): Promise<{ status: ImportStatus; block: Block }> {
     return this.run(async () => {
-      const block = decodeBlock(bytes);
-      return { status: await this.importDecoded(block), block };
+      try {
+        const block = decodeBlock(bytes);
+        return { status: await this.importDecoded(block), block };
+      } catch (err) {
+        if (isXaiError(err)) this.emit("blockRejected", err.code);
+        throw err;
+      }
     });
   }
 
@@ -443,7 +448,8 @@ export class Chain extends EventEmitter {
     await this.pruneMempool(applied.flatMap((a) => a.result.txs));
     this.emit("head", {
       block: tip,
-      result: last.result,
+      // The events of every block of the new branch, so none is lost to logs and metrics.
+      result: { ...last.result, events: applied.flatMap((a) => a.result.events) },
       reverted,
       durationMs: performance.now() - started,
     } satisfies NewHeadEvent);

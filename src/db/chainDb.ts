@@ -1,5 +1,6 @@
 import { Level } from "level";
 import { fromHex, u64be, utf8 } from "../crypto/hash.js";
+import { XaiError } from "../errors.js";
 import type { Change, Entry, RangeOptions, StateReader } from "../state-transition/stateStore.js";
 import { bucketKey, DbBucket, prefixEnd, SCHEMA_VERSION } from "./buckets.js";
 import { decodeUndo, encodeUndo, type UndoRecord } from "./undo.js";
@@ -62,10 +63,20 @@ export class ChainDb {
     this.state = new DbStateReader(db);
   }
 
-  /** Opens (creating if needed) the database in `dir`; fails with LEVEL_LOCKED if already open. */
+  /** Opens (creating if needed) the database in `dir`; DB_LOCKED if another process has it open. */
   static async open(dir: string): Promise<ChainDb> {
     const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
-    await db.open();
+    try {
+      await db.open();
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause;
+      if (cause?.code === "LEVEL_LOCKED")
+        throw new XaiError(
+          "DB_LOCKED",
+          `database ${dir} is in use by another process (is the node running?)`,
+        );
+      throw err;
+    }
     const cdb = new ChainDb(db);
     const schema = await cdb.getMeta("schema");
     if (schema === undefined) await db.put(metaKey("schema"), utf8(SCHEMA_VERSION));

@@ -124,6 +124,7 @@ export class P2PNetwork {
     net.gossip.subscribe(net.blockTopic);
     net.sync.start(Math.max(1000, o.chain.genesis.blockTimeMs));
     net.dialPeers();
+    net.redial = setInterval(() => net.dialPeers(), 2000);
     return net;
   }
 
@@ -156,22 +157,16 @@ export class P2PNetwork {
     return this.penalties.isBanned(peer) || (this.allow !== null && !this.allow.has(peer));
   }
 
+  // Dials every configured peer that is not connected (and not denied).
   private dialPeers(): void {
-    const dial = () => {
-      const connected = new Set(this.node.getConnections().map((c) => c.remotePeer.toString()));
-      for (const addr of this.o.peers) {
-        const id = /\/p2p\/([^/]+)$/.exec(addr)?.[1];
-        if (id && (connected.has(id) || this.isDenied(id))) continue;
-        if (
-          !id &&
-          this.node.getConnections().some((c) => addr.startsWith(c.remoteAddr.toString().split("/p2p/")[0]!))
-        )
-          continue;
-        this.node.dial(multiaddr(addr)).catch(() => undefined);
-      }
-    };
-    dial();
-    this.redial = setInterval(dial, 2000);
+    const connected = new Set(this.node.getConnections().map((c) => c.remotePeer.toString()));
+    const connectedAddrs = this.node.getConnections().map((c) => c.remoteAddr.toString().split("/p2p/")[0]!);
+    for (const addr of this.o.peers) {
+      const id = /\/p2p\/([^/]+)$/.exec(addr)?.[1];
+      if (id && (connected.has(id) || this.isDenied(id))) continue;
+      if (!id && connectedAddrs.some((a) => addr.startsWith(a))) continue;
+      this.node.dial(multiaddr(addr)).catch(() => undefined);
+    }
   }
 
   private async onGossip(peer: string, msgId: string, topic: string, data: Uint8Array): Promise<void> {
@@ -230,7 +225,10 @@ export class P2PNetwork {
    */
   async setAllowedPeers(allow: string[] | null): Promise<void> {
     this.allow = allow === null ? null : new Set(allow);
-    if (allow === null) return;
+    if (allow === null) {
+      this.dialPeers();
+      return;
+    }
     for (const c of this.node.getConnections())
       if (!this.allow!.has(c.remotePeer.toString())) await c.close().catch(() => undefined);
   }

@@ -1,34 +1,53 @@
 /** Options of the penalty box. */
 export interface PenaltyOptions {
-  /** Invalid messages after which a peer is disconnected and banned. */
+  /** Invalid messages (net of decay) after which a peer is disconnected and banned. */
   maxInvalid: number;
   /** How long a ban lasts. */
   banMs: number;
+  /** One counted invalid message is forgiven per this many ms, so that an honest peer whose view
+   * of the chain is a block off now and then never reaches the limit, while a flood does at once. */
+  decayMs: number;
+}
+
+interface Count {
+  n: number;
+  at: number;
 }
 
 /**
- * Counts invalid messages (gossip rejects, invalid sync answers) per peer and bans a peer that
- * crosses the limit: the node hangs up and refuses its connections until the ban ends. Gossipsub's
- * own peer score (topic score params) lowers the score on every reject as well.
+ * Counts invalid messages (gossip rejects, invalid sync answers) per peer in a leaky bucket and
+ * bans a peer that fills it: the node hangs up and refuses its connections until the ban ends.
+ * Gossipsub's own peer score (topic score params) lowers the score on every reject as well.
  */
 export class PeerPenalties {
-  private readonly invalid = new Map<string, number>();
+  private readonly invalid = new Map<string, Count>();
   private readonly bannedUntil = new Map<string, number>();
+  private readonly opts: PenaltyOptions;
 
   constructor(
-    private readonly opts: PenaltyOptions,
+    opts: Partial<PenaltyOptions> & Pick<PenaltyOptions, "maxInvalid" | "banMs">,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.opts = { decayMs: 10_000, ...opts };
+  }
+
+  private current(peer: string, t: number): number {
+    const c = this.invalid.get(peer);
+    if (!c) return 0;
+    return Math.max(0, c.n - Math.floor((t - c.at) / this.opts.decayMs));
+  }
 
   /** Records an invalid message; returns true if the peer is now banned. */
   recordInvalid(peer: string): boolean {
-    const n = (this.invalid.get(peer) ?? 0) + 1;
-    this.invalid.set(peer, n);
+    const t = this.now();
+    const n = this.current(peer, t) + 1;
     if (n >= this.opts.maxInvalid) {
-      this.bannedUntil.set(peer, this.now() + this.opts.banMs);
+      this.bannedUntil.set(peer, t + this.opts.banMs);
       this.invalid.delete(peer);
       return true;
     }
+    if (this.invalid.size >= 10_000 && !this.invalid.has(peer)) this.invalid.clear(); // bounded
+    this.invalid.set(peer, { n, at: t });
     return false;
   }
 
@@ -43,9 +62,9 @@ export class PeerPenalties {
     return true;
   }
 
-  /** Invalid messages counted for a peer since its last ban. */
+  /** Invalid messages counted for a peer now (after decay). */
   invalidCount(peer: string): number {
-    return this.invalid.get(peer) ?? 0;
+    return this.current(peer, this.now());
   }
 
   /** Banned peers. */

@@ -107,6 +107,7 @@ export class XaiNode {
     ]);
     const node = new XaiNode(chain, db, metrics, api, key, log, network);
     chain.on("head", (e: NewHeadEvent) => node.onHead(e));
+    chain.on("blockRejected", (code: string) => metrics.rejectedBlocks.inc({ code }));
     node.updateGauges();
     node.apiAddress = await api.listen({ host: o.apiHost, port: o.apiPort });
     log.info(
@@ -120,7 +121,12 @@ export class XaiNode {
       },
       "node started",
     );
-    if (key) node.scheduleNextSlot();
+    if (key) {
+      // With peers, first give sync a chance: a validator restarted on a stale head would
+      // otherwise propose on it and fork.
+      const grace = network && (o.peers ?? []).length > 0 ? 2 * genesis.blockTimeMs : 0;
+      node.timer = setTimeout(() => node.scheduleNextSlot(), grace);
+    }
     return node;
   }
 
@@ -163,12 +169,17 @@ export class XaiNode {
 
   private async produce(slot: number): Promise<void> {
     try {
+      if (this.network?.syncing) {
+        this.log.info({ slot }, "skipping my slot while catching up with peers");
+        return;
+      }
       const block = await this.chain.produceBlock(slot, this.key!);
       if (block && this.network) await this.network.publishBlock(block.bytes);
     } catch (err) {
       this.log.warn({ err: (err as Error).message, slot }, "block production failed");
+    } finally {
+      this.scheduleNextSlot();
     }
-    this.scheduleNextSlot();
   }
 
   /** Stops production and the API, waits for the chain queue, closes the database. */

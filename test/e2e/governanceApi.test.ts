@@ -874,8 +874,17 @@ describe("e2e: governance HTTP API", function () {
       expired: 0,
       rolled_back: 0,
     };
+    // One sample per (kind, status) that has proposals; a status without any has no sample.
+    const proposals = all.filter((s) => s.name === "xai_governance_proposals");
     for (const [status, n] of Object.entries(byStatus))
-      assert.equal(value("xai_governance_proposals", { status }), n, `proposals{status="${status}"}`);
+      assert.equal(
+        proposals.filter((s) => s.labels.status === status).reduce((sum, s) => sum + s.value, 0),
+        n,
+        `proposals{status="${status}"}`,
+      );
+    assert.equal(value("xai_governance_proposals", { kind: "protocol_parameter", status: "executed" }), 1);
+    assert.equal(value("xai_governance_proposals", { kind: "treasury_allocation", status: "executed" }), 1);
+    assert.equal(proposals.filter((s) => s.value === 0).length, 0);
     assert.equal(value("xai_governance_votes_total", { option: "yes" }), 6);
     assert.equal(value("xai_governance_votes_total", { option: "no" }), 1);
     assert.equal(value("xai_governance_votes_total", { option: "abstain" }), undefined);

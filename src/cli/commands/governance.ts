@@ -69,6 +69,12 @@ export function parseAction(kind: string, payloadJson: string): ProposalAction {
   }
 }
 
+function parseCodeHash(hex: string): Uint8Array {
+  if (!/^[0-9a-f]{64}$/.test(hex))
+    throw new XaiError("BAD_OPTION", "--code-hash is 64 lowercase hex characters");
+  return new Uint8Array(Buffer.from(hex, "hex"));
+}
+
 function approval(o: Record<string, unknown>, yes: string, no: string): boolean {
   if (o[yes] === o[no]) throw new XaiError("BAD_OPTION", `give exactly one of --${yes} and --${no}`);
   return o[yes] === true;
@@ -133,13 +139,15 @@ export function registerGovernanceTx(tx: Command): void {
       proposalId: String(o.proposal),
       approved: approval(o, "approve", "reject"),
       comment: typeof o.comment === "string" ? o.comment : "",
+      ...(typeof o.codeHash === "string" ? { codeHash: parseCodeHash(o.codeHash) } : {}),
     }),
     (c) =>
       c
         .requiredOption("--proposal <id>", "proposal id")
         .option("--approve", "approve")
         .option("--reject", "reject")
-        .option("--comment <text>", "comment (<= 2,000 characters)"),
+        .option("--comment <text>", "comment (<= 2,000 characters)")
+        .option("--code-hash <hex>", "sha256 of the reviewed code (64 hex characters)"),
     "/governance/review",
   );
   addTx(
@@ -232,8 +240,13 @@ export function registerGovernanceQuery(query: Command): void {
     query,
     "history",
     "execution history, newest first",
-    (_a, o) => `/governance/history${o.cursor ? `?cursor=${enc(o.cursor)}` : ""}`,
-    (c) => c.option("--cursor <n>", "next page"),
+    (_a, o) => {
+      const q = new URLSearchParams();
+      if (o.limit) q.set("limit", o.limit);
+      if (o.cursor) q.set("cursor", o.cursor);
+      return `/governance/history?${q}`;
+    },
+    (c) => c.option("--limit <n>", "page size").option("--cursor <n>", "next page"),
   );
   addQuery(
     query,

@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { XaiError } from "../../../src/errors.js";
+import { verdictOf } from "../../../src/network/gossipValidation.js";
+import { PeerPenalties } from "../../../src/network/peerPenalties.js";
+
+describe("network/peerPenalties", () => {
+  it("bans a peer at exactly maxInvalid invalid messages in a burst, and the ban ends after banMs", () => {
+    let now = 1_000;
+    const p = new PeerPenalties({ maxInvalid: 3, banMs: 60_000, decayMs: 10_000 }, () => now);
+    assert.equal(p.recordInvalid("a"), false);
+    assert.equal(p.recordInvalid("a"), false);
+    assert.equal(p.invalidCount("a"), 2);
+    assert.equal(p.isBanned("a"), false);
+    assert.equal(p.recordInvalid("a"), true);
+    assert.equal(p.isBanned("a"), true);
+    assert.deepEqual(p.banned(), ["a"]);
+    assert.equal(p.isBanned("b"), false);
+    now += 59_999;
+    assert.equal(p.isBanned("a"), true);
+    now += 1;
+    assert.equal(p.isBanned("a"), false);
+    assert.deepEqual(p.banned(), []);
+  });
+
+  it("forgives one invalid message per decayMs, so sparse mistakes never ban an honest peer", () => {
+    let now = 0;
+    const p = new PeerPenalties({ maxInvalid: 3, banMs: 60_000, decayMs: 10_000 }, () => now);
+    for (let i = 0; i < 50; i++) {
+      assert.equal(p.recordInvalid("honest"), false, `message ${i}`);
+      now += 10_000;
+    }
+    assert.equal(p.invalidCount("honest"), 0);
+    // Two within one decay period, then a third 9,999 ms later: 2 - 0 + 1 = 3 → banned.
+    p.recordInvalid("x");
+    p.recordInvalid("x");
+    now += 9_999;
+    assert.equal(p.recordInvalid("x"), true);
+  });
+});
+
+describe("network/gossipValidation verdictOf", () => {
+  const verdict = (code: string) => verdictOf(new XaiError(code, "m")).verdict;
+
+  it("accepts without an error, ignores codes that say nothing bad about the sender", () => {
+    assert.deepEqual(verdictOf(undefined), { verdict: "accept", code: "OK" });
+    for (const code of [
+      "TX_DUPLICATE",
+      "TX_NONCE_TOO_HIGH",
+      "TX_MEMPOOL_FULL",
+      "BLOCK_KNOWN",
+      "BLOCK_UNKNOWN_PARENT",
+      "BLOCK_FUTURE_SLOT",
+      "NODE_BUSY",
+    ])
+      assert.equal(verdict(code), "ignore", code);
+  });
+
+  it("rejects invalid messages and treats unexpected errors as ignore", () => {
+    for (const code of [
+      "TX_BAD_SIGNATURE",
+      "TX_MALFORMED",
+      "BLOCK_WRONG_PROPOSER",
+      "BLOCK_BAD_STATE_ROOT",
+      "GOV_INVALID_VALUE",
+    ])
+      assert.equal(verdict(code), "reject", code);
+    assert.deepEqual(verdictOf(new Error("boom")), { verdict: "ignore", code: "INTERNAL" });
+  });
+});
