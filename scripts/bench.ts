@@ -12,8 +12,12 @@ const only = process.argv.includes("--only")
   : null;
 const want = (name: string) => only === null || only.includes(name);
 const rows: BenchRow[] = [];
-if (want("signatures")) rows.push(...benchSignatures());
-if (want("transfers")) rows.push(...(await benchTransfers()));
-if (want("votes")) rows.push(...(await benchVotes()));
-if (want("network")) rows.push(...(await benchNetwork()));
-report(rows, process.env.XAI_BENCH_OUT ?? "bench-results/bench.json");
+try {
+  if (want("signatures")) rows.push(...benchSignatures());
+  if (want("transfers")) rows.push(...(await benchTransfers()));
+  if (want("votes")) rows.push(...(await benchVotes()));
+  if (want("network")) rows.push(...(await benchNetwork()));
+} finally {
+  // What was measured is reported even if a later benchmark fails (the run still exits non-zero).
+  report(rows, process.env.XAI_BENCH_OUT ?? "bench-results/bench.json");
+}

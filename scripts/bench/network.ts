@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Chain } from "../../src/chain/chain.js";
@@ -18,8 +19,25 @@ import { encodeSignedTx, encodeTxBody, txSigningMessage } from "../../src/types/
 import { fastSigner } from "./fastSign.js";
 import type { BenchRow } from "./report.js";
 
-const BASE_API = 18_545;
-const BASE_P2P = 19_545;
+/** A base port with `n` consecutive free ports after it (others may run nodes on this machine). */
+async function freeBase(n: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const ok = await Promise.all(
+      Array.from(
+        { length: n },
+        (_, i) =>
+          new Promise<boolean>((resolve) => {
+            const srv = createServer();
+            srv.once("error", () => resolve(false));
+            srv.listen(base + i, "127.0.0.1", () => srv.close(() => resolve(true)));
+          }),
+      ),
+    );
+    if (ok.every(Boolean)) return base;
+  }
+  throw new Error("no free ports");
+}
 
 type Json = Record<string, unknown>;
 
@@ -105,12 +123,13 @@ async function benchCluster(dir: string, voters: number): Promise<BenchRow[]> {
   g.balances.push(...voterKeys.map((k) => ({ address: k.address, amount: "100000000" })));
   g.governance_rules.voting_period_blocks = "120";
   writeFileSync(nodePaths(dir).genesis, JSON.stringify(g));
+  const base = await freeBase(6);
   const specs = prepareLocalNetwork({
     dir,
     nodes: 3,
     preset: "test",
-    baseApiPort: BASE_API,
-    baseP2pPort: BASE_P2P,
+    baseApiPort: base,
+    baseP2pPort: base + 3,
   });
   const children = specs.map((s) => spawnNode(s, { XAI_LOG_LEVEL: "warn" }));
   try {
@@ -227,20 +246,21 @@ async function benchSync(dir: string, blocks: number): Promise<BenchRow[]> {
   const late = join(dir, "late");
   mkdirSync(late);
   writeFileSync(nodePaths(late).genesis, readFileSync(nodePaths(source).genesis));
+  const base = await freeBase(4);
   const a: LocalNodeSpec = {
     index: 0,
     dir: source,
     apiHost: "127.0.0.1",
-    apiPort: BASE_API + 10,
-    p2p: `/ip4/127.0.0.1/tcp/${BASE_P2P + 10}`,
+    apiPort: base,
+    p2p: `/ip4/127.0.0.1/tcp/${base + 1}`,
     peers: [],
   };
   const b: LocalNodeSpec = {
     index: 1,
     dir: late,
     apiHost: "127.0.0.1",
-    apiPort: BASE_API + 11,
-    p2p: `/ip4/127.0.0.1/tcp/${BASE_P2P + 11}`,
+    apiPort: base + 2,
+    p2p: `/ip4/127.0.0.1/tcp/${base + 3}`,
     peers: [a.p2p],
   };
   const children = [spawnNode(a, { XAI_LOG_LEVEL: "warn" })];
