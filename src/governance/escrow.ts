@@ -4,13 +4,11 @@
  * or burned (no quorum, or cancelled). No key exists for the address, so only this module moves
  * its funds. Escrowed units still count in the circulating supply (they are not the treasury's).
  */
-import { sha256, toHex, utf8 } from "../crypto/hash.js";
-import { addBalance, burn } from "../state-transition/accounts.js";
+import { addBalance, burn, DEPOSIT_ESCROW_ADDRESS } from "../state-transition/accounts.js";
 import type { StateWriter } from "../state-transition/stateStore.js";
 import type { Proposal } from "./records.js";
 
-/** Address of the deposit escrow: "XAI" + hex(sha256("xai-gov-deposits")[0:20]). */
-export const DEPOSIT_ESCROW_ADDRESS = `XAI${toHex(sha256(utf8("xai-gov-deposits")).subarray(0, 20))}`;
+export { DEPOSIT_ESCROW_ADDRESS };
 
 /** Moves a new proposal's deposit from its proposer into escrow. */
 export async function holdDeposit(state: StateWriter, p: Proposal, height: number): Promise<void> {

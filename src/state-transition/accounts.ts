@@ -30,6 +30,15 @@ interface AccountRecord extends Account {
 /** The treasury's address: no key exists for it; only governance moves its funds. */
 export const TREASURY_ADDRESS = `XAI${toHex(sha256(utf8("xai-treasury")).subarray(0, 20))}`;
 
+/** The governance deposit escrow: "XAI" + hex(sha256("xai-gov-deposits")[0:20]); no key exists. */
+export const DEPOSIT_ESCROW_ADDRESS = `XAI${toHex(sha256(utf8("xai-gov-deposits")).subarray(0, 20))}`;
+
+/**
+ * Module accounts: balances that only their module moves and whose totals modules check (the
+ * escrow holds exactly the deposits of proposals in voting), so plain transfers may not credit them.
+ */
+export const MODULE_ACCOUNTS: ReadonlySet<string> = new Set([DEPOSIT_ESCROW_ADDRESS]);
+
 const U64_MAX = (1n << 64n) - 1n;
 
 function encodeAccount(a: AccountRecord): Uint8Array {

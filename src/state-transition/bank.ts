@@ -1,5 +1,5 @@
 import { isAddress } from "../crypto/keys.js";
-import { addBalance, getAccount, TREASURY_ADDRESS } from "./accounts.js";
+import { addBalance, getAccount, MODULE_ACCOUNTS, TREASURY_ADDRESS } from "./accounts.js";
 import { TxErrorCode, txError } from "./errors.js";
 import type { StateModule, TxContext, TxOutcome } from "./module.js";
 import { featureOf, paramOf } from "./params.js";
@@ -19,6 +19,11 @@ export const bankModule: StateModule = {
     if (!featureOf(ctx.params, "transfers"))
       throw txError(TxErrorCode.TRANSFERS_DISABLED, "transfers are paused by governance");
     if (!isAddress(p.recipient)) throw txError(TxErrorCode.INVALID_RECIPIENT, "recipient is not an address");
+    if (MODULE_ACCOUNTS.has(p.recipient))
+      throw txError(
+        TxErrorCode.INVALID_RECIPIENT,
+        "module accounts (the deposit escrow) accept no transfers",
+      );
     if (p.amount === 0n) throw txError(TxErrorCode.ZERO_AMOUNT, "amount must be positive");
     const extra = transferExtraFee(p.amount, paramOf(ctx.params, "transaction_fee_bps"));
     const sender = await getAccount(ctx.state, ctx.tx.sender);

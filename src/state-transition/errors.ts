@@ -24,7 +24,7 @@ export enum TxErrorCode {
   INSUFFICIENT_BALANCE = "TX_INSUFFICIENT_BALANCE",
   /** TRANSFER while the `transfers` feature is off. */
   TRANSFERS_DISABLED = "TX_TRANSFERS_DISABLED",
-  /** Recipient is not a well-formed address. */
+  /** Recipient is not a well-formed address, or is a module account (the deposit escrow). */
   INVALID_RECIPIENT = "TX_INVALID_RECIPIENT",
   /** Transfer of zero units. */
   ZERO_AMOUNT = "TX_ZERO_AMOUNT",
