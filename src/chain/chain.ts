@@ -449,7 +449,12 @@ export class Chain extends EventEmitter {
     this.emit("head", {
       block: tip,
       // The events of every block of the new branch, so none is lost to logs and metrics.
-      result: { ...last.result, events: applied.flatMap((a) => a.result.events) },
+      result: {
+        ...last.result,
+        txs: applied.flatMap((a) => a.result.txs),
+        receipts: applied.flatMap((a) => a.result.receipts),
+        events: applied.flatMap((a) => a.result.events),
+      },
       reverted,
       durationMs: performance.now() - started,
     } satisfies NewHeadEvent);

@@ -44,11 +44,15 @@ export async function validateGossipTx(chain: Chain, data: Uint8Array): Promise<
   }
 }
 
-/** Validates a gossiped block with the import rules (it is imported if valid). */
+/**
+ * Validates a gossiped block with the import rules (it is imported if valid). A block that only
+ * extends a side branch is stored with its header checked but its state not yet executed, so it
+ * is not relayed (ignore): peers fetch such branches by sync when they become the heavier chain.
+ */
 export async function validateGossipBlock(chain: Chain, data: Uint8Array): Promise<GossipResult> {
   try {
-    await chain.importBlock(data);
-    return verdictOf(undefined);
+    const { status } = await chain.importBlock(data);
+    return status === "side" ? { verdict: "ignore", code: "BLOCK_SIDE_BRANCH" } : verdictOf(undefined);
   } catch (err) {
     return verdictOf(err);
   }

@@ -31,23 +31,32 @@ export class PeerPenalties {
     this.opts = { decayMs: 10_000, ...opts };
   }
 
-  private current(peer: string, t: number): number {
+  // The bucket after leaking whole decay periods; `at` moves by whole periods only, so a partial
+  // period is never lost.
+  private leaked(peer: string, t: number): Count {
     const c = this.invalid.get(peer);
-    if (!c) return 0;
-    return Math.max(0, c.n - Math.floor((t - c.at) / this.opts.decayMs));
+    if (!c) return { n: 0, at: t };
+    const periods = Math.floor((t - c.at) / this.opts.decayMs);
+    if (periods >= c.n) return { n: 0, at: t };
+    return { n: c.n - periods, at: c.at + periods * this.opts.decayMs };
+  }
+
+  private current(peer: string, t: number): number {
+    return this.leaked(peer, t).n;
   }
 
   /** Records an invalid message; returns true if the peer is now banned. */
   recordInvalid(peer: string): boolean {
     const t = this.now();
-    const n = this.current(peer, t) + 1;
+    const bucket = this.leaked(peer, t);
+    const n = bucket.n + 1;
     if (n >= this.opts.maxInvalid) {
       this.bannedUntil.set(peer, t + this.opts.banMs);
       this.invalid.delete(peer);
       return true;
     }
     if (this.invalid.size >= 10_000 && !this.invalid.has(peer)) this.invalid.clear(); // bounded
-    this.invalid.set(peer, { n, at: t });
+    this.invalid.set(peer, { n, at: bucket.at });
     return false;
   }
 

@@ -133,7 +133,7 @@ export class XaiNode {
   private onHead(e: NewHeadEvent): void {
     const h = e.block.header;
     this.metrics.blockApplySeconds.observe(e.durationMs / 1000);
-    this.metrics.blockTxs.inc(e.block.txs.length);
+    this.metrics.blockTxs.inc(e.result.txs.length);
     if (e.reverted.length > 0) this.metrics.reorgs.inc();
     this.updateGauges();
     this.log.info(

@@ -67,3 +67,22 @@ describe("network/gossipValidation verdictOf", () => {
     assert.deepEqual(verdictOf(new Error("boom")), { verdict: "ignore", code: "INTERNAL" });
   });
 });
+
+describe("network/peerPenalties leak", () => {
+  it("keeps partial decay periods: a message every 9 s (decay 10 s) bans only after ~80, every 11 s never", () => {
+    let now = 0;
+    const p = new PeerPenalties({ maxInvalid: 10, banMs: 60_000, decayMs: 10_000 }, () => now);
+    // Arrivals outpace the leak by 1/9 - 1/10 per second: the level reaches 10 after 9 + 72 messages.
+    let bannedAt = -1;
+    for (let i = 0; i < 200 && bannedAt < 0; i++) {
+      if (p.recordInvalid("fast")) bannedAt = i;
+      now += 9_000;
+    }
+    assert.equal(bannedAt, 81);
+    for (let i = 0; i < 500; i++) {
+      assert.equal(p.recordInvalid("slow"), false, `message ${i}`);
+      now += 11_000;
+    }
+    assert.equal(p.invalidCount("slow"), 0);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * A rogue peer: an in-process libp2p node with the same transports and gossipsub settings as a
+ * real node (src/network/network.ts), which joins the gossip topics and publishes whatever bytes
+ * the harness gives it — invalid governance transactions and invalid blocks.
+ */
+import { type GossipSub, gossipsub } from "@chainsafe/libp2p-gossipsub";
+import { noise } from "@chainsafe/libp2p-noise";
+import { yamux } from "@chainsafe/libp2p-yamux";
+import { generateKeyPair } from "@libp2p/crypto/keys";
+import { identify } from "@libp2p/identify";
+import type { Libp2p, PrivateKey } from "@libp2p/interface";
+import { tcp } from "@libp2p/tcp";
+import { multiaddr } from "@multiformats/multiaddr";
+import { createLibp2p } from "libp2p";
+import { sha256 } from "../src/crypto/hash.js";
+import { blockTopic, MAX_GOSSIP_BYTES, txTopic } from "../src/network/topics.js";
+import { waitFor } from "./cluster.js";
+
+/** The rogue peer. */
+export class RoguePeer {
+  private constructor(
+    private readonly node: Libp2p,
+    private readonly chainId: string,
+  ) {}
+
+  /** Starts a libp2p node on an ephemeral 127.0.0.1 port, subscribed to the chain's topics. */
+  static async start(chainId: string): Promise<RoguePeer> {
+    const key = (await generateKeyPair("Ed25519")) as unknown as PrivateKey;
+    const node = await createLibp2p({
+      privateKey: key,
+      addresses: { listen: ["/ip4/127.0.0.1/tcp/0"] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      connectionMonitor: { abortConnectionOnPingFailure: false },
+      services: {
+        identify: identify(),
+        pubsub: gossipsub({
+          allowPublishToZeroTopicPeers: true,
+          emitSelf: false,
+          maxInboundDataLength: MAX_GOSSIP_BYTES,
+          msgIdFn: (msg) => sha256(msg.data),
+        }),
+      },
+    });
+    const r = new RoguePeer(node, chainId);
+    r.gossip.subscribe(txTopic(chainId));
+    r.gossip.subscribe(blockTopic(chainId));
+    return r;
+  }
+
+  private get gossip(): GossipSub {
+    return (this.node.services as { pubsub: unknown }).pubsub as GossipSub;
+  }
+
+  /** The rogue's peer id. */
+  get peerId(): string {
+    return this.node.peerId.toString();
+  }
+
+  /** Peer ids the rogue is connected to. */
+  peers(): string[] {
+    return this.node.getPeers().map((p) => p.toString());
+  }
+
+  /** Dials every address (multiaddrs with /p2p/<id>); failures are returned, not thrown. */
+  async connect(addrs: string[]): Promise<Array<{ addr: string; ok: boolean; error?: string }>> {
+    return Promise.all(
+      addrs.map(async (addr) => {
+        try {
+          await this.node.dial(multiaddr(addr), { signal: AbortSignal.timeout(5_000) });
+          return { addr, ok: true };
+        } catch (err) {
+          return { addr, ok: false, error: (err as Error).message };
+        }
+      }),
+    );
+  }
+
+  /** Waits until every peer id in `ids` is known to be subscribed to both topics. */
+  async waitSubscribed(ids: string[], timeoutMs = 20_000): Promise<void> {
+    await waitFor(
+      "honest nodes subscribed, as seen by the rogue",
+      async () =>
+        [txTopic(this.chainId), blockTopic(this.chainId)].every((t) => {
+          const subs = new Set(this.gossip.getSubscribers(t).map((p) => p.toString()));
+          return ids.every((id) => subs.has(id));
+        }),
+      { timeoutMs, intervalMs: 200 },
+    );
+  }
+
+  /** Publishes bytes on the transaction topic; returns how many peers it went to. */
+  async publishTx(bytes: Uint8Array): Promise<number> {
+    return (await this.gossip.publish(txTopic(this.chainId), bytes)).recipients.length;
+  }
+
+  /** Publishes bytes on the block topic; returns how many peers it went to. */
+  async publishBlock(bytes: Uint8Array): Promise<number> {
+    return (await this.gossip.publish(blockTopic(this.chainId), bytes)).recipients.length;
+  }
+
+  /** Stops the node. */
+  async stop(): Promise<void> {
+    await this.node.stop();
+  }
+}

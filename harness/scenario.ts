@@ -1,0 +1,25 @@
+import type { Cluster } from "./cluster.js";
+
+/** What a scenario gets: its own fresh cluster and a way to record what it checked. */
+export interface ScenarioContext {
+  cluster: Cluster;
+  /** True under --quick (scenarios may skip optional steps). */
+  quick: boolean;
+  /** Records a check that passed (printed and kept in the report). */
+  check(description: string): void;
+  /** Records a fact for the report (ids, heights, counts). */
+  note(key: string, value: unknown): void;
+  /** Progress message. */
+  log(msg: string): void;
+}
+
+/** A harness scenario. */
+export interface Scenario {
+  /** Short name used by --only. */
+  name: string;
+  /** One line: what it proves. */
+  title: string;
+  /** Fewest nodes it needs (default 3). */
+  minNodes?: number;
+  run(ctx: ScenarioContext): Promise<void>;
+}
