@@ -94,7 +94,10 @@ function signerFor(chainId: string) {
   const signers = new Map<string, (m: Uint8Array) => Uint8Array>();
   return (key: KeyPair, nonce: bigint, payload: Payload): string => {
     let s = signers.get(key.address);
-    if (!s) signers.set(key.address, (s = fastSigner(key.secretKey)));
+    if (!s) {
+      s = fastSigner(key.secretKey);
+      signers.set(key.address, s);
+    }
     const body = encodeTxBody({ chainId, nonce, publicKey: key.publicKey, fee: 1000n, payload });
     return Buffer.from(encodeSignedTx(body, s(txSigningMessage(body)))).toString("base64");
   };
