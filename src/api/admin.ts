@@ -13,14 +13,15 @@ function isLoopback(req: FastifyRequest): boolean {
  */
 export function adminRoutes(network: P2PNetwork) {
   return (app: FastifyInstance): void => {
-    app.addHook("onRequest", async (req) => {
-      if (req.url.startsWith("/admin/") && !isLoopback(req))
-        throw new XaiError("FORBIDDEN", "admin routes answer on loopback only");
-    });
-    app.get("/admin/peers", async () => network.info());
+    // A hook on each admin route (not a URL prefix test, which percent-encoding would get past).
+    const onRequest = async (req: FastifyRequest) => {
+      if (!isLoopback(req)) throw new XaiError("FORBIDDEN", "admin routes answer on loopback only");
+    };
+    app.get("/admin/peers", { onRequest }, async () => network.info());
     app.post<{ Body: { allow: string[] | null } }>(
       "/admin/peers",
       {
+        onRequest,
         schema: {
           body: {
             type: "object",

@@ -264,6 +264,11 @@ export class Chain extends EventEmitter {
     const replaced = pending.find((t) => t.body.nonce === tx.body.nonce);
     if (replaced && tx.body.fee * 10n < replaced.body.fee * 11n)
       throw txError(TxErrorCode.REPLACEMENT_UNDERPRICED, "a replacement must pay at least 10% more fee");
+    if (
+      replaced &&
+      this.mempool.bytes - replaced.bytes.length + tx.bytes.length > this.mempool.limits.maxBytes
+    )
+      throw txError(TxErrorCode.MEMPOOL_FULL, "the replacement does not fit in the mempool");
     // Validate on top of the sender's earlier pending transactions, exactly as a block would.
     let state: StateReader = this.db.state;
     for (const t of pending) {

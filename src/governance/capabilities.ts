@@ -22,6 +22,7 @@ import { DEPOSIT_ESCROW_ADDRESS } from "./escrow.js";
 import { type EventSink, emit } from "./events.js";
 import { isTerminal } from "./lifecycle.js";
 import type { Change, Proposal } from "./records.js";
+import { lastRegistryWrite, markRegistryWrite } from "./registryWrites.js";
 import { setStatus } from "./status.js";
 import { loadProposal } from "./store.js";
 import { TEXT_LIMITS } from "./text.js";
@@ -77,19 +78,29 @@ export async function checkCrossRules(state: StateReader, writes: RegistryWrite[
 }
 
 /** Throws unless `raw` is a valid value of a registered entry. */
+// Registry values that proposals may not write: fiat_rails turns on once, by the on-chain fiat
+// unlock (SPEC §4.5); a proposal could otherwise turn it on early or off after the unlock.
+const NOT_GOVERNABLE = new Set(["feature:fiat_rails"]);
+
 function checkRegistryValue(space: RegistrySpace, name: string, raw: string): void {
   const e = registryEntry(space, name);
   if (!e) throw govError(GovErrorCode.UNKNOWN_TARGET, `no ${space} named ${name}`, { space, name });
+  if (NOT_GOVERNABLE.has(`${space}:${name}`))
+    throw govError(GovErrorCode.NOT_GOVERNABLE, `${name} is set by the fiat unlock, not by proposals`, {
+      space,
+      name,
+    });
   const r = parseRegistryValue(e, raw);
   if (!r.ok) throw govError(GovErrorCode.INVALID_VALUE, r.reason, { space, name, value: raw });
 }
 
-/** Writes registry values and returns the changes (value before, after). */
-async function writeRegistry(state: StateWriter, writes: RegistryWrite[]): Promise<Change[]> {
+/** Writes registry values at `height` and returns the changes (value before, after). */
+async function writeRegistry(state: StateWriter, writes: RegistryWrite[], height: number): Promise<Change[]> {
   const changes: Change[] = [];
   for (const w of writes) {
     const before = await getRegistryRaw(state, w.space, w.name);
     putRegistryRaw(state, w.space, w.name, w.raw);
+    markRegistryWrite(state, w.space, w.name, height);
     changes.push({ space: w.space, key: w.name, before, after: w.raw });
   }
   return changes;
@@ -117,7 +128,10 @@ const registryChange: Capability = {
     await checkCrossRules(state, [w]);
   },
   async execute(ctx) {
-    return { changes: await writeRegistry(ctx.state, [registryWriteOf(ctx.proposal.action)]), target: "" };
+    return {
+      changes: await writeRegistry(ctx.state, [registryWriteOf(ctx.proposal.action)], ctx.height),
+      target: "",
+    };
   },
 };
 
@@ -214,7 +228,7 @@ const emergency: Capability = {
     if (a.action !== "cancel_queued") {
       const raw = a.action === "pause_transfers" ? "false" : "true";
       return {
-        changes: await writeRegistry(ctx.state, [{ space: "feature", name: "transfers", raw }]),
+        changes: await writeRegistry(ctx.state, [{ space: "feature", name: "transfers", raw }], ctx.height),
         target: "",
       };
     }
@@ -268,19 +282,28 @@ const rollback: Capability = {
         kind: a.kind,
       });
     if (phase === "submit") return;
+    const executedAt = target.execution?.height ?? 0;
     for (const c of target.execution?.changes ?? []) {
       const now = await getRegistryRaw(state, c.space as RegistrySpace, c.key);
-      if (now !== c.after)
-        throw govError(GovErrorCode.ROLLBACK_CONFLICT, `${c.space} ${c.key} is ${now}, not ${c.after}`, {
-          space: c.space,
-          key: c.key,
-        });
+      // Changed since: a different value now, or any later write (A → B → A included).
+      const written = await lastRegistryWrite(state, c.space, c.key);
+      if (now !== c.after || written > executedAt)
+        throw govError(
+          GovErrorCode.ROLLBACK_CONFLICT,
+          `${c.space} ${c.key} changed since the target's execution`,
+          {
+            space: c.space,
+            key: c.key,
+            now,
+            last_write_height: written,
+          },
+        );
     }
     await checkCrossRules(state, restoreWrites(target));
   },
   async execute(ctx) {
     const target = await loadProposal(ctx.state, rollbackTargetId(ctx.proposal.action));
-    const changes = await writeRegistry(ctx.state, restoreWrites(target));
+    const changes = await writeRegistry(ctx.state, restoreWrites(target), ctx.height);
     target.rolledBackBy = ctx.proposal.id;
     await setStatus(ctx.state, target, "rolled_back", ctx.sink);
     emit(ctx.sink, "rollback", {

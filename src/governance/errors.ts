@@ -36,6 +36,8 @@ export enum GovErrorCode {
   NOT_CANCELLABLE = "GOV_NOT_CANCELLABLE",
   /** A registry value of the wrong type or out of its bounds. */
   INVALID_VALUE = "GOV_INVALID_VALUE",
+  /** The target is set by another mechanism, not by proposals (`fiat_rails`: the fiat unlock). */
+  NOT_GOVERNABLE = "GOV_NOT_GOVERNABLE",
   /** A parameter, feature or rule that is not registered. */
   UNKNOWN_TARGET = "GOV_UNKNOWN_TARGET",
   /** The would-be registry values break a cross-rule invariant (also execution). */

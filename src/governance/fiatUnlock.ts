@@ -22,6 +22,7 @@ import type { Payload } from "../types/tx.js";
 import { GovErrorCode, govError } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
 import type { FiatState } from "./records.js";
+import { markRegistryWrite } from "./registryWrites.js";
 import { getFiatState, getFiatVote, putFiatState, putFiatVote } from "./store.js";
 import { TEXT_LIMITS } from "./text.js";
 import { cappedPower, powerCap } from "./votingPower.js";
@@ -60,6 +61,7 @@ function unlock(state: StateWriter, s: FiatState, reason: "votes" | "auto", sink
   s.unlockReason = reason;
   s.unlockTxId = sink.txId ?? "";
   putRegistryRaw(state, "feature", "fiat_rails", "true");
+  markRegistryWrite(state, "feature", "fiat_rails", sink.height);
   emit(sink, "fiat_unlocked", {
     reason,
     voters: s.voters.toString(),

@@ -21,6 +21,7 @@
  * | 0x2c | FIAT_VOTE | voter (20) | `FiatVoteRecord` (latest vote) |
  * | 0x2d | FIAT_STATE | (none) | `FiatState` |
  * | 0x2e | STATUS_INDEX | status code (1), number u64be | empty; one entry per proposal, for its current status |
+ * | 0x2f | REGISTRY_WRITE | space (utf8 `param`/`feature`/`rule`), 0x00, name (utf8) | u64be, height of the last write by governance or the fiat unlock |
  */
 import { concatBytes, u64be, utf8 } from "../crypto/hash.js";
 import { addressBytes } from "../crypto/keys.js";
@@ -43,6 +44,7 @@ export const GovBucket = {
   FIAT_VOTE: 0x2c,
   FIAT_STATE: 0x2d,
   STATUS_INDEX: 0x2e,
+  REGISTRY_WRITE: 0x2f,
 } as const;
 
 /** The end-of-block queues, one per lifecycle step. */
@@ -153,3 +155,13 @@ export function trailingAddressBytes(key: Uint8Array): Uint8Array {
 
 /** Empty value of index and queue entries. */
 export const EMPTY = new Uint8Array(0);
+
+/** Key of the last-write height of a registry value (rollback refuses if it moved since). */
+export function registryWriteKey(space: string, name: string): Uint8Array {
+  return concatBytes(
+    new Uint8Array([GovBucket.REGISTRY_WRITE]),
+    utf8(space),
+    new Uint8Array([0]),
+    utf8(name),
+  );
+}

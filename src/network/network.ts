@@ -15,7 +15,7 @@ import { tcp } from "@libp2p/tcp";
 import { multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
 import type { NodeMetrics } from "../api/metrics.js";
-import type { Chain, Logger } from "../chain/chain.js";
+import { type Chain, HARD_MAX_TX_BYTES, type Logger } from "../chain/chain.js";
 import { sha256 } from "../crypto/hash.js";
 import { type GossipResult, validateGossipBlock, validateGossipTx } from "./gossipValidation.js";
 import { PeerPenalties, type PenaltyOptions } from "./peerPenalties.js";
@@ -39,6 +39,9 @@ export interface NetworkOptions {
 
 type P2PNode = Libp2p<{ identify: Identify; pubsub: PubSub<GossipsubEvents> }>;
 
+/** Most gossiped blocks waiting for validation at once (each may be megabytes). */
+const MAX_PENDING_BLOCKS = 16;
+
 const VERDICTS = {
   accept: TopicValidatorResult.Accept,
   ignore: TopicValidatorResult.Ignore,
@@ -54,6 +57,7 @@ export class P2PNetwork {
   readonly sync: BlockSync;
   private allow: Set<string> | null = null;
   private pending = 0;
+  private pendingBlocks = 0;
   private redial: NodeJS.Timeout | undefined;
   private readonly txTopic: string;
   private readonly blockTopic: string;
@@ -172,18 +176,24 @@ export class P2PNetwork {
   private async onGossip(peer: string, msgId: string, topic: string, data: Uint8Array): Promise<void> {
     const kind = topic === this.txTopic ? "tx" : topic === this.blockTopic ? "block" : "unknown";
     let r: GossipResult;
-    const limit = this.o.maxPendingValidations ?? 2048;
+    // Separate bounds per topic: many small transactions may wait, few (large) blocks.
+    const limit = kind === "block" ? MAX_PENDING_BLOCKS : (this.o.maxPendingValidations ?? 2048);
+    const pending = kind === "block" ? this.pendingBlocks : this.pending;
     if (kind === "unknown") r = { verdict: "reject", code: "UNKNOWN_TOPIC" };
-    else if (this.pending >= limit) r = { verdict: "ignore", code: "VALIDATION_QUEUE_FULL" };
+    else if (kind === "tx" && data.length > HARD_MAX_TX_BYTES)
+      r = { verdict: "reject", code: "TX_TOO_LARGE" };
+    else if (pending >= limit) r = { verdict: "ignore", code: "VALIDATION_QUEUE_FULL" };
     else {
-      this.pending++;
+      if (kind === "block") this.pendingBlocks++;
+      else this.pending++;
       try {
         r =
           kind === "tx"
             ? await validateGossipTx(this.o.chain, data)
             : await validateGossipBlock(this.o.chain, data);
       } finally {
-        this.pending--;
+        if (kind === "block") this.pendingBlocks--;
+        else this.pending--;
       }
     }
     this.gossip.reportMessageValidationResult(msgId, peer, VERDICTS[r.verdict]);

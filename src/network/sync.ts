@@ -15,6 +15,8 @@ import {
 import { MAX_GOSSIP_BYTES, syncProtocol } from "./topics.js";
 
 const REQUEST_TIMEOUT_MS = 10_000;
+/** Most bytes read from one sync answer (blocks are imported as they arrive). */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Block sync over a request/response protocol: a status handshake and canonical blocks by range.
@@ -84,31 +86,48 @@ export class BlockSync {
     }
   }
 
+  /**
+   * Sends a request and hands each answer frame to `onFrame` as it is read (so blocks are imported
+   * while the rest arrive, and never all held at once); `onFrame` returns false to stop. At most
+   * `max` frames and MAX_RESPONSE_BYTES in all are read.
+   */
   private async request(
     peer: PeerId,
     req: Parameters<typeof encodeSyncRequest>[0],
     max: number,
-  ): Promise<Uint8Array[]> {
+    onFrame: (frame: Uint8Array) => Promise<boolean>,
+  ): Promise<number> {
     const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const stream = await this.node.dialProtocol(peer, this.protocol, { signal });
     const lp = lpStream(stream, { maxDataLength: MAX_GOSSIP_BYTES });
     await lp.write(encodeSyncRequest(req), { signal });
-    const frames: Uint8Array[] = [];
+    let frames = 0;
+    let bytes = 0;
     try {
-      while (frames.length < max) frames.push((await lp.read({ signal })).subarray());
+      while (frames < max && bytes < MAX_RESPONSE_BYTES) {
+        const frame = (await lp.read({ signal })).subarray();
+        frames++;
+        bytes += frame.length;
+        if (!(await onFrame(frame))) break;
+      }
     } catch (err) {
       // The server closes the stream after its last frame.
       if ((err as Error).name !== "UnexpectedEOFError") throw err;
+    } finally {
+      await stream.close().catch(() => undefined);
     }
-    await stream.close().catch(() => undefined);
     return frames;
   }
 
   /** Asks a peer for its status. */
   async peerStatus(peer: PeerId): Promise<SyncStatusMsg> {
-    const [frame] = await this.request(peer, { type: "status" }, 1);
-    if (!frame) throw new Error("no status");
-    return decodeSyncStatus(frame);
+    let status: SyncStatusMsg | undefined;
+    await this.request(peer, { type: "status" }, 1, async (frame) => {
+      status = decodeSyncStatus(frame);
+      return false;
+    });
+    if (!status) throw new Error("no status");
+    return status;
   }
 
   /** On a new connection: exchange status and catch up if the peer is ahead. */
@@ -142,7 +161,6 @@ export class BlockSync {
       }
       const tip = { height: status.headHeight, slot: status.headSlot, hash: status.headHash };
       if (!isPreferred(tip, this.chain.head)) return;
-      this.behind = status.headHeight > this.chain.head.height + 1;
       await this.catchUp(peer, status);
     } catch (err) {
       this.log.debug({ peer: id, err: (err as Error).message }, "sync with peer failed");
@@ -159,37 +177,46 @@ export class BlockSync {
     if (start > status.headHeight) start = Math.max(1, status.headHeight);
     while (start <= status.headHeight) {
       const count = Math.min(MAX_BLOCKS_PER_REQUEST, status.headHeight - start + 1);
-      const blocks = await this.request(peer, { type: "blocks", startHeight: start, count }, count);
-      if (blocks.length === 0) return;
-      let missingParent = false;
-      for (const bytes of blocks) {
-        try {
-          await this.chain.importBlock(bytes);
-        } catch (err) {
-          if (!isXaiError(err)) throw err;
-          if (err.code === "BLOCK_KNOWN") continue;
-          if (err.code === "BLOCK_UNKNOWN_PARENT") {
-            missingParent = true;
-            break;
+      const result: { outcome: "more" | "missing_parent" | "stop" } = { outcome: "more" };
+      const received = await this.request(
+        peer,
+        { type: "blocks", startHeight: start, count },
+        count,
+        async (bytes) => {
+          try {
+            const { status: imported } = await this.chain.importBlock(bytes);
+            // "Behind" (which pauses this node's block production) only on proof: the peer's
+            // blocks extend our chain and it claims more of them. A status claim alone is not enough.
+            if (imported !== "side") this.behind = status.headHeight > this.chain.head.height + 1;
+            return true;
+          } catch (err) {
+            if (!isXaiError(err)) throw err;
+            if (err.code === "BLOCK_KNOWN") return true;
+            if (err.code === "BLOCK_UNKNOWN_PARENT") result.outcome = "missing_parent";
+            else if (["BLOCK_REVERTS_FINALIZED", "BLOCK_FUTURE_SLOT", "NODE_BUSY"].includes(err.code))
+              result.outcome = "stop";
+            else {
+              await this.penalise(peer.toString(), err.code);
+              result.outcome = "stop";
+            }
+            return false;
           }
-          if (
-            err.code === "BLOCK_REVERTS_FINALIZED" ||
-            err.code === "BLOCK_FUTURE_SLOT" ||
-            err.code === "NODE_BUSY"
-          )
-            return;
-          await this.penalise(peer.toString(), err.code);
-          return;
-        }
+        },
+      );
+      if (received === 0) {
+        // It claimed a tip fork choice prefers and serves nothing of it.
+        await this.penalise(peer.toString(), "SYNC_NO_BLOCKS");
+        return;
       }
-      if (missingParent) {
+      if (result.outcome === "stop") return;
+      if (result.outcome === "missing_parent") {
         // Our chain and the peer's diverge below `start`: step back, doubling, to a common block.
         if (start <= this.chain.finalizedHeight + 1) return;
         start = Math.max(this.chain.finalizedHeight + 1, start - back);
         back *= 2;
         continue;
       }
-      start += blocks.length;
+      start += received;
     }
   }
 }

@@ -43,6 +43,7 @@ export interface NodeOptions {
 export class XaiNode {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private skippedForSync = 0;
   apiAddress = "";
 
   private constructor(
@@ -169,10 +170,14 @@ export class XaiNode {
 
   private async produce(slot: number): Promise<void> {
     try {
-      if (this.network?.syncing) {
+      // While catching up, do not fork off a stale head; but never skip more than a few slots in
+      // a row for it, so no peer can keep a validator silent.
+      if (this.network?.syncing && this.skippedForSync < 3) {
+        this.skippedForSync++;
         this.log.info({ slot }, "skipping my slot while catching up with peers");
         return;
       }
+      this.skippedForSync = 0;
       const block = await this.chain.produceBlock(slot, this.key!);
       if (block && this.network) await this.network.publishBlock(block.bytes);
     } catch (err) {

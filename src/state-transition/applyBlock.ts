@@ -177,10 +177,17 @@ export async function buildBlock(
   const receipts: Receipt[] = [];
   const included: Tx[] = [];
   const skipped: Skipped[] = [];
+  // Senders with a transaction left out for room: their later ones wait too (they would fail on
+  // the nonce, and must not be reported as invalid).
+  const deferred = new Set<string>();
   let bytes = 0;
   for (const tx of candidates) {
     if (included.length >= maxTxs) break;
-    if (bytes + tx.bytes.length > maxBytes) continue;
+    if (deferred.has(tx.sender)) continue;
+    if (bytes + tx.bytes.length > maxBytes) {
+      deferred.add(tx.sender);
+      continue;
+    }
     const txEvents: ChainEvent[] = [];
     try {
       const r = await applyTx(overlay, tx, ctx, rules, txEvents);

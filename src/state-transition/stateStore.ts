@@ -113,11 +113,12 @@ export class StateOverlay implements StateWriter {
     let high = `${p}\uffff`; // above every latin1 continuation of the prefix
     let includeHigh = false;
     if (opts.gt && s(opts.gt) >= low) low = s(opts.gt);
+    // Upper bound: the tightest of the prefix end, `lte` and `lt` (as the database reader does).
     if (opts.lte && s(opts.lte) < high) {
       high = s(opts.lte);
       includeHigh = true;
     }
-    if (opts.lt && s(opts.lt) <= high) {
+    if (opts.lt && (s(opts.lt) < high || (s(opts.lt) === high && includeHigh))) {
       high = s(opts.lt);
       includeHigh = false;
     }

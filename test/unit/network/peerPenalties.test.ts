@@ -39,32 +39,64 @@ describe("network/peerPenalties", () => {
 });
 
 describe("network/gossipValidation verdictOf", () => {
-  const verdict = (code: string) => verdictOf(new XaiError(code, "m")).verdict;
+  const verdict = (code: string, topic: "tx" | "block") => verdictOf(new XaiError(code, "m"), topic).verdict;
 
-  it("accepts without an error, ignores codes that say nothing bad about the sender", () => {
+  it("accepts without an error; unexpected errors are ignored", () => {
     assert.deepEqual(verdictOf(undefined), { verdict: "accept", code: "OK" });
-    for (const code of [
-      "TX_DUPLICATE",
-      "TX_NONCE_TOO_HIGH",
-      "TX_MEMPOOL_FULL",
-      "BLOCK_KNOWN",
-      "BLOCK_UNKNOWN_PARENT",
-      "BLOCK_FUTURE_SLOT",
-      "NODE_BUSY",
-    ])
-      assert.equal(verdict(code), "ignore", code);
+    assert.deepEqual(verdictOf(new Error("boom")), { verdict: "ignore", code: "INTERNAL" });
   });
 
-  it("rejects invalid messages and treats unexpected errors as ignore", () => {
+  it("rejects a transaction only for faults of the message itself", () => {
     for (const code of [
       "TX_BAD_SIGNATURE",
       "TX_MALFORMED",
-      "BLOCK_WRONG_PROPOSER",
-      "BLOCK_BAD_STATE_ROOT",
+      "TX_NON_CANONICAL",
+      "TX_WRONG_CHAIN",
       "GOV_INVALID_VALUE",
+      "GOV_UNKNOWN_TARGET",
+      "GOV_TITLE_TOO_LONG",
     ])
-      assert.equal(verdict(code), "reject", code);
-    assert.deepEqual(verdictOf(new Error("boom")), { verdict: "ignore", code: "INTERNAL" });
+      assert.equal(verdict(code, "tx"), "reject", code);
+  });
+
+  it("ignores transaction faults that depend on the receiver's view of the chain", () => {
+    for (const code of [
+      "TX_DUPLICATE",
+      "TX_NONCE_TOO_HIGH",
+      "TX_NONCE_TOO_LOW",
+      "TX_MEMPOOL_FULL",
+      "TX_INSUFFICIENT_BALANCE",
+      "TX_FEE_TOO_LOW",
+      "TX_TRANSFERS_DISABLED",
+      "TX_TOO_LARGE",
+      "GOV_VOTING_CLOSED",
+      "GOV_NOT_IN_REVIEW",
+      "GOV_UNKNOWN_PROPOSAL",
+      "GOV_TREASURY_SHORT",
+      "GOV_FIAT_ALREADY_UNLOCKED",
+      "NODE_BUSY",
+    ])
+      assert.equal(verdict(code, "tx"), "ignore", code);
+  });
+
+  it("rejects invalid blocks, ignores blocks that may be fine later or are known", () => {
+    for (const code of [
+      "BLOCK_WRONG_PROPOSER",
+      "BLOCK_BAD_SIGNATURE",
+      "BLOCK_BAD_STATE_ROOT",
+      "BLOCK_INVALID_TX",
+      "BLOCK_MALFORMED",
+      "BLOCK_KNOWN_INVALID",
+    ])
+      assert.equal(verdict(code, "block"), "reject", code);
+    for (const code of [
+      "BLOCK_KNOWN",
+      "BLOCK_UNKNOWN_PARENT",
+      "BLOCK_FUTURE_SLOT",
+      "BLOCK_REVERTS_FINALIZED",
+      "NODE_BUSY",
+    ])
+      assert.equal(verdict(code, "block"), "ignore", code);
   });
 });
 
