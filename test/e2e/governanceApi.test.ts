@@ -428,7 +428,7 @@ describe("e2e: governance HTTP API", function () {
     txs.p3 = await write(
       "/governance/proposals/submit",
       dev(7),
-      propose({ kind: "feature_activation", feature: "fiat_rails", enabled: true }),
+      propose({ kind: "feature_activation", feature: "fee_burn", enabled: true }),
       expected.p3,
     );
     txs.p4 = await write(

@@ -232,7 +232,7 @@ describe("e2e: governance CLI", function () {
         "--kind",
         "feature_activation",
         "--payload",
-        '{"feature":"fiat_rails","enabled":true}',
+        '{"feature":"fee_burn","enabled":true}',
         "--title",
         "rails",
         "--description",
@@ -251,7 +251,7 @@ describe("e2e: governance CLI", function () {
     assert.equal(p.status, "voting");
     assert.equal(p.deposit, "1500000000");
     assert.equal(p.description, "turn them on");
-    assert.deepEqual(p.payload, { feature: "fiat_rails", enabled: true });
+    assert.deepEqual(p.payload, { feature: "fee_burn", enabled: true });
   });
 
   it("tx vote, tx cancel → 202 answers; GOV errors from the node exit 1 with their code", async () => {
