@@ -5,6 +5,7 @@ import { fromHex } from "../../src/crypto/hash.js";
 import { generateKeyPair, sign } from "../../src/crypto/keys.js";
 import { txRootOfBytes } from "../../src/state-transition/applyBlock.js";
 import { assembleBlock, type BlockHeader, blockSigningMessage, encodeHeader } from "../../src/types/block.js";
+import type { Payload } from "../../src/types/tx.js";
 import { encodeSignedTx, encodeTxBody } from "../../src/types/txCodec.js";
 import type { Cluster } from "../cluster.js";
 import { waitFor } from "../cluster.js";
@@ -69,6 +70,29 @@ async function invalidGovTxs(
       },
     ).bytes,
   });
+  // Invalid whatever the state (the only governance faults that gossip rejects: a fault that
+  // depends on the chain's state is ignored, since an honest peer a block off may relay it).
+  const intrinsic: Array<[string, Payload]> = [
+    [
+      "quorum_bps not a number",
+      payloads.propose({ kind: "governance_rule", rule: "quorum_bps", value: "abc" }, "rogue"),
+    ],
+    [
+      "unregistered feature",
+      payloads.propose({ kind: "feature_activation", feature: "mint", enabled: true }, "rogue"),
+    ],
+    ["empty title", payloads.propose({ kind: "protocol_parameter", name: "min_tx_fee", value: "2000" }, "")],
+    [
+      "title over 140 characters",
+      payloads.propose({ kind: "protocol_parameter", name: "min_tx_fee", value: "2000" }, "x".repeat(141)),
+    ],
+    [
+      "unknown emergency action",
+      payloads.propose({ kind: "emergency_action", action: "mint_to_me", proposalId: "" }, "rogue"),
+    ],
+  ];
+  for (const [what, payload] of intrinsic)
+    out.push({ what, bytes: signTx(signer, payload, { chainId, nonce, fee: fee(k++) }).bytes });
   out.push({
     what: "execute a proposal that is in voting",
     bytes: signTx(signer, payloads.execute(proposalId), { chainId, nonce, fee: fee(k++) }).bytes,
