@@ -41,7 +41,7 @@ export interface VotingResult {
   passed: boolean;
 }
 
-/** Evaluates the voting stage of `p` (SPEC §4.3 step 1). */
+/** Evaluates the voting stage of `p` (SPEC section 4, lifecycle step 1: quorum, voters, approval). */
 export function votingResult(p: Proposal): VotingResult {
   const t = p.tally;
   const participation = t.yes + t.no + t.abstain;
