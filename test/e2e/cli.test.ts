@@ -1,16 +1,13 @@
 // End-to-end checks of the CLI (SPEC §6): `node bin/xai-gov.js ...` (the compiled code in dist/;
 // run `npx tsc -p .` first) against nodes started in-process.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { Logger } from "../../src/chain/chain.js";
 import type { XaiNode } from "../../src/node/node.js";
+import { killCliChildren, ROOT, type Run, spawnCli } from "../utils/cli.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const BIN = join(ROOT, "bin", "xai-gov.js");
 const silent: Logger = { info() {}, warn() {}, debug() {} };
 const DEV0_BALANCE = 100_000_000_000_000n;
 
@@ -26,12 +23,6 @@ async function loadSrc() {
   return { ...init, ...keys, ...node };
 }
 let src: Awaited<ReturnType<typeof loadSrc>>;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** At most this many CLI processes at once (the machine may have 2 cores). */
 const MAX_PARALLEL = 4;
@@ -49,36 +40,6 @@ async function cli(args: string[], timeoutMs = 30_000): Promise<Run> {
     waiting.shift()?.();
   }
 }
-
-function spawnCli(args: string[], timeoutMs: number): Promise<Run> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      rej(new Error(`xai-gov ${args.join(" ")} timed out`));
-    }, timeoutMs);
-    child.on("error", rej);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      res({ code, stdout, stderr });
-    });
-  });
-}
-const children = new Set<ReturnType<typeof spawn>>();
 
 /** Parses stdout that must be exactly one JSON value on one line. */
 function oneJson(r: Run): Record<string, unknown> {
@@ -138,7 +99,7 @@ describe("e2e: CLI", function () {
   });
 
   after(async () => {
-    for (const c of children) c.kill("SIGKILL");
+    killCliChildren();
     for (const n of nodes) await n.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });

@@ -8,11 +8,9 @@
 // P2's cancellation in 3, end of voting 6, reviews in 7, end of review 11, implementation votes in
 // 12 (eta 15), execution in 15, fiat-unlock vote in 16.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { Logger } from "../../src/chain/chain.js";
 import { slotAt } from "../../src/chain/slots.js";
 import { initChain } from "../../src/cli/commands/init.js";
@@ -22,9 +20,8 @@ import { readKeyFile } from "../../src/node/keyFile.js";
 import { XaiNode } from "../../src/node/node.js";
 import { nodePaths } from "../../src/node/paths.js";
 import { getAccount } from "../../src/state-transition/accounts.js";
+import { killCliChildren, ROOT, type Run, spawnCli } from "../utils/cli.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const BIN = join(ROOT, "bin", "xai-gov.js");
 const silent: Logger = { info() {}, warn() {}, debug() {} };
 const CHAIN_ID = "xai-devnet-1";
 const XAI = 100_000_000n;
@@ -33,43 +30,8 @@ const FEE = 1_000n;
 const DEPOSIT = 10n * XAI;
 
 type Body = Record<string, unknown>;
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const dev = (n: number): KeyPair => devKeyPair(n);
-const children = new Set<ReturnType<typeof spawn>>();
-
-function spawnCli(args: string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      rej(new Error(`xai-gov ${args.join(" ")} timed out`));
-    }, timeoutMs);
-    child.on("error", rej);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      res({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Stdout that must be exactly one JSON value on one line (--json). */
 function oneJson(r: Run): Body {
@@ -156,7 +118,7 @@ describe("e2e: governance CLI", function () {
   });
 
   after(async () => {
-    for (const c of children) c.kill("SIGKILL");
+    killCliChildren();
     await node?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
