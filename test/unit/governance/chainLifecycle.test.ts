@@ -17,10 +17,16 @@ import { devKeyPair, type KeyPair } from "../../../src/crypto/keys.js";
 import { verifyNode } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
 import { assertGovernanceInvariants } from "../../../src/governance/invariants.js";
+import type { ProposalStatus } from "../../../src/governance/lifecycle.js";
 import { proposalIdOf } from "../../../src/governance/proposalId.js";
-import { getProposal, history, type Json } from "../../../src/governance/queries.js";
+import { getProposal, history, type Json, listProposals, timelock } from "../../../src/governance/queries.js";
 import { createModules } from "../../../src/node/modules.js";
-import { getAccount, TREASURY_ADDRESS } from "../../../src/state-transition/accounts.js";
+import {
+  DEPOSIT_ESCROW_ADDRESS,
+  getAccount,
+  getSupplyCounter,
+  TREASURY_ADDRESS,
+} from "../../../src/state-transition/accounts.js";
 import { getRegistryRaw, isFeatureOn } from "../../../src/state-transition/params.js";
 import type { StateReader } from "../../../src/state-transition/stateStore.js";
 import type { Block } from "../../../src/types/block.js";
@@ -458,6 +464,542 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
       assert.equal(report.stateRoot, toHex(chain().head.stateRoot));
       assert.equal(report.txs, included);
       assert.ok(report.stateEntries > 0);
+    } finally {
+      await scratch.close();
+    }
+    assert.equal(checks, 1, "the governance invariants ran on the rebuilt state");
+  });
+});
+
+// The terminal statuses the lifecycle above never reaches, on a second LevelDB chain (treasury of
+// 1,000 XAI at genesis so a treasury allocation can outgrow it). Each test leaves one proposal in
+// its terminal status; they run in order on the same chain:
+//   1. rejected at voting (no quorum: one small yes vote) — deposit burned
+//   2. rejected at review (one approving review; min_code_reviewers 2)
+//   3. rejected at implementation (no implementation vote by implementation_end)
+//   4. cancelled by the proposer while in voting — deposit burned
+//   5. failed: a treasury allocation larger than the treasury at execution (GOV_TREASURY_SHORT)
+//   6. expired: queued, never executed until after eta + execution_grace_blocks
+describe("governance terminal statuses on the real chain (Chain + LevelDB)", function () {
+  this.timeout(120_000);
+  const TREASURY0 = 1_000n * XAI;
+  /** One XAI sent to the small voter: 24 bp of it (240,000 units) goes to the treasury. */
+  const SMALL = 1n * XAI;
+  const SMALL_FEE_TO_TREASURY = 240_000n;
+  const DRAIN = 700n * XAI;
+  const SHORT = 400n * XAI;
+  const genesis = testGenesis(1, (json) => {
+    json.treasury_balance = TREASURY0.toString();
+  });
+  const small = testKey("small-voter");
+  let tc: TestChain;
+  let included = 0;
+  const ids: Record<string, string> = {};
+  const extraDirs: string[] = [];
+
+  const chain = () => tc.chain;
+  const state = (): StateReader => tc.chain.state;
+  const balance = async (address: string) => (await getAccount(state(), address)).balance;
+  const supply = async () => ({
+    total: await getSupplyCounter(state(), "total_supply"),
+    minted: await getSupplyCounter(state(), "minted"),
+    burned: await getSupplyCounter(state(), "burned"),
+  });
+  const heights = (p: Json) => p.heights as Record<string, number | null>;
+  const root = () => toHex(chain().head.stateRoot);
+
+  /** Signs `payload` with `key` at its next nonce (pending ones counted) and submits it. */
+  async function submit(key: KeyPair, payload: Payload, fee = FEE): Promise<Tx> {
+    const nonce =
+      (await getAccount(state(), key.address)).nonce + BigInt(chain().mempool.pendingOf(key.address).length);
+    return chain().submitTx(signTx(key, payload, { nonce, fee }));
+  }
+
+  /** Submits `payload` from `key` and asserts it is refused with `code`: no mempool entry, same root. */
+  async function refused(key: KeyPair, payload: Payload, code: string): Promise<void> {
+    const before = root();
+    const height = chain().head.height;
+    const nonce = (await getAccount(state(), key.address)).nonce;
+    await expectCode(chain().submitTx(signTx(key, payload, { nonce })), code);
+    assert.equal(chain().mempool.size, 0);
+    assert.equal(chain().head.height, height);
+    assert.equal(root(), before);
+  }
+
+  /**
+   * Produces the next block; asserts it holds exactly `txs` (in any order) with receipts `ok`, except
+   * those listed in `failed` (tx id → error code), which must be `failed` with that code.
+   */
+  async function block(txs: Tx[] = [], failed: Record<string, string> = {}): Promise<Block> {
+    const b = await produce(chain());
+    assert.deepEqual(
+      b.txs.map((bytes) => decodeTx(bytes).id).sort(),
+      txs.map((t) => t.id).sort(),
+      `block ${b.header.height} holds the submitted transactions`,
+    );
+    for (const t of txs) {
+      const r = await chain().receipt(t.id);
+      assert.ok(r, `receipt of ${t.id}`);
+      assert.equal(r.height, b.header.height);
+      const code = failed[t.id];
+      assert.equal(r.result, code ? "failed" : "ok", `${t.body.payload.type}: ${r.errorCode}`);
+      assert.equal(r.errorCode, code);
+    }
+    included += txs.length;
+    assert.equal(chain().mempool.size, 0);
+    return b;
+  }
+
+  async function proposal(id: string): Promise<Json> {
+    const p = await getProposal(state(), id);
+    assert.ok(p, `proposal ${id} exists`);
+    return p;
+  }
+
+  async function expectStatus(id: string, status: string): Promise<Json> {
+    const p = await proposal(id);
+    assert.equal(p.status, status, `proposal ${id}`);
+    return p;
+  }
+
+  /**
+   * dev:0 submits one proposal per action, all in one block (consecutive nonces); asserts each is in
+   * `voting` with its deposit held and the exact heights. Returns the ids and the inclusion height.
+   */
+  async function submitProposals(actions: ProposalAction[]): Promise<{ ids: string[]; h: number }> {
+    const proposer = dev(0);
+    const nonce = (await getAccount(state(), proposer.address)).nonce;
+    const proposerBefore = await balance(proposer.address);
+    const escrowBefore = await balance(DEPOSIT_ESCROW_ADDRESS);
+    const txs: Tx[] = [];
+    for (const action of actions)
+      txs.push(
+        await submit(proposer, {
+          type: "SUBMIT_PROPOSAL",
+          title: `${action.kind} proposal`,
+          description: "",
+          deposit: DEPOSIT,
+          action,
+        }),
+      );
+    const h = (await block(txs)).header.height;
+    const n = BigInt(actions.length);
+    assert.equal(await balance(proposer.address), proposerBefore - n * (DEPOSIT + FEE));
+    assert.equal(await balance(DEPOSIT_ESCROW_ADDRESS), escrowBefore + n * DEPOSIT);
+    const out: string[] = [];
+    for (const [i, t] of txs.entries()) {
+      const id = proposalIdOf(TEST_CHAIN_ID, proposer.address, nonce + BigInt(i));
+      assert.equal((await chain().receipt(t.id))?.proposalId, id);
+      const p = await expectStatus(id, "voting");
+      assert.equal(p.deposit_state, "held");
+      assert.equal(p.deposit, DEPOSIT.toString());
+      assert.deepEqual(heights(p), {
+        submitted: h,
+        snapshot: h - 1,
+        voting_end: h + 5,
+        review_end: h + 10,
+        implementation_end: h + 15,
+        eta: null,
+        execution_deadline: null,
+      });
+      out.push(id);
+    }
+    return { ids: out, h };
+  }
+
+  /** One block in which every key of `keys` sends `payload(id)` for every id (in that order). */
+  async function each(keys: KeyPair[], proposalIds: string[], payload: (id: string) => Payload) {
+    const txs: Tx[] = [];
+    for (const key of keys) for (const id of proposalIds) txs.push(await submit(key, payload(id)));
+    return block(txs);
+  }
+  const voteYes = (keys: KeyPair[], proposalIds: string[]) =>
+    each(keys, proposalIds, (proposalId) => ({ type: "CAST_VOTE", proposalId, option: "yes" }));
+  const approveReview = (keys: KeyPair[], proposalIds: string[]) =>
+    each(keys, proposalIds, (proposalId) => ({
+      type: "SUBMIT_CODE_REVIEW",
+      proposalId,
+      approved: true,
+      comment: "ok",
+    }));
+  const approveImplementation = (keys: KeyPair[], proposalIds: string[]) =>
+    each(keys, proposalIds, (proposalId) => ({ type: "VOTE_IMPLEMENTATION", proposalId, approved: true }));
+
+  /** Takes freshly submitted proposals (at `h`) through voting (dev:1-3 yes) and review (dev:4, dev:5). */
+  async function toImplementationVote(proposalIds: string[], h: number): Promise<void> {
+    await voteYes([dev(1), dev(2), dev(3)], proposalIds);
+    await runToHeight(chain(), h + 5);
+    for (const id of proposalIds)
+      assert.equal((await expectStatus(id, "code_review")).deposit_state, "refunded");
+    await approveReview([dev(4), dev(5)], proposalIds);
+    await runToHeight(chain(), h + 10);
+    for (const id of proposalIds) {
+      const p = await expectStatus(id, "implementation_vote");
+      assert.equal((p.implementation as Json).required, "2");
+    }
+  }
+
+  before(async () => {
+    tc = await openTestChain({ genesis });
+  });
+
+  afterEach(async () => {
+    if (tc) await assertGovernanceInvariants(tc.chain.state);
+  });
+
+  after(async () => {
+    await tc?.cleanup();
+    for (const d of extraDirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it("setup: a small voter holds 1 XAI; the treasury holds 1,000 XAI + the transfer's 24 bp", async () => {
+    assert.equal(await balance(TREASURY_ADDRESS), TREASURY0);
+    assert.deepEqual(await supply(), { total: 10n * DEV_BALANCE + TREASURY0, minted: 0n, burned: 0n });
+    const t = await submit(dev(6), { type: "TRANSFER", recipient: small.address, amount: SMALL });
+    assert.equal((await block([t])).header.height, 1);
+    assert.equal(await balance(small.address), SMALL);
+    assert.equal(await balance(TREASURY_ADDRESS), TREASURY0 + SMALL_FEE_TO_TREASURY);
+    assert.equal(await balance(DEPOSIT_ESCROW_ADDRESS), 0n);
+  });
+
+  it("rejected at voting: one small yes vote misses the quorum; the deposit is burned", async () => {
+    const {
+      ids: [id],
+      h,
+    } = await submitProposals([{ kind: "protocol_parameter", name: "min_tx_fee", value: "2000" }]);
+    ids.noQuorum = id!;
+    assert.equal(h, 2);
+    let p = await proposal(id!);
+    // Circulating supply at the end of block 1: the dev accounts + one reward - 24 bp to the treasury.
+    const snapshotSupply = 10n * DEV_BALANCE + OLD_REWARD - SMALL_FEE_TO_TREASURY;
+    assert.equal(p.snapshot_supply, snapshotSupply.toString());
+    assert.equal(p.power_cap, ((snapshotSupply * 2_000n) / 10_000n).toString());
+
+    await voteYes([small], [id!]);
+    p = await proposal(id!);
+    assert.deepEqual(p.tally, {
+      yes: SMALL.toString(),
+      no: "0",
+      abstain: "0",
+      participation: SMALL.toString(),
+      voters: "1",
+      yes_voters: "1",
+      quorum_reached: false,
+      enough_voters: false,
+      approved: true,
+    });
+
+    await runToHeight(chain(), h + 4);
+    await expectStatus(id!, "voting");
+    const before = await supply();
+    assert.equal(await balance(DEPOSIT_ESCROW_ADDRESS), DEPOSIT);
+    await block(); // h + 5 = voting_end
+    p = await expectStatus(id!, "rejected");
+    assert.equal(p.failure_code, "no_quorum");
+    assert.equal(p.deposit_state, "burned");
+    assert.deepEqual(p.status_history, [
+      { status: "voting", height: h },
+      { status: "rejected", height: h + 5 },
+    ]);
+    assert.equal(p.execution, null);
+    assert.equal(await balance(DEPOSIT_ESCROW_ADDRESS), 0n);
+    assert.deepEqual(await supply(), {
+      total: before.total + OLD_REWARD - DEPOSIT,
+      minted: before.minted + OLD_REWARD,
+      burned: before.burned + DEPOSIT,
+    });
+    assert.equal(await balance(dev(0).address), DEV_BALANCE - DEPOSIT - FEE, "never refunded");
+    assert.equal(await getRegistryRaw(state(), "param", "min_tx_fee"), "1000");
+    await refused(dev(1), { type: "CAST_VOTE", proposalId: id!, option: "yes" }, "GOV_VOTING_CLOSED");
+  });
+
+  it("rejected at review: one approving review when min_code_reviewers is 2", async () => {
+    const {
+      ids: [id],
+      h,
+    } = await submitProposals([{ kind: "feature_activation", feature: "fee_burn", enabled: true }]);
+    ids.review = id!;
+    const proposerBefore = await balance(dev(0).address);
+    await voteYes([dev(1), dev(2), dev(3)], [id!]);
+    await runToHeight(chain(), h + 5);
+    let p = await expectStatus(id!, "code_review");
+    assert.equal(p.deposit_state, "refunded");
+    assert.equal(await balance(dev(0).address), proposerBefore + DEPOSIT);
+    assert.equal(await balance(DEPOSIT_ESCROW_ADDRESS), 0n);
+    assert.equal((p.rules as Record<string, string>).min_code_reviewers, "2");
+    const tally = p.tally as Json;
+    assert.equal(tally.yes, (3n * DEV_BALANCE).toString()); // their first transactions: full balances
+    assert.equal(tally.voters, "3");
+
+    await approveReview([dev(4)], [id!]);
+    await runToHeight(chain(), h + 9);
+    p = await expectStatus(id!, "code_review");
+    await block(); // h + 10 = review_end
+    p = await expectStatus(id!, "rejected");
+    assert.equal(p.failure_code, "review_not_approved");
+    assert.deepEqual(p.review, {
+      reviewers: "1",
+      approvals: "1",
+      approve_power: DEV_BALANCE.toString(),
+      total_power: DEV_BALANCE.toString(),
+    });
+    assert.equal((p.reviews as Json[]).length, 1);
+    assert.equal((p.reviews as Json[])[0]!.reviewer, dev(4).address);
+    assert.deepEqual(p.implementation, { required: "0", approvals: "0", rejections: "0" });
+    assert.deepEqual(p.status_history, [
+      { status: "voting", height: h },
+      { status: "code_review", height: h + 5 },
+      { status: "rejected", height: h + 10 },
+    ]);
+    assert.equal(await getRegistryRaw(state(), "feature", "fee_burn"), "false");
+    await refused(
+      dev(5),
+      { type: "SUBMIT_CODE_REVIEW", proposalId: id!, approved: true, comment: "late" },
+      "GOV_NOT_IN_REVIEW",
+    );
+  });
+
+  it("rejected at implementation: no implementation vote by implementation_end", async () => {
+    const {
+      ids: [id],
+      h,
+    } = await submitProposals([{ kind: "governance_rule", rule: "min_voters", value: "4" }]);
+    ids.implementation = id!;
+    await toImplementationVote([id!], h);
+    let p = await proposal(id!);
+    // dev:1-3 and dev:4 paid one fee each in the test before (before this snapshot).
+    assert.equal((p.tally as Json).yes, (3n * (DEV_BALANCE - FEE)).toString());
+    assert.deepEqual(p.review, {
+      reviewers: "2",
+      approvals: "2",
+      approve_power: (2n * DEV_BALANCE - FEE).toString(),
+      total_power: (2n * DEV_BALANCE - FEE).toString(),
+    });
+    await runToHeight(chain(), h + 14);
+    await expectStatus(id!, "implementation_vote");
+    await block(); // h + 15 = implementation_end
+    p = await expectStatus(id!, "rejected");
+    assert.equal(p.failure_code, "implementation_not_approved");
+    assert.deepEqual(p.implementation, { required: "2", approvals: "0", rejections: "0" });
+    assert.deepEqual(p.implementation_votes, []);
+    assert.equal(heights(p).eta, null);
+    assert.deepEqual(p.status_history, [
+      { status: "voting", height: h },
+      { status: "code_review", height: h + 5 },
+      { status: "implementation_vote", height: h + 10 },
+      { status: "rejected", height: h + 15 },
+    ]);
+    assert.equal(await getRegistryRaw(state(), "rule", "min_voters"), "3");
+    await refused(
+      dev(1),
+      { type: "VOTE_IMPLEMENTATION", proposalId: id!, approved: true },
+      "GOV_NOT_IN_IMPLEMENTATION",
+    );
+  });
+
+  it("cancelled by the proposer in voting: deposit burned; a cancel by another account is refused", async () => {
+    const {
+      ids: [id],
+      h,
+    } = await submitProposals([{ kind: "protocol_parameter", name: "block_reward", value: "0" }]);
+    ids.cancelled = id!;
+    const proposerBefore = await balance(dev(0).address);
+    await refused(dev(1), { type: "CANCEL_PROPOSAL", proposalId: id! }, "GOV_NOT_PROPOSER");
+    await expectStatus(id!, "voting");
+
+    const before = await supply();
+    assert.equal(await balance(DEPOSIT_ESCROW_ADDRESS), DEPOSIT);
+    const cancel = await submit(dev(0), { type: "CANCEL_PROPOSAL", proposalId: id! });
+    assert.equal((await block([cancel])).header.height, h + 1);
+    const p = await expectStatus(id!, "cancelled");
+    assert.equal(p.cancelled_by, dev(0).address);
+    assert.equal(p.deposit_state, "burned");
+    assert.equal(p.failure_code, null);
+    assert.deepEqual(p.status_history, [
+      { status: "voting", height: h },
+      { status: "cancelled", height: h + 1 },
+    ]);
+    assert.equal(await balance(DEPOSIT_ESCROW_ADDRESS), 0n);
+    assert.equal(await balance(dev(0).address), proposerBefore - FEE);
+    assert.deepEqual(await supply(), {
+      total: before.total + OLD_REWARD - DEPOSIT,
+      minted: before.minted + OLD_REWARD,
+      burned: before.burned + DEPOSIT,
+    });
+    await refused(dev(0), { type: "CANCEL_PROPOSAL", proposalId: id! }, "GOV_NOT_CANCELLABLE");
+    await refused(dev(1), { type: "CAST_VOTE", proposalId: id!, option: "yes" }, "GOV_VOTING_CLOSED");
+    // Its voting_end passes without any change (it left the voting queue when it was cancelled).
+    await runToHeight(chain(), h + 5);
+    assert.deepEqual(await proposal(id!), p);
+  });
+
+  it("failed: a treasury allocation larger than the treasury at execution (drained by an earlier one)", async () => {
+    const drainTo = testKey("drain").address;
+    const shortTo = testKey("short").address;
+    const treasury = TREASURY0 + SMALL_FEE_TO_TREASURY;
+    assert.equal(await balance(TREASURY_ADDRESS), treasury);
+    // Both fit the treasury at submission (700 and 400 <= 1,000 XAI); together they do not.
+    const {
+      ids: [drain, short],
+      h,
+    } = await submitProposals([
+      { kind: "treasury_allocation", recipient: drainTo, amount: DRAIN.toString(), purpose: "drain" },
+      { kind: "treasury_allocation", recipient: shortTo, amount: SHORT.toString(), purpose: "short" },
+    ]);
+    ids.drain = drain!;
+    ids.failed = short!;
+    await toImplementationVote([drain!, short!], h);
+    const qb = await approveImplementation([dev(1), dev(2)], [drain!, short!]);
+    const eta = qb.header.height + 3;
+    for (const id of [drain!, short!]) {
+      const p = await expectStatus(id, "queued");
+      assert.equal(heights(p).eta, eta);
+      assert.equal(heights(p).execution_deadline, eta + 20);
+    }
+
+    await runToHeight(chain(), eta - 1);
+    const execDrain = await submit(dev(9), { type: "EXECUTE_PROPOSAL", proposalId: drain! });
+    assert.equal((await block([execDrain])).header.height, eta);
+    await expectStatus(drain!, "executed");
+    assert.equal(await balance(TREASURY_ADDRESS), treasury - DRAIN);
+    assert.equal(await balance(drainTo), DRAIN);
+
+    // 300 XAI + 240,000 units left < 400 XAI: the execution is included, valid, and fails.
+    const executorBefore = await balance(dev(9).address);
+    const exec = await submit(dev(9), { type: "EXECUTE_PROPOSAL", proposalId: short! });
+    const b = await block([exec], { [exec.id]: "GOV_TREASURY_SHORT" });
+    assert.equal(b.header.height, eta + 1);
+    const r = await chain().receipt(exec.id);
+    assert.equal(r?.proposalId, short);
+    assert.equal(await balance(TREASURY_ADDRESS), treasury - DRAIN, "treasury unchanged");
+    assert.equal(await balance(shortTo), 0n, "recipient unchanged");
+    assert.equal(await balance(dev(9).address), executorBefore - FEE, "the executor paid only the fee");
+    const p = await expectStatus(short!, "failed");
+    assert.deepEqual(p.execution, {
+      height: eta + 1,
+      tx_id: exec.id,
+      ok: false,
+      error_code: "GOV_TREASURY_SHORT",
+      changes: [],
+    });
+    assert.equal(p.failure_code, "GOV_TREASURY_SHORT");
+    assert.equal(p.deposit_state, "refunded", "settled at the end of voting");
+    assert.deepEqual(p.status_history, [
+      { status: "voting", height: h },
+      { status: "code_review", height: h + 5 },
+      { status: "implementation_vote", height: h + 10 },
+      { status: "queued", height: eta - 3 },
+      { status: "failed", height: eta + 1 },
+    ]);
+    await refused(dev(9), { type: "EXECUTE_PROPOSAL", proposalId: short! }, "GOV_NOT_QUEUED");
+  });
+
+  it("expired: queued and never executed until after eta + execution_grace_blocks", async () => {
+    const {
+      ids: [id],
+      h,
+    } = await submitProposals([{ kind: "protocol_parameter", name: "block_reward", value: "0" }]);
+    ids.expired = id!;
+    await toImplementationVote([id!], h);
+    const qb = await approveImplementation([dev(1), dev(2)], [id!]);
+    const eta = qb.header.height + 3;
+    let p = await expectStatus(id!, "queued");
+    assert.equal(heights(p).eta, eta);
+    assert.equal(heights(p).execution_deadline, eta + 20);
+    assert.deepEqual(await timelock(state()), [
+      {
+        id,
+        number: 7,
+        proposer: dev(0).address,
+        title: "protocol_parameter proposal",
+        kind: "protocol_parameter",
+        status: "queued",
+        submit_height: h,
+        voting_end: h + 5,
+        eta,
+        execution_deadline: eta + 20,
+      },
+    ]);
+
+    await runToHeight(chain(), eta + 19);
+    await expectStatus(id!, "queued"); // still executable in block eta + 20
+    await block(); // eta + 20: the last block of the grace, then end of block
+    p = await expectStatus(id!, "expired");
+    assert.equal(p.execution, null);
+    assert.equal(p.failure_code, null);
+    assert.deepEqual(p.status_history, [
+      { status: "voting", height: h },
+      { status: "code_review", height: h + 5 },
+      { status: "implementation_vote", height: h + 10 },
+      { status: "queued", height: eta - 3 },
+      { status: "expired", height: eta + 20 },
+    ]);
+    assert.deepEqual(await timelock(state()), []);
+    assert.equal(await getRegistryRaw(state(), "param", "block_reward"), OLD_REWARD.toString());
+    await refused(dev(9), { type: "EXECUTE_PROPOSAL", proposalId: id! }, "GOV_NOT_QUEUED");
+  });
+
+  it("history and status lists: executed, failed and expired entries; every status index", async () => {
+    const h = await history(state());
+    assert.equal(h.next_cursor, null);
+    assert.deepEqual(
+      h.entries.map((e) => [e.seq, e.event, e.proposal_id, e.error_code, e.tx_id === null]),
+      [
+        [3, "expired", ids.expired, null, true],
+        [2, "failed", ids.failed, "GOV_TREASURY_SHORT", false],
+        [1, "executed", ids.drain, null, false],
+      ],
+    );
+    const byStatus = async (status: ProposalStatus) =>
+      (await listProposals(state(), { status })).proposals.map((p) => p.id);
+    assert.deepEqual(await byStatus("rejected"), [ids.implementation, ids.review, ids.noQuorum]);
+    assert.deepEqual(await byStatus("cancelled"), [ids.cancelled]);
+    assert.deepEqual(await byStatus("failed"), [ids.failed]);
+    assert.deepEqual(await byStatus("expired"), [ids.expired]);
+    assert.deepEqual(await byStatus("executed"), [ids.drain]);
+    for (const status of ["voting", "code_review", "implementation_vote", "queued"] as const)
+      assert.deepEqual(await byStatus(status), []);
+    assert.equal(await balance(DEPOSIT_ESCROW_ADDRESS), 0n);
+  });
+
+  it("restart on the same directory: same head, root and statuses; replay finds 0 mismatches", async () => {
+    const head = chain().head;
+    const rootHex = toHex(head.stateRoot);
+    const digest = await stateDigest(tc.db);
+    const before: Record<string, Json> = {};
+    for (const [k, id] of Object.entries(ids)) before[k] = await proposal(id);
+    const dir = tc.dir;
+    await tc.close();
+
+    tc = await openTestChain({ genesis, dir });
+    assert.equal(chain().head.hashHex, head.hashHex);
+    assert.equal(chain().head.height, head.height);
+    assert.equal(toHex(chain().head.stateRoot), rootHex);
+    assert.equal(await stateDigest(tc.db), digest);
+    for (const [k, id] of Object.entries(ids)) assert.deepEqual(await proposal(id), before[k], k);
+
+    const scratchDir = await tempDir("xai-replay-");
+    extraDirs.push(scratchDir);
+    const scratch = await ChainDb.open(scratchDir);
+    let checks = 0;
+    try {
+      const report = await replayChain({
+        genesis,
+        source: tc.db,
+        scratch,
+        modules: createModules(),
+        blockVerifier: verifyNode,
+        check: async (s) => {
+          checks++;
+          await assertGovernanceInvariants(s);
+        },
+      });
+      assert.equal(report.mismatches, 0);
+      assert.equal(report.blocks, head.height);
+      assert.equal(report.headHeight, head.height);
+      assert.equal(report.headHash, head.hashHex);
+      assert.equal(report.stateRoot, rootHex);
+      assert.equal(report.txs, included);
     } finally {
       await scratch.close();
     }
