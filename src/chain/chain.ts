@@ -3,7 +3,7 @@ import { type Genesis, proposerOfSlot } from "../config/genesis.js";
 import { bytesEqual, toHex } from "../crypto/hash.js";
 import { type KeyPair, sign } from "../crypto/keys.js";
 import { type Verifier, verifyNode } from "../crypto/verify.js";
-import type { ChainDb, StoredReceipt } from "../db/chainDb.js";
+import type { ChainDb, DbBatch, StoredReceipt } from "../db/chainDb.js";
 import type { UndoRecord } from "../db/undo.js";
 import { isXaiError, XaiError } from "../errors.js";
 import { getAccount } from "../state-transition/accounts.js";
@@ -82,6 +82,9 @@ export interface NewHeadEvent {
   durationMs: number;
 }
 
+/** Most side-branch blocks stored at once (each is at most max_block_bytes). */
+const MAX_SIDE_BLOCKS = 4096;
+
 /** Absolute cap on encoded transaction size before any decoding (the max_tx_bytes bound). */
 export const HARD_MAX_TX_BYTES = 262_144;
 
@@ -99,6 +102,7 @@ export class Chain extends EventEmitter {
   private readonly maxQueue: number;
   private readonly headers = new Map<string, BlockHeader>();
   private readonly invalid = new Set<string>();
+  private readonly sideBlocks = new Map<string, { hash: Uint8Array; height: number }>();
   private queue: Promise<unknown> = Promise.resolve();
   private queued = 0;
   private _head!: HeadInfo;
@@ -334,8 +338,12 @@ export class Chain extends EventEmitter {
       return "head";
     }
     if (!isPreferred({ height: h.height, slot: h.slot, hash: block.hash }, this._head)) {
-      // A side branch: keep it (its header is checked) so that it can win later.
-      await this.db.batch().putBlock(block.hash, block.bytes).write();
+      // A side branch: keep it (its header is checked) so that it can win later; bounded, and
+      // pruned once final (sync fetches a side block again if it is ever needed).
+      if (this.sideBlocks.size < MAX_SIDE_BLOCKS) {
+        await this.db.batch().putBlock(block.hash, block.bytes).write();
+        this.sideBlocks.set(block.hashHex, { hash: block.hash, height: h.height });
+      }
       return "side";
     }
     await this.reorgTo(block);
@@ -360,6 +368,7 @@ export class Chain extends EventEmitter {
       .putUndo(block.hash, await this.undoOf(this.db.state, result))
       .applyState(result.overlay.changes());
     for (const r of this.receiptsOf(block, result)) batch.putReceipt(r);
+    this.pruneSideBlocks(batch, block.header.height);
     await batch.setHead(block.hash).write();
     this.setHead(block);
     await this.pruneMempool(result.txs);
@@ -374,6 +383,24 @@ export class Chain extends EventEmitter {
   private setHead(block: Block): void {
     this.headers.set(block.hashHex, block.header);
     this._head = headInfo(block.hash, block.header);
+  }
+
+  /**
+   * Adds to `batch` the deletion of stored side-branch blocks that a head at `headHeight` makes
+   * final (at or below its final height): they can never win any more.
+   */
+  private pruneSideBlocks(batch: DbBatch, headHeight: number): void {
+    const final = Math.max(0, headHeight - this.genesis.finalityDepth);
+    for (const [key, b] of this.sideBlocks)
+      if (b.height <= final) {
+        batch.delBlock(b.hash);
+        this.sideBlocks.delete(key);
+      }
+  }
+
+  /** Side-branch blocks this node stores (not canonical, not yet final). */
+  get sideBlockCount(): number {
+    return this.sideBlocks.size;
   }
 
   private async pruneMempool(included: Tx[]): Promise<void> {
@@ -392,6 +419,13 @@ export class Chain extends EventEmitter {
     for (let cur = tip.header; ; ) {
       const canonical = await this.db.getCanonicalHash(cur.height - 1);
       if (canonical && bytesEqual(canonical, cur.parentHash)) break;
+      // A parent at a final height that is not canonical: the branch would revert a final block
+      // (and such side blocks are pruned, so it may not even be stored any more).
+      if (cur.height - 1 <= this.finalizedHeight)
+        throw blockError(
+          BlockErrorCode.REVERTS_FINALIZED,
+          `reorg below final height ${this.finalizedHeight}`,
+        );
       const parent = await this.blockByHash(cur.parentHash);
       if (!parent)
         throw blockError(BlockErrorCode.UNKNOWN_PARENT, "branch block missing", { height: cur.height - 1 });
@@ -438,6 +472,9 @@ export class Chain extends EventEmitter {
         .putUndo(block.hash, undo);
       for (const r of this.receiptsOf(block, result)) batch.putReceipt(r);
     }
+    for (const { block } of applied) this.sideBlocks.delete(block.hashHex);
+    for (const b of reverted) this.sideBlocks.set(b.hashHex, { hash: b.hash, height: b.header.height });
+    this.pruneSideBlocks(batch, tip.header.height);
     await batch.setHead(tip.hash).write();
     this.setHead(tip);
     this.log.warn(

@@ -155,6 +155,10 @@ export class DbBatch {
     return this.put(bucketKey(DbBucket.BLOCK, hash), bytes);
   }
 
+  delBlock(hash: Uint8Array): this {
+    return this.del(bucketKey(DbBucket.BLOCK, hash));
+  }
+
   setCanonical(height: number, hash: Uint8Array): this {
     return this.put(bucketKey(DbBucket.CANONICAL, u64be(height)), hash);
   }

@@ -452,3 +452,39 @@ describe("reorg: finality (finality_depth 3)", () => {
     assert.deepEqual(await stateDump(z.db), await stateDump(y.db));
   });
 });
+
+describe("reorg: side blocks are pruned once final (finality_depth 3)", () => {
+  const g = testGenesis(2, (json) => {
+    json.finality_depth = 3;
+  });
+  let net: Net;
+
+  beforeEach(async () => {
+    net = await openNet(g);
+    const common = await branch(net.x, [1, 2]);
+    await importAll(net.y.chain, common);
+    await importAll(net.z.chain, common);
+  });
+
+  afterEach(async () => {
+    await net.cleanup();
+  });
+
+  it("a stored side block is deleted (in the block's own batch) when its height becomes final", async () => {
+    const { x, y, z } = net;
+    const main = await branch(x, [3, 4, 5, 6, 7]); // heights 3..7
+    const fork = await branch(y, [8]); // height 3 on the common ancestor, a later slot: loses
+    await importAll(z.chain, main.slice(0, 1));
+    assert.deepEqual(await importAll(z.chain, fork), ["side"]);
+    assert.equal(z.chain.sideBlockCount, 1);
+    assert.ok(await z.db.getBlockBytes(fork[0]!.hash), "stored while it could still win");
+    await importAll(z.chain, main.slice(1, 3)); // head 5, final 2: height 3 not final yet
+    assert.equal(z.chain.finalizedHeight, 2);
+    assert.equal(z.chain.sideBlockCount, 1);
+    await importAll(z.chain, main.slice(3, 4)); // head 6, final 3
+    assert.equal(z.chain.finalizedHeight, 3);
+    assert.equal(z.chain.sideBlockCount, 0);
+    assert.equal(await z.db.getBlockBytes(fork[0]!.hash), undefined);
+    assert.ok(await z.db.getBlockBytes(main[0]!.hash), "canonical blocks stay");
+  });
+});
