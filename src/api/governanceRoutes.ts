@@ -57,6 +57,7 @@ function registryJson(space: RegistrySpace, state: ApiContext["chain"]["state"])
       default: e.default,
       value: await getRegistryRaw(state, space, e.name),
       description: e.description,
+      governable: e.governable,
     })),
   );
 }

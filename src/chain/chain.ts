@@ -460,10 +460,13 @@ export class Chain extends EventEmitter {
       parentRoot = result.stateRoot;
     }
     const batch = this.db.batch().applyState(overlay.changes());
+    // Reverted transactions, oldest first, decoded once: their receipts go, and those the new
+    // branch did not include return to the mempool below.
+    const revertedTxs = [...reverted].reverse().flatMap((b) => b.txs.map((bytes) => decodeTx(bytes)));
+    for (const tx of revertedTxs) batch.delReceipt(tx.id);
     for (const b of reverted) {
       batch.delUndo(b.hash);
       if (b.header.height > tip.header.height) batch.delCanonical(b.header.height);
-      for (const bytes of b.txs) batch.delReceipt(decodeTx(bytes).id);
     }
     for (const { block, result, undo } of applied) {
       batch
@@ -504,10 +507,7 @@ export class Chain extends EventEmitter {
     // their senders' pending ones (which have higher nonces): those are taken out and admitted again
     // after them, so each sender's queue stays in nonce order without gaps.
     const included = new Set(applied.flatMap((a) => a.result.txs.map((t) => t.id)));
-    const back = [...reverted]
-      .reverse()
-      .flatMap((b) => b.txs.map((bytes) => decodeTx(bytes)))
-      .filter((tx) => !included.has(tx.id));
+    const back = revertedTxs.filter((tx) => !included.has(tx.id));
     const later: Tx[] = [];
     for (const sender of new Set(back.map((tx) => tx.sender))) {
       const first = this.mempool.pendingOf(sender)[0];

@@ -69,28 +69,12 @@ export class Mempool {
   }
 
   /**
-   * The transaction to evict to make room for one paying `fee`: the lowest-fee transaction that is
-   * last in its sender's queue (so no gap is left), if it pays less than `fee`. `exceptSender`'s
-   * queue is skipped: the incoming transaction of that sender was validated on top of it.
-   */
-  evictionCandidate(fee: bigint, exceptSender?: string): Tx | undefined {
-    let worst: Tx | undefined;
-    for (const [sender, queue] of this.bySender) {
-      if (sender === exceptSender) continue;
-      const last = queue[queue.length - 1];
-      if (last && (!worst || last.body.fee < worst.body.fee)) worst = last;
-    }
-    return worst && worst.body.fee < fee ? worst : undefined;
-  }
-
-  /**
    * What to evict so that `tx` (no replacement) fits both caps: repeatedly the lowest-fee
    * transaction that is last in its sender's queue (never `tx`'s sender's), each paying less than
    * `tx`. Undefined if no such set makes room; empty if `tx` fits already. Changes nothing.
    */
   evictionPlan(tx: Tx): Tx[] | undefined {
-    if (this.byId.size + 1 <= this.limits.maxTxs && this.totalBytes + tx.bytes.length <= this.limits.maxBytes)
-      return [];
+    if (!this.isFullFor(tx)) return [];
     const left = new Map<string, number>(); // queue length left per sender after the plan so far
     for (const [sender, queue] of this.bySender) if (sender !== tx.sender) left.set(sender, queue.length);
     let count = this.byId.size;

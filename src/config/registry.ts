@@ -18,6 +18,8 @@ export interface RegistryEntry {
   default: string;
   /** What the node does with it. */
   description: string;
+  /** False for an entry set by another mechanism, never by proposals (fiat_rails: the fiat unlock). */
+  governable: boolean;
 }
 
 /** Base units per XAI. */
@@ -34,11 +36,11 @@ function num(
   max: bigint,
   description: string,
 ): RegistryEntry {
-  return { space, name, type, min, max, default: def.toString(), description };
+  return { space, name, type, min, max, default: def.toString(), description, governable: true };
 }
 
-function flag(name: string, def: boolean, description: string): RegistryEntry {
-  return { space: "feature", name, type: "bool", default: def ? "true" : "false", description };
+function flag(name: string, def: boolean, description: string, governable = true): RegistryEntry {
+  return { space: "feature", name, type: "bool", default: def ? "true" : "false", description, governable };
 }
 
 /** Chain parameters (SPEC §4.4), read from state by the chain. */
@@ -89,7 +91,7 @@ export const FEATURES: readonly RegistryEntry[] = [
   flag("transfers", true, "off rejects TRANSFER transactions"),
   flag("fee_burn", false, "on burns transaction fees instead of paying the proposer"),
   flag("treasury_spending", true, "off makes treasury allocations fail at execution"),
-  flag("fiat_rails", false, "signal read by off-chain fiat services; turned on by the fiat unlock"),
+  flag("fiat_rails", false, "signal read by off-chain fiat services; turned on by the fiat unlock", false),
 ];
 
 /** Governance rules (SPEC §4.4), changed only by `governance_rule` proposals within these bounds. */

@@ -78,18 +78,13 @@ export async function checkCrossRules(state: StateReader, writes: RegistryWrite[
 }
 
 /** Throws unless `raw` is a valid value of a registered entry. */
-// Registry values that proposals may not write: fiat_rails turns on once, by the on-chain fiat
-// unlock (SPEC §4.5); a proposal could otherwise turn it on early or off after the unlock.
-const NOT_GOVERNABLE = new Set(["feature:fiat_rails"]);
-
 function checkRegistryValue(space: RegistrySpace, name: string, raw: string): void {
   const e = registryEntry(space, name);
   if (!e) throw govError(GovErrorCode.UNKNOWN_TARGET, `no ${space} named ${name}`, { space, name });
-  if (NOT_GOVERNABLE.has(`${space}:${name}`))
-    throw govError(GovErrorCode.NOT_GOVERNABLE, `${name} is set by the fiat unlock, not by proposals`, {
-      space,
-      name,
-    });
+  // fiat_rails turns on once, by the on-chain fiat unlock: a proposal could otherwise turn it on
+  // early or off after the unlock.
+  if (!e.governable)
+    throw govError(GovErrorCode.NOT_GOVERNABLE, `${name} is not changed by proposals`, { space, name });
   const r = parseRegistryValue(e, raw);
   if (!r.ok) throw govError(GovErrorCode.INVALID_VALUE, r.reason, { space, name, value: raw });
 }

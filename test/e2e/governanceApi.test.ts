@@ -320,9 +320,15 @@ describe("e2e: governance HTTP API", function () {
       });
     assert.deepEqual(
       strip(p.params),
-      PARAMS.map(([name, type, min, max, def]) => ({ name, type, min, max, default: def, value: def })).sort(
-        byName,
-      ),
+      PARAMS.map(([name, type, min, max, def]) => ({
+        name,
+        type,
+        min,
+        max,
+        default: def,
+        value: def,
+        governable: true,
+      })).sort(byName),
     );
     assert.deepEqual(
       strip(p.rules),
@@ -333,6 +339,7 @@ describe("e2e: governance HTTP API", function () {
         max,
         default: def,
         value: TEST_PRESET[name] ?? def,
+        governable: true,
       })).sort(byName),
     );
     const f = await ok("/governance/features");
@@ -346,6 +353,8 @@ describe("e2e: governance HTTP API", function () {
         max: null,
         default: def,
         value: def,
+        // fiat_rails is set by the fiat unlock only.
+        governable: name !== "fiat_rails",
       })).sort(byName),
     );
   });

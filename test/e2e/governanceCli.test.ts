@@ -444,6 +444,7 @@ describe("e2e: governance CLI", function () {
         default: "1200000000",
         value: "2000000000",
         description: undefined,
+        governable: true,
       },
     );
     assert.equal((ps.rules as Body[]).find((e) => e.name === "timelock_blocks")?.value, "3");

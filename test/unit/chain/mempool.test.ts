@@ -79,35 +79,6 @@ describe("Mempool", () => {
     });
   });
 
-  describe("evictionCandidate", () => {
-    it("is the lowest-fee transaction among the last of each sender's queue, if it pays less", () => {
-      const m = pool();
-      const a0 = tx(A, 0n, 100n); // lowest, but not last in A's queue
-      const a1 = tx(A, 1n, 5_000n);
-      const b0 = tx(B, 0n, 2_000n);
-      for (const t of [a0, a1, b0]) m.insert(t);
-      assert.equal(m.evictionCandidate(3_000n)?.id, b0.id);
-      assert.equal(m.evictionCandidate(2_001n)?.id, b0.id);
-      assert.equal(m.evictionCandidate(2_000n), undefined, "an equal fee does not evict");
-      assert.equal(m.evictionCandidate(1_000n), undefined);
-    });
-
-    it("skips the given sender's queue", () => {
-      const m = pool();
-      const a0 = tx(A, 0n, 1_000n);
-      const b0 = tx(B, 0n, 2_000n);
-      for (const t of [a0, b0]) m.insert(t);
-      assert.equal(m.evictionCandidate(3_000n)?.id, a0.id);
-      assert.equal(m.evictionCandidate(3_000n, A.address)?.id, b0.id);
-      assert.equal(m.evictionCandidate(3_000n, B.address)?.id, a0.id);
-      assert.equal(m.evictionCandidate(1_500n, A.address), undefined);
-    });
-
-    it("is undefined in an empty pool", () => {
-      assert.equal(pool().evictionCandidate(1_000_000n), undefined);
-    });
-  });
-
   describe("evictionPlan", () => {
     it("is empty when the transaction fits", () => {
       const m = pool({ maxTxs: 2 });

@@ -161,6 +161,7 @@ describe("config/registry", () => {
         max: 2n ** 64n,
         default: "0",
         description: "",
+        governable: true,
       };
       accepts(e, "9007199254740993", 9_007_199_254_740_993n);
       accepts(e, "18446744073709551616", 2n ** 64n);
@@ -175,6 +176,7 @@ describe("config/registry", () => {
         max: 10n ** 40n,
         default: "0",
         description: "",
+        governable: true,
       };
       accepts(e, "1".repeat(30), BigInt("1".repeat(30)));
       refuses(e, "1".repeat(31));
@@ -206,6 +208,7 @@ describe("config/registry", () => {
         type: "address",
         default: "",
         description: "",
+        governable: true,
       };
       const a = `XAI${"ab".repeat(20)}`;
       accepts(e, a, a);

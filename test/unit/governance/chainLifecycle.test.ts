@@ -12,6 +12,7 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { replayChain } from "../../../src/chain/replay.js";
+import type { Genesis } from "../../../src/config/genesis.js";
 import { toHex } from "../../../src/crypto/hash.js";
 import { devKeyPair, type KeyPair } from "../../../src/crypto/keys.js";
 import { verifyNode } from "../../../src/crypto/verify.js";
@@ -58,6 +59,30 @@ const GRANT = 5_000n * XAI;
 const PROPOSER = validatorKey(0).address;
 
 const dev = (n: number): KeyPair => devKeyPair(n);
+
+/** Replays `source` into a scratch database with the governance invariants as the check. */
+async function replayWithInvariants(genesis: Genesis, source: ChainDb, dirs: string[]) {
+  const scratchDir = await tempDir("xai-replay-");
+  dirs.push(scratchDir);
+  const scratch = await ChainDb.open(scratchDir);
+  let checks = 0;
+  try {
+    const report = await replayChain({
+      genesis,
+      source,
+      scratch,
+      modules: createModules(),
+      blockVerifier: verifyNode,
+      check: async (s) => {
+        checks++;
+        await assertGovernanceInvariants(s);
+      },
+    });
+    return { report, checks };
+  } finally {
+    await scratch.close();
+  }
+}
 
 describe("governance lifecycle on the real chain (Chain + LevelDB)", function () {
   this.timeout(120_000);
@@ -441,32 +466,14 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
     assert.equal(r.height, head.height + 1);
     assert.equal(r.reward, OLD_REWARD);
 
-    const scratchDir = await tempDir("xai-replay-");
-    extraDirs.push(scratchDir);
-    const scratch = await ChainDb.open(scratchDir);
-    let checks = 0;
-    try {
-      const report = await replayChain({
-        genesis,
-        source: tc.db,
-        scratch,
-        modules: createModules(),
-        blockVerifier: verifyNode,
-        check: async (s) => {
-          checks++;
-          await assertGovernanceInvariants(s);
-        },
-      });
-      assert.equal(report.mismatches, 0);
-      assert.equal(report.blocks, chain().head.height);
-      assert.equal(report.headHeight, chain().head.height);
-      assert.equal(report.headHash, chain().head.hashHex);
-      assert.equal(report.stateRoot, toHex(chain().head.stateRoot));
-      assert.equal(report.txs, included);
-      assert.ok(report.stateEntries > 0);
-    } finally {
-      await scratch.close();
-    }
+    const { report, checks } = await replayWithInvariants(genesis, tc.db, extraDirs);
+    assert.equal(report.mismatches, 0);
+    assert.equal(report.blocks, chain().head.height);
+    assert.equal(report.headHeight, chain().head.height);
+    assert.equal(report.headHash, chain().head.hashHex);
+    assert.equal(report.stateRoot, toHex(chain().head.stateRoot));
+    assert.equal(report.txs, included);
+    assert.ok(report.stateEntries > 0);
     assert.equal(checks, 1, "the governance invariants ran on the rebuilt state");
   });
 });
@@ -978,31 +985,13 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
     assert.equal(await stateDigest(tc.db), digest);
     for (const [k, id] of Object.entries(ids)) assert.deepEqual(await proposal(id), before[k], k);
 
-    const scratchDir = await tempDir("xai-replay-");
-    extraDirs.push(scratchDir);
-    const scratch = await ChainDb.open(scratchDir);
-    let checks = 0;
-    try {
-      const report = await replayChain({
-        genesis,
-        source: tc.db,
-        scratch,
-        modules: createModules(),
-        blockVerifier: verifyNode,
-        check: async (s) => {
-          checks++;
-          await assertGovernanceInvariants(s);
-        },
-      });
-      assert.equal(report.mismatches, 0);
-      assert.equal(report.blocks, head.height);
-      assert.equal(report.headHeight, head.height);
-      assert.equal(report.headHash, head.hashHex);
-      assert.equal(report.stateRoot, rootHex);
-      assert.equal(report.txs, included);
-    } finally {
-      await scratch.close();
-    }
+    const { report, checks } = await replayWithInvariants(genesis, tc.db, extraDirs);
+    assert.equal(report.mismatches, 0);
+    assert.equal(report.blocks, head.height);
+    assert.equal(report.headHeight, head.height);
+    assert.equal(report.headHash, head.hashHex);
+    assert.equal(report.stateRoot, rootHex);
+    assert.equal(report.txs, included);
     assert.equal(checks, 1, "the governance invariants ran on the rebuilt state");
   });
 });
