@@ -2,8 +2,11 @@
  * Client-side signing for the harness: transactions are built and signed in-process (the nodes
  * never see a key), as the CLI does in src/cli/signer.ts.
  */
-import { sha256, toHex } from "../src/crypto/hash.js";
-import { devKeyPair, generateKeyPair, type KeyPair, sign } from "../src/crypto/keys.js";
+
+import { toHex } from "../src/crypto/bytes.js";
+import { sha256 } from "../src/crypto/hash.js";
+import { generateKeyPair } from "../src/crypto/keygen.js";
+import { devKeyPair, type KeyPair, sign } from "../src/crypto/keys.js";
 import type { Payload, ProposalAction, VoteOption } from "../src/types/tx.js";
 import { encodeSignedTx, encodeTxBody, txSigningMessage } from "../src/types/txCodec.js";
 import type { Cluster, Receipt, SubmitResult } from "./cluster.js";

@@ -10,6 +10,11 @@ export class XaiError extends Error {
   }
 }
 
+/** The one error factory of domain code: an XaiError with an enum code and optional data. */
+export function xaiError(code: string, message: string, data: Record<string, unknown> = {}): XaiError {
+  return new XaiError(code, message, data);
+}
+
 /** True if `err` is an XaiError (optionally with the given code). */
 export function isXaiError(err: unknown, code?: string): err is XaiError {
   return err instanceof XaiError && (code === undefined || err.code === code);

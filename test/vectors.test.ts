@@ -9,21 +9,16 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEPOSIT_ESCROW_ADDRESS, TREASURY_ADDRESS } from "../src/config/addresses.js";
 import { type RegistrySpace, registryEntry } from "../src/config/registry.js";
-import { fromHex, toHex } from "../src/crypto/hash.js";
+import { fromHex, toHex } from "../src/crypto/bytes.js";
 import { sign } from "../src/crypto/keys.js";
-import { DEPOSIT_ESCROW_ADDRESS } from "../src/governance/escrow.js";
 import { assertGovernanceInvariants } from "../src/governance/invariants.js";
 import { proposalIdOf } from "../src/governance/proposalId.js";
 import { fiatUnlockStatus, getProposal, history, timelock } from "../src/governance/queries.js";
 import { expiryHeight } from "../src/governance/status.js";
 import { findProposal, getCounter } from "../src/governance/store.js";
-import {
-  circulatingSupplyAt,
-  getAccount,
-  getSupplyCounter,
-  TREASURY_ADDRESS,
-} from "../src/state-transition/accounts.js";
+import { circulatingSupplyAt, getAccount, getSupplyCounter } from "../src/state-transition/accounts.js";
 import { buildBlock } from "../src/state-transition/applyBlock.js";
 import { applyTx } from "../src/state-transition/applyTx.js";
 import type { TxOutcome } from "../src/state-transition/module.js";

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { proposerOfSlot } from "../../src/config/genesis.js";
-import { fromHex } from "../../src/crypto/hash.js";
-import { generateKeyPair, sign } from "../../src/crypto/keys.js";
+import { fromHex } from "../../src/crypto/bytes.js";
+import { generateKeyPair } from "../../src/crypto/keygen.js";
+import { sign } from "../../src/crypto/keys.js";
 import { txRootOfBytes } from "../../src/state-transition/applyBlock.js";
 import { assembleBlock, type BlockHeader, blockSigningMessage, encodeHeader } from "../../src/types/block.js";
 import type { Payload } from "../../src/types/tx.js";

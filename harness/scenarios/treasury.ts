@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TREASURY_ADDRESS } from "../../src/state-transition/accounts.js";
+import { TREASURY_ADDRESS } from "../../src/config/addresses.js";
 import { assertSameGovernance, balance, runLifecycle } from "../gov.js";
 import type { Scenario } from "../scenario.js";
 import { freshKey, XAI } from "../txs.js";

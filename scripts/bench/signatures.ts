@@ -1,4 +1,5 @@
-import { generateKeyPair, sign } from "../../src/crypto/keys.js";
+import { generateKeyPair } from "../../src/crypto/keygen.js";
+import { sign } from "../../src/crypto/keys.js";
 import { verifyNoble, verifyNode } from "../../src/crypto/verify.js";
 import type { BenchRow } from "./report.js";
 

@@ -1,4 +1,5 @@
-import { sha256, u64be, utf8 } from "../../src/crypto/hash.js";
+import { u64be, utf8 } from "../../src/crypto/bytes.js";
+import { sha256 } from "../../src/crypto/hash.js";
 import { devKeyPair, type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
 import { type Verifier, verifyNode } from "../../src/crypto/verify.js";
 import { proposalIdOf } from "../../src/governance/proposalId.js";

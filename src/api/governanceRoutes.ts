@@ -14,9 +14,9 @@ import {
   timelock,
   votingPower,
 } from "../governance/queries.js";
+import type { GovernanceMetrics } from "../metrics/governanceMetrics.js";
 import { getRegistryRaw } from "../state-transition/params.js";
 import type { Tx, TxType } from "../types/tx.js";
-import type { GovernanceMetrics } from "./governanceMetrics.js";
 import { type ApiContext, MAX_BODY_BYTES, submitBase64Tx } from "./server.js";
 
 const txBody = {

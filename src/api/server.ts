@@ -2,17 +2,17 @@ import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Chain } from "../chain/chain.js";
 import { HARD_MAX_TX_BYTES } from "../chain/chain.js";
 import { genesisHashHex } from "../config/genesis.js";
-import { toHex } from "../crypto/hash.js";
+import { toHex } from "../crypto/bytes.js";
 import { isAddress } from "../crypto/keys.js";
-import { XaiError } from "../errors.js";
+import { XaiError, xaiError } from "../errors.js";
+import type { NodeMetrics } from "../metrics/nodeMetrics.js";
 import { getAccount } from "../state-transition/accounts.js";
-import { TxErrorCode, txError } from "../state-transition/errors.js";
 import { getParam } from "../state-transition/params.js";
+import { TxErrorCode } from "../types/errors.js";
 import { blockJson, txJson } from "../types/json.js";
 import type { Tx, TxType } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
 import { errorBody, toHttpError } from "./errors.js";
-import type { NodeMetrics } from "./metrics.js";
 
 /** What the API reads from the node. */
 export interface ApiContext {
@@ -48,7 +48,7 @@ export async function submitBase64Tx(ctx: ApiContext, b64: string, type?: TxType
   const bytes = new Uint8Array(Buffer.from(b64, "base64"));
   try {
     if (bytes.length > HARD_MAX_TX_BYTES)
-      throw txError(TxErrorCode.TOO_LARGE, `transaction is ${bytes.length} bytes`);
+      throw xaiError(TxErrorCode.TOO_LARGE, `transaction is ${bytes.length} bytes`);
     const decoded = decodeTx(bytes);
     if (type && decoded.body.payload.type !== type)
       throw new XaiError("WRONG_TX_TYPE", `this route takes ${type}, not ${decoded.body.payload.type}`);

@@ -1,11 +1,12 @@
 import { EventEmitter } from "node:events";
 import { type Genesis, proposerOfSlot } from "../config/genesis.js";
-import { bytesEqual, toHex } from "../crypto/hash.js";
+import { bytesEqual, toHex } from "../crypto/bytes.js";
 import { type KeyPair, sign } from "../crypto/keys.js";
-import { type Verifier, verifyNode } from "../crypto/verify.js";
+import { cachingVerifier, type Verifier, verifyNode } from "../crypto/verify.js";
 import type { ChainDb, DbBatch, StoredReceipt } from "../db/chainDb.js";
 import type { UndoRecord } from "../db/undo.js";
-import { isXaiError, XaiError } from "../errors.js";
+import { isXaiError, XaiError, xaiError } from "../errors.js";
+import { type Logger, silentLogger } from "../logger.js";
 import { getAccount } from "../state-transition/accounts.js";
 import {
   applyBlock,
@@ -17,7 +18,6 @@ import {
   txRootOfBytes,
 } from "../state-transition/applyBlock.js";
 import { applyTx, checkTxStateless, type TxRules } from "../state-transition/applyTx.js";
-import { BlockErrorCode, blockError, TxErrorCode, txError } from "../state-transition/errors.js";
 import type { BlockContext, StateModule } from "../state-transition/module.js";
 import { paramOf } from "../state-transition/params.js";
 import { StateOverlay, type StateReader } from "../state-transition/stateStore.js";
@@ -29,21 +29,13 @@ import {
   decodeBlock,
   encodeHeader,
 } from "../types/block.js";
+import { BlockErrorCode, TxErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
 import { isPreferred } from "./forkChoice.js";
 import { genesisBlock } from "./genesisBlock.js";
 import { checkHeader } from "./headerChecks.js";
 import { DEFAULT_MEMPOOL_LIMITS, Mempool, type MempoolLimits } from "./mempool.js";
-
-/** Structured logger (pino's shape). */
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
-
-const silent: Logger = { info() {}, warn() {}, debug() {} };
 
 /** Options of a chain. */
 export interface ChainOptions {
@@ -112,10 +104,10 @@ export class Chain extends EventEmitter {
     super();
     this.genesis = opts.genesis;
     this.db = opts.db;
-    this.rules = { modules: opts.modules, verifier: opts.verifier ?? verifyNode };
+    this.rules = { modules: opts.modules, verifier: opts.verifier ?? cachingVerifier(verifyNode) };
     this.mempool = new Mempool({ ...DEFAULT_MEMPOOL_LIMITS, ...opts.mempool });
     this.now = opts.now ?? Date.now;
-    this.log = opts.log ?? silent;
+    this.log = opts.log ?? silentLogger;
     this.maxQueue = opts.maxQueue ?? 10_000;
   }
 
@@ -223,7 +215,7 @@ export class Chain extends EventEmitter {
    */
   submitTx(input: Uint8Array | Tx): Promise<Tx> {
     if (input instanceof Uint8Array && input.length > HARD_MAX_TX_BYTES)
-      return Promise.reject(txError(TxErrorCode.TOO_LARGE, `transaction is ${input.length} bytes`));
+      return Promise.reject(xaiError(TxErrorCode.TOO_LARGE, `transaction is ${input.length} bytes`));
     return this.run(() => this.admit(input instanceof Uint8Array ? decodeTx(input) : input));
   }
 
@@ -243,18 +235,18 @@ export class Chain extends EventEmitter {
 
   private async admit(tx: Tx): Promise<Tx> {
     if (this.mempool.has(tx.id) || (await this.db.getReceipt(tx.id)))
-      throw txError(TxErrorCode.DUPLICATE, "transaction already known");
+      throw xaiError(TxErrorCode.DUPLICATE, "transaction already known");
     const ctx = await this.nextBlockContext();
     // Size first, as applyTx checks it: the cheapest check, and the code a block would give.
     const maxTxBytes = paramOf(ctx.params, "max_tx_bytes");
     if (BigInt(tx.bytes.length) > maxTxBytes)
-      throw txError(TxErrorCode.TOO_LARGE, `transaction is ${tx.bytes.length} bytes, limit ${maxTxBytes}`);
+      throw xaiError(TxErrorCode.TOO_LARGE, `transaction is ${tx.bytes.length} bytes, limit ${maxTxBytes}`);
     checkTxStateless(tx, this.genesis.chainId, this.rules.verifier);
     const account = await getAccount(this.db.state, tx.sender);
     const pending = this.mempool.pendingOf(tx.sender);
     const expected = account.nonce + BigInt(pending.length);
     if (tx.body.nonce < account.nonce)
-      throw txError(
+      throw xaiError(
         TxErrorCode.NONCE_TOO_LOW,
         `nonce ${tx.body.nonce} already used; next is ${account.nonce}`,
         {
@@ -262,17 +254,17 @@ export class Chain extends EventEmitter {
         },
       );
     if (tx.body.nonce > expected)
-      throw txError(TxErrorCode.NONCE_TOO_HIGH, `nonce ${tx.body.nonce} leaves a gap; next is ${expected}`, {
+      throw xaiError(TxErrorCode.NONCE_TOO_HIGH, `nonce ${tx.body.nonce} leaves a gap; next is ${expected}`, {
         expected: expected.toString(),
       });
     const replaced = pending.find((t) => t.body.nonce === tx.body.nonce);
     if (replaced && tx.body.fee * 10n < replaced.body.fee * 11n)
-      throw txError(TxErrorCode.REPLACEMENT_UNDERPRICED, "a replacement must pay at least 10% more fee");
+      throw xaiError(TxErrorCode.REPLACEMENT_UNDERPRICED, "a replacement must pay at least 10% more fee");
     if (
       replaced &&
       this.mempool.bytes - replaced.bytes.length + tx.bytes.length > this.mempool.limits.maxBytes
     )
-      throw txError(TxErrorCode.MEMPOOL_FULL, "the replacement does not fit in the mempool");
+      throw xaiError(TxErrorCode.MEMPOOL_FULL, "the replacement does not fit in the mempool");
     // Validate on top of the sender's earlier pending transactions, exactly as a block would.
     let state: StateReader = this.db.state;
     for (const t of pending) {
@@ -282,10 +274,10 @@ export class Chain extends EventEmitter {
     await applyTx(state, tx, ctx, this.rules, []);
     if (!replaced) {
       if (this.mempool.senderFull(tx.sender))
-        throw txError(TxErrorCode.MEMPOOL_FULL, "too many pending transactions from this sender");
+        throw xaiError(TxErrorCode.MEMPOOL_FULL, "too many pending transactions from this sender");
       // All or nothing, and never the sender's own pending ones: `tx` was validated on top of them.
       const victims = this.mempool.evictionPlan(tx);
-      if (!victims) throw txError(TxErrorCode.MEMPOOL_FULL, "mempool is full");
+      if (!victims) throw xaiError(TxErrorCode.MEMPOOL_FULL, "mempool is full");
       for (const v of victims) this.mempool.remove(v.id);
     }
     this.mempool.insert(tx);
@@ -310,21 +302,20 @@ export class Chain extends EventEmitter {
   private async importDecoded(block: Block): Promise<ImportStatus> {
     const h = block.header;
     if (h.chainId !== this.genesis.chainId)
-      throw blockError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
+      throw xaiError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
     if (this.invalid.has(block.hashHex) || this.invalid.has(toHex(h.parentHash)))
-      throw blockError(BlockErrorCode.KNOWN_INVALID, "block or parent known invalid");
-    if (await this.db.getBlockBytes(block.hash))
-      throw blockError(BlockErrorCode.KNOWN, "block already known");
+      throw xaiError(BlockErrorCode.KNOWN_INVALID, "block or parent known invalid");
+    if (await this.db.getBlockBytes(block.hash)) throw xaiError(BlockErrorCode.KNOWN, "block already known");
     const parent = await this.header(h.parentHash);
     if (!parent)
-      throw blockError(BlockErrorCode.UNKNOWN_PARENT, "parent block is unknown", { height: h.height });
+      throw xaiError(BlockErrorCode.UNKNOWN_PARENT, "parent block is unknown", { height: h.height });
     checkHeader(this.genesis, block, parent, this.now(), this.rules.verifier);
     // The body must match the header before anything is stored or remembered under the block's hash
     // (the hash covers the header only): a tampered copy must not shut the honest block out.
     if (!bytesEqual(txRootOfBytes(block.txs), h.txRoot))
-      throw blockError(BlockErrorCode.BAD_TX_ROOT, "tx_root does not match the transactions");
+      throw xaiError(BlockErrorCode.BAD_TX_ROOT, "tx_root does not match the transactions");
     if (h.height <= this.finalizedHeight)
-      throw blockError(BlockErrorCode.REVERTS_FINALIZED, `height ${h.height} is final`);
+      throw xaiError(BlockErrorCode.REVERTS_FINALIZED, `height ${h.height} is final`);
     if (bytesEqual(h.parentHash, this._head.hash)) {
       const started = performance.now();
       let result: BlockResult;
@@ -422,19 +413,16 @@ export class Chain extends EventEmitter {
       // A parent at a final height that is not canonical: the branch would revert a final block
       // (and such side blocks are pruned, so it may not even be stored any more).
       if (cur.height - 1 <= this.finalizedHeight)
-        throw blockError(
-          BlockErrorCode.REVERTS_FINALIZED,
-          `reorg below final height ${this.finalizedHeight}`,
-        );
+        throw xaiError(BlockErrorCode.REVERTS_FINALIZED, `reorg below final height ${this.finalizedHeight}`);
       const parent = await this.blockByHash(cur.parentHash);
       if (!parent)
-        throw blockError(BlockErrorCode.UNKNOWN_PARENT, "branch block missing", { height: cur.height - 1 });
+        throw xaiError(BlockErrorCode.UNKNOWN_PARENT, "branch block missing", { height: cur.height - 1 });
       branch.unshift(parent);
       cur = parent.header;
     }
     const ancestorHeight = branch[0]!.header.height - 1;
     if (ancestorHeight < this.finalizedHeight)
-      throw blockError(BlockErrorCode.REVERTS_FINALIZED, `reorg below final height ${this.finalizedHeight}`);
+      throw xaiError(BlockErrorCode.REVERTS_FINALIZED, `reorg below final height ${this.finalizedHeight}`);
     const overlay = new StateOverlay(this.db.state);
     const reverted: Block[] = [];
     for (let height = this._head.height; height > ancestorHeight; height--) {

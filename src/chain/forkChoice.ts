@@ -1,4 +1,4 @@
-import { compareBytes } from "../crypto/hash.js";
+import { compareBytes } from "../crypto/bytes.js";
 
 /** What fork choice looks at: a chain tip. */
 export interface TipInfo {

@@ -1,7 +1,8 @@
 import { type Genesis, proposerOfSlot } from "../config/genesis.js";
 import type { Verifier } from "../crypto/verify.js";
-import { BlockErrorCode, blockError } from "../state-transition/errors.js";
+import { xaiError } from "../errors.js";
 import { type Block, type BlockHeader, blockSigningMessage } from "../types/block.js";
+import { BlockErrorCode } from "../types/errors.js";
 import { maxClockDisparityMs, slotStartMs } from "./slots.js";
 
 /**
@@ -17,16 +18,16 @@ export function checkHeader(
   verifier: Verifier | null,
 ): void {
   const h = block.header;
-  if (h.chainId !== genesis.chainId) throw blockError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
+  if (h.chainId !== genesis.chainId) throw xaiError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
   if (h.height !== parent.height + 1)
-    throw blockError(BlockErrorCode.BAD_HEIGHT, `height ${h.height} after parent ${parent.height}`);
+    throw xaiError(BlockErrorCode.BAD_HEIGHT, `height ${h.height} after parent ${parent.height}`);
   if (h.slot <= parent.slot)
-    throw blockError(BlockErrorCode.BAD_SLOT, `slot ${h.slot} not after ${parent.slot}`);
+    throw xaiError(BlockErrorCode.BAD_SLOT, `slot ${h.slot} not after ${parent.slot}`);
   if (nowMs !== null && slotStartMs(genesis, h.slot) > nowMs + maxClockDisparityMs(genesis))
-    throw blockError(BlockErrorCode.FUTURE_SLOT, `slot ${h.slot} has not started`);
+    throw xaiError(BlockErrorCode.FUTURE_SLOT, `slot ${h.slot} has not started`);
   const expected = proposerOfSlot(genesis, h.slot);
   if (h.proposer !== expected.address)
-    throw blockError(BlockErrorCode.WRONG_PROPOSER, `slot ${h.slot} belongs to ${expected.address}`);
+    throw xaiError(BlockErrorCode.WRONG_PROPOSER, `slot ${h.slot} belongs to ${expected.address}`);
   if (verifier && !verifier(block.signature, blockSigningMessage(block.headerBytes), expected.publicKey))
-    throw blockError(BlockErrorCode.BAD_SIGNATURE, "proposer signature does not verify");
+    throw xaiError(BlockErrorCode.BAD_SIGNATURE, "proposer signature does not verify");
 }

@@ -1,5 +1,5 @@
 import type { Genesis } from "../config/genesis.js";
-import { bytesEqual, toHex } from "../crypto/hash.js";
+import { bytesEqual, toHex } from "../crypto/bytes.js";
 import type { Verifier } from "../crypto/verify.js";
 import type { ChainDb } from "../db/chainDb.js";
 import { XaiError } from "../errors.js";

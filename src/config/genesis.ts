@@ -1,9 +1,10 @@
-import { fromHex, sha256, toHex } from "../crypto/hash.js";
+import { fromHex, toHex } from "../crypto/bytes.js";
+import { sha256 } from "../crypto/hash.js";
 import { addressOf, devKeyPair, isAddress, isDevChainId } from "../crypto/keys.js";
 import { isAcceptablePublicKey } from "../crypto/verify.js";
 import { XaiError } from "../errors.js";
-import { TREASURY_ADDRESS } from "../state-transition/accounts.js";
 import { encodeMessage, pb, toLong } from "../types/proto.js";
+import { TREASURY_ADDRESS } from "./addresses.js";
 import {
   CROSS_RULES,
   isCanonicalDecimal,

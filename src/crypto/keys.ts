@@ -1,5 +1,6 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { sha256, toHex, utf8 } from "./hash.js";
+import { toHex, utf8 } from "./bytes.js";
+import { sha256 } from "./hash.js";
 
 /** An ed25519 key pair held by a client (the node holds only its own validator key). */
 export interface KeyPair {
@@ -35,11 +36,6 @@ export function addressFromBytes(b: Uint8Array): string {
 export function keyPairFromSecret(secretKey: Uint8Array): KeyPair {
   const publicKey = ed25519.getPublicKey(secretKey);
   return { secretKey, publicKey, address: addressOf(publicKey) };
-}
-
-/** A fresh random key pair. */
-export function generateKeyPair(): KeyPair {
-  return keyPairFromSecret(ed25519.utils.randomSecretKey());
 }
 
 /** Public seed of the well-known dev accounts `dev:0` … `dev:9`; never use them outside dev chains. */

@@ -1,7 +1,8 @@
 import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
-import { concatBytes } from "./hash.js";
+import { concatBytes } from "./bytes.js";
+import { sha256 } from "./hash.js";
 
 // The consensus rule for signatures (both verifiers implement exactly this):
 // - the public key is 32 bytes, its y coordinate is canonical (< p) and it is not one of the
@@ -121,3 +122,23 @@ export type Verifier = (signature: Uint8Array, message: Uint8Array, publicKey: U
 
 /** The verifier the node uses on the block path. */
 export const verifySignature: Verifier = verifyNode;
+
+/**
+ * A verifier that remembers what verified: a transaction checked at mempool admission is not
+ * checked again when its block is built or imported. The memo is keyed by sha256(signature ‖ key ‖
+ * message), so a hit means these exact bytes verified before: a memo of a pure function, bounded,
+ * never a source of different results. Failures are not remembered (they cost the sender a
+ * rejection, not the node a second check). Each instance has its own memo; the consensus core
+ * holds none.
+ */
+export function cachingVerifier(inner: Verifier, limit = 200_000): Verifier {
+  const verified = new Set<string>();
+  return (signature, message, publicKey) => {
+    const key = Buffer.from(sha256(signature, publicKey, message)).toString("latin1");
+    if (verified.has(key)) return true;
+    if (!inner(signature, message, publicKey)) return false;
+    if (verified.size >= limit) verified.clear();
+    verified.add(key);
+    return true;
+  };
+}

@@ -1,5 +1,5 @@
 import { Level } from "level";
-import { fromHex, u64be, utf8 } from "../crypto/hash.js";
+import { fromHex, u64be, utf8 } from "../crypto/bytes.js";
 import { XaiError } from "../errors.js";
 import type { Change, Entry, RangeOptions, StateReader } from "../state-transition/stateStore.js";
 import { bucketKey, DbBucket, prefixEnd, SCHEMA_VERSION } from "./buckets.js";

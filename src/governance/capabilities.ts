@@ -4,6 +4,8 @@
  * effect writes. Only what is listed here can change; values and bounds come from
  * src/config/registry.ts.
  */
+
+import { DEPOSIT_ESCROW_ADDRESS, TREASURY_ADDRESS } from "../config/addresses.js";
 import {
   CROSS_RULES,
   isCanonicalDecimal,
@@ -13,12 +15,12 @@ import {
   registryEntry,
 } from "../config/registry.js";
 import { isAddress } from "../crypto/keys.js";
-import { addBalance, getAccount, TREASURY_ADDRESS } from "../state-transition/accounts.js";
+import { xaiError } from "../errors.js";
+import { addBalance, getAccount } from "../state-transition/accounts.js";
 import { type BlockParams, featureOf, getRegistryRaw, putRegistryRaw } from "../state-transition/params.js";
 import type { StateReader, StateWriter } from "../state-transition/stateStore.js";
 import type { ProposalAction, ProposalKind } from "../types/tx.js";
-import { GovErrorCode, govError } from "./errors.js";
-import { DEPOSIT_ESCROW_ADDRESS } from "./escrow.js";
+import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
 import { isTerminal } from "./lifecycle.js";
 import type { Change, Proposal } from "./records.js";
@@ -74,19 +76,19 @@ export async function checkCrossRules(state: StateReader, writes: RegistryWrite[
   }
   for (const c of CROSS_RULES)
     if (!c.holds((space, name) => values.get(`${space}:${name}`) ?? 0n))
-      throw govError(GovErrorCode.CROSS_RULE_VIOLATION, `would break ${c.description}`, { rule: c.id });
+      throw xaiError(GovErrorCode.CROSS_RULE_VIOLATION, `would break ${c.description}`, { rule: c.id });
 }
 
 /** Throws unless `raw` is a valid value of a registered entry. */
 function checkRegistryValue(space: RegistrySpace, name: string, raw: string): void {
   const e = registryEntry(space, name);
-  if (!e) throw govError(GovErrorCode.UNKNOWN_TARGET, `no ${space} named ${name}`, { space, name });
+  if (!e) throw xaiError(GovErrorCode.UNKNOWN_TARGET, `no ${space} named ${name}`, { space, name });
   // fiat_rails turns on once, by the on-chain fiat unlock: a proposal could otherwise turn it on
   // early or off after the unlock.
   if (!e.governable)
-    throw govError(GovErrorCode.NOT_GOVERNABLE, `${name} is not changed by proposals`, { space, name });
+    throw xaiError(GovErrorCode.NOT_GOVERNABLE, `${name} is not changed by proposals`, { space, name });
   const r = parseRegistryValue(e, raw);
-  if (!r.ok) throw govError(GovErrorCode.INVALID_VALUE, r.reason, { space, name, value: raw });
+  if (!r.ok) throw xaiError(GovErrorCode.INVALID_VALUE, r.reason, { space, name, value: raw });
 }
 
 /** Writes registry values at `height` and returns the changes (value before, after). */
@@ -111,7 +113,7 @@ function registryWriteOf(a: ProposalAction): RegistryWrite {
     case "feature_activation":
       return { space: "feature", name: a.feature, raw: a.enabled ? "true" : "false" };
     default:
-      throw govError(GovErrorCode.INVALID_ACTION, `${a.kind} is not a registry change`);
+      throw xaiError(GovErrorCode.INVALID_ACTION, `${a.kind} is not a registry change`);
   }
 }
 
@@ -134,7 +136,7 @@ const U64_LIMIT = 1n << 64n;
 
 function treasuryAction(a: ProposalAction): Extract<ProposalAction, { kind: "treasury_allocation" }> {
   if (a.kind !== "treasury_allocation")
-    throw govError(GovErrorCode.INVALID_ACTION, "not a treasury allocation");
+    throw xaiError(GovErrorCode.INVALID_ACTION, "not a treasury allocation");
   return a;
 }
 
@@ -143,20 +145,20 @@ const treasuryAllocation: Capability = {
   async validate(state, params, action, phase) {
     const a = treasuryAction(action);
     if (!isAddress(a.recipient) || a.recipient === TREASURY_ADDRESS || a.recipient === DEPOSIT_ESCROW_ADDRESS)
-      throw govError(GovErrorCode.INVALID_RECIPIENT, "recipient must be an ordinary address", {
+      throw xaiError(GovErrorCode.INVALID_RECIPIENT, "recipient must be an ordinary address", {
         recipient: a.recipient,
       });
     if (!isCanonicalDecimal(a.amount) || BigInt(a.amount) === 0n || BigInt(a.amount) >= U64_LIMIT)
-      throw govError(GovErrorCode.INVALID_AMOUNT, "amount must be a canonical decimal in (0, 2^64)", {
+      throw xaiError(GovErrorCode.INVALID_AMOUNT, "amount must be a canonical decimal in (0, 2^64)", {
         amount: a.amount,
       });
     if (a.purpose.length > TEXT_LIMITS.purpose)
-      throw govError(GovErrorCode.PURPOSE_TOO_LONG, `purpose longer than ${TEXT_LIMITS.purpose}`);
+      throw xaiError(GovErrorCode.PURPOSE_TOO_LONG, `purpose longer than ${TEXT_LIMITS.purpose}`);
     if (phase === "execute" && !featureOf(params, "treasury_spending"))
-      throw govError(GovErrorCode.TREASURY_SPENDING_DISABLED, "treasury_spending is off");
+      throw xaiError(GovErrorCode.TREASURY_SPENDING_DISABLED, "treasury_spending is off");
     const treasury = (await getAccount(state, TREASURY_ADDRESS)).balance;
     if (treasury < BigInt(a.amount))
-      throw govError(GovErrorCode.TREASURY_SHORT, "treasury does not hold the amount", {
+      throw xaiError(GovErrorCode.TREASURY_SHORT, "treasury does not hold the amount", {
         treasury: treasury.toString(),
         amount: a.amount,
       });
@@ -186,7 +188,7 @@ const treasuryAllocation: Capability = {
 const EMERGENCY_ACTIONS = ["pause_transfers", "resume_transfers", "cancel_queued"] as const;
 
 function emergencyAction(a: ProposalAction): Extract<ProposalAction, { kind: "emergency_action" }> {
-  if (a.kind !== "emergency_action") throw govError(GovErrorCode.INVALID_ACTION, "not an emergency action");
+  if (a.kind !== "emergency_action") throw xaiError(GovErrorCode.INVALID_ACTION, "not an emergency action");
   return a;
 }
 
@@ -195,21 +197,21 @@ const emergency: Capability = {
   async validate(state, _params, action, phase) {
     const a = emergencyAction(action);
     if (!(EMERGENCY_ACTIONS as readonly string[]).includes(a.action))
-      throw govError(GovErrorCode.INVALID_ACTION, `unknown emergency action ${a.action}`, {
+      throw xaiError(GovErrorCode.INVALID_ACTION, `unknown emergency action ${a.action}`, {
         action: a.action,
       });
     if (a.action !== "cancel_queued") {
       if (a.proposalId !== "")
-        throw govError(GovErrorCode.INVALID_ACTION, `${a.action} takes no proposal id`);
+        throw xaiError(GovErrorCode.INVALID_ACTION, `${a.action} takes no proposal id`);
       return;
     }
     const target = await loadProposal(state, a.proposalId);
     if (phase === "submit" && (isTerminal(target.status) || target.status === "executed"))
-      throw govError(GovErrorCode.NOT_CANCELLABLE, `proposal ${target.id} is ${target.status}`, {
+      throw xaiError(GovErrorCode.NOT_CANCELLABLE, `proposal ${target.id} is ${target.status}`, {
         status: target.status,
       });
     if (phase === "execute" && target.status !== "queued")
-      throw govError(GovErrorCode.NOT_QUEUED, `proposal ${target.id} is ${target.status}`, {
+      throw xaiError(GovErrorCode.NOT_QUEUED, `proposal ${target.id} is ${target.status}`, {
         status: target.status,
       });
   },
@@ -246,7 +248,7 @@ export const ROLLBACK_KINDS: readonly ProposalKind[] = [
 ];
 
 function rollbackTargetId(a: ProposalAction): string {
-  if (a.kind !== "rollback") throw govError(GovErrorCode.INVALID_ACTION, "not a rollback");
+  if (a.kind !== "rollback") throw xaiError(GovErrorCode.INVALID_ACTION, "not a rollback");
   return a.target;
 }
 
@@ -264,7 +266,7 @@ const rollback: Capability = {
   async validate(state, _params, action, phase) {
     const target = await loadProposal(state, rollbackTargetId(action));
     if (target.status !== "executed")
-      throw govError(
+      throw xaiError(
         GovErrorCode.ROLLBACK_NOT_ALLOWED,
         `proposal ${target.id} is ${target.status}, not executed`,
         {
@@ -273,7 +275,7 @@ const rollback: Capability = {
       );
     const a = target.action;
     if (!ROLLBACK_KINDS.includes(a.kind) || (a.kind === "emergency_action" && a.action === "cancel_queued"))
-      throw govError(GovErrorCode.ROLLBACK_NOT_ALLOWED, `a ${a.kind} cannot be rolled back`, {
+      throw xaiError(GovErrorCode.ROLLBACK_NOT_ALLOWED, `a ${a.kind} cannot be rolled back`, {
         kind: a.kind,
       });
     if (phase === "submit") return;
@@ -283,7 +285,7 @@ const rollback: Capability = {
       // Changed since: a different value now, or any later write (A → B → A included).
       const written = await lastRegistryWrite(state, c.space, c.key);
       if (now !== c.after || written > executedAt)
-        throw govError(
+        throw xaiError(
           GovErrorCode.ROLLBACK_CONFLICT,
           `${c.space} ${c.key} changed since the target's execution`,
           {

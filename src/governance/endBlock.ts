@@ -4,8 +4,10 @@
  * queue for the current height (keys height u64be || number u64be, so ascending proposal number);
  * no step iterates proposals or votes beyond those due now.
  */
+
+import { xaiError } from "../errors.js";
 import type { EndBlockContext } from "../state-transition/module.js";
-import { GovErrorCode, govError } from "./errors.js";
+import { GovErrorCode } from "./errors.js";
 import { burnDeposit, refundDeposit } from "./escrow.js";
 import { type EventSink, emit } from "./events.js";
 import { processFiatAutoUnlock } from "./fiatUnlock.js";
@@ -80,7 +82,7 @@ export async function processEndBlock(ctx: EndBlockContext): Promise<void> {
       const p = await loadProposalByNumber(ctx.state, trailingNumber(key));
       // setStatus removes a proposal from its queue as it leaves the status, so this always holds.
       if (p.status !== step.status)
-        throw govError(GovErrorCode.INVARIANT, `queued proposal ${p.id} is ${p.status}, not ${step.status}`);
+        throw xaiError(GovErrorCode.INVARIANT, `queued proposal ${p.id} is ${p.status}, not ${step.status}`);
       await step.run(ctx, p, sink);
     }
   }

@@ -1,5 +1,3 @@
-import { XaiError } from "../errors.js";
-
 /**
  * Error codes of the governance module. A transaction that throws one of these is invalid: it
  * never enters the mempool or a block and leaves state unchanged. A few are also used as the
@@ -86,9 +84,4 @@ export enum GovErrorCode {
   CORRUPT = "GOV_CORRUPT",
   /** Governance state is inconsistent (assertGovernanceInvariants). */
   INVARIANT = "GOV_INVARIANT",
-}
-
-/** An XaiError with a governance error code. */
-export function govError(code: GovErrorCode, message: string, data: Record<string, unknown> = {}): XaiError {
-  return new XaiError(code, message, data);
 }

@@ -4,11 +4,10 @@
  * or burned (no quorum, or cancelled). No key exists for the address, so only this module moves
  * its funds. Escrowed units still count in the circulating supply (they are not the treasury's).
  */
-import { addBalance, burn, DEPOSIT_ESCROW_ADDRESS } from "../state-transition/accounts.js";
+import { DEPOSIT_ESCROW_ADDRESS } from "../config/addresses.js";
+import { addBalance, burn } from "../state-transition/accounts.js";
 import type { StateWriter } from "../state-transition/stateStore.js";
 import type { Proposal } from "./records.js";
-
-export { DEPOSIT_ESCROW_ADDRESS };
 
 /** Moves a new proposal's deposit from its proposer into escrow. */
 export async function holdDeposit(state: StateWriter, p: Proposal, height: number): Promise<void> {

@@ -5,11 +5,11 @@
  * whole effect succeeds is the overlay committed. If it fails the transaction is still valid:
  * the proposal becomes `failed` with the reason and nothing of the effect applies.
  */
-import { isXaiError } from "../errors.js";
+import { isXaiError, xaiError } from "../errors.js";
 import type { TxContext, TxOutcome } from "../state-transition/module.js";
 import { StateOverlay } from "../state-transition/stateStore.js";
 import { CAPABILITIES, type EffectResult } from "./capabilities.js";
-import { GovErrorCode, govError } from "./errors.js";
+import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
 import type { Proposal } from "./records.js";
 import { expiryHeight, setStatus } from "./status.js";
@@ -25,13 +25,13 @@ const NOT_AN_EFFECT_FAILURE: readonly string[] = [
 /** Throws unless `p` may be executed at `height`. */
 export function checkExecutable(p: Proposal, height: number): void {
   if (p.status !== "queued")
-    throw govError(GovErrorCode.NOT_QUEUED, `proposal ${p.id} is ${p.status}`, { status: p.status });
+    throw xaiError(GovErrorCode.NOT_QUEUED, `proposal ${p.id} is ${p.status}`, { status: p.status });
   if (height < p.eta)
-    throw govError(GovErrorCode.TIMELOCK_ACTIVE, `proposal ${p.id} executes from height ${p.eta}`, {
+    throw xaiError(GovErrorCode.TIMELOCK_ACTIVE, `proposal ${p.id} executes from height ${p.eta}`, {
       eta: p.eta,
     });
   if (height > expiryHeight(p))
-    throw govError(
+    throw xaiError(
       GovErrorCode.EXECUTION_WINDOW_PASSED,
       `execution window of ${p.id} ended at ${expiryHeight(p)}`,
       {

@@ -14,12 +14,13 @@
  * which the chain reads at the start of the next block; it happens once.
  */
 import type { Genesis } from "../config/genesis.js";
+import { xaiError } from "../errors.js";
 import { balanceAt, circulatingSupplyAt } from "../state-transition/accounts.js";
 import type { EndBlockContext, TxContext, TxOutcome } from "../state-transition/module.js";
 import { putRegistryRaw, ruleOf } from "../state-transition/params.js";
 import type { StateWriter } from "../state-transition/stateStore.js";
 import type { Payload } from "../types/tx.js";
-import { GovErrorCode, govError } from "./errors.js";
+import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
 import type { FiatState } from "./records.js";
 import { markRegistryWrite } from "./registryWrites.js";
@@ -51,7 +52,7 @@ export function fiatSnapshotHeight(s: FiatState): number {
 
 async function loadFiatState(state: StateWriter): Promise<FiatState> {
   const s = await getFiatState(state);
-  if (!s) throw govError(GovErrorCode.INVARIANT, "fiat-unlock state missing (genesis not initialised)");
+  if (!s) throw xaiError(GovErrorCode.INVARIANT, "fiat-unlock state missing (genesis not initialised)");
   return s;
 }
 
@@ -83,16 +84,16 @@ export async function fiatUnlockVote(
   v: Extract<Payload, { type: "FIAT_UNLOCK_VOTE" }>,
 ): Promise<TxOutcome> {
   if (v.reason.length > TEXT_LIMITS.reason)
-    throw govError(GovErrorCode.REASON_TOO_LONG, `reason longer than ${TEXT_LIMITS.reason}`);
+    throw xaiError(GovErrorCode.REASON_TOO_LONG, `reason longer than ${TEXT_LIMITS.reason}`);
   const s = await loadFiatState(ctx.state);
   if (s.unlocked)
-    throw govError(GovErrorCode.FIAT_ALREADY_UNLOCKED, `fiat rails unlocked at ${s.unlockedHeight}`);
+    throw xaiError(GovErrorCode.FIAT_ALREADY_UNLOCKED, `fiat rails unlocked at ${s.unlockedHeight}`);
   if (ctx.height < s.startHeight)
-    throw govError(GovErrorCode.FIAT_WINDOW_CLOSED, `the fiat-unlock window opens at ${s.startHeight}`);
+    throw xaiError(GovErrorCode.FIAT_WINDOW_CLOSED, `the fiat-unlock window opens at ${s.startHeight}`);
   const snapshot = fiatSnapshotHeight(s);
   const voter = ctx.tx.sender;
   const power = await balanceAt(ctx.state, voter, snapshot);
-  if (power === 0n) throw govError(GovErrorCode.NO_VOTING_POWER, `no balance at height ${snapshot}`);
+  if (power === 0n) throw xaiError(GovErrorCode.NO_VOTING_POWER, `no balance at height ${snapshot}`);
   const cap = powerCap(
     await circulatingSupplyAt(ctx.state, snapshot),
     ruleOf(ctx.params, "max_individual_power_bps"),

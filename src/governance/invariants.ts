@@ -2,12 +2,14 @@
  * Governance invariants (Cosmos x/gov style): checked after every test and after a replay. Not
  * consensus code: it scans whole buckets, which the module itself never does.
  */
-import { bytesEqual, toHex } from "../crypto/hash.js";
+
+import { DEPOSIT_ESCROW_ADDRESS } from "../config/addresses.js";
+import { bytesEqual, toHex } from "../crypto/bytes.js";
 import { addressFromBytes } from "../crypto/keys.js";
+import { xaiError } from "../errors.js";
 import { getAccount } from "../state-transition/accounts.js";
 import type { StateReader } from "../state-transition/stateStore.js";
-import { GovErrorCode, govError } from "./errors.js";
-import { DEPOSIT_ESCROW_ADDRESS } from "./escrow.js";
+import { GovErrorCode } from "./errors.js";
 import {
   activeCountKey,
   bucketPrefix,
@@ -33,7 +35,7 @@ import { getActiveCount, getCounter, getFiatState, getVote } from "./store.js";
 import { cappedPower } from "./votingPower.js";
 
 function fail(message: string, data: Record<string, unknown> = {}): never {
-  throw govError(GovErrorCode.INVARIANT, message, data);
+  throw xaiError(GovErrorCode.INVARIANT, message, data);
 }
 
 function check(cond: boolean, message: string, data: Record<string, unknown> = {}): void {

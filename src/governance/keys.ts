@@ -23,7 +23,7 @@
  * | 0x2e | STATUS_INDEX | status code (1), number u64be | empty; one entry per proposal, for its current status |
  * | 0x2f | REGISTRY_WRITE | space (utf8 `param`/`feature`/`rule`), 0x00, name (utf8) | u64be, height of the last write by governance or the fiat unlock |
  */
-import { concatBytes, u64be, utf8 } from "../crypto/hash.js";
+import { concatBytes, u64be, utf8 } from "../crypto/bytes.js";
 import { addressBytes } from "../crypto/keys.js";
 import type { ProposalStatus } from "./lifecycle.js";
 

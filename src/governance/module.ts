@@ -2,12 +2,14 @@
  * The governance state module: the seven governance transactions, end-of-block processing and
  * genesis. Plugged into the block pipeline as `{ modules: [bankModule, governanceModule] }`.
  */
+import { DEPOSIT_ESCROW_ADDRESS } from "../config/addresses.js";
 import type { Genesis } from "../config/genesis.js";
+import { xaiError } from "../errors.js";
 import type { StateModule, TxContext, TxOutcome } from "../state-transition/module.js";
 import type { StateWriter } from "../state-transition/stateStore.js";
 import type { TxType } from "../types/tx.js";
 import { processEndBlock } from "./endBlock.js";
-import { GovErrorCode, govError } from "./errors.js";
+import { GovErrorCode } from "./errors.js";
 import { executeProposal } from "./execution.js";
 import { fiatUnlockVote, initialFiatState } from "./fiatUnlock.js";
 import { cancelProposal, submitProposal } from "./proposals.js";
@@ -44,7 +46,7 @@ export function applyGovernanceTx(ctx: TxContext): Promise<TxOutcome> {
     case "FIAT_UNLOCK_VOTE":
       return fiatUnlockVote(ctx, p);
     default:
-      throw govError(GovErrorCode.INVALID_ACTION, `governance does not handle ${p.type}`);
+      throw xaiError(GovErrorCode.INVALID_ACTION, `governance does not handle ${p.type}`);
   }
 }
 
@@ -57,6 +59,7 @@ export async function initGovernanceGenesis(state: StateWriter, genesis: Genesis
 export const governanceModule: StateModule = {
   name: "governance",
   txTypes: GOV_TX_TYPES,
+  moduleAccounts: [DEPOSIT_ESCROW_ADDRESS],
   applyTx: applyGovernanceTx,
   endBlock: processEndBlock,
   initGenesis: initGovernanceGenesis,

@@ -1,4 +1,5 @@
-import { sha256, toHex, u64be, utf8 } from "../crypto/hash.js";
+import { toHex, u64be, utf8 } from "../crypto/bytes.js";
+import { sha256 } from "../crypto/hash.js";
 
 /**
  * Proposal id (SPEC §4.1): hex of the first 16 bytes of

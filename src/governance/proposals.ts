@@ -1,10 +1,12 @@
 /** SUBMIT_PROPOSAL and CANCEL_PROPOSAL. */
+
+import { xaiError } from "../errors.js";
 import { circulatingSupplyAt, getAccount } from "../state-transition/accounts.js";
 import type { TxContext, TxOutcome } from "../state-transition/module.js";
 import { ruleOf } from "../state-transition/params.js";
 import type { Payload } from "../types/tx.js";
 import { validateAction } from "./capabilities.js";
-import { GovErrorCode, govError } from "./errors.js";
+import { GovErrorCode } from "./errors.js";
 import { burnDeposit, holdDeposit } from "./escrow.js";
 import { type EventSink, emit } from "./events.js";
 import { proposalIdOf } from "./proposalId.js";
@@ -25,13 +27,13 @@ type Submit = Extract<Payload, { type: "SUBMIT_PROPOSAL" }>;
 
 /** Stateless checks of a proposal's title and description. */
 export function checkProposalText(title: string, description: string): void {
-  if (title.trim().length === 0) throw govError(GovErrorCode.EMPTY_TITLE, "title is empty");
+  if (title.trim().length === 0) throw xaiError(GovErrorCode.EMPTY_TITLE, "title is empty");
   if (title.length > TEXT_LIMITS.title)
-    throw govError(GovErrorCode.TITLE_TOO_LONG, `title longer than ${TEXT_LIMITS.title}`, {
+    throw xaiError(GovErrorCode.TITLE_TOO_LONG, `title longer than ${TEXT_LIMITS.title}`, {
       length: title.length,
     });
   if (description.length > TEXT_LIMITS.description)
-    throw govError(GovErrorCode.DESCRIPTION_TOO_LONG, `description longer than ${TEXT_LIMITS.description}`, {
+    throw xaiError(GovErrorCode.DESCRIPTION_TOO_LONG, `description longer than ${TEXT_LIMITS.description}`, {
       length: description.length,
     });
 }
@@ -84,20 +86,20 @@ export async function submitProposal(ctx: TxContext, p: Submit): Promise<TxOutco
   checkProposalText(p.title, p.description);
   const minDeposit = ruleOf(ctx.params, "proposal_deposit");
   if (p.deposit < minDeposit)
-    throw govError(GovErrorCode.DEPOSIT_TOO_LOW, `deposit ${p.deposit} below ${minDeposit}`, {
+    throw xaiError(GovErrorCode.DEPOSIT_TOO_LOW, `deposit ${p.deposit} below ${minDeposit}`, {
       minimum: minDeposit.toString(),
     });
   await validateAction(ctx.state, ctx.params, p.action, "submit");
   const balance = (await getAccount(ctx.state, ctx.tx.sender)).balance;
   if (balance < p.deposit)
-    throw govError(GovErrorCode.INSUFFICIENT_BALANCE, "balance does not cover the deposit", {
+    throw xaiError(GovErrorCode.INSUFFICIENT_BALANCE, "balance does not cover the deposit", {
       balance: balance.toString(),
     });
   const maxActive = ruleOf(ctx.params, "max_active_proposals_per_account");
   if ((await getActiveCount(ctx.state, ctx.tx.sender)) >= maxActive)
-    throw govError(GovErrorCode.TOO_MANY_ACTIVE, `already ${maxActive} proposals in voting`);
+    throw xaiError(GovErrorCode.TOO_MANY_ACTIVE, `already ${maxActive} proposals in voting`);
   const id = proposalIdOf(ctx.chainId, ctx.tx.sender, ctx.tx.body.nonce);
-  if (await findProposal(ctx.state, id)) throw govError(GovErrorCode.ALREADY_EXISTS, `proposal ${id} exists`);
+  if (await findProposal(ctx.state, id)) throw xaiError(GovErrorCode.ALREADY_EXISTS, `proposal ${id} exists`);
   const proposal = await newProposal(ctx, p, id);
   await holdDeposit(ctx.state, proposal, ctx.height);
   createProposal(ctx.state, proposal);
@@ -117,9 +119,9 @@ export async function submitProposal(ctx: TxContext, p: Submit): Promise<TxOutco
 /** CANCEL_PROPOSAL: the proposer withdraws a proposal in `voting`; the deposit is burned. */
 export async function cancelProposal(ctx: TxContext, proposalId: string): Promise<TxOutcome> {
   const p = await loadProposal(ctx.state, proposalId);
-  if (p.proposer !== ctx.tx.sender) throw govError(GovErrorCode.NOT_PROPOSER, "only the proposer may cancel");
+  if (p.proposer !== ctx.tx.sender) throw xaiError(GovErrorCode.NOT_PROPOSER, "only the proposer may cancel");
   if (p.status !== "voting")
-    throw govError(GovErrorCode.NOT_CANCELLABLE, `proposal is ${p.status}`, { status: p.status });
+    throw xaiError(GovErrorCode.NOT_CANCELLABLE, `proposal is ${p.status}`, { status: p.status });
   await burnDeposit(ctx.state, p, ctx.height);
   p.cancelledBy = ctx.tx.sender;
   await setStatus(ctx.state, p, "cancelled", sinkOf(ctx));

@@ -3,7 +3,7 @@
  * JSON-ready plain objects (snake_case keys, amounts and powers as decimal strings, heights as
  * numbers). Lists are paginated by cursor: pass back `next_cursor` to get the next page.
  */
-import { toHex } from "../crypto/hash.js";
+import { toHex } from "../crypto/bytes.js";
 import { addressFromBytes, isAddress } from "../crypto/keys.js";
 import { balanceAt, circulatingSupplyAt, getAccount } from "../state-transition/accounts.js";
 import { getRule } from "../state-transition/params.js";
@@ -22,7 +22,7 @@ import {
   trailingAddressBytes,
   trailingNumber,
 } from "./keys.js";
-import type { ProposalStatus } from "./lifecycle.js";
+import { PROPOSAL_STATUSES, type ProposalStatus } from "./lifecycle.js";
 import {
   type Change,
   decodeHistory,
@@ -264,6 +264,22 @@ export async function votingPower(
     power_cap: cap.toString(),
     snapshot_height: snapshot,
   };
+}
+
+/** Number of proposals of each kind in each status, from the status index (the proposals gauge). */
+export async function proposalCounts(
+  state: StateReader,
+): Promise<Array<{ kind: string; status: ProposalStatus; count: number }>> {
+  const out: Array<{ kind: string; status: ProposalStatus; count: number }> = [];
+  for (const status of PROPOSAL_STATUSES) {
+    const byKind = new Map<string, number>();
+    for (const [key] of await state.range(statusIndexPrefix(status))) {
+      const p = await loadProposalByNumber(state, trailingNumber(key));
+      byKind.set(p.action.kind, (byKind.get(p.action.kind) ?? 0) + 1);
+    }
+    for (const [kind, count] of byKind) out.push({ kind, status, count });
+  }
+  return out;
 }
 
 /** Queued proposals with their eta and last executable height, soonest deadline first. */

@@ -4,9 +4,10 @@
  * value; proto3 omits default values, so one domain value has exactly one encoding.
  */
 import type protobuf from "protobufjs";
+import { xaiError } from "../errors.js";
 import { encodeMessage, fromLong, protoType, toLong } from "../types/proto.js";
 import type { ProposalAction, ProposalKind, VoteOption } from "../types/tx.js";
-import { GovErrorCode, govError } from "./errors.js";
+import { GovErrorCode } from "./errors.js";
 import { isProposalStatus, type ProposalStatus } from "./lifecycle.js";
 
 type Obj = Record<string, unknown>;
@@ -30,7 +31,7 @@ function decode(t: protobuf.Type, bytes: Uint8Array): Obj {
       arrays: true,
     }) as Obj;
   } catch (err) {
-    throw govError(GovErrorCode.CORRUPT, `${t.name} does not decode: ${(err as Error).message}`);
+    throw xaiError(GovErrorCode.CORRUPT, `${t.name} does not decode: ${(err as Error).message}`);
   }
 }
 
@@ -146,7 +147,7 @@ function actionFromRecord(o: Obj): ProposalAction {
     case "rollback":
       return { kind, target: str(o.target) };
     default:
-      throw govError(GovErrorCode.CORRUPT, `unknown proposal kind ${kind}`);
+      throw xaiError(GovErrorCode.CORRUPT, `unknown proposal kind ${kind}`);
   }
 }
 
@@ -165,7 +166,7 @@ function changesFromRecord(v: unknown): Change[] {
 
 function status(v: unknown): ProposalStatus {
   const s = str(v);
-  if (!isProposalStatus(s)) throw govError(GovErrorCode.CORRUPT, `unknown status ${s}`);
+  if (!isProposalStatus(s)) throw xaiError(GovErrorCode.CORRUPT, `unknown status ${s}`);
   return s;
 }
 
@@ -231,7 +232,7 @@ export function decodeProposal(bytes: Uint8Array): Proposal {
   const e = o.execution as Obj | undefined;
   const depositState = str(o.depositState);
   if (depositState !== "held" && depositState !== "refunded" && depositState !== "burned")
-    throw govError(GovErrorCode.CORRUPT, `unknown deposit state ${depositState}`);
+    throw xaiError(GovErrorCode.CORRUPT, `unknown deposit state ${depositState}`);
   const rules: Record<string, bigint> = {};
   for (const r of (o.rules as Obj[]) ?? []) rules[str(r.name)] = BigInt(str(r.value));
   return {
@@ -324,7 +325,7 @@ export function decodeVote(bytes: Uint8Array): VoteRecord {
   const o = decode(T.Vote, bytes);
   const option = str(o.option);
   if (option !== "yes" && option !== "no" && option !== "abstain")
-    throw govError(GovErrorCode.CORRUPT, `unknown vote option ${option}`);
+    throw xaiError(GovErrorCode.CORRUPT, `unknown vote option ${option}`);
   return {
     voter: str(o.voter),
     option,

@@ -1,4 +1,4 @@
-import { readU64be, u64be } from "../crypto/hash.js";
+import { readU64be, u64be } from "../crypto/bytes.js";
 import type { StateReader, StateWriter } from "../state-transition/stateStore.js";
 import { registryWriteKey } from "./keys.js";
 

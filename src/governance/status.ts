@@ -3,8 +3,10 @@
  * every derived key in step: the status index, the end-of-block queue of the status (removed on
  * leaving, added on entering) and the proposer's active count (proposals in `voting`).
  */
+
+import { xaiError } from "../errors.js";
 import type { StateWriter } from "../state-transition/stateStore.js";
-import { GovErrorCode, govError } from "./errors.js";
+import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
 import { GovBucket, type QueueBucket, queueKey, statusIndexKey } from "./keys.js";
 import { canTransition, type ProposalStatus } from "./lifecycle.js";
@@ -14,7 +16,7 @@ import { addActiveCount, putMarker, putProposal } from "./store.js";
 /** A governance rule of a proposal's rules snapshot. */
 export function proposalRule(p: Proposal, name: string): bigint {
   const v = p.rules[name];
-  if (v === undefined) throw govError(GovErrorCode.INVARIANT, `proposal ${p.id} has no rule ${name}`);
+  if (v === undefined) throw xaiError(GovErrorCode.INVARIANT, `proposal ${p.id} has no rule ${name}`);
   return v;
 }
 
@@ -64,7 +66,7 @@ export async function setStatus(
 ): Promise<void> {
   const from = p.status;
   if (!canTransition(from, to))
-    throw govError(GovErrorCode.INVALID_TRANSITION, `proposal ${p.id} cannot go from ${from} to ${to}`, {
+    throw xaiError(GovErrorCode.INVALID_TRANSITION, `proposal ${p.id} cannot go from ${from} to ${to}`, {
       from,
       to,
     });

@@ -2,9 +2,10 @@
  * Typed repositories over the governance buckets (keys.ts). Reads and writes only; the rules live
  * in the handlers. Every read is a single get or one range over a sorted key prefix.
  */
-import { readU64be, toHex, u64be } from "../crypto/hash.js";
+import { readU64be, toHex, u64be } from "../crypto/bytes.js";
+import { xaiError } from "../errors.js";
 import type { StateReader, StateWriter } from "../state-transition/stateStore.js";
-import { GovErrorCode, govError } from "./errors.js";
+import { GovErrorCode } from "./errors.js";
 import {
   activeCountKey,
   counterKey,
@@ -52,7 +53,7 @@ export async function findProposal(state: StateReader, id: string): Promise<Prop
 /** A proposal by id; throws GOV_UNKNOWN_PROPOSAL if there is none. */
 export async function loadProposal(state: StateReader, id: string): Promise<Proposal> {
   const p = await findProposal(state, id);
-  if (!p) throw govError(GovErrorCode.UNKNOWN_PROPOSAL, `no proposal ${id}`, { proposalId: id });
+  if (!p) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `no proposal ${id}`, { proposalId: id });
   return p;
 }
 
@@ -66,7 +67,7 @@ export async function proposalIdByNumber(state: StateReader, n: number): Promise
 export async function loadProposalByNumber(state: StateReader, n: number): Promise<Proposal> {
   const id = await proposalIdByNumber(state, n);
   const p = id === undefined ? undefined : await findProposal(state, id);
-  if (!p) throw govError(GovErrorCode.INVARIANT, `no proposal number ${n}`);
+  if (!p) throw xaiError(GovErrorCode.INVARIANT, `no proposal number ${n}`);
   return p;
 }
 
@@ -109,7 +110,7 @@ export async function getActiveCount(state: StateReader, address: string): Promi
 /** Adds `delta` to an account's active count (the key is deleted at 0). */
 export async function addActiveCount(state: StateWriter, address: string, delta: bigint): Promise<void> {
   const n = (await getActiveCount(state, address)) + delta;
-  if (n < 0n) throw govError(GovErrorCode.INVARIANT, `active count of ${address} below zero`);
+  if (n < 0n) throw xaiError(GovErrorCode.INVARIANT, `active count of ${address} below zero`);
   if (n === 0n) state.del(activeCountKey(address));
   else state.put(activeCountKey(address), u64be(n));
 }

@@ -1,7 +1,9 @@
 /** CAST_VOTE, SUBMIT_CODE_REVIEW and VOTE_IMPLEMENTATION. */
+
+import { xaiError } from "../errors.js";
 import type { TxContext, TxOutcome } from "../state-transition/module.js";
 import type { Payload } from "../types/tx.js";
-import { GovErrorCode, govError } from "./errors.js";
+import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
 import { proposalRule, setStatus } from "./status.js";
 import {
@@ -29,13 +31,13 @@ export async function castVote(
 ): Promise<TxOutcome> {
   const p = await loadProposal(ctx.state, v.proposalId);
   if (p.status !== "voting" || ctx.height > p.votingEnd)
-    throw govError(GovErrorCode.VOTING_CLOSED, `proposal is ${p.status}; voting ended at ${p.votingEnd}`, {
+    throw xaiError(GovErrorCode.VOTING_CLOSED, `proposal is ${p.status}; voting ended at ${p.votingEnd}`, {
       status: p.status,
     });
   const voter = ctx.tx.sender;
   const { power, counted } = await snapshotPower(ctx.state, voter, p.snapshotHeight, p.powerCap);
   if (power === 0n)
-    throw govError(GovErrorCode.NO_VOTING_POWER, `no balance at snapshot height ${p.snapshotHeight}`);
+    throw xaiError(GovErrorCode.NO_VOTING_POWER, `no balance at snapshot height ${p.snapshotHeight}`);
   const previous = await getVote(ctx.state, p.number, voter);
   p.tally = updateTally(p.tally, previous, { option: v.option, counted });
   putVote(ctx.state, p.number, {
@@ -65,16 +67,16 @@ export async function submitReview(
   r: Extract<Payload, { type: "SUBMIT_CODE_REVIEW" }>,
 ): Promise<TxOutcome> {
   if (r.comment.length > TEXT_LIMITS.comment)
-    throw govError(GovErrorCode.COMMENT_TOO_LONG, `comment longer than ${TEXT_LIMITS.comment}`);
+    throw xaiError(GovErrorCode.COMMENT_TOO_LONG, `comment longer than ${TEXT_LIMITS.comment}`);
   const p = await loadProposal(ctx.state, r.proposalId);
-  if (p.status !== "code_review") throw govError(GovErrorCode.NOT_IN_REVIEW, `proposal is ${p.status}`);
+  if (p.status !== "code_review") throw xaiError(GovErrorCode.NOT_IN_REVIEW, `proposal is ${p.status}`);
   const reviewer = ctx.tx.sender;
-  if (reviewer === p.proposer) throw govError(GovErrorCode.SELF_REVIEW, "the proposer may not review");
+  if (reviewer === p.proposer) throw xaiError(GovErrorCode.SELF_REVIEW, "the proposer may not review");
   if (await getReview(ctx.state, p.number, reviewer))
-    throw govError(GovErrorCode.DUPLICATE_REVIEW, "already reviewed");
+    throw xaiError(GovErrorCode.DUPLICATE_REVIEW, "already reviewed");
   const { power, counted } = await snapshotPower(ctx.state, reviewer, p.snapshotHeight, p.powerCap);
   if (power === 0n)
-    throw govError(GovErrorCode.NO_VOTING_POWER, `no balance at snapshot height ${p.snapshotHeight}`);
+    throw xaiError(GovErrorCode.NO_VOTING_POWER, `no balance at snapshot height ${p.snapshotHeight}`);
   p.review = {
     reviewers: p.review.reviewers + 1n,
     totalPower: p.review.totalPower + counted,
@@ -110,12 +112,12 @@ export async function voteImplementation(
 ): Promise<TxOutcome> {
   const p = await loadProposal(ctx.state, v.proposalId);
   if (p.status !== "implementation_vote")
-    throw govError(GovErrorCode.NOT_IN_IMPLEMENTATION, `proposal is ${p.status}`);
+    throw xaiError(GovErrorCode.NOT_IN_IMPLEMENTATION, `proposal is ${p.status}`);
   const voter = ctx.tx.sender;
   const vote = await getVote(ctx.state, p.number, voter);
-  if (vote?.option !== "yes") throw govError(GovErrorCode.NOT_ORIGINAL_YES_VOTER, "final vote was not yes");
+  if (vote?.option !== "yes") throw xaiError(GovErrorCode.NOT_ORIGINAL_YES_VOTER, "final vote was not yes");
   if (await getImplementationVote(ctx.state, p.number, voter))
-    throw govError(GovErrorCode.DUPLICATE_IMPLEMENTATION_VOTE, "already voted on implementation");
+    throw xaiError(GovErrorCode.DUPLICATE_IMPLEMENTATION_VOTE, "already voted on implementation");
   putImplementationVote(ctx.state, p.number, {
     voter,
     approved: v.approved,

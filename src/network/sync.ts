@@ -1,9 +1,10 @@
 import type { Libp2p, PeerId, Stream } from "@libp2p/interface";
 import { lpStream } from "it-length-prefixed-stream";
-import type { Chain, Logger } from "../chain/chain.js";
+import type { Chain } from "../chain/chain.js";
 import { isPreferred } from "../chain/forkChoice.js";
-import { bytesEqual } from "../crypto/hash.js";
+import { bytesEqual } from "../crypto/bytes.js";
 import { isXaiError } from "../errors.js";
+import type { Logger } from "../logger.js";
 import {
   decodeSyncRequest,
   decodeSyncStatus,

@@ -1,4 +1,4 @@
-import { bytesEqual } from "../crypto/hash.js";
+import { bytesEqual } from "../crypto/bytes.js";
 import { XaiError } from "../errors.js";
 import { encodeMessage, fromLong, protoType, toLong } from "../types/proto.js";
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { initChain } from "../cli/commands/init.js";
+import { initChain } from "./initChain.js";
 import { nodePaths } from "./paths.js";
 
 /** Where one local node of a network lives and listens. */

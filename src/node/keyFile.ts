@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { fromHex, toHex } from "../crypto/hash.js";
+import { fromHex, toHex } from "../crypto/bytes.js";
 import { type KeyPair, keyPairFromSecret } from "../crypto/keys.js";
 import { XaiError } from "../errors.js";
 

@@ -1,5 +1,7 @@
-import { readU64be, sha256, toHex, u64be, utf8 } from "../crypto/hash.js";
-import { TxErrorCode, txError } from "./errors.js";
+import { TREASURY_ADDRESS } from "../config/addresses.js";
+import { readU64be, u64be } from "../crypto/bytes.js";
+import { xaiError } from "../errors.js";
+import { TxErrorCode } from "../types/errors.js";
 import {
   accountKey,
   checkpointKey,
@@ -26,18 +28,6 @@ interface AccountRecord extends Account {
   previous: bigint;
   previousChanged: number;
 }
-
-/** The treasury's address: no key exists for it; only governance moves its funds. */
-export const TREASURY_ADDRESS = `XAI${toHex(sha256(utf8("xai-treasury")).subarray(0, 20))}`;
-
-/** The governance deposit escrow: "XAI" + hex(sha256("xai-gov-deposits")[0:20]); no key exists. */
-export const DEPOSIT_ESCROW_ADDRESS = `XAI${toHex(sha256(utf8("xai-gov-deposits")).subarray(0, 20))}`;
-
-/**
- * Module accounts: balances that only their module moves and whose totals modules check (the
- * escrow holds exactly the deposits of proposals in voting), so plain transfers may not credit them.
- */
-export const MODULE_ACCOUNTS: ReadonlySet<string> = new Set([DEPOSIT_ESCROW_ADDRESS]);
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -80,7 +70,7 @@ export async function putAccount(
   a: Account,
   height: number,
 ): Promise<void> {
-  if (a.balance < 0n || a.balance > U64_MAX) throw txError(TxErrorCode.OVERFLOW, "balance out of range");
+  if (a.balance < 0n || a.balance > U64_MAX) throw xaiError(TxErrorCode.OVERFLOW, "balance out of range");
   const before = await getRecord(state, address);
   let record: AccountRecord;
   if (!before) record = { ...a, changed: height, previous: 0n, previousChanged: 0 };
@@ -99,7 +89,7 @@ export async function addBalance(
 ): Promise<void> {
   const a = await getAccount(state, address);
   const balance = a.balance + amount;
-  if (balance < 0n) throw txError(TxErrorCode.INSUFFICIENT_BALANCE, `balance of ${address} too low`);
+  if (balance < 0n) throw xaiError(TxErrorCode.INSUFFICIENT_BALANCE, `balance of ${address} too low`);
   await putAccount(state, address, { ...a, balance }, height);
 }
 
@@ -135,7 +125,7 @@ export async function addSupplyCounter(
   amount: bigint,
 ): Promise<void> {
   const v = (await getSupplyCounter(state, name)) + amount;
-  if (v < 0n || v > U64_MAX) throw txError(TxErrorCode.OVERFLOW, `${name} out of range`);
+  if (v < 0n || v > U64_MAX) throw xaiError(TxErrorCode.OVERFLOW, `${name} out of range`);
   state.put(supplyKey(name), u64be(v));
 }
 

@@ -1,20 +1,15 @@
+import { TREASURY_ADDRESS } from "../config/addresses.js";
 import type { Genesis } from "../config/genesis.js";
 import type { RegistrySpace } from "../config/registry.js";
-import { bytesEqual, merkleRoot, sha256, toHex } from "../crypto/hash.js";
-import { isXaiError } from "../errors.js";
+import { bytesEqual, toHex } from "../crypto/bytes.js";
+import { merkleRoot, sha256 } from "../crypto/hash.js";
+import { isXaiError, xaiError } from "../errors.js";
 import type { Block } from "../types/block.js";
+import { BlockErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
-import {
-  addBalance,
-  addSupplyCounter,
-  checkpointSupply,
-  mint,
-  putAccount,
-  TREASURY_ADDRESS,
-} from "./accounts.js";
+import { addBalance, addSupplyCounter, checkpointSupply, mint, putAccount } from "./accounts.js";
 import { applyTx, type TxRules } from "./applyTx.js";
-import { BlockErrorCode, blockError } from "./errors.js";
 import type { BlockContext, ChainEvent, TxOutcome } from "./module.js";
 import { loadBlockParams, paramOf, putRegistryRaw } from "./params.js";
 import { computeStateRoot, ZERO_ROOT } from "./stateRoot.js";
@@ -86,10 +81,9 @@ export function txRootOfBytes(txs: Uint8Array[]): Uint8Array {
 function checkBlockLimits(ctx: BlockContext, txCount: number, txBytes: number): void {
   const maxTxs = paramOf(ctx.params, "max_block_txs");
   if (BigInt(txCount) > maxTxs)
-    throw blockError(BlockErrorCode.TOO_MANY_TXS, `${txCount} transactions > ${maxTxs}`);
+    throw xaiError(BlockErrorCode.TOO_MANY_TXS, `${txCount} transactions > ${maxTxs}`);
   const maxBytes = paramOf(ctx.params, "max_block_bytes");
-  if (BigInt(txBytes) > maxBytes)
-    throw blockError(BlockErrorCode.TOO_LARGE, `${txBytes} bytes > ${maxBytes}`);
+  if (BigInt(txBytes) > maxBytes) throw xaiError(BlockErrorCode.TOO_LARGE, `${txBytes} bytes > ${maxBytes}`);
 }
 
 /**
@@ -107,7 +101,7 @@ export async function applyBlock(
   // commits to, so a node may remember that hash as invalid. A body that does not match its header
   // says nothing about the honest block with the same hash.
   if (!bytesEqual(txRootOfBytes(block.txs), block.header.txRoot))
-    throw blockError(BlockErrorCode.BAD_TX_ROOT, "tx_root does not match the transactions");
+    throw xaiError(BlockErrorCode.BAD_TX_ROOT, "tx_root does not match the transactions");
   const ctx = await blockContext(pre, block.header);
   checkBlockLimits(
     ctx,
@@ -136,7 +130,7 @@ export async function applyBlock(
   await endBlock(overlay, ctx, rules, events);
   const stateRoot = computeStateRoot(parentRoot, ctx.height, overlay.changes());
   if (!bytesEqual(stateRoot, block.header.stateRoot))
-    throw blockError(BlockErrorCode.BAD_STATE_ROOT, "state_root differs from the computed root", {
+    throw xaiError(BlockErrorCode.BAD_STATE_ROOT, "state_root differs from the computed root", {
       expected: toHex(stateRoot),
       got: toHex(block.header.stateRoot),
     });
@@ -145,7 +139,7 @@ export async function applyBlock(
 
 function invalidTx(err: unknown, index: number, txId?: string) {
   if (!isXaiError(err)) throw err;
-  return blockError(BlockErrorCode.INVALID_TX, `transaction ${index} is invalid: ${err.message}`, {
+  return xaiError(BlockErrorCode.INVALID_TX, `transaction ${index} is invalid: ${err.message}`, {
     index,
     txId,
     txCode: err.code,

@@ -1,8 +1,9 @@
 import { isAcceptablePublicKey, type Verifier } from "../crypto/verify.js";
+import { xaiError } from "../errors.js";
+import { TxErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { txSigningMessage } from "../types/txCodec.js";
 import { addBalance, burn, getAccount, putAccount } from "./accounts.js";
-import { TxErrorCode, txError } from "./errors.js";
 import type { BlockContext, ChainEvent, StateModule, TxOutcome } from "./module.js";
 import { featureOf, paramOf } from "./params.js";
 import { StateOverlay, type StateReader } from "./stateStore.js";
@@ -14,35 +15,20 @@ export interface TxRules {
   verifier: Verifier | null;
 }
 
-// Hashes of SignedTx bytes whose signature verified. tx.hash covers body and signature, so a hit
-// means these exact bytes verified before (at mempool admission, typically): a memo of a pure
-// function, bounded, never a source of different results.
-const verifiedBy = new WeakMap<Verifier, Set<string>>();
-const VERIFIED_LIMIT = 200_000;
-
 /** Checks that need no state: chain id, public key and signature. Throws an XaiError. */
 export function checkTxStateless(tx: Tx, chainId: string, verifier: Verifier | null): void {
   if (tx.body.chainId !== chainId)
-    throw txError(TxErrorCode.WRONG_CHAIN, `chain id ${tx.body.chainId} is not ${chainId}`);
+    throw xaiError(TxErrorCode.WRONG_CHAIN, `chain id ${tx.body.chainId} is not ${chainId}`);
   if (verifier === null) return;
-  let verified = verifiedBy.get(verifier);
-  if (!verified) {
-    verified = new Set();
-    verifiedBy.set(verifier, verified);
-  }
-  const memo = Buffer.from(tx.hash).toString("latin1");
-  if (verified.has(memo)) return;
   if (!isAcceptablePublicKey(tx.body.publicKey))
-    throw txError(TxErrorCode.BAD_PUBLIC_KEY, "unacceptable public key");
+    throw xaiError(TxErrorCode.BAD_PUBLIC_KEY, "unacceptable public key");
   if (!verifier(tx.signature, txSigningMessage(tx.bodyBytes), tx.body.publicKey))
-    throw txError(TxErrorCode.BAD_SIGNATURE, "signature does not verify");
-  if (verified.size >= VERIFIED_LIMIT) verified.clear();
-  verified.add(memo);
+    throw xaiError(TxErrorCode.BAD_SIGNATURE, "signature does not verify");
 }
 
 function moduleFor(rules: TxRules, tx: Tx): StateModule {
   const m = rules.modules.find((mod) => mod.txTypes.includes(tx.body.payload.type));
-  if (!m) throw txError(TxErrorCode.UNSUPPORTED, `no module handles ${tx.body.payload.type}`);
+  if (!m) throw xaiError(TxErrorCode.UNSUPPORTED, `no module handles ${tx.body.payload.type}`);
   return m;
 }
 
@@ -61,13 +47,13 @@ export async function applyTx(
 ): Promise<{ overlay: StateOverlay; outcome: TxOutcome }> {
   const maxTxBytes = paramOf(block.params, "max_tx_bytes");
   if (BigInt(tx.bytes.length) > maxTxBytes)
-    throw txError(TxErrorCode.TOO_LARGE, `transaction is ${tx.bytes.length} bytes, limit ${maxTxBytes}`);
+    throw xaiError(TxErrorCode.TOO_LARGE, `transaction is ${tx.bytes.length} bytes, limit ${maxTxBytes}`);
   checkTxStateless(tx, block.chainId, rules.verifier);
   const module = moduleFor(rules, tx);
   const overlay = new StateOverlay(state);
   const account = await getAccount(overlay, tx.sender);
   if (tx.body.nonce < account.nonce)
-    throw txError(
+    throw xaiError(
       TxErrorCode.NONCE_TOO_LOW,
       `nonce ${tx.body.nonce} already used; next is ${account.nonce}`,
       {
@@ -75,7 +61,7 @@ export async function applyTx(
       },
     );
   if (tx.body.nonce > account.nonce)
-    throw txError(
+    throw xaiError(
       TxErrorCode.NONCE_TOO_HIGH,
       `nonce ${tx.body.nonce} leaves a gap; next is ${account.nonce}`,
       {
@@ -83,9 +69,9 @@ export async function applyTx(
       },
     );
   const minFee = paramOf(block.params, "min_tx_fee");
-  if (tx.body.fee < minFee) throw txError(TxErrorCode.FEE_TOO_LOW, `fee ${tx.body.fee} below ${minFee}`);
+  if (tx.body.fee < minFee) throw xaiError(TxErrorCode.FEE_TOO_LOW, `fee ${tx.body.fee} below ${minFee}`);
   if (account.balance < tx.body.fee)
-    throw txError(TxErrorCode.INSUFFICIENT_BALANCE, "balance does not cover the fee", {
+    throw xaiError(TxErrorCode.INSUFFICIENT_BALANCE, "balance does not cover the fee", {
       balance: account.balance.toString(),
     });
   await putAccount(
@@ -97,7 +83,13 @@ export async function applyTx(
   if (featureOf(block.params, "fee_burn")) await burn(overlay, tx.body.fee);
   else await addBalance(overlay, block.proposer, tx.body.fee, block.height);
   const txEvents: ChainEvent[] = [];
-  const outcome = await module.applyTx({ ...block, tx, state: overlay, events: txEvents });
+  const outcome = await module.applyTx({
+    ...block,
+    tx,
+    modules: rules.modules,
+    state: overlay,
+    events: txEvents,
+  });
   events.push(...txEvents);
   return { overlay, outcome };
 }

@@ -1,6 +1,8 @@
+import { TREASURY_ADDRESS } from "../config/addresses.js";
 import { isAddress } from "../crypto/keys.js";
-import { addBalance, getAccount, MODULE_ACCOUNTS, TREASURY_ADDRESS } from "./accounts.js";
-import { TxErrorCode, txError } from "./errors.js";
+import { xaiError } from "../errors.js";
+import { TxErrorCode } from "../types/errors.js";
+import { addBalance, getAccount } from "./accounts.js";
 import type { StateModule, TxContext, TxOutcome } from "./module.js";
 import { featureOf, paramOf } from "./params.js";
 
@@ -13,22 +15,23 @@ export function transferExtraFee(amount: bigint, feeBps: bigint): bigint {
 export const bankModule: StateModule = {
   name: "bank",
   txTypes: ["TRANSFER"],
+  moduleAccounts: [],
   async applyTx(ctx: TxContext): Promise<TxOutcome> {
     const p = ctx.tx.body.payload;
-    if (p.type !== "TRANSFER") throw txError(TxErrorCode.UNSUPPORTED, "bank handles TRANSFER only");
+    if (p.type !== "TRANSFER") throw xaiError(TxErrorCode.UNSUPPORTED, "bank handles TRANSFER only");
     if (!featureOf(ctx.params, "transfers"))
-      throw txError(TxErrorCode.TRANSFERS_DISABLED, "transfers are paused by governance");
-    if (!isAddress(p.recipient)) throw txError(TxErrorCode.INVALID_RECIPIENT, "recipient is not an address");
-    if (MODULE_ACCOUNTS.has(p.recipient))
-      throw txError(
+      throw xaiError(TxErrorCode.TRANSFERS_DISABLED, "transfers are paused by governance");
+    if (!isAddress(p.recipient)) throw xaiError(TxErrorCode.INVALID_RECIPIENT, "recipient is not an address");
+    if (ctx.modules.some((m) => m.moduleAccounts.includes(p.recipient)))
+      throw xaiError(
         TxErrorCode.INVALID_RECIPIENT,
         "module accounts (the deposit escrow) accept no transfers",
       );
-    if (p.amount === 0n) throw txError(TxErrorCode.ZERO_AMOUNT, "amount must be positive");
+    if (p.amount === 0n) throw xaiError(TxErrorCode.ZERO_AMOUNT, "amount must be positive");
     const extra = transferExtraFee(p.amount, paramOf(ctx.params, "transaction_fee_bps"));
     const sender = await getAccount(ctx.state, ctx.tx.sender);
     if (sender.balance < p.amount + extra)
-      throw txError(TxErrorCode.INSUFFICIENT_BALANCE, "balance does not cover amount + fee", {
+      throw xaiError(TxErrorCode.INSUFFICIENT_BALANCE, "balance does not cover amount + fee", {
         balance: sender.balance.toString(),
         needed: (p.amount + extra + ctx.tx.body.fee).toString(),
       });

@@ -1,4 +1,4 @@
-import { concatBytes, u64be, utf8 } from "../crypto/hash.js";
+import { concatBytes, u64be, utf8 } from "../crypto/bytes.js";
 import { addressBytes } from "../crypto/keys.js";
 
 /**

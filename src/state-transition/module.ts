@@ -32,6 +32,8 @@ export interface TxOutcome {
 /** Everything a module sees while applying one transaction. */
 export interface TxContext extends BlockContext {
   tx: Tx;
+  /** The chain's modules (the bank refuses transfers to any module's accounts). */
+  modules: readonly StateModule[];
   /** Overlay of this transaction; dropped whole if the transaction turns out invalid. */
   state: StateOverlay;
   events: ChainEvent[];
@@ -52,6 +54,12 @@ export interface StateModule {
   readonly name: string;
   /** Payload types this module handles. */
   readonly txTypes: readonly TxType[];
+  /**
+   * Module accounts: balances that only this module moves and whose totals it checks (the
+   * governance escrow holds exactly the deposits of proposals in voting), so plain transfers may
+   * not credit them.
+   */
+  readonly moduleAccounts: readonly string[];
   /** Validates a transaction against state and applies it; throws an XaiError if it is invalid. */
   applyTx(ctx: TxContext): Promise<TxOutcome>;
   /** End-of-block work, in module order. */

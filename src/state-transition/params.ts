@@ -5,7 +5,7 @@ import {
   registryEntries,
   registryEntry,
 } from "../config/registry.js";
-import { utf8 } from "../crypto/hash.js";
+import { utf8 } from "../crypto/bytes.js";
 import { XaiError } from "../errors.js";
 import { registryKey, StateBucket } from "./keys.js";
 import type { StateReader, StateWriter } from "./stateStore.js";

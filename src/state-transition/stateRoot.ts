@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { u64be, utf8 } from "../crypto/hash.js";
+import { u64be, utf8 } from "../crypto/bytes.js";
 import type { Change } from "./stateStore.js";
 
 const TAG = utf8("xai-state-root/v1");

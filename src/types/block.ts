@@ -1,6 +1,8 @@
-import { bytesEqual, concatBytes, sha256, toHex, utf8 } from "../crypto/hash.js";
+import { bytesEqual, concatBytes, toHex, utf8 } from "../crypto/bytes.js";
+import { sha256 } from "../crypto/hash.js";
 import { isAddress } from "../crypto/keys.js";
-import { BlockErrorCode, blockError } from "../state-transition/errors.js";
+import { xaiError } from "../errors.js";
+import { BlockErrorCode } from "./errors.js";
 import { encodeMessage, fromLong, pb, toLong } from "./proto.js";
 
 /** Domain tag prefixed to the header bytes before the proposer signs them. */
@@ -59,19 +61,19 @@ function decodeObj(t: typeof pb.Block, bytes: Uint8Array, what: string): Obj {
   try {
     return t.toObject(t.decode(bytes), { longs: Object, bytes: Uint8Array, defaults: false }) as Obj;
   } catch (err) {
-    throw blockError(BlockErrorCode.MALFORMED, `${what} does not decode: ${(err as Error).message}`);
+    throw xaiError(BlockErrorCode.MALFORMED, `${what} does not decode: ${(err as Error).message}`);
   }
 }
 
 function safeInt(v: unknown, what: string): number {
   const n = fromLong(v);
-  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw blockError(BlockErrorCode.MALFORMED, `${what} too large`);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw xaiError(BlockErrorCode.MALFORMED, `${what} too large`);
   return Number(n);
 }
 
 function bytes32(v: unknown, what: string): Uint8Array {
   const b = new Uint8Array((v as Uint8Array | undefined) ?? new Uint8Array(0));
-  if (b.length !== 32) throw blockError(BlockErrorCode.MALFORMED, `${what} must be 32 bytes`);
+  if (b.length !== 32) throw xaiError(BlockErrorCode.MALFORMED, `${what} must be 32 bytes`);
   return b;
 }
 
@@ -88,9 +90,9 @@ export function decodeHeader(headerBytes: Uint8Array): BlockHeader {
     stateRoot: bytes32(o.stateRoot, "state_root"),
   };
   if (!bytesEqual(encodeHeader(header), headerBytes))
-    throw blockError(BlockErrorCode.NON_CANONICAL, "BlockHeader is not canonically encoded");
+    throw xaiError(BlockErrorCode.NON_CANONICAL, "BlockHeader is not canonically encoded");
   if (header.height > 0 && !isAddress(header.proposer))
-    throw blockError(BlockErrorCode.MALFORMED, "proposer is not an address");
+    throw xaiError(BlockErrorCode.MALFORMED, "proposer is not an address");
   return header;
 }
 
@@ -101,7 +103,7 @@ export function decodeBlock(bytes: Uint8Array): Block {
   const signature = new Uint8Array((o.signature as Uint8Array | undefined) ?? new Uint8Array(0));
   const txs = ((o.txs as Uint8Array[] | undefined) ?? []).map((t) => new Uint8Array(t));
   if (!bytesEqual(encodeBlock(headerBytes, signature, txs), bytes))
-    throw blockError(BlockErrorCode.NON_CANONICAL, "Block is not canonically encoded");
+    throw xaiError(BlockErrorCode.NON_CANONICAL, "Block is not canonically encoded");
   const header = decodeHeader(headerBytes);
   const hash = sha256(headerBytes);
   return { bytes: new Uint8Array(bytes), headerBytes, header, signature, txs, hash, hashHex: toHex(hash) };

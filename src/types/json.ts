@@ -1,4 +1,4 @@
-import { toHex } from "../crypto/hash.js";
+import { toHex } from "../crypto/bytes.js";
 import type { Block } from "./block.js";
 import type { Payload, ProposalAction, Tx } from "./tx.js";
 

@@ -1,6 +1,8 @@
-import { bytesEqual, concatBytes, sha256, toHex, utf8 } from "../crypto/hash.js";
+import { bytesEqual, concatBytes, toHex, utf8 } from "../crypto/bytes.js";
+import { sha256 } from "../crypto/hash.js";
 import { addressOf } from "../crypto/keys.js";
-import { TxErrorCode, txError } from "../state-transition/errors.js";
+import { xaiError } from "../errors.js";
+import { TxErrorCode } from "./errors.js";
 import { encodeMessage, fromLong, pb, toLong } from "./proto.js";
 import type { Payload, ProposalAction, Tx, TxBody, VoteOption } from "./tx.js";
 
@@ -107,13 +109,13 @@ function actionFromProto(sp: Obj): ProposalAction {
     case "rollback":
       return { kind: "rollback", target: str(o("rollback").target) };
     default:
-      throw txError(TxErrorCode.MALFORMED, "proposal has no kind");
+      throw xaiError(TxErrorCode.MALFORMED, "proposal has no kind");
   }
 }
 
 function payloadFromProto(body: Obj): Payload {
   const p = body[body.payload as string] as Obj | undefined;
-  if (!p) throw txError(TxErrorCode.MALFORMED, "transaction has no payload");
+  if (!p) throw xaiError(TxErrorCode.MALFORMED, "transaction has no payload");
   switch (body.payload) {
     case "transfer":
       return { type: "TRANSFER", recipient: str(p.recipient), amount: fromLong(p.amount) };
@@ -127,13 +129,13 @@ function payloadFromProto(body: Obj): Payload {
       };
     case "castVote": {
       const option = OPTIONS[p.option as number];
-      if (!option) throw txError(TxErrorCode.MALFORMED, "vote option must be yes, no or abstain");
+      if (!option) throw xaiError(TxErrorCode.MALFORMED, "vote option must be yes, no or abstain");
       return { type: "CAST_VOTE", proposalId: str(p.proposalId), option };
     }
     case "submitCodeReview": {
       const codeHash = p.codeHash as Uint8Array | undefined;
       if (codeHash && codeHash.length !== 0 && codeHash.length !== 32)
-        throw txError(TxErrorCode.MALFORMED, "code hash must be 32 bytes");
+        throw xaiError(TxErrorCode.MALFORMED, "code hash must be 32 bytes");
       return {
         type: "SUBMIT_CODE_REVIEW",
         proposalId: str(p.proposalId),
@@ -151,7 +153,7 @@ function payloadFromProto(body: Obj): Payload {
     case "fiatUnlockVote":
       return { type: "FIAT_UNLOCK_VOTE", support: p.support === true, reason: str(p.reason) };
     default:
-      throw txError(TxErrorCode.MALFORMED, "unknown payload");
+      throw xaiError(TxErrorCode.MALFORMED, "unknown payload");
   }
 }
 
@@ -159,7 +161,7 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 
 function checkStrings(o: unknown): void {
   if (typeof o === "string") {
-    if (LONE_SURROGATE.test(o)) throw txError(TxErrorCode.MALFORMED, "strings must be valid Unicode");
+    if (LONE_SURROGATE.test(o)) throw xaiError(TxErrorCode.MALFORMED, "strings must be valid Unicode");
   } else if (o && typeof o === "object" && !(o instanceof Uint8Array))
     for (const v of Object.values(o)) checkStrings(v);
 }
@@ -197,7 +199,7 @@ function decodeCanonical(t: typeof pb.TxBody, bytes: Uint8Array, what: string): 
       oneofs: true,
     }) as Obj;
   } catch (err) {
-    throw txError(TxErrorCode.MALFORMED, `${what} does not decode: ${(err as Error).message}`);
+    throw xaiError(TxErrorCode.MALFORMED, `${what} does not decode: ${(err as Error).message}`);
   }
   return msg;
 }
@@ -211,7 +213,7 @@ export function decodeTx(bytes: Uint8Array): Tx {
   const bodyBytes = new Uint8Array((signed.body as Uint8Array | undefined) ?? new Uint8Array(0));
   const signature = new Uint8Array((signed.signature as Uint8Array | undefined) ?? new Uint8Array(0));
   if (!bytesEqual(encodeSignedTx(bodyBytes, signature), bytes))
-    throw txError(TxErrorCode.NON_CANONICAL, "SignedTx is not canonically encoded");
+    throw xaiError(TxErrorCode.NON_CANONICAL, "SignedTx is not canonically encoded");
   const raw = decodeCanonical(pb.TxBody, bodyBytes, "TxBody");
   const publicKey = new Uint8Array((raw.publicKey as Uint8Array | undefined) ?? new Uint8Array(0));
   const body: TxBody = {
@@ -222,9 +224,9 @@ export function decodeTx(bytes: Uint8Array): Tx {
     payload: payloadFromProto(raw),
   };
   if (!bytesEqual(encodeTxBody(body), bodyBytes))
-    throw txError(TxErrorCode.NON_CANONICAL, "TxBody is not canonically encoded");
-  if (signature.length !== 64) throw txError(TxErrorCode.MALFORMED, "signature must be 64 bytes");
-  if (publicKey.length !== 32) throw txError(TxErrorCode.BAD_PUBLIC_KEY, "public key must be 32 bytes");
+    throw xaiError(TxErrorCode.NON_CANONICAL, "TxBody is not canonically encoded");
+  if (signature.length !== 64) throw xaiError(TxErrorCode.MALFORMED, "signature must be 64 bytes");
+  if (publicKey.length !== 32) throw xaiError(TxErrorCode.BAD_PUBLIC_KEY, "public key must be 32 bytes");
   return {
     bytes: new Uint8Array(bytes),
     bodyBytes,

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
-import type { Logger } from "../../src/chain/chain.js";
 import type { KeyPair } from "../../src/crypto/keys.js";
+import type { Logger } from "../../src/logger.js";
 import type { XaiNode } from "../../src/node/node.js";
 import type { Payload } from "../../src/types/tx.js";
 
@@ -22,7 +22,7 @@ async function loadSrc() {
     import("../../src/api/server.js"),
     import("../../src/chain/chain.js"),
     import("../../src/chain/slots.js"),
-    import("../../src/cli/commands/init.js"),
+    import("../../src/node/initChain.js"),
     import("../../src/cli/commands/start.js"),
     import("../../src/cli/client.js"),
     import("../../src/crypto/keys.js"),

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Logger } from "../../src/chain/chain.js";
+import type { Logger } from "../../src/logger.js";
 import type { XaiNode } from "../../src/node/node.js";
 import { killCliChildren, ROOT, type Run, spawnCli } from "../utils/cli.js";
 
@@ -15,12 +15,13 @@ const DEV0_BALANCE = 100_000_000_000_000n;
 // static import loads them as CommonJS, where src/state-transition/stateStore.ts fails with
 // "BTree is not a constructor".
 async function loadSrc() {
-  const [init, keys, node] = await Promise.all([
-    import("../../src/cli/commands/init.js"),
+  const [init, keys, keygen, node] = await Promise.all([
+    import("../../src/node/initChain.js"),
     import("../../src/crypto/keys.js"),
+    import("../../src/crypto/keygen.js"),
     import("../../src/node/node.js"),
   ]);
-  return { ...init, ...keys, ...node };
+  return { ...init, ...keys, ...keygen, ...node };
 }
 let src: Awaited<ReturnType<typeof loadSrc>>;
 

@@ -24,10 +24,11 @@ const SEED = Number(process.env.XAI_CRASH_SEED ?? String(Date.now() % 0x1_0000_0
 // static import loads them as CommonJS, where src/state-transition/stateStore.ts fails with
 // "BTree is not a constructor".
 async function loadSrc() {
-  const [replay, verify, hash, keys, chainDb, modules, node, block, txCodec] = await Promise.all([
+  const [replay, verify, hash, bytes, keys, chainDb, modules, node, block, txCodec] = await Promise.all([
     import("../../src/chain/replay.js"),
     import("../../src/crypto/verify.js"),
     import("../../src/crypto/hash.js"),
+    import("../../src/crypto/bytes.js"),
     import("../../src/crypto/keys.js"),
     import("../../src/db/chainDb.js"),
     import("../../src/node/modules.js"),
@@ -35,7 +36,18 @@ async function loadSrc() {
     import("../../src/types/block.js"),
     import("../../src/types/txCodec.js"),
   ]);
-  return { ...replay, ...verify, ...hash, ...keys, ...chainDb, ...modules, ...node, ...block, ...txCodec };
+  return {
+    ...replay,
+    ...verify,
+    ...hash,
+    ...bytes,
+    ...keys,
+    ...chainDb,
+    ...modules,
+    ...node,
+    ...block,
+    ...txCodec,
+  };
 }
 let src: Awaited<ReturnType<typeof loadSrc>>;
 

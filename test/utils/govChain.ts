@@ -4,7 +4,7 @@
  * genesis with short periods, no block reward and no fees unless asked.
  */
 import { createGenesisJson, type Genesis, parseGenesis } from "../../src/config/genesis.js";
-import { bytesEqual, toHex } from "../../src/crypto/hash.js";
+import { bytesEqual, toHex } from "../../src/crypto/bytes.js";
 import { devKeyPair, type KeyPair, sign } from "../../src/crypto/keys.js";
 import { verifyNode } from "../../src/crypto/verify.js";
 import { isXaiError } from "../../src/errors.js";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { toHex } from "../../crypto/hash.js";
-import { generateKeyPair } from "../../crypto/keys.js";
+import { toHex } from "../../crypto/bytes.js";
+import { generateKeyPair } from "../../crypto/keygen.js";
 import { XaiError } from "../../errors.js";
 import { writeKeyFile } from "../../node/keyFile.js";
 import { printResult } from "../output.js";

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { XaiError } from "../../errors.js";
+import { initChain } from "../../node/initChain.js";
 import { nodePaths } from "../../node/paths.js";
-import { initChain } from "./init.js";
 
 /** Parses HOST:PORT. */
 export function parseHostPort(s: string): { host: string; port: number } {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import protobuf from "protobufjs";
-import { sha256, toHex, utf8 } from "../../../src/crypto/hash.js";
+import { toHex, utf8 } from "../../../src/crypto/bytes.js";
+import { sha256 } from "../../../src/crypto/hash.js";
 import { devKeyPair, sign } from "../../../src/crypto/keys.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
-import { BlockErrorCode, TxErrorCode } from "../../../src/state-transition/errors.js";
 import {
   assembleBlock,
   type Block,
@@ -11,6 +11,7 @@ import {
   encodeBlock,
   encodeHeader,
 } from "../../../src/types/block.js";
+import { BlockErrorCode, TxErrorCode } from "../../../src/types/errors.js";
 import {
   expectCode,
   importAll,

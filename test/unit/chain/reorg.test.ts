@@ -4,15 +4,16 @@ import { Chain, type NewHeadEvent } from "../../../src/chain/chain.js";
 import { isPreferred, type TipInfo } from "../../../src/chain/forkChoice.js";
 import { replayChain } from "../../../src/chain/replay.js";
 import type { Genesis } from "../../../src/config/genesis.js";
-import { compareBytes, sha256, toHex, u64be, utf8 } from "../../../src/crypto/hash.js";
+import { compareBytes, toHex, u64be, utf8 } from "../../../src/crypto/bytes.js";
+import { sha256 } from "../../../src/crypto/hash.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
 import { verifyNode } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
 import { createModules } from "../../../src/node/modules.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
-import { BlockErrorCode } from "../../../src/state-transition/errors.js";
 import { accountKey } from "../../../src/state-transition/keys.js";
 import type { Block } from "../../../src/types/block.js";
+import { BlockErrorCode } from "../../../src/types/errors.js";
 import { decodeTx } from "../../../src/types/txCodec.js";
 import {
   expectCode,

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import protobuf from "protobufjs";
+import { TREASURY_ADDRESS } from "../../../src/config/addresses.js";
 import type { Genesis } from "../../../src/config/genesis.js";
 import { devKeyPair, type KeyPair, sign } from "../../../src/crypto/keys.js";
-import { getAccount, TREASURY_ADDRESS } from "../../../src/state-transition/accounts.js";
+import { getAccount } from "../../../src/state-transition/accounts.js";
 import { transferExtraFee } from "../../../src/state-transition/bank.js";
-import { BlockErrorCode, TxErrorCode } from "../../../src/state-transition/errors.js";
+import { BlockErrorCode, TxErrorCode } from "../../../src/types/errors.js";
 import { decodeTx, encodeSignedTx, encodeTxBody, txSigningMessage } from "../../../src/types/txCodec.js";
 import {
   expectCode,

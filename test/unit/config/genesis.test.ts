@@ -9,7 +9,8 @@ import {
   proposerOfSlot,
 } from "../../../src/config/genesis.js";
 import { registryEntries, UNITS_PER_XAI } from "../../../src/config/registry.js";
-import { sha256, utf8 } from "../../../src/crypto/hash.js";
+import { utf8 } from "../../../src/crypto/bytes.js";
+import { sha256 } from "../../../src/crypto/hash.js";
 import { addressOf, devKeyPair, keyPairFromSecret } from "../../../src/crypto/keys.js";
 import { XaiError } from "../../../src/errors.js";
 

@@ -12,8 +12,9 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { replayChain } from "../../../src/chain/replay.js";
+import { DEPOSIT_ESCROW_ADDRESS, TREASURY_ADDRESS } from "../../../src/config/addresses.js";
 import type { Genesis } from "../../../src/config/genesis.js";
-import { toHex } from "../../../src/crypto/hash.js";
+import { toHex } from "../../../src/crypto/bytes.js";
 import { devKeyPair, type KeyPair } from "../../../src/crypto/keys.js";
 import { verifyNode } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
@@ -22,12 +23,7 @@ import type { ProposalStatus } from "../../../src/governance/lifecycle.js";
 import { proposalIdOf } from "../../../src/governance/proposalId.js";
 import { getProposal, history, type Json, listProposals, timelock } from "../../../src/governance/queries.js";
 import { createModules } from "../../../src/node/modules.js";
-import {
-  DEPOSIT_ESCROW_ADDRESS,
-  getAccount,
-  getSupplyCounter,
-  TREASURY_ADDRESS,
-} from "../../../src/state-transition/accounts.js";
+import { getAccount, getSupplyCounter } from "../../../src/state-transition/accounts.js";
 import { getRegistryRaw, isFeatureOn } from "../../../src/state-transition/params.js";
 import type { StateReader } from "../../../src/state-transition/stateStore.js";
 import type { Block } from "../../../src/types/block.js";

@@ -239,8 +239,7 @@ describe("governance: the original's defects are impossible", () => {
         (await c.check(key(0), tx.propose(action.treasury(recipient, "1")))).code,
         GovErrorCode.INVALID_RECIPIENT,
       );
-    const { TREASURY_ADDRESS } = await import("../../../src/state-transition/accounts.js");
-    const { DEPOSIT_ESCROW_ADDRESS } = await import("../../../src/governance/escrow.js");
+    const { TREASURY_ADDRESS, DEPOSIT_ESCROW_ADDRESS } = await import("../../../src/config/addresses.js");
     for (const recipient of [TREASURY_ADDRESS, DEPOSIT_ESCROW_ADDRESS])
       assert.equal(
         (await c.check(key(0), tx.propose(action.treasury(recipient, "1")))).code,

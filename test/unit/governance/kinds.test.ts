@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { DEPOSIT_ESCROW_ADDRESS } from "../../../src/governance/escrow.js";
-import { getAccount, TREASURY_ADDRESS } from "../../../src/state-transition/accounts.js";
+import { DEPOSIT_ESCROW_ADDRESS, TREASURY_ADDRESS } from "../../../src/config/addresses.js";
+import { getAccount } from "../../../src/state-transition/accounts.js";
 import { getParam, getRule, isFeatureOn } from "../../../src/state-transition/params.js";
 import { action, GovChain, key, tx } from "../../utils/govChain.js";
 import {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { DEPOSIT_ESCROW_ADDRESS } from "../../../src/governance/escrow.js";
+import { DEPOSIT_ESCROW_ADDRESS, TREASURY_ADDRESS } from "../../../src/config/addresses.js";
 import { history } from "../../../src/governance/queries.js";
-import { getAccount, getSupplyCounter, TREASURY_ADDRESS } from "../../../src/state-transition/accounts.js";
+import { getAccount, getSupplyCounter } from "../../../src/state-transition/accounts.js";
 import { getParam, getRule } from "../../../src/state-transition/params.js";
 import { action, GovChain, key, tx } from "../../utils/govChain.js";
 import {

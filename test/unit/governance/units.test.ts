@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { DEPOSIT_ESCROW_ADDRESS } from "../../../src/config/addresses.js";
 import { isXaiError } from "../../../src/errors.js";
 import { GovErrorCode } from "../../../src/governance/errors.js";
-import { DEPOSIT_ESCROW_ADDRESS } from "../../../src/governance/escrow.js";
 import { assertGovernanceInvariants } from "../../../src/governance/invariants.js";
 import { GovBucket, queueKey, statusIndexKey } from "../../../src/governance/keys.js";
 import { proposalIdOf } from "../../../src/governance/proposalId.js";

@@ -1,5 +1,3 @@
-import { XaiError } from "../errors.js";
-
 /** Error codes of transaction validity (mempool, gossip, API and block application share them). */
 export enum TxErrorCode {
   /** Bytes do not decode as a SignedTx/TxBody, or a field is missing or out of its domain. */
@@ -76,18 +74,4 @@ export enum BlockErrorCode {
   KNOWN = "BLOCK_KNOWN",
   /** The block or one of its ancestors was found invalid before. */
   KNOWN_INVALID = "BLOCK_KNOWN_INVALID",
-}
-
-/** An XaiError with a transaction error code. */
-export function txError(code: TxErrorCode, message: string, data: Record<string, unknown> = {}): XaiError {
-  return new XaiError(code, message, data);
-}
-
-/** An XaiError with a block error code. */
-export function blockError(
-  code: BlockErrorCode,
-  message: string,
-  data: Record<string, unknown> = {},
-): XaiError {
-  return new XaiError(code, message, data);
 }

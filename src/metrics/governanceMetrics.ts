@@ -1,11 +1,8 @@
 import { Counter, Gauge } from "prom-client";
-import { statusIndexPrefix, trailingNumber } from "../governance/keys.js";
-import { PROPOSAL_STATUSES } from "../governance/lifecycle.js";
-import { timelock } from "../governance/queries.js";
-import { loadProposalByNumber } from "../governance/store.js";
+import { proposalCounts, timelock } from "../governance/queries.js";
 import type { ChainEvent } from "../state-transition/module.js";
 import type { StateReader } from "../state-transition/stateStore.js";
-import type { NodeMetrics } from "./metrics.js";
+import type { NodeMetrics } from "./nodeMetrics.js";
 
 /** The `xai_governance_*` metrics (SPEC §4.6). Gauges read state at scrape time; counters count events. */
 export class GovernanceMetrics {
@@ -25,11 +22,8 @@ export class GovernanceMetrics {
       registers,
       async collect() {
         this.reset();
-        for (const status of PROPOSAL_STATUSES)
-          for (const [key] of await state().range(statusIndexPrefix(status))) {
-            const p = await loadProposalByNumber(state(), trailingNumber(key));
-            this.inc({ kind: p.action.kind, status });
-          }
+        for (const { kind, status, count } of await proposalCounts(state()))
+          this.set({ kind, status }, count);
       },
     });
     new Gauge({
