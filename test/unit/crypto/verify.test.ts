@@ -12,7 +12,9 @@ import {
   sign,
 } from "../../../src/crypto/keys.js";
 import {
+  cachingVerifier,
   isAcceptablePublicKey,
+  type Verifier,
   verifyNoble,
   verifyNode,
   verifySignature,
@@ -534,5 +536,64 @@ describe("crypto/keys", () => {
     const kp = devKeyPair(3);
     const m = utf8("dev");
     expectVerdict(sign(m, kp.secretKey), m, kp.publicKey, true);
+  });
+});
+
+describe("crypto/verify: cachingVerifier", () => {
+  const kp = devKeyPair(1);
+  const msg = utf8("xai caching verifier");
+  const sig = sign(msg, kp.secretKey);
+
+  /** A verifier that counts the checks it really does. */
+  function counting(): { verifier: Verifier; calls: () => number } {
+    let n = 0;
+    return {
+      verifier: (s, m, pk) => {
+        n++;
+        return verifyNode(s, m, pk);
+      },
+      calls: () => n,
+    };
+  }
+
+  it("checks a signature once, then answers from its memo", () => {
+    const inner = counting();
+    const v = cachingVerifier(inner.verifier);
+    assert.equal(v(sig, msg, kp.publicKey), true);
+    assert.equal(v(sig, msg, kp.publicKey), true);
+    assert.equal(inner.calls(), 1);
+  });
+
+  it("a remembered signature does not verify another message, key or signature", () => {
+    const inner = counting();
+    const v = cachingVerifier(inner.verifier);
+    assert.equal(v(sig, msg, kp.publicKey), true);
+    assert.equal(v(sig, utf8("xai caching verifieR"), kp.publicKey), false);
+    assert.equal(v(sig, msg, devKeyPair(2).publicKey), false);
+    const flipped = sig.slice();
+    flipped[0]! ^= 1;
+    assert.equal(v(flipped, msg, kp.publicKey), false);
+    assert.equal(inner.calls(), 4);
+  });
+
+  it("does not remember failures, and stays bounded", () => {
+    const inner = counting();
+    const v = cachingVerifier(inner.verifier, 2);
+    const bad = new Uint8Array(64);
+    assert.equal(v(bad, msg, kp.publicKey), false);
+    assert.equal(v(bad, msg, kp.publicKey), false);
+    assert.equal(inner.calls(), 2);
+    const msgs = ["a", "b", "c"].map(utf8);
+    for (const m of msgs) assert.equal(v(sign(m, kp.secretKey), m, kp.publicKey), true);
+    // The memo holds at most 2 entries: it was cleared when "c" came, so "a" is checked again.
+    assert.equal(v(sign(msgs[0]!, kp.secretKey), msgs[0]!, kp.publicKey), true);
+    assert.equal(inner.calls(), 6);
+  });
+
+  it("each instance has its own memo", () => {
+    const inner = counting();
+    assert.equal(cachingVerifier(inner.verifier)(sig, msg, kp.publicKey), true);
+    assert.equal(cachingVerifier(inner.verifier)(sig, msg, kp.publicKey), true);
+    assert.equal(inner.calls(), 2);
   });
 });
