@@ -1,48 +1,26 @@
 /**
- * A rogue peer: an in-process libp2p node with the same transports and gossipsub settings as a
- * real node (src/network/network.ts), which joins the gossip topics and publishes whatever bytes
- * the harness gives it — invalid governance transactions and invalid blocks.
+ * A rogue peer: an in-process libp2p node from the same factory as a real node (createP2PNode in
+ * src/network/p2pNode.ts: the same transports and gossipsub settings), which joins the gossip
+ * topics and publishes whatever bytes the harness gives it — invalid governance transactions and
+ * invalid blocks.
  */
-import { type GossipSub, gossipsub } from "@chainsafe/libp2p-gossipsub";
-import { noise } from "@chainsafe/libp2p-noise";
-import { yamux } from "@chainsafe/libp2p-yamux";
-import { generateKeyPair } from "@libp2p/crypto/keys";
-import { identify } from "@libp2p/identify";
-import type { Libp2p, PrivateKey } from "@libp2p/interface";
-import { tcp } from "@libp2p/tcp";
+import type { GossipSub } from "@chainsafe/libp2p-gossipsub";
 import { multiaddr } from "@multiformats/multiaddr";
-import { createLibp2p } from "libp2p";
-import { sha256 } from "../src/crypto/hash.js";
-import { blockTopic, MAX_GOSSIP_BYTES, txTopic } from "../src/network/topics.js";
+import { createP2PNode, gossipsubOf, type P2PNode } from "../src/network/p2pNode.js";
+import { blockTopic, txTopic } from "../src/network/topics.js";
 import { waitFor } from "./cluster.js";
 
 /** The rogue peer. */
 export class RoguePeer {
   private constructor(
-    private readonly node: Libp2p,
+    private readonly node: P2PNode,
     private readonly chainId: string,
   ) {}
 
   /** Starts a libp2p node on an ephemeral 127.0.0.1 port, subscribed to the chain's topics. */
   static async start(chainId: string): Promise<RoguePeer> {
-    const key = (await generateKeyPair("Ed25519")) as unknown as PrivateKey;
-    const node = await createLibp2p({
-      privateKey: key,
-      addresses: { listen: ["/ip4/127.0.0.1/tcp/0"] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      connectionMonitor: { abortConnectionOnPingFailure: false },
-      services: {
-        identify: identify(),
-        pubsub: gossipsub({
-          allowPublishToZeroTopicPeers: true,
-          emitSelf: false,
-          maxInboundDataLength: MAX_GOSSIP_BYTES,
-          msgIdFn: (msg) => sha256(msg.data),
-        }),
-      },
-    });
+    // A fresh identity (libp2p generates it) on an ephemeral 127.0.0.1 port; no gater, no scoring.
+    const node = await createP2PNode();
     const r = new RoguePeer(node, chainId);
     r.gossip.subscribe(txTopic(chainId));
     r.gossip.subscribe(blockTopic(chainId));
@@ -50,7 +28,7 @@ export class RoguePeer {
   }
 
   private get gossip(): GossipSub {
-    return (this.node.services as { pubsub: unknown }).pubsub as GossipSub;
+    return gossipsubOf(this.node);
   }
 
   /** The rogue's peer id. */

@@ -1,27 +1,33 @@
-import { type GossipSub, type GossipsubEvents, gossipsub } from "@chainsafe/libp2p-gossipsub";
-import { createPeerScoreParams, createTopicScoreParams } from "@chainsafe/libp2p-gossipsub/score";
-import { noise } from "@chainsafe/libp2p-noise";
-import { yamux } from "@chainsafe/libp2p-yamux";
-import { type Identify, identify } from "@libp2p/identify";
-import {
-  type Libp2p,
-  type PeerId,
-  type PrivateKey,
-  type PubSub,
-  TopicValidatorResult,
-} from "@libp2p/interface";
+/**
+ * The node's P2P network: gossip of transactions and blocks, block sync and peer penalties, on the
+ * libp2p node that createP2PNode (p2pNode.ts) starts.
+ *
+ * It trusts no peer. Every gossiped message is held (asynchronous validation) until it has gone
+ * through the same code as the HTTP API and block import (`chain.submitTx`, `chain.importBlock`,
+ * called by gossipValidation.ts), which decides accept, ignore or reject. The verdict goes back to
+ * gossipsub, is counted by topic, result and code, and a rejection counts against the peer that
+ * relayed the message: its gossipsub score drops on the two scored topics, and PeerPenalties
+ * disconnects it past `maxInvalid` and has the connection gater refuse it while it is banned.
+ *
+ * Bounds: gossipsub refuses a frame over MAX_GOSSIP_BYTES; an unknown topic and a transaction over
+ * HARD_MAX_TX_BYTES are rejected before decoding; at most `maxPendingValidations` (2,048)
+ * transactions and MAX_PENDING_BLOCKS (16) blocks wait for validation at once, and more are ignored.
+ * Gossip is best effort: a block with an unknown parent starts a sync with its sender (sync.ts), the
+ * configured peers are redialled every 2 s, and the admin allow list (a partition) is enforced by the
+ * same gater as the bans.
+ */
+import type { GossipSub } from "@chainsafe/libp2p-gossipsub";
+import { type PeerId, type PrivateKey, TopicValidatorResult } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
-import { tcp } from "@libp2p/tcp";
 import { multiaddr } from "@multiformats/multiaddr";
-import { createLibp2p } from "libp2p";
 import { type Chain, HARD_MAX_TX_BYTES } from "../chain/chain.js";
-import { sha256 } from "../crypto/hash.js";
 import type { Logger } from "../logger.js";
 import type { NodeMetrics } from "../metrics/nodeMetrics.js";
 import { type GossipResult, validateGossipBlock, validateGossipTx } from "./gossipValidation.js";
+import { createP2PNode, gossipsubOf, type P2PNode } from "./p2pNode.js";
 import { PeerPenalties, type PenaltyOptions } from "./peerPenalties.js";
 import { BlockSync } from "./sync.js";
-import { blockTopic, MAX_GOSSIP_BYTES, txTopic } from "./topics.js";
+import { blockTopic, txTopic } from "./topics.js";
 
 /** Options of the P2P network. */
 export interface NetworkOptions {
@@ -37,8 +43,6 @@ export interface NetworkOptions {
   /** Most gossip messages waiting for validation; more are ignored. */
   maxPendingValidations?: number;
 }
-
-type P2PNode = Libp2p<{ identify: Identify; pubsub: PubSub<GossipsubEvents> }>;
 
 /** Most gossiped blocks waiting for validation at once (each may be megabytes). */
 const MAX_PENDING_BLOCKS = 16;
@@ -78,40 +82,13 @@ export class P2PNetwork {
   static async start(o: NetworkOptions): Promise<P2PNetwork> {
     const penalties = new PeerPenalties({ maxInvalid: 10, banMs: 10 * 60_000, ...o.penalties });
     const ref: { net?: P2PNetwork } = {};
-    const denied = (id: PeerId) => ref.net?.isDenied(id.toString()) ?? false;
     const chainId = o.chain.genesis.chainId;
-    const topicScore = createTopicScoreParams({
-      topicWeight: 1,
-      invalidMessageDeliveriesWeight: -10,
-      invalidMessageDeliveriesDecay: 0.5,
-    });
-    const node = await createLibp2p({
+    const node = await createP2PNode({
       privateKey: o.privateKey,
-      addresses: { listen: o.listen },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      connectionMonitor: { abortConnectionOnPingFailure: false },
-      connectionGater: {
-        denyDialPeer: async (id) => denied(id),
-        denyInboundEncryptedConnection: async (id) => denied(id),
-        denyOutboundEncryptedConnection: async (id) => denied(id),
-      },
-      services: {
-        identify: identify(),
-        pubsub: gossipsub({
-          asyncValidation: true,
-          allowPublishToZeroTopicPeers: true,
-          emitSelf: false,
-          maxInboundDataLength: MAX_GOSSIP_BYTES,
-          // Content-addressed ids: the same transaction from two peers is one message.
-          msgIdFn: (msg) => sha256(msg.data),
-          scoreParams: createPeerScoreParams({
-            topics: { [txTopic(chainId)]: topicScore, [blockTopic(chainId)]: topicScore },
-          }),
-          scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 },
-        }),
-      },
+      listen: o.listen,
+      isDenied: (id: PeerId) => ref.net?.isDenied(id.toString()) ?? false,
+      asyncValidation: true,
+      scoredTopics: [txTopic(chainId), blockTopic(chainId)],
     });
     const net = new P2PNetwork(node, o, penalties);
     ref.net = net;
@@ -133,9 +110,8 @@ export class P2PNetwork {
     return net;
   }
 
-  // The service is a GossipSub instance; its factory is typed as the generic PubSub.
   private get gossip(): GossipSub {
-    return this.node.services.pubsub as unknown as GossipSub;
+    return gossipsubOf(this.node);
   }
 
   /** This node's peer id. */

@@ -1,3 +1,21 @@
+/**
+ * Block sync: a request/response protocol (`/xai/<chain_id>/sync/1`, length-prefixed protobuf
+ * frames, syncCodec.ts) with two requests, this node's status (genesis hash, head, finalized height)
+ * and canonical blocks by height range. BlockSync serves it, and catches this node up with a peer
+ * whose tip fork choice prefers: on connect, when a gossiped block has an unknown parent, and on a
+ * timer (up to 8 peers each block time). When our chains diverge it steps back from our height,
+ * doubling, to a common block (never below the final height), so a partition heals by the ordinary
+ * reorg path.
+ *
+ * It trusts no answer. A peer's status only decides whether to ask; every block it serves goes
+ * through the same `chain.importBlock` as gossip, and "syncing" (which pauses this node's block
+ * production) is set only when the served blocks really extend our chain. A peer with another
+ * genesis is penalised and dropped; one that serves an invalid block, or claims a better tip and
+ * serves none of it, is penalised (PeerPenalties, via network.ts). Bounds: a request frame of
+ * 1 KiB and 32 inbound streams when serving; 10 s per request; at most MAX_BLOCKS_PER_REQUEST
+ * blocks per answer, each frame at most MAX_GOSSIP_BYTES and 64 MiB in all, imported as they
+ * arrive (never all held at once); one sync per peer at a time.
+ */
 import type { Libp2p, PeerId, Stream } from "@libp2p/interface";
 import { lpStream } from "it-length-prefixed-stream";
 import type { Chain } from "../chain/chain.js";

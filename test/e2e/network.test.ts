@@ -13,15 +13,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type GossipSub, gossipsub } from "@chainsafe/libp2p-gossipsub";
-import { noise } from "@chainsafe/libp2p-noise";
-import { yamux } from "@chainsafe/libp2p-yamux";
-import { identify } from "@libp2p/identify";
-import type { Libp2p } from "@libp2p/interface";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
-import { tcp } from "@libp2p/tcp";
 import { multiaddr } from "@multiformats/multiaddr";
-import { createLibp2p } from "libp2p";
 import { pino } from "pino";
 import type { HeadInfo } from "../../src/chain/chain.js";
 import { slotAt } from "../../src/chain/slots.js";
@@ -32,6 +25,7 @@ import { isXaiError } from "../../src/errors.js";
 import { getProposal } from "../../src/governance/queries.js";
 import type { Logger } from "../../src/logger.js";
 import { loadOrCreateP2PKey } from "../../src/network/p2pKey.js";
+import { createP2PNode, gossipsubOf, type P2PNode } from "../../src/network/p2pNode.js";
 import { blockTopic, txTopic } from "../../src/network/topics.js";
 import { prepareLocalNetwork } from "../../src/node/devnet.js";
 import { readKeyFile } from "../../src/node/keyFile.js";
@@ -144,7 +138,7 @@ describe("e2e: P2P network (real libp2p nodes)", function () {
   let root: string;
   let members: Member[] = [];
   let chainId: string;
-  let rogue: Libp2p | undefined;
+  let rogue: P2PNode | undefined;
 
   const node = (i: number): XaiNode => {
     const n = members[i]?.node;
@@ -202,7 +196,7 @@ describe("e2e: P2P network (real libp2p nodes)", function () {
     return nodes[0]!.chain.head;
   }
 
-  const gossipOf = (n: XaiNode) => n.network!.node.services.pubsub as unknown as GossipSub;
+  const gossipOf = (n: XaiNode) => gossipsubOf(n.network!.node);
 
   before(async function () {
     this.timeout(60_000);
@@ -453,20 +447,11 @@ describe("e2e: P2P network (real libp2p nodes)", function () {
     const victim = node(1);
     const nodes = running();
     const honestIds = new Set(members.map((m) => m.peerId));
-    rogue = await createLibp2p({
-      addresses: { listen: ["/ip4/127.0.0.1/tcp/0"] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      connectionMonitor: { abortConnectionOnPingFailure: false },
-      services: {
-        identify: identify(),
-        pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false }),
-      },
-    });
+    // A plain peer from the node factory: an ephemeral 127.0.0.1 port, no gater, no scoring.
+    rogue = await createP2PNode();
     const rogueId = rogue.peerId.toString();
     assert.ok(!honestIds.has(rogueId));
-    const ps = (rogue.services as { pubsub: unknown }).pubsub as GossipSub;
+    const ps = gossipsubOf(rogue);
     const tTx = txTopic(chainId);
     const tBlock = blockTopic(chainId);
     ps.subscribe(tTx);

@@ -1,0 +1,106 @@
+/**
+ * The one libp2p node factory. TCP, noise, yamux, identify and the ChainSafe gossipsub, with the
+ * settings every peer of a chain shares: content-addressed message ids (the same bytes from two
+ * peers are one message), the gossip size cap (MAX_GOSSIP_BYTES), publishing with no peer yet, no
+ * echo of its own messages, and a connection monitor that does not drop a peer for a late ping.
+ *
+ * The network node (network.ts), the harness's rogue peer (harness/rogue.ts) and the e2e tests all
+ * start their libp2p nodes here, so a rogue speaks exactly the gossip of an honest node. What they
+ * differ in is an option: the identity, the listen addresses, a connection gater, asynchronous
+ * validation and topic scoring (which only a validating node needs). Left out, an option gives a
+ * plain peer on an ephemeral 127.0.0.1 port.
+ */
+import { type GossipSub, type GossipsubEvents, gossipsub } from "@chainsafe/libp2p-gossipsub";
+import { createPeerScoreParams, createTopicScoreParams } from "@chainsafe/libp2p-gossipsub/score";
+import { noise } from "@chainsafe/libp2p-noise";
+import { yamux } from "@chainsafe/libp2p-yamux";
+import { type Identify, identify } from "@libp2p/identify";
+import type { Libp2p, PeerId, PrivateKey, PubSub } from "@libp2p/interface";
+import { tcp } from "@libp2p/tcp";
+import { createLibp2p } from "libp2p";
+import { sha256 } from "../crypto/hash.js";
+import { MAX_GOSSIP_BYTES } from "./topics.js";
+
+/** A libp2p node with identify and gossipsub, as createP2PNode starts it. */
+export type P2PNode = Libp2p<{ identify: Identify; pubsub: PubSub<GossipsubEvents> }>;
+
+/** Options of createP2PNode. Each one left out gives the plain peer (as the harness's rogue). */
+export interface P2PNodeOptions {
+  /** The libp2p identity; without one libp2p generates a new Ed25519 key. */
+  privateKey?: PrivateKey;
+  /** Multiaddrs to listen on; default one ephemeral port on 127.0.0.1 (DEFAULT_P2P_LISTEN). */
+  listen?: string[];
+  /**
+   * Peers this node refuses: it does not dial them, and it closes their connections (inbound and
+   * outbound) right after the encryption handshake, once their peer id is known.
+   */
+  isDenied?: (peer: PeerId) => boolean;
+  /**
+   * Hold every received message until its owner reports a verdict with
+   * `reportMessageValidationResult` (listen to `gossipsub:message`). Default false.
+   */
+  asyncValidation?: boolean;
+  /**
+   * Topics whose rejected messages lower the sender's gossipsub score, with the score thresholds of
+   * a node. Without it no peer is scored.
+   */
+  scoredTopics?: string[];
+}
+
+/** Listen addresses when none are given: one ephemeral port on the loopback interface. */
+export const DEFAULT_P2P_LISTEN: readonly string[] = ["/ip4/127.0.0.1/tcp/0"];
+
+/** Score of a rejected message on a scored topic: -10 per invalid delivery, halving each decay. */
+function scoring(topics: string[]) {
+  const topicScore = createTopicScoreParams({
+    topicWeight: 1,
+    invalidMessageDeliveriesWeight: -10,
+    invalidMessageDeliveriesDecay: 0.5,
+  });
+  return {
+    scoreParams: createPeerScoreParams({
+      topics: Object.fromEntries(topics.map((t) => [t, topicScore])),
+    }),
+    scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 },
+  };
+}
+
+/** Creates and starts a libp2p node with the project's transports and gossipsub settings. */
+export async function createP2PNode(o: P2PNodeOptions = {}): Promise<P2PNode> {
+  const denied = o.isDenied;
+  return createLibp2p({
+    ...(o.privateKey ? { privateKey: o.privateKey } : {}),
+    addresses: { listen: [...(o.listen ?? DEFAULT_P2P_LISTEN)] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    // Under load a late ping would drop a healthy peer and gossip would lose messages silently.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
+    ...(denied
+      ? {
+          connectionGater: {
+            denyDialPeer: async (id: PeerId) => denied(id),
+            denyInboundEncryptedConnection: async (id: PeerId) => denied(id),
+            denyOutboundEncryptedConnection: async (id: PeerId) => denied(id),
+          },
+        }
+      : {}),
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        asyncValidation: o.asyncValidation ?? false,
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        maxInboundDataLength: MAX_GOSSIP_BYTES,
+        // Content-addressed ids: the same transaction from two peers is one message.
+        msgIdFn: (msg) => sha256(msg.data),
+        ...(o.scoredTopics ? scoring(o.scoredTopics) : {}),
+      }),
+    },
+  });
+}
+
+/** The node's gossipsub service (its factory is typed as the generic PubSub; it is a GossipSub). */
+export function gossipsubOf(node: P2PNode): GossipSub {
+  return node.services.pubsub as unknown as GossipSub;
+}
