@@ -8,13 +8,8 @@ import { type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
 import type { Verifier } from "../../src/crypto/verify.js";
 import { ChainDb } from "../../src/db/chainDb.js";
 import { createModules } from "../../src/node/modules.js";
-import {
-  applyBlock,
-  blockContext,
-  buildBlock,
-  genesisState,
-  txRootOf,
-} from "../../src/state-transition/applyBlock.js";
+import { applyBlock, blockContext, buildBlock, txRootOf } from "../../src/state-transition/applyBlock.js";
+import { genesisState } from "../../src/state-transition/genesis.js";
 import type { Change } from "../../src/state-transition/stateStore.js";
 import { assembleBlock, type Block } from "../../src/types/block.js";
 import type { Payload, Tx } from "../../src/types/tx.js";

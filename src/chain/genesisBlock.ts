@@ -1,5 +1,12 @@
+/**
+ * Height 0: the genesis block (no proposer, no signature) and the first write of a new database.
+ * The genesis state itself is the state transition's (src/state-transition/genesis.ts).
+ */
 import type { Genesis } from "../config/genesis.js";
 import { merkleRoot } from "../crypto/hash.js";
+import type { ChainDb } from "../db/chainDb.js";
+import type { TxRules } from "../state-transition/applyTx.js";
+import { genesisState } from "../state-transition/genesis.js";
 import { assembleBlock, type Block } from "../types/block.js";
 
 /**
@@ -20,4 +27,22 @@ export function genesisBlock(genesis: Genesis, stateRoot: Uint8Array): Block {
     new Uint8Array(0),
     [],
   );
+}
+
+/**
+ * Writes genesis into a new database in one batch: the genesis block as canonical block 0 and
+ * head, the genesis state, and the genesis hash (which a later open checks). Returns the block hash.
+ */
+export async function writeGenesis(db: ChainDb, genesis: Genesis, rules: TxRules): Promise<Uint8Array> {
+  const { overlay, stateRoot } = await genesisState(genesis, rules);
+  const block = genesisBlock(genesis, stateRoot);
+  await db
+    .batch()
+    .putBlock(block.hash, block.bytes)
+    .setCanonical(0, block.hash)
+    .applyState(overlay.changes())
+    .setMeta("genesis", genesis.hash)
+    .setHead(block.hash)
+    .write();
+  return block.hash;
 }

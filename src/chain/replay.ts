@@ -3,7 +3,9 @@ import { bytesEqual, toHex } from "../crypto/bytes.js";
 import type { Verifier } from "../crypto/verify.js";
 import type { ChainDb } from "../db/chainDb.js";
 import { XaiError } from "../errors.js";
-import { applyBlock, genesisState } from "../state-transition/applyBlock.js";
+import { applyBlock } from "../state-transition/applyBlock.js";
+import { genesisState } from "../state-transition/genesis.js";
+import { assertChainInvariants } from "../state-transition/invariants.js";
 import type { StateModule } from "../state-transition/module.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import { type BlockHeader, decodeBlock } from "../types/block.js";
@@ -34,7 +36,10 @@ export interface ReplayOptions {
   /** Verifier for block proposer signatures (null: skip); transaction signatures are not re-checked. */
   blockVerifier: Verifier | null;
   onProgress?: (height: number, total: number) => void;
-  /** Runs after the rebuild over the rebuilt state (the governance invariants). */
+  /**
+   * Runs after the rebuild over the rebuilt state (the governance invariants), after the chain
+   * invariants (assertChainInvariants), which every replay checks.
+   */
   check?: (state: StateReader) => Promise<void>;
   /** Wall-clock reader for the report's duration (the replay itself never reads the clock). */
   clock?: () => number;
@@ -47,7 +52,8 @@ function fail(message: string, data: Record<string, unknown> = {}): never {
 /**
  * Rebuilds all state from the stored canonical blocks into `scratch`, verifying each block's
  * header, tx root and state root with the same applyBlock the node runs, then compares the rebuilt
- * state with the stored state entry by entry.
+ * state with the stored state entry by entry. The chain invariants and then `check` run over the
+ * rebuilt state before the comparison.
  */
 export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
   const clock = o.clock ?? (() => 0);
@@ -78,6 +84,7 @@ export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
     parent = block.header;
     o.onProgress?.(height, total);
   }
+  await assertChainInvariants(o.scratch.state);
   if (o.check) await o.check(o.scratch.state);
   const { entries, mismatches } = await compareState(o.source, o.scratch);
   return {

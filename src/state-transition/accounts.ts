@@ -41,9 +41,7 @@ function encodeAccount(a: AccountRecord): Uint8Array {
   return out;
 }
 
-async function getRecord(state: StateReader, address: string): Promise<AccountRecord | undefined> {
-  const v = await state.get(accountKey(address));
-  if (!v) return undefined;
+function decodeRecord(v: Uint8Array): AccountRecord {
   return {
     balance: readU64be(v, 0),
     nonce: readU64be(v, 8),
@@ -51,6 +49,17 @@ async function getRecord(state: StateReader, address: string): Promise<AccountRe
     previous: readU64be(v, 24),
     previousChanged: Number(readU64be(v, 32)),
   };
+}
+
+async function getRecord(state: StateReader, address: string): Promise<AccountRecord | undefined> {
+  const v = await state.get(accountKey(address));
+  return v ? decodeRecord(v) : undefined;
+}
+
+/** Decodes a stored account record (a value of the ACCOUNT bucket) into the account. */
+export function decodeAccount(v: Uint8Array): Account {
+  const r = decodeRecord(v);
+  return { balance: r.balance, nonce: r.nonce };
 }
 
 /** Reads an account (zero balance and nonce if it has never been written). */

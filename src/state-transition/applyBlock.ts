@@ -1,58 +1,27 @@
-import { TREASURY_ADDRESS } from "../config/addresses.js";
-import type { Genesis } from "../config/genesis.js";
-import type { RegistrySpace } from "../config/registry.js";
+/**
+ * The block pipeline's two entry points over the one executor (executeBlock.ts):
+ *
+ * - `applyBlock` (import, reorg, replay): tx root, then the block limits, then decoding every
+ *   transaction, then executeBlock in strict mode, then the state root against the header's. The
+ *   order is part of the contract (tests assert the codes): see the comment on the tx root.
+ * - `buildBlock` (production): executeBlock in skip-invalid mode over mempool candidates, filling
+ *   the block up to its limits; it returns what applyBlock would compute for the finished block.
+ *
+ * Header checks that need the parent or the clock (height, slot, proposer, signature) are the
+ * chain's (src/chain/headerChecks.ts); the genesis state is genesis.ts.
+ */
 import { bytesEqual, toHex } from "../crypto/bytes.js";
 import { merkleRoot, sha256 } from "../crypto/hash.js";
-import { isXaiError, xaiError } from "../errors.js";
+import { xaiError } from "../errors.js";
 import type { Block } from "../types/block.js";
 import { BlockErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
-import { addBalance, addSupplyCounter, checkpointSupply, mint, putAccount } from "./accounts.js";
-import { applyTx, type TxRules } from "./applyTx.js";
-import type { BlockContext, ChainEvent, TxOutcome } from "./module.js";
-import { loadBlockParams, paramOf, putRegistryRaw } from "./params.js";
-import { computeStateRoot, ZERO_ROOT } from "./stateRoot.js";
-import { EMPTY_STATE, StateOverlay, type StateReader } from "./stateStore.js";
-
-/** What a valid transaction left behind: its outcome at its position in the block. */
-export interface Receipt extends TxOutcome {
-  txId: string;
-  height: number;
-  index: number;
-}
-
-/** The result of applying a block: its state changes (not yet written), root, receipts, events. */
-export interface BlockResult {
-  overlay: StateOverlay;
-  stateRoot: Uint8Array;
-  txs: Tx[];
-  receipts: Receipt[];
-  events: ChainEvent[];
-}
-
-/** Block reward at `height`: block_reward halved every halving_interval blocks. */
-export function rewardAt(blockReward: bigint, halvingInterval: bigint, height: number): bigint {
-  const halvings = BigInt(height) / halvingInterval;
-  return halvings >= 64n ? 0n : blockReward >> halvings;
-}
-
-/** End of block: modules in their order, then the block reward, then the supply checkpoint. */
-export async function endBlock(
-  overlay: StateOverlay,
-  ctx: BlockContext,
-  rules: TxRules,
-  events: ChainEvent[],
-): Promise<void> {
-  for (const m of rules.modules) if (m.endBlock) await m.endBlock({ ...ctx, state: overlay, events });
-  const reward = rewardAt(
-    paramOf(ctx.params, "block_reward"),
-    paramOf(ctx.params, "halving_interval"),
-    ctx.height,
-  );
-  await mint(overlay, ctx.proposer, reward, ctx.height);
-  await checkpointSupply(overlay, ctx.height);
-}
+import type { TxRules } from "./applyTx.js";
+import { type BlockResult, executeBlock, invalidTx, type Skipped } from "./executeBlock.js";
+import type { BlockContext } from "./module.js";
+import { loadBlockParams, paramOf } from "./params.js";
+import type { StateReader } from "./stateStore.js";
 
 /** The context a block is applied under, with the parameters of its pre-state. */
 export async function blockContext(
@@ -86,6 +55,16 @@ function checkBlockLimits(ctx: BlockContext, txCount: number, txBytes: number): 
   if (BigInt(txBytes) > maxBytes) throw xaiError(BlockErrorCode.TOO_LARGE, `${txBytes} bytes > ${maxBytes}`);
 }
 
+function decodeTxs(block: Block): Tx[] {
+  return block.txs.map((bytes, index) => {
+    try {
+      return decodeTx(bytes);
+    } catch (err) {
+      throw invalidTx(err, index);
+    }
+  });
+}
+
 /**
  * Applies a block's transactions and end-of-block work to `pre` and checks its tx root and state
  * root. Pure: returns the changes in an overlay; the caller writes them. Header checks that need
@@ -108,48 +87,13 @@ export async function applyBlock(
     block.txs.length,
     block.txs.reduce((n, t) => n + t.length, 0),
   );
-  const txs = block.txs.map((bytes, index) => {
-    try {
-      return decodeTx(bytes);
-    } catch (err) {
-      throw invalidTx(err, index);
-    }
-  });
-  const overlay = new StateOverlay(pre);
-  const events: ChainEvent[] = [];
-  const receipts: Receipt[] = [];
-  for (const [index, tx] of txs.entries()) {
-    try {
-      const r = await applyTx(overlay, tx, ctx, rules, events);
-      r.overlay.commitTo(overlay);
-      receipts.push({ txId: tx.id, height: ctx.height, index, ...r.outcome });
-    } catch (err) {
-      throw invalidTx(err, index, tx.id);
-    }
-  }
-  await endBlock(overlay, ctx, rules, events);
-  const stateRoot = computeStateRoot(parentRoot, ctx.height, overlay.changes());
-  if (!bytesEqual(stateRoot, block.header.stateRoot))
+  const { result } = await executeBlock(pre, ctx, decodeTxs(block), "strict", parentRoot, rules);
+  if (!bytesEqual(result.stateRoot, block.header.stateRoot))
     throw xaiError(BlockErrorCode.BAD_STATE_ROOT, "state_root differs from the computed root", {
-      expected: toHex(stateRoot),
+      expected: toHex(result.stateRoot),
       got: toHex(block.header.stateRoot),
     });
-  return { overlay, stateRoot, txs, receipts, events };
-}
-
-function invalidTx(err: unknown, index: number, txId?: string) {
-  if (!isXaiError(err)) throw err;
-  return xaiError(BlockErrorCode.INVALID_TX, `transaction ${index} is invalid: ${err.message}`, {
-    index,
-    txId,
-    txCode: err.code,
-  });
-}
-
-/** A candidate a block builder left out, and why. */
-export interface Skipped {
-  tx: Tx;
-  code: string;
+  return result;
 }
 
 /**
@@ -164,59 +108,6 @@ export async function buildBlock(
   parentRoot: Uint8Array,
   rules: TxRules,
 ): Promise<BlockResult & { skipped: Skipped[] }> {
-  const maxTxs = Number(paramOf(ctx.params, "max_block_txs"));
-  const maxBytes = Number(paramOf(ctx.params, "max_block_bytes"));
-  const overlay = new StateOverlay(pre);
-  const events: ChainEvent[] = [];
-  const receipts: Receipt[] = [];
-  const included: Tx[] = [];
-  const skipped: Skipped[] = [];
-  // Senders with a transaction left out for room: their later ones wait too (they would fail on
-  // the nonce, and must not be reported as invalid).
-  const deferred = new Set<string>();
-  let bytes = 0;
-  for (const tx of candidates) {
-    if (included.length >= maxTxs) break;
-    if (deferred.has(tx.sender)) continue;
-    if (bytes + tx.bytes.length > maxBytes) {
-      deferred.add(tx.sender);
-      continue;
-    }
-    const txEvents: ChainEvent[] = [];
-    try {
-      const r = await applyTx(overlay, tx, ctx, rules, txEvents);
-      r.overlay.commitTo(overlay);
-      receipts.push({ txId: tx.id, height: ctx.height, index: included.length, ...r.outcome });
-      events.push(...txEvents);
-      included.push(tx);
-      bytes += tx.bytes.length;
-    } catch (err) {
-      if (!isXaiError(err)) throw err;
-      skipped.push({ tx, code: err.code });
-    }
-  }
-  await endBlock(overlay, ctx, rules, events);
-  const stateRoot = computeStateRoot(parentRoot, ctx.height, overlay.changes());
-  return { overlay, stateRoot, txs: included, receipts, events, skipped };
-}
-
-/** Genesis state: balances, treasury, supply, registry values, then each module's genesis. */
-export async function genesisState(
-  genesis: Genesis,
-  rules: TxRules,
-): Promise<{ overlay: StateOverlay; stateRoot: Uint8Array }> {
-  const overlay = new StateOverlay(EMPTY_STATE);
-  let total = genesis.treasuryBalance;
-  for (const b of genesis.balances) {
-    await putAccount(overlay, b.address, { balance: b.amount, nonce: 0n }, 0);
-    total += b.amount;
-  }
-  await addBalance(overlay, TREASURY_ADDRESS, genesis.treasuryBalance, 0);
-  await addSupplyCounter(overlay, "total_supply", total);
-  for (const space of ["param", "feature", "rule"] as RegistrySpace[])
-    for (const [name, raw] of Object.entries(genesis.values[space]))
-      putRegistryRaw(overlay, space, name, raw);
-  for (const m of rules.modules) if (m.initGenesis) await m.initGenesis(overlay, genesis);
-  await checkpointSupply(overlay, 0);
-  return { overlay, stateRoot: computeStateRoot(ZERO_ROOT, 0, overlay.changes()) };
+  const { result, skipped } = await executeBlock(pre, ctx, candidates, "skip-invalid", parentRoot, rules);
+  return { ...result, skipped };
 }

@@ -1,3 +1,14 @@
+/**
+ * One transaction: the checks every transaction passes (size, chain id, key, signature, nonce, fee)
+ * and the fee itself, then the payload handed to the state module whose `txTypes` include it.
+ * The same `applyTx` serves the mempool (src/chain/admitTx.ts, on a throwaway overlay), block
+ * building and block application (executeBlock.ts), so a rule is written once.
+ *
+ * Modules are plugged in by the caller through `TxRules.modules`; the node registers them in
+ * `src/node/modules.ts` `createModules()` (`[bankModule, governanceModule]`: the bank is
+ * `state-transition/bank.ts`, governance is `governance/module.ts` `applyGovernanceTx`). That list
+ * is what `moduleFor` searches with `rules.modules.find(...)`, and its order is end-of-block order.
+ */
 import { isAcceptablePublicKey, type Verifier } from "../crypto/verify.js";
 import { xaiError } from "../errors.js";
 import { TxErrorCode } from "../types/errors.js";
@@ -5,7 +16,7 @@ import type { Tx } from "../types/tx.js";
 import { txSigningMessage } from "../types/txCodec.js";
 import { addBalance, burn, getAccount, putAccount } from "./accounts.js";
 import type { BlockContext, ChainEvent, StateModule, TxOutcome } from "./module.js";
-import { featureOf, paramOf } from "./params.js";
+import { type BlockParams, featureOf, paramOf } from "./params.js";
 import { StateOverlay, type StateReader } from "./stateStore.js";
 
 /** How transactions are checked: the modules that handle payloads and the signature verifier. */
@@ -13,6 +24,31 @@ export interface TxRules {
   modules: readonly StateModule[];
   /** null switches signature checks off (replay of verified blocks, benchmarks). */
   verifier: Verifier | null;
+}
+
+/** The size rule: at most `max_tx_bytes` encoded bytes. Throws TX_TOO_LARGE. */
+export function checkTxSize(tx: Tx, params: BlockParams): void {
+  const maxTxBytes = paramOf(params, "max_tx_bytes");
+  if (BigInt(tx.bytes.length) > maxTxBytes)
+    throw xaiError(TxErrorCode.TOO_LARGE, `transaction is ${tx.bytes.length} bytes, limit ${maxTxBytes}`);
+}
+
+/**
+ * The nonce rule: `txNonce` must be the account's next nonce `accountNonce`, or, where `pending`
+ * transactions of the sender wait in the mempool, at most `accountNonce + pending` (the next free
+ * one, or a replacement of a pending one). Throws TX_NONCE_TOO_LOW or TX_NONCE_TOO_HIGH with
+ * `data.expected`: the account's nonce if too low, the next free nonce if too high.
+ */
+export function checkNonce(txNonce: bigint, accountNonce: bigint, pending = 0n): void {
+  if (txNonce < accountNonce)
+    throw xaiError(TxErrorCode.NONCE_TOO_LOW, `nonce ${txNonce} already used; next is ${accountNonce}`, {
+      expected: accountNonce.toString(),
+    });
+  const expected = accountNonce + pending;
+  if (txNonce > expected)
+    throw xaiError(TxErrorCode.NONCE_TOO_HIGH, `nonce ${txNonce} leaves a gap; next is ${expected}`, {
+      expected: expected.toString(),
+    });
 }
 
 /** Checks that need no state: chain id, public key and signature. Throws an XaiError. */
@@ -45,29 +81,12 @@ export async function applyTx(
   rules: TxRules,
   events: ChainEvent[],
 ): Promise<{ overlay: StateOverlay; outcome: TxOutcome }> {
-  const maxTxBytes = paramOf(block.params, "max_tx_bytes");
-  if (BigInt(tx.bytes.length) > maxTxBytes)
-    throw xaiError(TxErrorCode.TOO_LARGE, `transaction is ${tx.bytes.length} bytes, limit ${maxTxBytes}`);
+  checkTxSize(tx, block.params);
   checkTxStateless(tx, block.chainId, rules.verifier);
   const module = moduleFor(rules, tx);
   const overlay = new StateOverlay(state);
   const account = await getAccount(overlay, tx.sender);
-  if (tx.body.nonce < account.nonce)
-    throw xaiError(
-      TxErrorCode.NONCE_TOO_LOW,
-      `nonce ${tx.body.nonce} already used; next is ${account.nonce}`,
-      {
-        expected: account.nonce.toString(),
-      },
-    );
-  if (tx.body.nonce > account.nonce)
-    throw xaiError(
-      TxErrorCode.NONCE_TOO_HIGH,
-      `nonce ${tx.body.nonce} leaves a gap; next is ${account.nonce}`,
-      {
-        expected: account.nonce.toString(),
-      },
-    );
+  checkNonce(tx.body.nonce, account.nonce);
   const minFee = paramOf(block.params, "min_tx_fee");
   if (tx.body.fee < minFee) throw xaiError(TxErrorCode.FEE_TOO_LOW, `fee ${tx.body.fee} below ${minFee}`);
   if (account.balance < tx.body.fee)

@@ -11,18 +11,11 @@ import { isXaiError } from "../../src/errors.js";
 import { governanceModule } from "../../src/governance/module.js";
 import { proposalIdOf } from "../../src/governance/proposalId.js";
 import { getAccount } from "../../src/state-transition/accounts.js";
-import {
-  applyBlock,
-  type BlockResult,
-  blockContext,
-  buildBlock,
-  genesisState,
-  type Receipt,
-  type Skipped,
-  txRootOf,
-} from "../../src/state-transition/applyBlock.js";
+import { applyBlock, blockContext, buildBlock, txRootOf } from "../../src/state-transition/applyBlock.js";
 import { applyTx, type TxRules } from "../../src/state-transition/applyTx.js";
 import { bankModule } from "../../src/state-transition/bank.js";
+import type { BlockResult, Receipt, Skipped } from "../../src/state-transition/executeBlock.js";
+import { genesisState } from "../../src/state-transition/genesis.js";
 import type { BlockContext, ChainEvent, TxOutcome } from "../../src/state-transition/module.js";
 import { EMPTY_STATE, StateOverlay } from "../../src/state-transition/stateStore.js";
 import { assembleBlock, type BlockHeader, blockSigningMessage, encodeHeader } from "../../src/types/block.js";

@@ -4,6 +4,7 @@ import { assertGovernanceInvariants } from "../../src/governance/invariants.js";
 import type { ProposalStatus } from "../../src/governance/lifecycle.js";
 import type { Proposal } from "../../src/governance/records.js";
 import { findProposal } from "../../src/governance/store.js";
+import { assertChainInvariants } from "../../src/state-transition/invariants.js";
 import type { ProposalAction, VoteOption } from "../../src/types/tx.js";
 import { type GovChain, key, tx } from "./govChain.js";
 
@@ -16,10 +17,13 @@ export function track(c: GovChain): GovChain {
   return c;
 }
 
-/** Asserts the governance invariants of every tracked chain, then forgets them (use in afterEach). */
+/** Asserts the chain and governance invariants of every tracked chain, then forgets them (use in afterEach). */
 export async function checkInvariants(): Promise<void> {
   const list = chains.splice(0);
-  for (const c of list) await assertGovernanceInvariants(c.state);
+  for (const c of list) {
+    await assertChainInvariants(c.state);
+    await assertGovernanceInvariants(c.state);
+  }
 }
 
 /** A proposal's record (asserts it exists). */

@@ -11,6 +11,7 @@ import { verifyNode } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
 import { createModules } from "../../../src/node/modules.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
+import { assertChainInvariants } from "../../../src/state-transition/invariants.js";
 import { accountKey } from "../../../src/state-transition/keys.js";
 import type { Block } from "../../../src/types/block.js";
 import { BlockErrorCode } from "../../../src/types/errors.js";
@@ -165,6 +166,7 @@ describe("reorg", () => {
     assert.deepEqual(await stateDump(z.db), await stateDump(y.db));
     for (const a of WATCHED)
       assert.deepEqual(await getAccount(z.chain.state, a), await getAccount(y.chain.state, a));
+    await assertChainInvariants(z.chain.state);
     // The canonical index follows the new branch.
     for (const [i, b] of [...common, ...B].entries())
       assert.equal((await z.chain.blockAt(i + 1))?.hashHex, b.hashHex);

@@ -24,6 +24,7 @@ import { proposalIdOf } from "../../../src/governance/proposalId.js";
 import { getProposal, history, type Json, listProposals, timelock } from "../../../src/governance/queries.js";
 import { createModules } from "../../../src/node/modules.js";
 import { getAccount, getSupplyCounter } from "../../../src/state-transition/accounts.js";
+import { assertChainInvariants } from "../../../src/state-transition/invariants.js";
 import { getRegistryRaw, isFeatureOn } from "../../../src/state-transition/params.js";
 import type { StateReader } from "../../../src/state-transition/stateStore.js";
 import type { Block } from "../../../src/types/block.js";
@@ -56,7 +57,7 @@ const PROPOSER = validatorKey(0).address;
 
 const dev = (n: number): KeyPair => devKeyPair(n);
 
-/** Replays `source` into a scratch database with the governance invariants as the check. */
+/** Replays `source` into a scratch database (which checks the chain invariants) with the governance invariants as the check. */
 async function replayWithInvariants(genesis: Genesis, source: ChainDb, dirs: string[]) {
   const scratchDir = await tempDir("xai-replay-");
   dirs.push(scratchDir);
@@ -254,7 +255,9 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
   });
 
   afterEach(async () => {
-    if (tc) await assertGovernanceInvariants(tc.chain.state);
+    if (!tc) return;
+    await assertChainInvariants(tc.chain.state);
+    await assertGovernanceInvariants(tc.chain.state);
   });
 
   after(async () => {
@@ -647,7 +650,9 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
   });
 
   afterEach(async () => {
-    if (tc) await assertGovernanceInvariants(tc.chain.state);
+    if (!tc) return;
+    await assertChainInvariants(tc.chain.state);
+    await assertGovernanceInvariants(tc.chain.state);
   });
 
   after(async () => {

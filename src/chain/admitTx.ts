@@ -1,0 +1,110 @@
+/**
+ * Mempool admission: whether a transaction may wait for a block, checked against the head state on
+ * top of its sender's pending transactions. The checks, in order (cheap ones first, and the same
+ * codes a block would give):
+ *
+ * 1. not already known (in the mempool, or a receipt on chain): TX_DUPLICATE;
+ * 2. size (`max_tx_bytes`), then chain id, key and signature, as applyTx checks them;
+ * 3. the nonce window: from the account's nonce up to the next nonce after its pending ones (the
+ *    nonce rule of applyTx, `checkNonce`, widened by the pending count);
+ * 4. a replacement of a pending nonce pays at least 10% more fee, and fits in the mempool;
+ * 5. applyTx on a throwaway overlay, after the sender's earlier pending transactions;
+ * 6. room: the sender's limit, then all-or-nothing eviction of cheaper transactions of others.
+ */
+import { type Genesis, proposerOfSlot } from "../config/genesis.js";
+import { xaiError } from "../errors.js";
+import { getAccount } from "../state-transition/accounts.js";
+import { blockContext } from "../state-transition/applyBlock.js";
+import { applyTx, checkNonce, checkTxSize, checkTxStateless } from "../state-transition/applyTx.js";
+import type { BlockContext } from "../state-transition/module.js";
+import type { StateReader } from "../state-transition/stateStore.js";
+import { TxErrorCode } from "../types/errors.js";
+import type { Tx } from "../types/tx.js";
+import type { Mempool } from "./mempool.js";
+import type { ChainView } from "./types.js";
+
+/** What admission reads: the head, its state and receipts, the rules; and the mempool it fills. */
+export type AdmitView = Pick<ChainView, "db" | "genesis" | "rules" | "mempool" | "head">;
+
+/**
+ * The context of the next block on a head, cached per head (every admission between two blocks
+ * runs under the same one).
+ */
+export class NextBlockContext {
+  private cached: { head: string; ctx: BlockContext } | undefined;
+
+  constructor(private readonly genesis: Genesis) {}
+
+  /** The context of the block after `head`, over the head's post-state `state`. */
+  async of(
+    state: StateReader,
+    head: { hashHex: string; height: number; slot: number },
+  ): Promise<BlockContext> {
+    if (this.cached?.head === head.hashHex) return this.cached.ctx;
+    const slot = head.slot + 1;
+    const ctx = await blockContext(state, {
+      chainId: this.genesis.chainId,
+      height: head.height + 1,
+      slot,
+      proposer: proposerOfSlot(this.genesis, slot).address,
+    });
+    this.cached = { head: head.hashHex, ctx };
+    return ctx;
+  }
+}
+
+async function checkUnknown(a: AdmitView, tx: Tx): Promise<void> {
+  if (a.mempool.has(tx.id) || (await a.db.getReceipt(tx.id)))
+    throw xaiError(TxErrorCode.DUPLICATE, "transaction already known");
+}
+
+/** The pending transaction `tx` replaces (same nonce), if any, after the replacement rules. */
+function checkReplacement(mempool: Mempool, pending: readonly Tx[], tx: Tx): Tx | undefined {
+  const replaced = pending.find((t) => t.body.nonce === tx.body.nonce);
+  if (!replaced) return undefined;
+  if (tx.body.fee * 10n < replaced.body.fee * 11n)
+    throw xaiError(TxErrorCode.REPLACEMENT_UNDERPRICED, "a replacement must pay at least 10% more fee");
+  if (mempool.bytes - replaced.bytes.length + tx.bytes.length > mempool.limits.maxBytes)
+    throw xaiError(TxErrorCode.MEMPOOL_FULL, "the replacement does not fit in the mempool");
+  return replaced;
+}
+
+/** applyTx of `tx` on top of the sender's earlier pending transactions, exactly as a block would. */
+async function checkOnPending(a: AdmitView, ctx: BlockContext, pending: readonly Tx[], tx: Tx) {
+  let state: StateReader = a.db.state;
+  for (const t of pending) {
+    if (t.body.nonce >= tx.body.nonce) break;
+    state = (await applyTx(state, t, ctx, { ...a.rules, verifier: null }, [])).overlay;
+  }
+  await applyTx(state, tx, ctx, a.rules, []);
+}
+
+/** Makes room for a new (not replacing) `tx`: the sender's limit, then eviction of others. */
+function makeRoom(mempool: Mempool, tx: Tx): void {
+  if (mempool.senderFull(tx.sender))
+    throw xaiError(TxErrorCode.MEMPOOL_FULL, "too many pending transactions from this sender");
+  // All or nothing, and never the sender's own pending ones: `tx` was validated on top of them.
+  const victims = mempool.evictionPlan(tx);
+  if (!victims) throw xaiError(TxErrorCode.MEMPOOL_FULL, "mempool is full");
+  for (const v of victims) mempool.remove(v.id);
+}
+
+/**
+ * Checks `tx` (see the order above) and adds it to the mempool. Throws an XaiError with the
+ * reason; nothing changes then. Runs on the chain's queue.
+ */
+export async function admitTx(a: AdmitView, next: NextBlockContext, tx: Tx): Promise<Tx> {
+  await checkUnknown(a, tx);
+  const ctx = await next.of(a.db.state, a.head);
+  // Size first, as applyTx checks it: the cheapest check, and the code a block would give.
+  checkTxSize(tx, ctx.params);
+  checkTxStateless(tx, a.genesis.chainId, a.rules.verifier);
+  const account = await getAccount(a.db.state, tx.sender);
+  const pending = a.mempool.pendingOf(tx.sender);
+  checkNonce(tx.body.nonce, account.nonce, BigInt(pending.length));
+  const replaced = checkReplacement(a.mempool, pending, tx);
+  await checkOnPending(a, ctx, pending, tx);
+  if (!replaced) makeRoom(a.mempool, tx);
+  a.mempool.insert(tx);
+  return tx;
+}

@@ -1,0 +1,70 @@
+/**
+ * Block production: the block of a slot this node proposes, built on the head from mempool
+ * candidates with buildBlock (the same executor that applies blocks, in skip-invalid mode), then
+ * signed. Candidates found invalid are dropped from the mempool. The chain commits the block as it
+ * commits an imported one (chain.ts `commitOnHead`).
+ */
+import { proposerOfSlot } from "../config/genesis.js";
+import { type KeyPair, sign } from "../crypto/keys.js";
+import type { Logger } from "../logger.js";
+import { blockContext, buildBlock, txRootOf } from "../state-transition/applyBlock.js";
+import type { BlockResult } from "../state-transition/executeBlock.js";
+import {
+  assembleBlock,
+  type Block,
+  type BlockHeader,
+  blockSigningMessage,
+  encodeHeader,
+} from "../types/block.js";
+import type { ChainView } from "./types.js";
+
+/** What production reads: the head and its state, genesis, rules; and the mempool it drains. */
+export type ProduceView = Pick<ChainView, "state" | "genesis" | "rules" | "mempool" | "head">;
+
+/** True if `key` is the proposer of `slot` and the head is older than the slot. */
+export function mayPropose(c: Pick<ChainView, "genesis" | "head">, slot: number, key: KeyPair): boolean {
+  return slot > c.head.slot && proposerOfSlot(c.genesis, slot).address === key.address;
+}
+
+/**
+ * Builds and signs the block of `slot` on the head with `key`; logs and drops from the mempool the
+ * candidates found invalid. Returns the block and its result, not yet committed.
+ */
+export async function buildProposal(
+  p: ProduceView,
+  log: Logger,
+  slot: number,
+  key: KeyPair,
+): Promise<{ block: Block; result: BlockResult }> {
+  const head = p.head;
+  const ctx = await blockContext(p.state, {
+    chainId: p.genesis.chainId,
+    height: head.height + 1,
+    slot,
+    proposer: key.address,
+  });
+  const candidates = p.mempool.candidates(Number(ctx.params.param.max_block_txs) * 2);
+  const result = await buildBlock(p.state, candidates, ctx, head.stateRoot, p.rules);
+  for (const s of result.skipped) {
+    log.debug({ txId: s.tx.id, code: s.code }, "dropped invalid pending transaction");
+    p.mempool.remove(s.tx.id);
+  }
+  const header: BlockHeader = {
+    chainId: p.genesis.chainId,
+    height: ctx.height,
+    slot,
+    parentHash: head.hash,
+    proposer: key.address,
+    txRoot: txRootOf(result.txs),
+    stateRoot: result.stateRoot,
+  };
+  const signature = sign(blockSigningMessage(encodeHeader(header)), key.secretKey);
+  return {
+    block: assembleBlock(
+      header,
+      signature,
+      result.txs.map((t) => t.bytes),
+    ),
+    result,
+  };
+}

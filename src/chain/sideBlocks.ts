@@ -1,0 +1,51 @@
+/**
+ * Side-branch blocks this node stores: blocks whose header checked out but that are not (or no
+ * longer) canonical. They are kept so that their branch can win later (a reorg applies them), at
+ * most MAX_SIDE_BLOCKS at once, and deleted in the batch of the head that makes them final: they
+ * can never win any more (sync fetches a side block again if it is ever needed).
+ */
+import type { DbBatch } from "../db/chainDb.js";
+import type { Block } from "../types/block.js";
+
+/** Most side-branch blocks stored at once (each is at most max_block_bytes). */
+export const MAX_SIDE_BLOCKS = 4096;
+
+/** The stored side-branch blocks, by hash hex. */
+export class SideBlocks {
+  private readonly blocks = new Map<string, { hash: Uint8Array; height: number }>();
+
+  constructor(private readonly finalityDepth: number) {}
+
+  /** Number of side blocks stored. */
+  get size(): number {
+    return this.blocks.size;
+  }
+
+  /** True if another side block may be stored. */
+  hasRoom(): boolean {
+    return this.blocks.size < MAX_SIDE_BLOCKS;
+  }
+
+  /** Remembers `block` as a stored side block (the caller writes its bytes). */
+  add(block: Block): void {
+    this.blocks.set(block.hashHex, { hash: block.hash, height: block.header.height });
+  }
+
+  /** Forgets a block that became canonical (its bytes stay). */
+  delete(hashHex: string): void {
+    this.blocks.delete(hashHex);
+  }
+
+  /**
+   * Adds to `batch` the deletion of the side blocks that a head at `headHeight` makes final (at or
+   * below its final height), and forgets them.
+   */
+  prune(batch: DbBatch, headHeight: number): void {
+    const final = Math.max(0, headHeight - this.finalityDepth);
+    for (const [key, b] of this.blocks)
+      if (b.height <= final) {
+        batch.delBlock(b.hash);
+        this.blocks.delete(key);
+      }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The chain's public shapes: its options, the head, what an import did, the new-head event, and
+ * `ChainView`, the public side of the Chain that the modules it calls (admission, reorg,
+ * production) read. Apart from chain.ts so that those modules need not import the Chain (no
+ * cycle); chain.ts re-exports the shapes it always exported.
+ */
+import type { Genesis } from "../config/genesis.js";
+import type { Verifier } from "../crypto/verify.js";
+import type { ChainDb } from "../db/chainDb.js";
+import type { Logger } from "../logger.js";
+import type { TxRules } from "../state-transition/applyTx.js";
+import type { BlockResult } from "../state-transition/executeBlock.js";
+import type { StateModule } from "../state-transition/module.js";
+import type { StateReader } from "../state-transition/stateStore.js";
+import type { Block, BlockHeader } from "../types/block.js";
+import type { Mempool, MempoolLimits } from "./mempool.js";
+
+/** Options of a chain. */
+export interface ChainOptions {
+  genesis: Genesis;
+  db: ChainDb;
+  modules: readonly StateModule[];
+  /** Signature verifier of the block path (default: node:crypto). */
+  verifier?: Verifier;
+  /** Wall clock in ms, for the future-slot check (injected by tests). */
+  now?: () => number;
+  mempool?: Partial<MempoolLimits>;
+  log?: Logger;
+  /** Most jobs (imports, submissions, productions) waiting for the chain at once. */
+  maxQueue?: number;
+}
+
+/** The canonical tip. */
+export interface HeadInfo {
+  hash: Uint8Array;
+  hashHex: string;
+  height: number;
+  slot: number;
+  stateRoot: Uint8Array;
+}
+
+/** What importing a block did. */
+export type ImportStatus = "head" | "reorg" | "side";
+
+/** Emitted on every new head (a block on top, or the tip of a reorg). */
+export interface NewHeadEvent {
+  block: Block;
+  result: BlockResult;
+  /** Blocks reverted by a reorg before this head was reached (empty for a plain extension). */
+  reverted: Block[];
+  /** Wall time spent applying (or building) and committing, for metrics. */
+  durationMs: number;
+}
+
+/**
+ * What the chain's modules read from it (the Chain implements it): each takes a `Pick` of the
+ * members it needs, so its signature says what it depends on.
+ */
+export interface ChainView {
+  readonly genesis: Genesis;
+  readonly db: ChainDb;
+  readonly rules: TxRules;
+  readonly mempool: Mempool;
+  /** The canonical tip. */
+  readonly head: HeadInfo;
+  /** Highest final height. */
+  readonly finalizedHeight: number;
+  /** The head's post-state. */
+  readonly state: StateReader;
+  /** Header of a stored block (cached). */
+  header(hash: Uint8Array): Promise<BlockHeader | undefined>;
+  /** A stored block by hash. */
+  blockByHash(hash: Uint8Array): Promise<Block | undefined>;
+}
