@@ -9,6 +9,7 @@ import { assertGovernanceInvariants } from "../../../src/governance/invariants.j
 import { expiryHeight } from "../../../src/governance/status.js";
 import { findProposal } from "../../../src/governance/store.js";
 import { applyTx } from "../../../src/state-transition/applyTx.js";
+import { assertChainInvariants } from "../../../src/state-transition/invariants.js";
 import { StateOverlay } from "../../../src/state-transition/stateStore.js";
 import type { Tx } from "../../../src/types/tx.js";
 import { decodeTx, encodeSignedTx, encodeTxBody, txSigningMessage } from "../../../src/types/txCodec.js";
@@ -139,6 +140,7 @@ export class Run {
       }
       case "expect_state": {
         await expectState(c, this.resolve, s.expected, s.where);
+        await assertChainInvariants(c.state);
         await assertGovernanceInvariants(c.state);
         return;
       }
@@ -170,5 +172,6 @@ export class Run {
 export async function runVector(v: Vector): Promise<void> {
   const r = await Run.start(v);
   for (const s of v.steps) await r.step(s);
+  await assertChainInvariants(r.c.state);
   await assertGovernanceInvariants(r.c.state);
 }
