@@ -1,9 +1,11 @@
 import { EventEmitter } from "node:events";
+import { GenesisErrorCode } from "../config/errors.js";
 import { type Genesis, proposerOfSlot } from "../config/genesis.js";
 import { bytesEqual, toHex } from "../crypto/bytes.js";
 import { type KeyPair, sign } from "../crypto/keys.js";
 import { cachingVerifier, type Verifier, verifyNode } from "../crypto/verify.js";
 import type { ChainDb, DbBatch, StoredReceipt } from "../db/chainDb.js";
+import { DbErrorCode } from "../db/errors.js";
 import type { UndoRecord } from "../db/undo.js";
 import { isXaiError, XaiError, xaiError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
@@ -32,6 +34,7 @@ import {
 import { BlockErrorCode, TxErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
+import { ChainErrorCode } from "./errors.js";
 import { isPreferred } from "./forkChoice.js";
 import { genesisBlock } from "./genesisBlock.js";
 import { checkHeader } from "./headerChecks.js";
@@ -121,7 +124,7 @@ export class Chain extends EventEmitter {
   private async init(): Promise<void> {
     const stored = await this.db.getMeta("genesis");
     if (stored && !bytesEqual(stored, this.genesis.hash))
-      throw new XaiError("GENESIS_MISMATCH", "the database belongs to another genesis");
+      throw new XaiError(GenesisErrorCode.MISMATCH, "the database belongs to another genesis");
     let headHash = await this.db.getHead();
     if (!headHash) {
       const { overlay, stateRoot } = await genesisState(this.genesis, this.rules);
@@ -137,7 +140,7 @@ export class Chain extends EventEmitter {
       headHash = block.hash;
     }
     const header = await this.header(headHash);
-    if (!header) throw new XaiError("DB_CORRUPT", "head block is missing");
+    if (!header) throw new XaiError(DbErrorCode.CORRUPT, "head block is missing");
     this._head = headInfo(headHash, header);
   }
 
@@ -162,7 +165,8 @@ export class Chain extends EventEmitter {
   }
 
   private run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.queued >= this.maxQueue) return Promise.reject(new XaiError("NODE_BUSY", "chain queue is full"));
+    if (this.queued >= this.maxQueue)
+      return Promise.reject(new XaiError(ChainErrorCode.NODE_BUSY, "chain queue is full"));
     this.queued++;
     const p = this.queue.then(job).finally(() => {
       this.queued--;

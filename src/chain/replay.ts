@@ -7,6 +7,7 @@ import { applyBlock, genesisState } from "../state-transition/applyBlock.js";
 import type { StateModule } from "../state-transition/module.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import { type BlockHeader, decodeBlock } from "../types/block.js";
+import { ChainErrorCode } from "./errors.js";
 import { checkHeader } from "./headerChecks.js";
 
 /** What a replay found. */
@@ -41,7 +42,7 @@ export interface ReplayOptions {
 }
 
 function fail(message: string, data: Record<string, unknown> = {}): never {
-  throw new XaiError("REPLAY_MISMATCH", message, data);
+  throw new XaiError(ChainErrorCode.REPLAY_MISMATCH, message, data);
 }
 
 /**
