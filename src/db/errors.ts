@@ -8,8 +8,14 @@ export enum DbErrorCode {
   CORRUPT = "DB_CORRUPT",
 }
 
+/** The data of a DB_SCHEMA_MISMATCH error: the schema version found and the one this node writes. */
+export type SchemaMismatchData = { found: string; expected: string };
+
 declare module "../errors.js" {
   interface ErrorCodes {
     db: DbErrorCode;
+  }
+  interface ErrorData {
+    [DbErrorCode.SCHEMA_MISMATCH]: SchemaMismatchData;
   }
 }
