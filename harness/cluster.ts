@@ -10,8 +10,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { apiGet, apiPost } from "../src/cli/client.js";
+import { isRemoteError } from "../src/cli/errors.js";
 import { type Genesis, parseGenesis } from "../src/config/genesis.js";
-import { isXaiError } from "../src/errors.js";
 import { type LocalNodeSpec, prepareLocalNetwork, spawnNode } from "../src/node/devnet.js";
 import { nodePaths } from "../src/node/paths.js";
 
@@ -334,7 +334,7 @@ export class Cluster {
       const r = await this.get<{ receipt: Receipt | null }>(i, `/tx/${txId}`);
       return r.receipt ?? undefined;
     } catch (err) {
-      if (isXaiError(err) && err.code === "NOT_FOUND") return undefined;
+      if (isRemoteError(err, "NOT_FOUND")) return undefined;
       throw err;
     }
   }

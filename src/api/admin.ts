@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { XaiError } from "../errors.js";
+import { xaiError } from "../errors.js";
 import type { P2PNetwork } from "../network/network.js";
+import { ApiErrorCode } from "./errors.js";
 
 function isLoopback(req: FastifyRequest): boolean {
   const ip = req.socket.remoteAddress ?? "";
@@ -15,7 +16,7 @@ export function adminRoutes(network: P2PNetwork) {
   return (app: FastifyInstance): void => {
     // A hook on each admin route (not a URL prefix test, which percent-encoding would get past).
     const onRequest = async (req: FastifyRequest) => {
-      if (!isLoopback(req)) throw new XaiError("FORBIDDEN", "admin routes answer on loopback only");
+      if (!isLoopback(req)) throw xaiError(ApiErrorCode.FORBIDDEN, "admin routes answer on loopback only");
     };
     app.get("/admin/peers", { onRequest }, async () => network.info());
     app.post<{ Body: { allow: string[] | null } }>(

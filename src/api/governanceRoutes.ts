@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { type RegistrySpace, registryEntries } from "../config/registry.js";
 import { isAddress } from "../crypto/keys.js";
-import { XaiError } from "../errors.js";
+import { XaiError, xaiError } from "../errors.js";
 import { GovErrorCode } from "../governance/errors.js";
 import { PROPOSAL_STATUSES, type ProposalStatus } from "../governance/lifecycle.js";
 import { proposalIdOf } from "../governance/proposalId.js";
@@ -17,6 +17,7 @@ import {
 import type { GovernanceMetrics } from "../metrics/governanceMetrics.js";
 import { getRegistryRaw } from "../state-transition/params.js";
 import type { Tx, TxType } from "../types/tx.js";
+import { ApiErrorCode } from "./errors.js";
 import { type ApiContext, MAX_BODY_BYTES, submitBase64Tx } from "./server.js";
 
 const txBody = {
@@ -30,14 +31,14 @@ const PROPOSAL_ID_RE = /^[0-9a-f]{32}$/;
 
 function proposalIdParam(id: string): string {
   if (!PROPOSAL_ID_RE.test(id))
-    throw new XaiError("BAD_REQUEST", "proposal id must be 32 lowercase hex characters");
+    throw xaiError(ApiErrorCode.BAD_REQUEST, "proposal id must be 32 lowercase hex characters");
   return id;
 }
 
 function intQuery(v: string | undefined, what: string): number | undefined {
   if (v === undefined || v === "") return undefined;
   if (!/^(0|[1-9][0-9]{0,15})$/.test(v))
-    throw new XaiError("BAD_REQUEST", `${what} must be a non-negative integer`);
+    throw xaiError(ApiErrorCode.BAD_REQUEST, `${what} must be a non-negative integer`);
   return Number(v);
 }
 
@@ -99,7 +100,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
       async (req) => {
         const { status } = req.query;
         if (status !== undefined && status !== "" && !PROPOSAL_STATUSES.includes(status as ProposalStatus))
-          throw new XaiError("BAD_REQUEST", `status must be one of ${PROPOSAL_STATUSES.join(", ")}`);
+          throw xaiError(ApiErrorCode.BAD_REQUEST, `status must be one of ${PROPOSAL_STATUSES.join(", ")}`);
         const limit = intQuery(req.query.limit, "limit");
         const cursor = intQuery(req.query.cursor, "cursor");
         return listProposals(chain.state, {
@@ -112,7 +113,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
 
     app.get<{ Params: { id: string } }>("/governance/proposals/:id", async (req) => {
       const p = await getProposal(chain.state, proposalIdParam(req.params.id));
-      if (!p) throw new XaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
+      if (!p) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
       return p;
     });
 
@@ -122,12 +123,12 @@ export function governanceRoutes(gm: GovernanceMetrics) {
         const limit = intQuery(req.query.limit, "limit");
         const cursor = req.query.cursor;
         if (cursor !== undefined && cursor !== "" && !isAddress(cursor))
-          throw new XaiError("BAD_REQUEST", "cursor must be a voter address");
+          throw xaiError(ApiErrorCode.BAD_REQUEST, "cursor must be a voter address");
         const v = await listVotes(chain.state, proposalIdParam(req.params.id), {
           ...(cursor ? { cursor } : {}),
           ...(limit !== undefined ? { limit } : {}),
         });
-        if (!v) throw new XaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
+        if (!v) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
         return v;
       },
     );
@@ -135,13 +136,13 @@ export function governanceRoutes(gm: GovernanceMetrics) {
     app.get<{ Params: { address: string }; Querystring: { proposal_id?: string } }>(
       "/governance/voting-power/:address",
       async (req) => {
-        if (!isAddress(req.params.address)) throw new XaiError("BAD_REQUEST", "not an address");
+        if (!isAddress(req.params.address)) throw xaiError(ApiErrorCode.BAD_REQUEST, "not an address");
         const pid = req.query.proposal_id;
         const r = await votingPower(chain.state, req.params.address, {
           height: chain.head.height,
           ...(pid ? { proposalId: proposalIdParam(pid) } : {}),
         });
-        if (!r) throw new XaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${pid}`);
+        if (!r) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${pid}`);
         return r;
       },
     );
@@ -165,7 +166,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
     });
     app.get("/governance/fiat-unlock/status", async () => {
       const s = await fiatUnlockStatus(chain.state);
-      if (!s) throw new XaiError("NOT_FOUND", "no fiat unlock on this chain");
+      if (!s) throw xaiError(ApiErrorCode.NOT_FOUND, "no fiat unlock on this chain");
       return { height: chain.head.height, ...s };
     });
   };

@@ -12,7 +12,7 @@ import { TxErrorCode } from "../types/errors.js";
 import { blockJson, txJson } from "../types/json.js";
 import type { Tx, TxType } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
-import { errorBody, toHttpError } from "./errors.js";
+import { ApiErrorCode, errorBody, toHttpError } from "./errors.js";
 
 /** What the API reads from the node. */
 export interface ApiContext {
@@ -44,14 +44,17 @@ const txBodySchema = {
  * transaction of another type is refused (each governance route takes its own type).
  */
 export async function submitBase64Tx(ctx: ApiContext, b64: string, type?: TxType): Promise<Tx> {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw new XaiError("BAD_REQUEST", "tx must be base64");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw xaiError(ApiErrorCode.BAD_REQUEST, "tx must be base64");
   const bytes = new Uint8Array(Buffer.from(b64, "base64"));
   try {
     if (bytes.length > HARD_MAX_TX_BYTES)
       throw xaiError(TxErrorCode.TOO_LARGE, `transaction is ${bytes.length} bytes`);
     const decoded = decodeTx(bytes);
     if (type && decoded.body.payload.type !== type)
-      throw new XaiError("WRONG_TX_TYPE", `this route takes ${type}, not ${decoded.body.payload.type}`);
+      throw xaiError(
+        ApiErrorCode.WRONG_TX_TYPE,
+        `this route takes ${type}, not ${decoded.body.payload.type}`,
+      );
     const tx = await ctx.chain.submitTx(decoded);
     ctx.onTxAccepted?.(tx.bytes);
     return tx;
@@ -78,16 +81,18 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
     (err: { statusCode?: number; code?: string; message: string; validation?: unknown }, _req, reply) => {
       if (err instanceof XaiError) return sendError(reply, err);
       if (err.statusCode === 415 || err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
-        return reply.code(415).send(errorBody("UNSUPPORTED_MEDIA_TYPE", "send application/json"));
+        return reply.code(415).send(errorBody(ApiErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json"));
       if (err.statusCode === 413)
-        return reply.code(413).send(errorBody("BODY_TOO_LARGE", "request body too large"));
-      if (err.validation) return reply.code(400).send(errorBody("BAD_REQUEST", err.message));
+        return reply.code(413).send(errorBody(ApiErrorCode.BODY_TOO_LARGE, "request body too large"));
+      if (err.validation) return reply.code(400).send(errorBody(ApiErrorCode.BAD_REQUEST, err.message));
       if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
-        return reply.code(err.statusCode).send(errorBody("BAD_REQUEST", err.message));
+        return reply.code(err.statusCode).send(errorBody(ApiErrorCode.BAD_REQUEST, err.message));
       return sendError(reply, err);
     },
   );
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody("NOT_FOUND", "no such route")));
+  app.setNotFoundHandler((_req, reply) =>
+    reply.code(404).send(errorBody(ApiErrorCode.NOT_FOUND, "no such route")),
+  );
 
   app.get("/health", async () => ({ status: "ok", height: chain.head.height }));
 
@@ -110,16 +115,17 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
   app.get<{ Params: { height: string } }>("/blocks/:height", async (req) => {
     const p = req.params.height;
     const height = p === "latest" ? chain.head.height : /^(0|[1-9][0-9]{0,15})$/.test(p) ? Number(p) : -1;
-    if (height < 0) throw new XaiError("BAD_REQUEST", "height must be a non-negative integer or 'latest'");
+    if (height < 0)
+      throw xaiError(ApiErrorCode.BAD_REQUEST, "height must be a non-negative integer or 'latest'");
     const block = await chain.blockAt(height);
-    if (!block) throw new XaiError("NOT_FOUND", `no block at height ${height}`);
+    if (!block) throw xaiError(ApiErrorCode.NOT_FOUND, `no block at height ${height}`);
     return blockJson(block, block.txs.map(decodeTx));
   });
 
   app.get<{ Params: { id: string } }>("/tx/:id", async (req) => {
     const id = req.params.id;
     if (!/^[0-9a-f]{64}$/.test(id))
-      throw new XaiError("BAD_REQUEST", "tx id must be 64 lowercase hex characters");
+      throw xaiError(ApiErrorCode.BAD_REQUEST, "tx id must be 64 lowercase hex characters");
     const receipt = await chain.receipt(id);
     if (receipt) {
       const block = await chain.blockAt(receipt.height);
@@ -140,12 +146,12 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
     }
     const pending = chain.mempool.get(id);
     if (pending) return { ...txJson(pending), status: "pending", receipt: null };
-    throw new XaiError("NOT_FOUND", `unknown transaction ${id}`);
+    throw xaiError(ApiErrorCode.NOT_FOUND, `unknown transaction ${id}`);
   });
 
   app.get<{ Params: { address: string } }>("/accounts/:address", async (req) => {
     const address = req.params.address;
-    if (!isAddress(address)) throw new XaiError("BAD_REQUEST", "not an address");
+    if (!isAddress(address)) throw xaiError(ApiErrorCode.BAD_REQUEST, "not an address");
     const a = await getAccount(chain.state, address);
     const pending = chain.mempool.pendingOf(address).length;
     return {

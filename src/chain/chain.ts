@@ -9,11 +9,13 @@
  * lives in src/state-transition/ (applyBlock.ts).
  */
 import { EventEmitter } from "node:events";
+import { GenesisErrorCode } from "../config/errors.js";
 import type { Genesis } from "../config/genesis.js";
 import { bytesEqual, toHex } from "../crypto/bytes.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { cachingVerifier, verifyNode } from "../crypto/verify.js";
 import type { ChainDb, StoredReceipt } from "../db/chainDb.js";
+import { DbErrorCode } from "../db/errors.js";
 import { isXaiError, XaiError, xaiError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { getAccount } from "../state-transition/accounts.js";
@@ -27,6 +29,7 @@ import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
 import { admitTx, NextBlockContext } from "./admitTx.js";
 import { putCanonicalBlock, undoOf } from "./blockWrites.js";
+import { ChainErrorCode } from "./errors.js";
 import { isPreferred } from "./forkChoice.js";
 import { writeGenesis } from "./genesisBlock.js";
 import { checkHeader } from "./headerChecks.js";
@@ -85,10 +88,10 @@ export class Chain extends EventEmitter {
   private async init(): Promise<void> {
     const stored = await this.db.getMeta("genesis");
     if (stored && !bytesEqual(stored, this.genesis.hash))
-      throw new XaiError("GENESIS_MISMATCH", "the database belongs to another genesis");
+      throw new XaiError(GenesisErrorCode.MISMATCH, "the database belongs to another genesis");
     const headHash = (await this.db.getHead()) ?? (await writeGenesis(this.db, this.genesis, this.rules));
     const header = await this.header(headHash);
-    if (!header) throw new XaiError("DB_CORRUPT", "head block is missing");
+    if (!header) throw new XaiError(DbErrorCode.CORRUPT, "head block is missing");
     this._head = headInfo(headHash, header);
   }
 
@@ -118,7 +121,8 @@ export class Chain extends EventEmitter {
   }
 
   private run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.queued >= this.maxQueue) return Promise.reject(new XaiError("NODE_BUSY", "chain queue is full"));
+    if (this.queued >= this.maxQueue)
+      return Promise.reject(new XaiError(ChainErrorCode.NODE_BUSY, "chain queue is full"));
     this.queued++;
     const p = this.queue.then(job).finally(() => {
       this.queued--;

@@ -9,6 +9,7 @@ import { assertChainInvariants } from "../state-transition/invariants.js";
 import type { StateModule } from "../state-transition/module.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import { type BlockHeader, decodeBlock } from "../types/block.js";
+import { ChainErrorCode } from "./errors.js";
 import { checkHeader } from "./headerChecks.js";
 
 /** What a replay found. */
@@ -46,7 +47,7 @@ export interface ReplayOptions {
 }
 
 function fail(message: string, data: Record<string, unknown> = {}): never {
-  throw new XaiError("REPLAY_MISMATCH", message, data);
+  throw new XaiError(ChainErrorCode.REPLAY_MISMATCH, message, data);
 }
 
 /**

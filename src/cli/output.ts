@@ -1,4 +1,5 @@
 import { isXaiError } from "../errors.js";
+import { isRemoteError } from "./errors.js";
 
 /** Prints a command's result: one JSON object with --json, else indented JSON for people. */
 export function printResult(result: unknown, json: boolean, human?: (r: never) => string): void {
@@ -6,9 +7,9 @@ export function printResult(result: unknown, json: boolean, human?: (r: never) =
   else process.stdout.write(`${human(result as never)}\n`);
 }
 
-/** Prints an error as `CODE: message` on stderr and sets a non-zero exit code. */
+/** Prints an error as `CODE: message` on stderr (a node's error alike) and sets a non-zero exit code. */
 export function printError(err: unknown): void {
-  if (isXaiError(err)) process.stderr.write(`${err.code}: ${err.message}\n`);
+  if (isXaiError(err) || isRemoteError(err)) process.stderr.write(`${err.code}: ${err.message}\n`);
   else process.stderr.write(`ERROR: ${(err as Error)?.message ?? String(err)}\n`);
   process.exitCode = 1;
 }

@@ -1,9 +1,11 @@
+import { ApiErrorCode } from "../api/errors.js";
 import { devKeyPair, isDevChainId, type KeyPair, sign } from "../crypto/keys.js";
-import { XaiError } from "../errors.js";
+import { xaiError } from "../errors.js";
 import { readKeyFile } from "../node/keyFile.js";
 import type { Payload } from "../types/tx.js";
 import { encodeSignedTx, encodeTxBody, txSigningMessage } from "../types/txCodec.js";
 import { apiGet, apiPost } from "./client.js";
+import { CliErrorCode, isRemoteError } from "./errors.js";
 
 /** A key given as `--key FILE` or `--key dev:N`. */
 export interface KeySpec {
@@ -15,7 +17,7 @@ export interface KeySpec {
 export function resolveKey(spec: string): KeySpec {
   const m = /^dev:([0-9])$/.exec(spec);
   if (m) return { key: devKeyPair(Number(m[1])), dev: true };
-  if (spec.startsWith("dev:")) throw new XaiError("BAD_KEY", "dev keys are dev:0 … dev:9");
+  if (spec.startsWith("dev:")) throw xaiError(CliErrorCode.BAD_KEY, "dev keys are dev:0 … dev:9");
   return { key: readKeyFile(spec), dev: false };
 }
 
@@ -37,7 +39,7 @@ export async function signPayload(
   const { key, dev } = resolveKey(o.key);
   const status = await apiGet<{ chain_id: string; min_tx_fee: string }>(o.node, "/status");
   if (dev && !isDevChainId(status.chain_id))
-    throw new XaiError("DEV_KEY_REFUSED", `dev keys are refused on chain ${status.chain_id}`);
+    throw xaiError(CliErrorCode.DEV_KEY_REFUSED, `dev keys are refused on chain ${status.chain_id}`);
   const nonce =
     o.nonce ?? (await apiGet<{ next_nonce: string }>(o.node, `/accounts/${key.address}`)).next_nonce;
   const bodyBytes = encodeTxBody({
@@ -70,9 +72,10 @@ export async function waitForReceipt(node: string, txId: string, timeoutMs: numb
         return { tx_id, height, result, error_code, proposal_id };
       }
     } catch (err) {
-      if (!(err instanceof XaiError) || err.code !== "NOT_FOUND") throw err;
+      if (!isRemoteError(err, ApiErrorCode.NOT_FOUND)) throw err;
     }
-    if (Date.now() > deadline) throw new XaiError("WAIT_TIMEOUT", `transaction ${txId} not included in time`);
+    if (Date.now() > deadline)
+      throw xaiError(CliErrorCode.WAIT_TIMEOUT, `transaction ${txId} not included in time`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -2,14 +2,16 @@ import { fromHex, toHex } from "../crypto/bytes.js";
 import { sha256 } from "../crypto/hash.js";
 import { addressOf, devKeyPair, isAddress, isDevChainId } from "../crypto/keys.js";
 import { isAcceptablePublicKey } from "../crypto/verify.js";
-import { XaiError } from "../errors.js";
+import { xaiError } from "../errors.js";
 import { encodeMessage, pb, toLong } from "../types/proto.js";
 import { TREASURY_ADDRESS } from "./addresses.js";
+import { GenesisErrorCode, GenesisFault, type GenesisInvalidData } from "./errors.js";
 import {
   CROSS_RULES,
   isCanonicalDecimal,
   parseRegistryValue,
   type RegistrySpace,
+  type RuleName,
   registryEntries,
   registryEntry,
   UNITS_PER_XAI,
@@ -48,7 +50,7 @@ export interface Genesis {
 /** Genesis presets of `xai-gov init --preset`. */
 export type Preset = "dev" | "test";
 
-const PRESET_RULES: Record<Preset, Record<string, string>> = {
+const PRESET_RULES: Record<Preset, Partial<Record<RuleName, string>>> = {
   dev: {},
   test: {
     voting_period_blocks: "5",
@@ -62,82 +64,91 @@ const PRESET_RULES: Record<Preset, Record<string, string>> = {
 
 const PRESET_BLOCK_TIME_MS: Record<Preset, number> = { dev: 1000, test: 1000 };
 
-function fail(message: string): never {
-  throw new XaiError("GENESIS_INVALID", message);
+/** Throws GENESIS_INVALID with `reason` (and where known the registry entry or rule) in its data. */
+function fail(reason: GenesisFault, message: string, at: Omit<GenesisInvalidData, "reason"> = {}): never {
+  throw xaiError(GenesisErrorCode.INVALID, message, { reason, ...at });
 }
 
 function uintField(v: unknown, what: string): number {
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
-    fail(`${what} must be a non-negative integer`);
+    fail(GenesisFault.BAD_FIELD, `${what} must be a non-negative integer`);
   return v;
 }
 
 const U64_LIMIT = 1n << 64n;
 
 function amountField(v: unknown, what: string): bigint {
-  if (typeof v !== "string" || !isCanonicalDecimal(v)) fail(`${what} must be a decimal string`);
+  if (typeof v !== "string" || !isCanonicalDecimal(v))
+    fail(GenesisFault.BAD_FIELD, `${what} must be a decimal string`);
   const n = BigInt(v);
-  if (n >= U64_LIMIT) fail(`${what} must be below 2^64`);
+  if (n >= U64_LIMIT) fail(GenesisFault.BAD_FIELD, `${what} must be below 2^64`);
   return n;
 }
 
 function arrayField(v: unknown, what: string): unknown[] {
   const a = v ?? [];
-  if (!Array.isArray(a)) fail(`${what} must be an array`);
+  if (!Array.isArray(a)) fail(GenesisFault.BAD_FIELD, `${what} must be an array`);
   return a;
 }
 
 function registryValues(space: RegistrySpace, raw: unknown): Record<string, string> {
   const given = (raw ?? {}) as Record<string, unknown>;
-  if (typeof given !== "object" || Array.isArray(given)) fail(`${space} values must be an object`);
+  if (typeof given !== "object" || Array.isArray(given))
+    fail(GenesisFault.BAD_FIELD, `${space} values must be an object`);
   const out: Record<string, string> = {};
-  for (const name of Object.keys(given)) if (!registryEntry(space, name)) fail(`unknown ${space} ${name}`);
+  for (const name of Object.keys(given))
+    if (!registryEntry(space, name))
+      fail(GenesisFault.UNKNOWN_REGISTRY_NAME, `unknown ${space} ${name}`, { space, name });
   for (const e of registryEntries(space)) {
     const v = given[e.name];
     const str = v === undefined ? e.default : typeof v === "boolean" ? String(v) : v;
-    if (typeof str !== "string") fail(`${space} ${e.name} must be a string`);
+    if (typeof str !== "string")
+      fail(GenesisFault.BAD_REGISTRY_VALUE, `${space} ${e.name} must be a string`, { space, name: e.name });
     const r = parseRegistryValue(e, str);
-    if (!r.ok) fail(r.reason);
+    if (!r.ok) fail(GenesisFault.BAD_REGISTRY_VALUE, r.reason, { space, name: e.name });
     out[e.name] = str;
   }
   return out;
 }
 
-/** Validates a parsed genesis.json and computes its hash. Throws GENESIS_INVALID. */
+/** Validates a parsed genesis.json and computes its hash. Throws GENESIS_INVALID (data.reason: a GenesisFault). */
 export function parseGenesis(json: unknown): Genesis {
   const g = json as Record<string, unknown>;
-  if (typeof g !== "object" || g === null) fail("genesis must be an object");
+  if (typeof g !== "object" || g === null) fail(GenesisFault.NOT_AN_OBJECT, "genesis must be an object");
   const chainId = g.chain_id;
   if (typeof chainId !== "string" || !/^[a-z0-9][a-z0-9-]{2,63}$/.test(chainId))
-    fail("chain_id must match [a-z0-9-]{3,64}");
+    fail(GenesisFault.BAD_CHAIN_ID, "chain_id must match [a-z0-9-]{3,64}");
   const validators = arrayField(g.validators, "validators").map((v, i) => {
     const o = v as Record<string, unknown>;
     if (typeof o?.public_key !== "string" || !/^[0-9a-f]{64}$/.test(o.public_key))
-      fail(`validator ${i}: bad public_key`);
+      fail(GenesisFault.BAD_VALIDATOR, `validator ${i}: bad public_key`);
     const publicKey = fromHex(o.public_key);
     if (!isAcceptablePublicKey(publicKey))
-      fail(`validator ${i}: public_key is not an acceptable ed25519 key`);
-    if (o.address !== addressOf(publicKey)) fail(`validator ${i}: address does not match public_key`);
+      fail(GenesisFault.BAD_VALIDATOR, `validator ${i}: public_key is not an acceptable ed25519 key`);
+    if (o.address !== addressOf(publicKey))
+      fail(GenesisFault.BAD_VALIDATOR, `validator ${i}: address does not match public_key`);
     return { address: o.address as string, publicKey };
   });
-  if (validators.length === 0) fail("at least one validator is required");
-  if (new Set(validators.map((v) => v.address)).size !== validators.length) fail("duplicate validator");
+  if (validators.length === 0) fail(GenesisFault.NO_VALIDATORS, "at least one validator is required");
+  if (new Set(validators.map((v) => v.address)).size !== validators.length)
+    fail(GenesisFault.DUPLICATE_VALIDATOR, "duplicate validator");
   const balances = arrayField(g.balances, "balances").map((b, i) => {
     const o = b as Record<string, unknown>;
-    if (typeof o?.address !== "string" || !isAddress(o.address)) fail(`balance ${i}: bad address`);
+    if (typeof o?.address !== "string" || !isAddress(o.address))
+      fail(GenesisFault.BAD_BALANCE, `balance ${i}: bad address`);
     return { address: o.address, amount: amountField(o.amount, `balance ${i} amount`) };
   });
   balances.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   for (let i = 1; i < balances.length; i++)
     if (balances[i]!.address === balances[i - 1]!.address)
-      fail(`duplicate balance for ${balances[i]!.address}`);
+      fail(GenesisFault.DUPLICATE_BALANCE, `duplicate balance for ${balances[i]!.address}`);
   if (balances.some((b) => b.address === TREASURY_ADDRESS))
-    fail("the treasury is funded by treasury_balance only");
+    fail(GenesisFault.TREASURY_IN_BALANCES, "the treasury is funded by treasury_balance only");
   if (!isDevChainId(chainId)) {
     // The dev keys are public: on any other chain they must hold nothing and validate nothing.
     const dev = new Set(Array.from({ length: 10 }, (_, i) => devKeyPair(i).address));
     if (balances.some((b) => dev.has(b.address)) || validators.some((v) => dev.has(v.address)))
-      fail(`dev accounts are refused on chain id ${chainId}`);
+      fail(GenesisFault.DEV_ACCOUNTS, `dev accounts are refused on chain id ${chainId}`);
   }
   const values = {
     param: registryValues("param", g.params),
@@ -145,7 +156,9 @@ export function parseGenesis(json: unknown): Genesis {
     rule: registryValues("rule", g.governance_rules),
   };
   const value = (space: RegistrySpace, name: string) => BigInt(values[space][name]!);
-  for (const c of CROSS_RULES) if (!c.holds(value)) fail(`cross-rule invariant violated: ${c.description}`);
+  for (const c of CROSS_RULES)
+    if (!c.holds(value))
+      fail(GenesisFault.CROSS_RULE, `cross-rule invariant violated: ${c.description}`, { rule: c.id });
   const f = (g.fiat_unlock ?? {}) as Record<string, unknown>;
   const fiatUnlock: FiatUnlockConfig = {
     startHeight: uintField(f.start_height, "fiat_unlock.start_height"),
@@ -154,9 +167,9 @@ export function parseGenesis(json: unknown): Genesis {
     supportBps: BigInt(uintField(f.support_bps, "fiat_unlock.support_bps")),
   };
   if (fiatUnlock.autoUnlockHeight <= fiatUnlock.startHeight)
-    fail("fiat_unlock.auto_unlock_height must follow start_height");
+    fail(GenesisFault.BAD_FIAT_UNLOCK, "fiat_unlock.auto_unlock_height must follow start_height");
   if (fiatUnlock.minVotes < 1n || fiatUnlock.supportBps < 5_100n || fiatUnlock.supportBps > 10_000n)
-    fail("fiat_unlock: min_votes >= 1 and support_bps in [5100, 10000]");
+    fail(GenesisFault.BAD_FIAT_UNLOCK, "fiat_unlock: min_votes >= 1 and support_bps in [5100, 10000]");
   const genesis: Omit<Genesis, "hash"> = {
     chainId,
     genesisTimeMs: uintField(g.genesis_time_ms, "genesis_time_ms"),
@@ -169,11 +182,11 @@ export function parseGenesis(json: unknown): Genesis {
     fiatUnlock,
   };
   if (balances.reduce((n, b) => n + b.amount, genesis.treasuryBalance) >= U64_LIMIT)
-    fail("total supply must be below 2^64");
+    fail(GenesisFault.SUPPLY_OVERFLOW, "total supply must be below 2^64");
   if (genesis.blockTimeMs < 100 || genesis.blockTimeMs > 600_000)
-    fail("block_time_ms must be within [100, 600000]");
+    fail(GenesisFault.BAD_BLOCK_TIME, "block_time_ms must be within [100, 600000]");
   if (genesis.finalityDepth < 1 || genesis.finalityDepth > 10_000)
-    fail("finality_depth must be within [1, 10000]");
+    fail(GenesisFault.BAD_FINALITY_DEPTH, "finality_depth must be within [1, 10000]");
   return { ...genesis, hash: sha256(encodeGenesis(genesis)) };
 }
 
@@ -217,7 +230,8 @@ export interface GenesisOptions {
 
 /** Builds a genesis.json object for a preset. `dev` funds dev:0 … dev:9 (dev chain ids only). */
 export function createGenesisJson(o: GenesisOptions): Record<string, unknown> {
-  if (o.dev && !isDevChainId(o.chainId)) fail(`dev accounts are refused on chain id ${o.chainId}`);
+  if (o.dev && !isDevChainId(o.chainId))
+    fail(GenesisFault.DEV_ACCOUNTS, `dev accounts are refused on chain id ${o.chainId}`);
   const million = (1_000_000n * UNITS_PER_XAI).toString();
   const funded = o.dev
     ? Array.from({ length: 10 }, (_, i) => devKeyPair(i).address)

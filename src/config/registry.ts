@@ -7,9 +7,9 @@ export type RegistryType = "uint" | "bps" | "bool" | "address" | "amount";
 export type RegistrySpace = "param" | "feature" | "rule";
 
 /** A registry entry: what governance may change, its type, bounds and default. */
-export interface RegistryEntry {
+export interface RegistryEntry<N extends string = string> {
   space: RegistrySpace;
-  name: string;
+  name: N;
   type: RegistryType;
   /** Inclusive bounds for numeric types (bigint); absent for bool/address. */
   min?: bigint;
@@ -27,24 +27,29 @@ export const UNITS_PER_XAI = 100_000_000n;
 
 const xai = (n: bigint): bigint => n * UNITS_PER_XAI;
 
-function num(
+function num<N extends string>(
   space: RegistrySpace,
-  name: string,
+  name: N,
   type: "uint" | "bps" | "amount",
   def: bigint,
   min: bigint,
   max: bigint,
   description: string,
-): RegistryEntry {
+): RegistryEntry<N> {
   return { space, name, type, min, max, default: def.toString(), description, governable: true };
 }
 
-function flag(name: string, def: boolean, description: string, governable = true): RegistryEntry {
+function flag<N extends string>(
+  name: N,
+  def: boolean,
+  description: string,
+  governable = true,
+): RegistryEntry<N> {
   return { space: "feature", name, type: "bool", default: def ? "true" : "false", description, governable };
 }
 
 /** Chain parameters (SPEC §4.4), read from state by the chain. */
-export const PARAMS: readonly RegistryEntry[] = [
+export const PARAMS = [
   num(
     "param",
     "block_reward",
@@ -84,18 +89,24 @@ export const PARAMS: readonly RegistryEntry[] = [
     "most bytes of transactions in a block",
   ),
   num("param", "max_tx_bytes", "uint", 16_384n, 512n, 262_144n, "largest encoded transaction"),
-];
+] as const;
+
+/** Name of a chain parameter (a misspelt name does not compile). */
+export type ParamName = (typeof PARAMS)[number]["name"];
 
 /** Features (SPEC §4.4). */
-export const FEATURES: readonly RegistryEntry[] = [
+export const FEATURES = [
   flag("transfers", true, "off rejects TRANSFER transactions"),
   flag("fee_burn", false, "on burns transaction fees instead of paying the proposer"),
   flag("treasury_spending", true, "off makes treasury allocations fail at execution"),
   flag("fiat_rails", false, "signal read by off-chain fiat services; turned on by the fiat unlock", false),
-];
+] as const;
+
+/** Name of a feature. */
+export type FeatureName = (typeof FEATURES)[number]["name"];
 
 /** Governance rules (SPEC §4.4), changed only by `governance_rule` proposals within these bounds. */
-export const RULES: readonly RegistryEntry[] = [
+export const RULES = [
   num("rule", "voting_period_blocks", "uint", 20n, 5n, 10_000_000n, "blocks a proposal is open for votes"),
   num("rule", "review_period_blocks", "uint", 20n, 5n, 10_000_000n, "blocks of the code review stage"),
   num(
@@ -184,20 +195,38 @@ export const RULES: readonly RegistryEntry[] = [
     100n,
     "proposals one account may have in voting at once",
   ),
-];
+] as const;
+
+/** Name of a governance rule. */
+export type RuleName = (typeof RULES)[number]["name"];
+
+/** The names of a registry space (of every space without an argument). */
+export type RegistryName<S extends RegistrySpace = RegistrySpace> = {
+  param: ParamName;
+  feature: FeatureName;
+  rule: RuleName;
+}[S];
 
 const ALL = new Map<string, RegistryEntry>();
 for (const e of [...PARAMS, ...FEATURES, ...RULES]) ALL.set(`${e.space}:${e.name}`, e);
 
-/** The entry `name` of a registry space, or undefined if not registered. */
-export function registryEntry(space: RegistrySpace, name: string): RegistryEntry | undefined {
-  return ALL.get(`${space}:${name}`);
+/**
+ * The entry `name` of a registry space, or undefined if not registered. Names from outside the code
+ * (transactions, genesis JSON, HTTP/CLI input, stored changes) are checked with this.
+ */
+export function registryEntry<S extends RegistrySpace>(
+  space: S,
+  name: string,
+): RegistryEntry<RegistryName<S>> | undefined {
+  return ALL.get(`${space}:${name}`) as RegistryEntry<RegistryName<S>> | undefined;
 }
 
 /** Every entry of a registry space, in name order. */
-export function registryEntries(space: RegistrySpace): RegistryEntry[] {
-  const list = space === "param" ? PARAMS : space === "feature" ? FEATURES : RULES;
-  return [...list].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+export function registryEntries<S extends RegistrySpace>(space: S): RegistryEntry<RegistryName<S>>[] {
+  const list: readonly RegistryEntry[] = space === "param" ? PARAMS : space === "feature" ? FEATURES : RULES;
+  return ([...list] as RegistryEntry<RegistryName<S>>[]).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 const DECIMAL_RE = /^(0|[1-9][0-9]*)$/;
@@ -239,7 +268,7 @@ export function isCanonicalDecimal(raw: string): boolean {
 export interface CrossRule {
   id: string;
   description: string;
-  holds: (value: (space: RegistrySpace, name: string) => bigint) => boolean;
+  holds: (value: <S extends RegistrySpace>(space: S, name: RegistryName<S>) => bigint) => boolean;
 }
 
 /** Invariants checked whenever a registry value changes (at genesis, submission and execution). */

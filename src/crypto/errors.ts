@@ -3,3 +3,9 @@ export enum CryptoErrorCode {
   /** A hex string of odd length or with a non-hex character. */
   BAD_HEX = "BAD_HEX",
 }
+
+declare module "../errors.js" {
+  interface ErrorCodes {
+    crypto: CryptoErrorCode;
+  }
+}

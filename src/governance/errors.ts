@@ -85,3 +85,9 @@ export enum GovErrorCode {
   /** Governance state is inconsistent (assertGovernanceInvariants). */
   INVARIANT = "GOV_INVARIANT",
 }
+
+declare module "../errors.js" {
+  interface ErrorCodes {
+    gov: GovErrorCode;
+  }
+}

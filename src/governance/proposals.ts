@@ -1,5 +1,6 @@
 /** SUBMIT_PROPOSAL and CANCEL_PROPOSAL. */
 
+import type { RuleName } from "../config/registry.js";
 import { xaiError } from "../errors.js";
 import { circulatingSupplyAt, getAccount } from "../state-transition/accounts.js";
 import type { TxContext, TxOutcome } from "../state-transition/module.js";
@@ -44,7 +45,7 @@ function sinkOf(ctx: TxContext): EventSink {
 
 /** Builds the record of a proposal included at ctx.height (rules snapshot from the block's rules). */
 async function newProposal(ctx: TxContext, p: Submit, id: string): Promise<Proposal> {
-  const rule = (name: string) => ruleOf(ctx.params, name);
+  const rule = (name: RuleName) => ruleOf(ctx.params, name);
   const snapshotHeight = ctx.height - 1;
   const snapshotSupply = await circulatingSupplyAt(ctx.state, snapshotHeight);
   const votingEnd = ctx.height + Number(rule("voting_period_blocks"));

@@ -4,6 +4,7 @@
  * leaving, added on entering) and the proposer's active count (proposals in `voting`).
  */
 
+import type { RuleName } from "../config/registry.js";
 import { xaiError } from "../errors.js";
 import type { StateWriter } from "../state-transition/stateStore.js";
 import { GovErrorCode } from "./errors.js";
@@ -14,7 +15,7 @@ import type { Proposal } from "./records.js";
 import { addActiveCount, putMarker, putProposal } from "./store.js";
 
 /** A governance rule of a proposal's rules snapshot. */
-export function proposalRule(p: Proposal, name: string): bigint {
+export function proposalRule(p: Proposal, name: RuleName): bigint {
   const v = p.rules[name];
   if (v === undefined) throw xaiError(GovErrorCode.INVARIANT, `proposal ${p.id} has no rule ${name}`);
   return v;

@@ -21,8 +21,9 @@ import { lpStream } from "it-length-prefixed-stream";
 import type { Chain } from "../chain/chain.js";
 import { isPreferred } from "../chain/forkChoice.js";
 import { bytesEqual } from "../crypto/bytes.js";
-import { isXaiError } from "../errors.js";
+import { isXaiError, xaiError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { SyncErrorCode } from "./errors.js";
 import {
   decodeSyncRequest,
   decodeSyncStatus,
@@ -145,7 +146,7 @@ export class BlockSync {
       status = decodeSyncStatus(frame);
       return false;
     });
-    if (!status) throw new Error("no status");
+    if (!status) throw xaiError(SyncErrorCode.NO_STATUS, "no status");
     return status;
   }
 

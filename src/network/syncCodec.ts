@@ -1,6 +1,7 @@
 import { bytesEqual } from "../crypto/bytes.js";
-import { XaiError } from "../errors.js";
+import { xaiError } from "../errors.js";
 import { encodeMessage, fromLong, protoType, toLong } from "../types/proto.js";
+import { SyncErrorCode } from "./errors.js";
 
 const SyncRequest = protoType("xai.chain.v1.SyncRequest");
 const SyncStatus = protoType("xai.chain.v1.SyncStatus");
@@ -32,15 +33,16 @@ function decodeStrict(t: typeof SyncRequest, bytes: Uint8Array, reencode: (o: Ob
       oneofs: true,
     }) as Obj;
   } catch {
-    throw new XaiError("SYNC_MALFORMED", "sync message does not decode");
+    throw xaiError(SyncErrorCode.MALFORMED, "sync message does not decode");
   }
-  if (!bytesEqual(reencode(o), bytes)) throw new XaiError("SYNC_MALFORMED", "sync message is not canonical");
+  if (!bytesEqual(reencode(o), bytes))
+    throw xaiError(SyncErrorCode.MALFORMED, "sync message is not canonical");
   return o;
 }
 
 function safe(v: unknown): number {
   const n = fromLong(v);
-  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw new XaiError("SYNC_MALFORMED", "number too large");
+  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw xaiError(SyncErrorCode.MALFORMED, "number too large");
   return Number(n);
 }
 
@@ -62,7 +64,7 @@ export function decodeSyncRequest(bytes: Uint8Array): SyncRequestMsg {
     const b = o.blocks as Obj;
     return { type: "blocks", startHeight: safe(b.startHeight), count: safe(b.count) };
   }
-  throw new XaiError("SYNC_MALFORMED", "unknown sync request");
+  throw xaiError(SyncErrorCode.MALFORMED, "unknown sync request");
 }
 
 /** Encodes a status. */

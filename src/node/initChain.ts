@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createGenesisJson, type Preset, parseGenesis } from "../config/genesis.js";
 import { generateKeyPair } from "../crypto/keygen.js";
-import { XaiError } from "../errors.js";
+import { xaiError } from "../errors.js";
+import { NodeErrorCode } from "./errors.js";
 import { writeKeyFile } from "./keyFile.js";
 import { nodePaths } from "./paths.js";
 
@@ -25,11 +26,13 @@ export interface InitOptions {
  */
 export function initChain(o: InitOptions, nowMs: number): Record<string, unknown> {
   const preset = (o.preset ?? "dev") as Preset;
-  if (preset !== "dev" && preset !== "test") throw new XaiError("BAD_OPTION", "--preset is dev or test");
+  if (preset !== "dev" && preset !== "test")
+    throw xaiError(NodeErrorCode.BAD_OPTION, "--preset is dev or test");
   const n = Number(o.validators ?? "1");
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw new XaiError("BAD_OPTION", "--validators is 1 to 100");
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw xaiError(NodeErrorCode.BAD_OPTION, "--validators is 1 to 100");
   const paths = nodePaths(o.dir);
-  if (existsSync(paths.genesis)) throw new XaiError("ALREADY_INITIALIZED", `${paths.genesis} exists`);
+  if (existsSync(paths.genesis)) throw xaiError(NodeErrorCode.ALREADY_INITIALIZED, `${paths.genesis} exists`);
   const keys = Array.from({ length: n }, () => generateKeyPair());
   const json = createGenesisJson({
     chainId: o.chainId ?? (o.dev ? "xai-devnet-1" : "xai-testnet-1"),

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fromHex, toHex } from "../crypto/bytes.js";
 import { type KeyPair, keyPairFromSecret } from "../crypto/keys.js";
-import { XaiError } from "../errors.js";
+import { xaiError } from "../errors.js";
+import { NodeErrorCode } from "./errors.js";
 
 /** Writes a key file (JSON: address, public_key, secret_key), readable by its owner only. */
 export function writeKeyFile(path: string, key: KeyPair): void {
@@ -15,12 +16,12 @@ export function readKeyFile(path: string): KeyPair {
   try {
     json = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
-    throw new XaiError("KEY_FILE_INVALID", `cannot read key file ${path}: ${(err as Error).message}`);
+    throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `cannot read key file ${path}: ${(err as Error).message}`);
   }
   if (typeof json.secret_key !== "string" || !/^[0-9a-f]{64}$/.test(json.secret_key))
-    throw new XaiError("KEY_FILE_INVALID", `${path}: secret_key must be 64 hex characters`);
+    throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `${path}: secret_key must be 64 hex characters`);
   const key = keyPairFromSecret(fromHex(json.secret_key));
   if (json.address !== undefined && json.address !== key.address)
-    throw new XaiError("KEY_FILE_INVALID", `${path}: address does not match the key`);
+    throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `${path}: address does not match the key`);
   return key;
 }

@@ -9,13 +9,14 @@ import { slotAt, slotStartMs } from "../chain/slots.js";
 import { proposerOfSlot } from "../config/genesis.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { ChainDb } from "../db/chainDb.js";
-import { XaiError } from "../errors.js";
+import { xaiError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { GovernanceMetrics } from "../metrics/governanceMetrics.js";
 import { NodeMetrics } from "../metrics/nodeMetrics.js";
 import { P2PNetwork } from "../network/network.js";
 import { loadOrCreateP2PKey } from "../network/p2pKey.js";
 import type { PenaltyOptions } from "../network/peerPenalties.js";
+import { NodeErrorCode } from "./errors.js";
 import { loadGenesis } from "./genesisFile.js";
 import { readKeyFile } from "./keyFile.js";
 import { createModules } from "./modules.js";
@@ -65,7 +66,10 @@ export class XaiNode {
     const key =
       (o.produce ?? true) && existsSync(paths.validatorKey) ? readKeyFile(paths.validatorKey) : undefined;
     if (key && !genesis.validators.some((v) => v.address === key.address))
-      throw new XaiError("NOT_A_VALIDATOR", `${key.address} is not a validator of ${genesis.chainId}`);
+      throw xaiError(
+        NodeErrorCode.NOT_A_VALIDATOR,
+        `${key.address} is not a validator of ${genesis.chainId}`,
+      );
     const db = await ChainDb.open(paths.db);
     let chain: Chain;
     try {

@@ -22,6 +22,12 @@ export enum ChainInvariantErrorCode {
   VIOLATED = "CHAIN_INVARIANT",
 }
 
+declare module "../errors.js" {
+  interface ErrorCodes {
+    chainInvariant: ChainInvariantErrorCode;
+  }
+}
+
 function fail(message: string, data: Record<string, unknown>): never {
   throw xaiError(ChainInvariantErrorCode.VIOLATED, message, data);
 }

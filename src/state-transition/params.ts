@@ -1,12 +1,17 @@
+import { RegistryErrorCode } from "../config/errors.js";
 import {
+  type FeatureName,
+  type ParamName,
   parseRegistryValue,
   type RegistryEntry,
+  type RegistryName,
   type RegistrySpace,
+  type RuleName,
   registryEntries,
   registryEntry,
 } from "../config/registry.js";
 import { utf8 } from "../crypto/bytes.js";
-import { XaiError } from "../errors.js";
+import { xaiError } from "../errors.js";
 import { registryKey, StateBucket } from "./keys.js";
 import type { StateReader, StateWriter } from "./stateStore.js";
 
@@ -18,13 +23,19 @@ const BUCKETS: Record<RegistrySpace, number> = {
   rule: StateBucket.RULE,
 };
 
+// Names typed as ParamName, FeatureName or RuleName are registered by construction; the raw reads and
+// writes below also take names from outside (a transaction's target, a stored change, a test
+// vector), so they still check the name and throw REGISTRY_UNKNOWN.
 function entryOf(space: RegistrySpace, name: string): RegistryEntry {
   const e = registryEntry(space, name);
-  if (!e) throw new XaiError("REGISTRY_UNKNOWN", `no ${space} named ${name}`);
+  if (!e) throw xaiError(RegistryErrorCode.UNKNOWN, `no ${space} named ${name}`);
   return e;
 }
 
-/** Raw canonical string of a registry value in state (the default if never written). */
+/**
+ * Raw canonical string of a registry value in state (the default if never written). Throws
+ * REGISTRY_UNKNOWN for an unregistered name.
+ */
 export async function getRegistryRaw(
   state: StateReader,
   space: RegistrySpace,
@@ -35,32 +46,36 @@ export async function getRegistryRaw(
   return v ? dec.decode(v) : e.default;
 }
 
-/** Writes a registry value (already validated by the caller) as its canonical string. */
+/** Writes a registry value (already validated by the caller) as its canonical string; REGISTRY_UNKNOWN as above. */
 export function putRegistryRaw(state: StateWriter, space: RegistrySpace, name: string, raw: string): void {
   entryOf(space, name);
   state.put(registryKey(BUCKETS[space], name), utf8(raw));
 }
 
-async function numeric(state: StateReader, space: RegistrySpace, name: string): Promise<bigint> {
+async function numeric<S extends RegistrySpace>(
+  state: StateReader,
+  space: S,
+  name: RegistryName<S>,
+): Promise<bigint> {
   const raw = await getRegistryRaw(state, space, name);
   const r = parseRegistryValue(entryOf(space, name), raw);
   if (!r.ok || typeof r.value !== "bigint")
-    throw new XaiError("REGISTRY_CORRUPT", `${space} ${name} = ${raw}`);
+    throw xaiError(RegistryErrorCode.CORRUPT, `${space} ${name} = ${raw}`);
   return r.value;
 }
 
 /** Current value of a chain parameter. */
-export function getParam(state: StateReader, name: string): Promise<bigint> {
+export function getParam(state: StateReader, name: ParamName): Promise<bigint> {
   return numeric(state, "param", name);
 }
 
 /** Current value of a governance rule. */
-export function getRule(state: StateReader, name: string): Promise<bigint> {
+export function getRule(state: StateReader, name: RuleName): Promise<bigint> {
   return numeric(state, "rule", name);
 }
 
 /** True if a feature is on. */
-export async function isFeatureOn(state: StateReader, name: string): Promise<boolean> {
+export async function isFeatureOn(state: StateReader, name: FeatureName): Promise<boolean> {
   return (await getRegistryRaw(state, "feature", name)) === "true";
 }
 
@@ -70,37 +85,34 @@ export async function isFeatureOn(state: StateReader, name: string): Promise<boo
  * hold from the next block, whatever its position in the block.
  */
 export interface BlockParams {
-  param: Record<string, bigint>;
-  feature: Record<string, boolean>;
-  rule: Record<string, bigint>;
+  param: Record<ParamName, bigint>;
+  feature: Record<FeatureName, boolean>;
+  rule: Record<RuleName, bigint>;
 }
 
 /** Loads every registered parameter, feature and rule from `state`. */
 export async function loadBlockParams(state: StateReader): Promise<BlockParams> {
-  const out: BlockParams = { param: {}, feature: {}, rule: {} };
-  for (const e of registryEntries("param")) out.param[e.name] = await getParam(state, e.name);
-  for (const e of registryEntries("feature")) out.feature[e.name] = await isFeatureOn(state, e.name);
-  for (const e of registryEntries("rule")) out.rule[e.name] = await getRule(state, e.name);
-  return out;
+  const param: Partial<BlockParams["param"]> = {};
+  const feature: Partial<BlockParams["feature"]> = {};
+  const rule: Partial<BlockParams["rule"]> = {};
+  for (const e of registryEntries("param")) param[e.name] = await getParam(state, e.name);
+  for (const e of registryEntries("feature")) feature[e.name] = await isFeatureOn(state, e.name);
+  for (const e of registryEntries("rule")) rule[e.name] = await getRule(state, e.name);
+  // Every registered name was read just above.
+  return { param, feature, rule } as BlockParams;
 }
 
-/** A parameter of a block's parameters (throws on an unregistered name: a bug, not user input). */
-export function paramOf(p: BlockParams, name: string): bigint {
-  const v = p.param[name];
-  if (v === undefined) throw new XaiError("REGISTRY_UNKNOWN", `no param named ${name}`);
-  return v;
+/** A parameter of a block's parameters. */
+export function paramOf(p: BlockParams, name: ParamName): bigint {
+  return p.param[name];
 }
 
 /** A governance rule of a block's parameters. */
-export function ruleOf(p: BlockParams, name: string): bigint {
-  const v = p.rule[name];
-  if (v === undefined) throw new XaiError("REGISTRY_UNKNOWN", `no rule named ${name}`);
-  return v;
+export function ruleOf(p: BlockParams, name: RuleName): bigint {
+  return p.rule[name];
 }
 
 /** A feature of a block's parameters. */
-export function featureOf(p: BlockParams, name: string): boolean {
-  const v = p.feature[name];
-  if (v === undefined) throw new XaiError("REGISTRY_UNKNOWN", `no feature named ${name}`);
-  return v;
+export function featureOf(p: BlockParams, name: FeatureName): boolean {
+  return p.feature[name];
 }

@@ -75,3 +75,10 @@ export enum BlockErrorCode {
   /** The block or one of its ancestors was found invalid before. */
   KNOWN_INVALID = "BLOCK_KNOWN_INVALID",
 }
+
+declare module "../errors.js" {
+  interface ErrorCodes {
+    tx: TxErrorCode;
+    block: BlockErrorCode;
+  }
+}

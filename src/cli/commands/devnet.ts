@@ -1,7 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import type { Command } from "commander";
-import { XaiError } from "../../errors.js";
+import { xaiError } from "../../errors.js";
 import { prepareLocalNetwork, spawnNode } from "../../node/devnet.js";
+import { NodeErrorCode } from "../../node/errors.js";
 import { printResult } from "../output.js";
 
 /** Registers `devnet`. */
@@ -27,9 +28,10 @@ export function registerDevnet(program: Command): void {
         json?: boolean;
       }) => {
         const n = Number(o.nodes);
-        if (!Number.isInteger(n) || n < 1 || n > 16) throw new XaiError("BAD_OPTION", "--nodes is 1 to 16");
+        if (!Number.isInteger(n) || n < 1 || n > 16)
+          throw xaiError(NodeErrorCode.BAD_OPTION, "--nodes is 1 to 16");
         if (o.preset !== "dev" && o.preset !== "test")
-          throw new XaiError("BAD_OPTION", "--preset is dev or test");
+          throw xaiError(NodeErrorCode.BAD_OPTION, "--preset is dev or test");
         const specs = prepareLocalNetwork({
           dir: o.dir,
           nodes: n,

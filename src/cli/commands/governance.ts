@@ -1,7 +1,9 @@
 import type { Command } from "commander";
-import { XaiError } from "../../errors.js";
+import { xaiError } from "../../errors.js";
+import { NodeErrorCode } from "../../node/errors.js";
 import type { ProposalAction, ProposalKind, VoteOption } from "../../types/tx.js";
 import { apiGet } from "../client.js";
+import { CliErrorCode } from "../errors.js";
 import { addQuery } from "./query.js";
 import { addTx, parseUnits } from "./tx.js";
 
@@ -15,14 +17,14 @@ const KINDS: readonly ProposalKind[] = [
 ];
 
 function field(o: Record<string, unknown>, name: string, kind: string): unknown {
-  if (!(name in o)) throw new XaiError("BAD_PAYLOAD", `${kind} payload needs "${name}"`);
+  if (!(name in o)) throw xaiError(CliErrorCode.BAD_PAYLOAD, `${kind} payload needs "${name}"`);
   return o[name];
 }
 
 function str(o: Record<string, unknown>, name: string, kind: string): string {
   const v = field(o, name, kind);
   if (typeof v !== "string")
-    throw new XaiError("BAD_PAYLOAD", `"${name}" must be a string (numbers as decimal strings)`);
+    throw xaiError(CliErrorCode.BAD_PAYLOAD, `"${name}" must be a string (numbers as decimal strings)`);
   return v;
 }
 
@@ -32,21 +34,22 @@ function str(o: Record<string, unknown>, name: string, kind: string): string {
  */
 export function parseAction(kind: string, payloadJson: string): ProposalAction {
   if (!KINDS.includes(kind as ProposalKind))
-    throw new XaiError("BAD_OPTION", `--kind is one of ${KINDS.join(", ")}`);
+    throw xaiError(NodeErrorCode.BAD_OPTION, `--kind is one of ${KINDS.join(", ")}`);
   let o: Record<string, unknown>;
   try {
     o = JSON.parse(payloadJson);
   } catch {
-    throw new XaiError("BAD_PAYLOAD", "--payload must be JSON");
+    throw xaiError(CliErrorCode.BAD_PAYLOAD, "--payload must be JSON");
   }
   if (typeof o !== "object" || o === null || Array.isArray(o))
-    throw new XaiError("BAD_PAYLOAD", "--payload must be an object");
+    throw xaiError(CliErrorCode.BAD_PAYLOAD, "--payload must be an object");
   switch (kind as ProposalKind) {
     case "protocol_parameter":
       return { kind: "protocol_parameter", name: str(o, "name", kind), value: str(o, "value", kind) };
     case "feature_activation": {
       const enabled = field(o, "enabled", kind);
-      if (typeof enabled !== "boolean") throw new XaiError("BAD_PAYLOAD", '"enabled" must be true or false');
+      if (typeof enabled !== "boolean")
+        throw xaiError(CliErrorCode.BAD_PAYLOAD, '"enabled" must be true or false');
       return { kind: "feature_activation", feature: str(o, "feature", kind), enabled };
     }
     case "treasury_allocation":
@@ -71,12 +74,12 @@ export function parseAction(kind: string, payloadJson: string): ProposalAction {
 
 function parseCodeHash(hex: string): Uint8Array {
   if (!/^[0-9a-f]{64}$/.test(hex))
-    throw new XaiError("BAD_OPTION", "--code-hash is 64 lowercase hex characters");
+    throw xaiError(NodeErrorCode.BAD_OPTION, "--code-hash is 64 lowercase hex characters");
   return new Uint8Array(Buffer.from(hex, "hex"));
 }
 
 function approval(o: Record<string, unknown>, yes: string, no: string): boolean {
-  if (o[yes] === o[no]) throw new XaiError("BAD_OPTION", `give exactly one of --${yes} and --${no}`);
+  if (o[yes] === o[no]) throw xaiError(NodeErrorCode.BAD_OPTION, `give exactly one of --${yes} and --${no}`);
   return o[yes] === true;
 }
 
@@ -121,7 +124,7 @@ export function registerGovernanceTx(tx: Command): void {
     (o) => {
       const option = String(o.option);
       if (!["yes", "no", "abstain"].includes(option))
-        throw new XaiError("BAD_OPTION", "--option is yes, no or abstain");
+        throw xaiError(NodeErrorCode.BAD_OPTION, "--option is yes, no or abstain");
       return { type: "CAST_VOTE", proposalId: String(o.proposal), option: option as VoteOption };
     },
     (c) =>

@@ -2,8 +2,9 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { toHex } from "../../crypto/bytes.js";
 import { generateKeyPair } from "../../crypto/keygen.js";
-import { XaiError } from "../../errors.js";
+import { xaiError } from "../../errors.js";
 import { writeKeyFile } from "../../node/keyFile.js";
+import { CliErrorCode } from "../errors.js";
 import { printResult } from "../output.js";
 import { resolveKey } from "../signer.js";
 
@@ -18,7 +19,7 @@ export function registerKeys(program: Command): void {
     .action((o: { out: string; json?: boolean }) => {
       // writeKeyFile also refuses (flag "wx"); this check gives the refusal a code instead of EEXIST.
       if (existsSync(o.out))
-        throw new XaiError("KEY_FILE_EXISTS", `${o.out} exists; refusing to overwrite it`);
+        throw xaiError(CliErrorCode.KEY_FILE_EXISTS, `${o.out} exists; refusing to overwrite it`);
       const k = generateKeyPair();
       writeKeyFile(o.out, k);
       printResult({ address: k.address, public_key: toHex(k.publicKey), file: o.out }, o.json === true);

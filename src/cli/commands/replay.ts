@@ -1,10 +1,11 @@
 import { rmSync } from "node:fs";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
+import { ChainErrorCode } from "../../chain/errors.js";
 import { replayChain } from "../../chain/replay.js";
 import { verifyNode } from "../../crypto/verify.js";
 import { ChainDb } from "../../db/chainDb.js";
-import { XaiError } from "../../errors.js";
+import { xaiError } from "../../errors.js";
 import { assertGovernanceInvariants } from "../../governance/invariants.js";
 import { loadGenesis } from "../../node/genesisFile.js";
 import { createModules } from "../../node/modules.js";
@@ -52,7 +53,7 @@ export function registerReplay(program: Command): void {
           o.json === true,
         );
         if (report.mismatches > 0)
-          throw new XaiError("REPLAY_MISMATCH", `${report.mismatches} state entries differ`);
+          throw xaiError(ChainErrorCode.REPLAY_MISMATCH, `${report.mismatches} state entries differ`);
       } finally {
         bar?.stop();
         await scratch.close();

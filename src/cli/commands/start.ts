@@ -1,13 +1,14 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { XaiError } from "../../errors.js";
+import { xaiError } from "../../errors.js";
+import { NodeErrorCode } from "../../node/errors.js";
 import { initChain } from "../../node/initChain.js";
 import { nodePaths } from "../../node/paths.js";
 
 /** Parses HOST:PORT. */
 export function parseHostPort(s: string): { host: string; port: number } {
   const m = /^(.+):([0-9]{1,5})$/.exec(s);
-  if (!m || Number(m[2]) > 65535) throw new XaiError("BAD_OPTION", `expected HOST:PORT, got ${s}`);
+  if (!m || Number(m[2]) > 65535) throw xaiError(NodeErrorCode.BAD_OPTION, `expected HOST:PORT, got ${s}`);
   return { host: m[1]!, port: Number(m[2]) };
 }
 

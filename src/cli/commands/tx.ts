@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { XaiError } from "../../errors.js";
+import { xaiError } from "../../errors.js";
+import { NodeErrorCode } from "../../node/errors.js";
 import type { Payload } from "../../types/tx.js";
 import { DEFAULT_NODE } from "../client.js";
 import { printResult } from "../output.js";
@@ -9,7 +10,8 @@ const UINT_RE = /^(0|[1-9][0-9]*)$/;
 
 /** Parses an integer amount of base units. */
 export function parseUnits(s: string, what: string): bigint {
-  if (!UINT_RE.test(s)) throw new XaiError("BAD_OPTION", `${what} must be an integer number of base units`);
+  if (!UINT_RE.test(s))
+    throw xaiError(NodeErrorCode.BAD_OPTION, `${what} must be an integer number of base units`);
   return BigInt(s);
 }
 

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { TREASURY_ADDRESS } from "../../../src/config/addresses.js";
+import { GenesisErrorCode, GenesisFault } from "../../../src/config/errors.js";
 import {
   createGenesisJson,
   encodeGenesis,
@@ -12,7 +14,7 @@ import { registryEntries, UNITS_PER_XAI } from "../../../src/config/registry.js"
 import { utf8 } from "../../../src/crypto/bytes.js";
 import { sha256 } from "../../../src/crypto/hash.js";
 import { addressOf, devKeyPair, keyPairFromSecret } from "../../../src/crypto/keys.js";
-import { XaiError } from "../../../src/errors.js";
+import { isXaiError, XaiError } from "../../../src/errors.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: genesis.json is untyped JSON that the tests edit freely
 type Json = any;
@@ -39,10 +41,12 @@ function json(over: Partial<GenesisOptions> = {}): Json {
   return JSON.parse(JSON.stringify(createGenesisJson(opts(over))));
 }
 
-function expectInvalid(fn: () => unknown, messagePart?: string): void {
+/** Asserts GENESIS_INVALID with the sub-code `reason` (data.reason) and, if given, a message fragment. */
+function expectInvalid(fn: () => unknown, reason: GenesisFault, messagePart?: string): void {
   assert.throws(fn, (err: unknown) => {
     assert.ok(err instanceof XaiError, `expected XaiError, got ${String(err)}`);
     assert.equal(err.code, "GENESIS_INVALID");
+    assert.equal(err.data.reason, reason, err.message);
     if (messagePart)
       assert.ok(err.message.includes(messagePart), `message "${err.message}" lacks "${messagePart}"`);
     return true;
@@ -114,7 +118,7 @@ describe("config/genesis", () => {
 
     it("dev accounts are refused on chain ids not starting with xai-devnet (GENESIS_INVALID)", () => {
       for (const chainId of ["xai-mainnet", "xai-testnet", "xai-devne", "devnet-xai", "xxai-devnet"])
-        expectInvalid(() => createGenesisJson(opts({ chainId })), chainId);
+        expectInvalid(() => createGenesisJson(opts({ chainId })), GenesisFault.DEV_ACCOUNTS, chainId);
       for (const chainId of ["xai-devnet", "xai-devnet-7", "xai-devnetwork"])
         assert.equal(parseGenesis(json({ chainId })).chainId, chainId);
     });
@@ -130,17 +134,24 @@ describe("config/genesis", () => {
 
   describe("GENESIS_INVALID", () => {
     it("an unknown parameter, feature or rule name", () => {
-      expectInvalid(() => parseGenesis({ ...json(), params: { no_such_param: "1" } }), "no_such_param");
+      const unknown = GenesisFault.UNKNOWN_REGISTRY_NAME;
+      expectInvalid(
+        () => parseGenesis({ ...json(), params: { no_such_param: "1" } }),
+        unknown,
+        "no_such_param",
+      );
       expectInvalid(
         () => parseGenesis({ ...json(), features: { no_such_feature: true } }),
+        unknown,
         "no_such_feature",
       );
       expectInvalid(
         () => parseGenesis({ ...json(), governance_rules: { no_such_rule: "1" } }),
+        unknown,
         "no_such_rule",
       );
       // a rule name in the param space is unknown there
-      expectInvalid(() => parseGenesis({ ...json(), params: { quorum_bps: "2000" } }), "quorum_bps");
+      expectInvalid(() => parseGenesis({ ...json(), params: { quorum_bps: "2000" } }), unknown, "quorum_bps");
     });
 
     it("out-of-bounds rule and parameter values (just past min and max)", () => {
@@ -154,7 +165,7 @@ describe("config/genesis", () => {
       ] as const) {
         const j = json();
         j[field] = { ...j[field], [name]: bad };
-        expectInvalid(() => parseGenesis(j), name);
+        expectInvalid(() => parseGenesis(j), GenesisFault.BAD_REGISTRY_VALUE, name);
       }
       // the bounds themselves are fine
       const j = json();
@@ -166,15 +177,16 @@ describe("config/genesis", () => {
       for (const bad of ["0100", "1e3", " 100", "-1", ""]) {
         const j = json();
         j.governance_rules = { quorum_bps: bad };
-        expectInvalid(() => parseGenesis(j), "quorum_bps");
+        expectInvalid(() => parseGenesis(j), GenesisFault.BAD_REGISTRY_VALUE, "quorum_bps");
       }
       const j = json();
       j.governance_rules = { quorum_bps: 2000 };
-      expectInvalid(() => parseGenesis(j), "quorum_bps");
+      expectInvalid(() => parseGenesis(j), GenesisFault.BAD_REGISTRY_VALUE, "quorum_bps");
       const k = json();
       k.features = { fee_burn: "yes" };
-      expectInvalid(() => parseGenesis(k), "fee_burn");
-      for (const bad of [[], "x", 5]) expectInvalid(() => parseGenesis({ ...json(), params: bad }));
+      expectInvalid(() => parseGenesis(k), GenesisFault.BAD_REGISTRY_VALUE, "fee_burn");
+      for (const bad of [[], "x", 5])
+        expectInvalid(() => parseGenesis({ ...json(), params: bad }), GenesisFault.BAD_FIELD);
     });
 
     it("features may be written as JSON booleans or as the strings true/false, with the same hash", () => {
@@ -189,59 +201,76 @@ describe("config/genesis", () => {
     it("cross-rule violation: emergency_timelock_blocks > timelock_blocks", () => {
       const j = json();
       j.governance_rules = { timelock_blocks: "10", emergency_timelock_blocks: "11" };
-      expectInvalid(() => parseGenesis(j), "emergency_timelock_blocks <= timelock_blocks");
+      expectInvalid(
+        () => parseGenesis(j),
+        GenesisFault.CROSS_RULE,
+        "emergency_timelock_blocks <= timelock_blocks",
+      );
       j.governance_rules = { timelock_blocks: "10", emergency_timelock_blocks: "10" };
       assert.equal(parseGenesis(j).values.rule.emergency_timelock_blocks, "10");
       // the test preset lowers timelock to 3: an emergency timelock of 4 breaks it
       const t = json({ preset: "test" });
       t.governance_rules.emergency_timelock_blocks = "4";
-      expectInvalid(() => parseGenesis(t), "emergency_timelock_blocks <= timelock_blocks");
+      expectInvalid(
+        () => parseGenesis(t),
+        GenesisFault.CROSS_RULE,
+        "emergency_timelock_blocks <= timelock_blocks",
+      );
     });
 
     it("cross-rule violations: emergency_approval_bps < approval_bps, max_tx_bytes > max_block_bytes", () => {
       const a = json();
       a.governance_rules = { approval_bps: "8000", emergency_approval_bps: "7999" };
-      expectInvalid(() => parseGenesis(a), "emergency_approval_bps >= approval_bps");
+      expectInvalid(() => parseGenesis(a), GenesisFault.CROSS_RULE, "emergency_approval_bps >= approval_bps");
       const b = json();
       b.params = { max_block_bytes: "10000" }; // below the default max_tx_bytes 16384
-      expectInvalid(() => parseGenesis(b), "max_tx_bytes <= max_block_bytes");
+      expectInvalid(() => parseGenesis(b), GenesisFault.CROSS_RULE, "max_tx_bytes <= max_block_bytes");
     });
 
     it("duplicate balances (same address twice, even with different amounts or order)", () => {
       const j = json();
       j.balances.push({ ...j.balances[0], amount: "1" });
-      expectInvalid(() => parseGenesis(j), "duplicate balance");
+      expectInvalid(() => parseGenesis(j), GenesisFault.DUPLICATE_BALANCE, "duplicate balance");
       const k = json();
       k.balances.unshift({ ...k.balances[9] });
-      expectInvalid(() => parseGenesis(k), "duplicate balance");
+      expectInvalid(() => parseGenesis(k), GenesisFault.DUPLICATE_BALANCE, "duplicate balance");
     });
 
     it("bad chain id, validators, balances, amounts, fiat unlock, block time, finality depth", () => {
-      const cases: Array<[string, (j: Json) => void]> = [
-        ["chain id with capitals", (j) => (j.chain_id = "XAI-devnet")],
-        ["chain id too short", (j) => (j.chain_id = "xa")],
-        ["no validators", (j) => (j.validators = [])],
-        ["validator address mismatch", (j) => (j.validators[0].address = devKeyPair(1).address)],
-        ["validator key not hex", (j) => (j.validators[0].public_key = "zz".repeat(32))],
-        ["validator key 31 bytes", (j) => (j.validators[0].public_key = "ab".repeat(31))],
-        ["balance address malformed", (j) => (j.balances[0].address = "XAI123")],
-        ["balance amount a number", (j) => (j.balances[0].amount = 5)],
-        ["balance amount negative", (j) => (j.balances[0].amount = "-5")],
-        ["balance amount leading zero", (j) => (j.balances[0].amount = "05")],
-        ["treasury not canonical", (j) => (j.treasury_balance = "1.5")],
-        ["fiat unlock missing", (j) => delete j.fiat_unlock],
-        ["fiat auto unlock not after start", (j) => (j.fiat_unlock.auto_unlock_height = 10)],
-        ["fiat support below 5100", (j) => (j.fiat_unlock.support_bps = 5099)],
-        ["fiat support above 10000", (j) => (j.fiat_unlock.support_bps = 10001)],
-        ["fiat min votes 0", (j) => (j.fiat_unlock.min_votes = 0)],
-        ["block time 99", (j) => (j.block_time_ms = 99)],
-        ["block time 600001", (j) => (j.block_time_ms = 600_001)],
-        ["finality depth 0", (j) => (j.finality_depth = 0)],
-        ["finality depth 10001", (j) => (j.finality_depth = 10_001)],
-        ["genesis time fractional", (j) => (j.genesis_time_ms = 1.5)],
-        ["genesis time negative", (j) => (j.genesis_time_ms = -1)],
+      const F = GenesisFault;
+      const cases: Array<[string, GenesisFault, (j: Json) => void]> = [
+        ["chain id with capitals", F.BAD_CHAIN_ID, (j) => (j.chain_id = "XAI-devnet")],
+        ["chain id too short", F.BAD_CHAIN_ID, (j) => (j.chain_id = "xa")],
+        ["no validators", F.NO_VALIDATORS, (j) => (j.validators = [])],
+        [
+          "validator address mismatch",
+          F.BAD_VALIDATOR,
+          (j) => (j.validators[0].address = devKeyPair(1).address),
+        ],
+        ["validator key not hex", F.BAD_VALIDATOR, (j) => (j.validators[0].public_key = "zz".repeat(32))],
+        ["validator key 31 bytes", F.BAD_VALIDATOR, (j) => (j.validators[0].public_key = "ab".repeat(31))],
+        ["balance address malformed", F.BAD_BALANCE, (j) => (j.balances[0].address = "XAI123")],
+        ["balance amount a number", F.BAD_FIELD, (j) => (j.balances[0].amount = 5)],
+        ["balance amount negative", F.BAD_FIELD, (j) => (j.balances[0].amount = "-5")],
+        ["balance amount leading zero", F.BAD_FIELD, (j) => (j.balances[0].amount = "05")],
+        ["treasury not canonical", F.BAD_FIELD, (j) => (j.treasury_balance = "1.5")],
+        ["fiat unlock missing", F.BAD_FIELD, (j) => delete j.fiat_unlock],
+        [
+          "fiat auto unlock not after start",
+          F.BAD_FIAT_UNLOCK,
+          (j) => (j.fiat_unlock.auto_unlock_height = 10),
+        ],
+        ["fiat support below 5100", F.BAD_FIAT_UNLOCK, (j) => (j.fiat_unlock.support_bps = 5099)],
+        ["fiat support above 10000", F.BAD_FIAT_UNLOCK, (j) => (j.fiat_unlock.support_bps = 10001)],
+        ["fiat min votes 0", F.BAD_FIAT_UNLOCK, (j) => (j.fiat_unlock.min_votes = 0)],
+        ["block time 99", F.BAD_BLOCK_TIME, (j) => (j.block_time_ms = 99)],
+        ["block time 600001", F.BAD_BLOCK_TIME, (j) => (j.block_time_ms = 600_001)],
+        ["finality depth 0", F.BAD_FINALITY_DEPTH, (j) => (j.finality_depth = 0)],
+        ["finality depth 10001", F.BAD_FINALITY_DEPTH, (j) => (j.finality_depth = 10_001)],
+        ["genesis time fractional", F.BAD_FIELD, (j) => (j.genesis_time_ms = 1.5)],
+        ["genesis time negative", F.BAD_FIELD, (j) => (j.genesis_time_ms = -1)],
       ];
-      for (const [label, edit] of cases) {
+      for (const [label, reason, edit] of cases) {
         const j = json();
         edit(j);
         assert.throws(
@@ -249,9 +278,10 @@ describe("config/genesis", () => {
           (err: unknown) => err instanceof XaiError && err.code === "GENESIS_INVALID",
           label,
         );
+        expectInvalid(() => parseGenesis(j), reason);
       }
-      expectInvalid(() => parseGenesis(null));
-      expectInvalid(() => parseGenesis("genesis"));
+      expectInvalid(() => parseGenesis(null), F.NOT_AN_OBJECT);
+      expectInvalid(() => parseGenesis("genesis"), F.NOT_AN_OBJECT);
     });
 
     it("the boundaries of block time, finality depth and fiat support are accepted", () => {
@@ -276,16 +306,16 @@ describe("config/genesis", () => {
     it("BUG: a balance or treasury of 2^64 or more is GENESIS_INVALID (today: RangeError)", () => {
       const j = json();
       j.balances[0].amount = (2n ** 64n).toString();
-      expectInvalid(() => parseGenesis(j), "amount");
+      expectInvalid(() => parseGenesis(j), GenesisFault.BAD_FIELD, "amount");
       const k = json();
       k.treasury_balance = (2n ** 64n).toString();
-      expectInvalid(() => parseGenesis(k), "treasury_balance");
+      expectInvalid(() => parseGenesis(k), GenesisFault.BAD_FIELD, "treasury_balance");
     });
 
     // BUG: `validators` / `balances` that are not arrays throw a TypeError (".map is not a function").
     it("BUG: validators or balances that are not arrays are GENESIS_INVALID (today: TypeError)", () => {
-      expectInvalid(() => parseGenesis({ ...json(), validators: "abc" }));
-      expectInvalid(() => parseGenesis({ ...json(), balances: {} }));
+      expectInvalid(() => parseGenesis({ ...json(), validators: "abc" }), GenesisFault.BAD_FIELD);
+      expectInvalid(() => parseGenesis({ ...json(), balances: {} }), GenesisFault.BAD_FIELD);
     });
 
     // BUG: a validator key is only checked to be 32 hex bytes; a small-order or non-canonical key (which
@@ -294,10 +324,10 @@ describe("config/genesis", () => {
       const identity = `01${"00".repeat(31)}`;
       const j = json();
       j.validators = [{ address: addressOf(Buffer.from(identity, "hex")), public_key: identity }];
-      expectInvalid(() => parseGenesis(j), "validator");
+      expectInvalid(() => parseGenesis(j), GenesisFault.BAD_VALIDATOR, "validator");
       const k = json();
       k.validators.push({ ...k.validators[0] });
-      expectInvalid(() => parseGenesis(k), "validator");
+      expectInvalid(() => parseGenesis(k), GenesisFault.DUPLICATE_VALIDATOR, "validator");
     });
 
     // GAP: only createGenesisJson refuses dev accounts off dev chains; a hand-written genesis.json that funds
@@ -305,7 +335,59 @@ describe("config/genesis", () => {
     it("GAP: dev accounts in a genesis.json on a non-dev chain id are GENESIS_INVALID", () => {
       const j = json();
       j.chain_id = "xai-mainnet";
-      expectInvalid(() => parseGenesis(j), "dev");
+      expectInvalid(() => parseGenesis(j), GenesisFault.DEV_ACCOUNTS, "dev");
+    });
+    it("every GenesisFault is the reason of some genesis, with the registry entry or rule where known", () => {
+      const seen = new Set<GenesisFault>();
+      const dataOf = (fn: () => unknown): Record<string, unknown> => {
+        try {
+          fn();
+        } catch (err) {
+          assert.ok(isXaiError(err, GenesisErrorCode.INVALID), String(err));
+          seen.add(err.data.reason);
+          return err.data;
+        }
+        return assert.fail("the genesis was accepted");
+      };
+      const edited = (edit: (j: Json) => void) => () => {
+        const j = json();
+        edit(j);
+        return parseGenesis(j);
+      };
+      dataOf(() => parseGenesis(null));
+      dataOf(edited((j) => (j.chain_id = "XAI")));
+      dataOf(edited((j) => (j.block_time_ms = "1000")));
+      dataOf(edited((j) => (j.validators[0].public_key = "ab".repeat(31))));
+      dataOf(edited((j) => (j.validators = [])));
+      dataOf(edited((j) => j.validators.push({ ...j.validators[0] })));
+      dataOf(edited((j) => (j.balances[0].address = "XAI123")));
+      dataOf(edited((j) => j.balances.push({ ...j.balances[0] })));
+      dataOf(edited((j) => j.balances.push({ address: TREASURY_ADDRESS, amount: "1" })));
+      dataOf(edited((j) => (j.chain_id = "xai-mainnet")));
+      assert.deepEqual(dataOf(edited((j) => (j.params = { no_such_param: "1" }))), {
+        reason: GenesisFault.UNKNOWN_REGISTRY_NAME,
+        space: "param",
+        name: "no_such_param",
+      });
+      assert.deepEqual(dataOf(edited((j) => (j.governance_rules = { quorum_bps: "99" }))), {
+        reason: GenesisFault.BAD_REGISTRY_VALUE,
+        space: "rule",
+        name: "quorum_bps",
+      });
+      assert.deepEqual(dataOf(edited((j) => (j.params = { max_block_bytes: "10000" }))), {
+        reason: GenesisFault.CROSS_RULE,
+        rule: "tx_fits_block",
+      });
+      dataOf(edited((j) => (j.fiat_unlock.min_votes = 0)));
+      dataOf(
+        edited((j) => {
+          j.balances[0].amount = (2n ** 63n).toString();
+          j.balances[1].amount = (2n ** 63n).toString();
+        }),
+      );
+      dataOf(edited((j) => (j.block_time_ms = 99)));
+      dataOf(edited((j) => (j.finality_depth = 0)));
+      assert.deepEqual([...seen].sort(), Object.values(GenesisFault).sort());
     });
   });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { XaiError } from "../../../src/errors.js";
+import { type ErrorCode, XaiError } from "../../../src/errors.js";
 import { verdictOf } from "../../../src/network/gossipValidation.js";
 import { PeerPenalties } from "../../../src/network/peerPenalties.js";
 
@@ -39,7 +39,8 @@ describe("network/peerPenalties", () => {
 });
 
 describe("network/gossipValidation verdictOf", () => {
-  const verdict = (code: string, topic: "tx" | "block") => verdictOf(new XaiError(code, "m"), topic).verdict;
+  const verdict = (code: string, topic: "tx" | "block") =>
+    verdictOf(new XaiError(code as ErrorCode, "m"), topic).verdict;
 
   it("accepts without an error; unexpected errors are ignored", () => {
     assert.deepEqual(verdictOf(undefined), { verdict: "accept", code: "OK" });

@@ -1,0 +1,19 @@
+/** Error codes of the node process: its files, keys and options. */
+export enum NodeErrorCode {
+  /** A command-line option (or `init`/`start` option) out of its domain. */
+  BAD_OPTION = "BAD_OPTION",
+  /** `init` on a directory that already holds a genesis. */
+  ALREADY_INITIALIZED = "ALREADY_INITIALIZED",
+  /** No genesis.json in the node's directory (run `xai-gov init` first). */
+  NO_GENESIS = "NO_GENESIS",
+  /** The node's validator key is not one of the genesis validators. */
+  NOT_A_VALIDATOR = "NOT_A_VALIDATOR",
+  /** A key file that cannot be read, has a malformed secret key, or an address that does not match it. */
+  KEY_FILE_INVALID = "KEY_FILE_INVALID",
+}
+
+declare module "../errors.js" {
+  interface ErrorCodes {
+    node: NodeErrorCode;
+  }
+}
