@@ -7,6 +7,7 @@ import { type ErrorCode, isXaiError } from "../errors.js";
 import { GovErrorCode } from "../governance/errors.js";
 import { ChainInvariantErrorCode } from "../state-transition/invariants.js";
 import { BlockErrorCode, TxErrorCode } from "../types/errors.js";
+import { NetworkOutcome, type PeerFaultCode } from "./errors.js";
 
 /** What gossipsub is told about a message. */
 export type GossipVerdict = "accept" | "ignore" | "reject";
@@ -14,8 +15,8 @@ export type GossipVerdict = "accept" | "ignore" | "reject";
 /** Outcome of validating one gossip message. */
 export interface GossipResult {
   verdict: GossipVerdict;
-  /** "OK" or the error code. */
-  code: string;
+  /** OK, an outcome of the network edge, or the error code. */
+  code: PeerFaultCode;
 }
 
 /**
@@ -243,8 +244,8 @@ const DEFAULT_VERDICT: Record<"tx" | "block", Verdict> = { tx: "ignore", block: 
  * chain never raises) keeps the topic's default, as before the tables: ignore a tx, reject a block.
  */
 export function verdictOf(err: unknown, topic: "tx" | "block" = "tx"): GossipResult {
-  if (err === undefined) return { verdict: "accept", code: "OK" };
-  if (!isXaiError(err)) return { verdict: "ignore", code: "INTERNAL" };
+  if (err === undefined) return { verdict: "accept", code: NetworkOutcome.OK };
+  if (!isXaiError(err)) return { verdict: "ignore", code: NetworkOutcome.INTERNAL };
   const table: Readonly<Partial<Record<ErrorCode, Verdict>>> = topic === "tx" ? TX_VERDICT : BLOCK_VERDICT;
   return { verdict: table[err.code] ?? DEFAULT_VERDICT[topic], code: err.code };
 }
@@ -268,7 +269,7 @@ export async function validateGossipBlock(chain: Chain, data: Uint8Array): Promi
   try {
     const { status } = await chain.importBlock(data);
     return status === "side"
-      ? { verdict: "ignore", code: "BLOCK_SIDE_BRANCH" }
+      ? { verdict: "ignore", code: NetworkOutcome.SIDE_BRANCH }
       : verdictOf(undefined, "block");
   } catch (err) {
     return verdictOf(err, "block");

@@ -23,6 +23,8 @@ import { multiaddr } from "@multiformats/multiaddr";
 import { type Chain, HARD_MAX_TX_BYTES } from "../chain/chain.js";
 import type { Logger } from "../logger.js";
 import type { NodeMetrics } from "../metrics/nodeMetrics.js";
+import { BlockErrorCode, TxErrorCode } from "../types/errors.js";
+import { NetworkOutcome, type PeerFaultCode } from "./errors.js";
 import { type GossipResult, validateGossipBlock, validateGossipTx } from "./gossipValidation.js";
 import { createP2PNode, gossipsubOf, type P2PNode } from "./p2pNode.js";
 import { PeerPenalties, type PenaltyOptions } from "./peerPenalties.js";
@@ -156,10 +158,10 @@ export class P2PNetwork {
     // Separate bounds per topic: many small transactions may wait, few (large) blocks.
     const limit = kind === "block" ? MAX_PENDING_BLOCKS : (this.o.maxPendingValidations ?? 2048);
     const pending = kind === "block" ? this.pendingBlocks : this.pending;
-    if (kind === "unknown") r = { verdict: "reject", code: "UNKNOWN_TOPIC" };
+    if (kind === "unknown") r = { verdict: "reject", code: NetworkOutcome.UNKNOWN_TOPIC };
     else if (kind === "tx" && data.length > HARD_MAX_TX_BYTES)
-      r = { verdict: "reject", code: "TX_TOO_LARGE" };
-    else if (pending >= limit) r = { verdict: "ignore", code: "VALIDATION_QUEUE_FULL" };
+      r = { verdict: "reject", code: TxErrorCode.TOO_LARGE };
+    else if (pending >= limit) r = { verdict: "ignore", code: NetworkOutcome.VALIDATION_QUEUE_FULL };
     else {
       if (kind === "block") this.pendingBlocks++;
       else this.pending++;
@@ -176,11 +178,11 @@ export class P2PNetwork {
     this.gossip.reportMessageValidationResult(msgId, peer, VERDICTS[r.verdict]);
     this.o.metrics.gossipResults.inc({ topic: kind, result: r.verdict, code: r.code });
     if (r.verdict === "reject") await this.penalise(peer, r.code);
-    if (r.code === "BLOCK_UNKNOWN_PARENT") void this.sync.syncWith(peerIdFromString(peer));
+    if (r.code === BlockErrorCode.UNKNOWN_PARENT) void this.sync.syncWith(peerIdFromString(peer));
   }
 
   /** Counts an invalid message against a peer; bans and disconnects it past the limit. */
-  async penalise(peer: string, why: string): Promise<void> {
+  async penalise(peer: string, why: PeerFaultCode): Promise<void> {
     this.o.log.warn({ peer, why, count: this.penalties.invalidCount(peer) + 1 }, "invalid message from peer");
     if (!this.penalties.recordInvalid(peer)) return;
     this.o.log.warn({ peer }, "peer banned");

@@ -19,11 +19,13 @@
 import type { Libp2p, PeerId, Stream } from "@libp2p/interface";
 import { lpStream } from "it-length-prefixed-stream";
 import type { Chain } from "../chain/chain.js";
+import { ChainErrorCode } from "../chain/errors.js";
 import { isPreferred } from "../chain/forkChoice.js";
 import { bytesEqual } from "../crypto/bytes.js";
-import { isXaiError, xaiError } from "../errors.js";
+import { type ErrorCode, isXaiError, xaiError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { SyncErrorCode } from "./errors.js";
+import { BlockErrorCode } from "../types/errors.js";
+import { NetworkOutcome, type PeerFaultCode, SyncErrorCode } from "./errors.js";
 import {
   decodeSyncRequest,
   decodeSyncStatus,
@@ -33,6 +35,13 @@ import {
   type SyncStatusMsg,
 } from "./syncCodec.js";
 import { MAX_GOSSIP_BYTES, syncProtocol } from "./topics.js";
+
+/** Import refusals that end a sync round without blaming the peer (our view, not its fault). */
+const STOP_WITHOUT_PENALTY: ReadonlySet<ErrorCode> = new Set([
+  BlockErrorCode.REVERTS_FINALIZED,
+  BlockErrorCode.FUTURE_SLOT,
+  ChainErrorCode.NODE_BUSY,
+]);
 
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Most bytes read from one sync answer (blocks are imported as they arrive). */
@@ -53,7 +62,7 @@ export class BlockSync {
     private readonly node: Libp2p,
     private readonly chain: Chain,
     private readonly log: Logger,
-    private readonly penalise: (peer: string, why: string) => Promise<void>,
+    private readonly penalise: (peer: string, why: PeerFaultCode) => Promise<void>,
   ) {}
 
   /** True while catching up with a peer that is ahead. */
@@ -175,7 +184,7 @@ export class BlockSync {
     try {
       const status = await this.peerStatus(peer);
       if (!bytesEqual(status.genesisHash, this.chain.genesis.hash)) {
-        await this.penalise(id, "SYNC_WRONG_GENESIS");
+        await this.penalise(id, NetworkOutcome.SYNC_WRONG_GENESIS);
         await this.node.hangUp(peer).catch(() => undefined);
         return;
       }
@@ -211,10 +220,9 @@ export class BlockSync {
             return true;
           } catch (err) {
             if (!isXaiError(err)) throw err;
-            if (err.code === "BLOCK_KNOWN") return true;
-            if (err.code === "BLOCK_UNKNOWN_PARENT") result.outcome = "missing_parent";
-            else if (["BLOCK_REVERTS_FINALIZED", "BLOCK_FUTURE_SLOT", "NODE_BUSY"].includes(err.code))
-              result.outcome = "stop";
+            if (err.code === BlockErrorCode.KNOWN) return true;
+            if (err.code === BlockErrorCode.UNKNOWN_PARENT) result.outcome = "missing_parent";
+            else if (STOP_WITHOUT_PENALTY.has(err.code)) result.outcome = "stop";
             else {
               await this.penalise(peer.toString(), err.code);
               result.outcome = "stop";
@@ -225,7 +233,7 @@ export class BlockSync {
       );
       if (received === 0) {
         // It claimed a tip fork choice prefers and serves nothing of it.
-        await this.penalise(peer.toString(), "SYNC_NO_BLOCKS");
+        await this.penalise(peer.toString(), NetworkOutcome.SYNC_NO_BLOCKS);
         return;
       }
       if (result.outcome === "stop") return;
