@@ -7,7 +7,7 @@ import { addressBytes } from "../crypto/keys.js";
  * docs/KEY_LAYOUT.md documents each.
  */
 export const StateBucket = {
-  /** address(20) → balance u64be || nonce u64be */
+  /** address(20) → balance, nonce, changed, previous, previous_changed (5 × u64be; KEY_LAYOUT.md) */
   ACCOUNT: 0x01,
   /** address(20) || height u64be → balance u64be at the end of that height */
   BALANCE_CHECKPOINT: 0x02,
