@@ -1,8 +1,9 @@
 import { Level } from "level";
 import { fromHex, u64be, utf8 } from "../crypto/bytes.js";
-import { XaiError } from "../errors.js";
+import { XaiError, xaiError } from "../errors.js";
 import type { Change, Entry, RangeOptions, StateReader } from "../state-transition/stateStore.js";
 import { bucketKey, DbBucket, prefixEnd, SCHEMA_VERSION } from "./buckets.js";
+import { DbErrorCode } from "./errors.js";
 import { decodeUndo, encodeUndo, type UndoRecord } from "./undo.js";
 
 /** A transaction receipt as indexed by tx id (not consensus state; rebuilt by replay). */
@@ -63,7 +64,10 @@ export class ChainDb {
     this.state = new DbStateReader(db);
   }
 
-  /** Opens (creating if needed) the database in `dir`; DB_LOCKED if another process has it open. */
+  /**
+   * Opens (creating if needed) the database in `dir`; DB_LOCKED if another process has it open,
+   * DB_SCHEMA_MISMATCH if it was written with another SCHEMA_VERSION.
+   */
   static async open(dir: string): Promise<ChainDb> {
     const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
     try {
@@ -80,8 +84,15 @@ export class ChainDb {
     const cdb = new ChainDb(db);
     const schema = await cdb.getMeta("schema");
     if (schema === undefined) await db.put(metaKey("schema"), utf8(SCHEMA_VERSION));
-    else if (dec.decode(schema) !== SCHEMA_VERSION)
-      throw new Error(`database schema ${dec.decode(schema)} is not ${SCHEMA_VERSION}`);
+    else if (dec.decode(schema) !== SCHEMA_VERSION) {
+      const found = dec.decode(schema);
+      await db.close();
+      throw xaiError(
+        DbErrorCode.SCHEMA_MISMATCH,
+        `database ${dir} has schema ${found}; this release reads schema ${SCHEMA_VERSION} (state is encoded differently): remove the database and sync the chain again`,
+        { found, expected: SCHEMA_VERSION },
+      );
+    }
     return cdb;
   }
 
