@@ -40,6 +40,7 @@ import {
 } from "./views.js";
 import { cappedPower, powerCap } from "./votingPower.js";
 
+/** A JSON object (every query answer). */
 export type { Json } from "./types.js";
 
 const MAX_LIMIT = 100;

@@ -23,6 +23,7 @@ import { featureActivation, governanceRule, protocolParameter } from "./registry
 import { rollbackKind } from "./rollback.js";
 import { treasuryAllocation } from "./treasuryAllocation.js";
 
+/** What execution.ts runs an effect with and gets back, and the validation phases. */
 export type { EffectContext, EffectResult, Phase } from "./capability.js";
 
 /** One capability per proposal kind, in the order the CLI lists them. */
