@@ -18,14 +18,8 @@ import type { GovernanceMetrics } from "../metrics/governanceMetrics.js";
 import { getRegistryRaw } from "../state-transition/params.js";
 import type { Tx, TxType } from "../types/tx.js";
 import { ApiErrorCode } from "./errors.js";
-import { type ApiContext, MAX_BODY_BYTES, submitBase64Tx } from "./server.js";
-
-const txBody = {
-  type: "object",
-  required: ["tx"],
-  additionalProperties: false,
-  properties: { tx: { type: "string", minLength: 1, maxLength: MAX_BODY_BYTES } },
-} as const;
+import { GOV_TX_ROUTES, type GovTxType } from "./governanceTxRoutes.js";
+import { type ApiContext, submitBase64Tx, txBodySchema } from "./server.js";
 
 const PROPOSAL_ID_RE = /^[0-9a-f]{32}$/;
 
@@ -70,7 +64,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
 
     // One write route per transaction type; each refuses transactions of another type.
     const write = (url: string, type: TxType) =>
-      app.post<{ Body: { tx: string } }>(url, { schema: { body: txBody } }, async (req, reply) => {
+      app.post<{ Body: { tx: string } }>(url, { schema: { body: txBodySchema } }, async (req, reply) => {
         const tx = await submitChecked(req.body.tx, type);
         const proposalId = proposalIdOfTx(tx);
         return reply
@@ -87,13 +81,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
       }
     }
 
-    write("/governance/proposals/submit", "SUBMIT_PROPOSAL");
-    write("/governance/vote", "CAST_VOTE");
-    write("/governance/review", "SUBMIT_CODE_REVIEW");
-    write("/governance/implementation-vote", "VOTE_IMPLEMENTATION");
-    write("/governance/execute", "EXECUTE_PROPOSAL");
-    write("/governance/cancel", "CANCEL_PROPOSAL");
-    write("/governance/fiat-unlock/vote", "FIAT_UNLOCK_VOTE");
+    for (const [type, url] of Object.entries(GOV_TX_ROUTES)) write(url, type as GovTxType);
 
     app.get<{ Querystring: { status?: string; limit?: string; cursor?: string } }>(
       "/governance/proposals",

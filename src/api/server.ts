@@ -5,6 +5,7 @@ import { genesisHashHex } from "../config/genesis.js";
 import { toHex } from "../crypto/bytes.js";
 import { isAddress } from "../crypto/keys.js";
 import { XaiError, xaiError } from "../errors.js";
+import { actionJson } from "../governance/kinds/index.js";
 import type { NodeMetrics } from "../metrics/nodeMetrics.js";
 import { getAccount } from "../state-transition/accounts.js";
 import { getParam } from "../state-transition/params.js";
@@ -32,7 +33,8 @@ export const MAX_BODY_BYTES = Math.ceil((HARD_MAX_TX_BYTES * 4) / 3) + 4096;
 /** Routes that register more routes (the governance module's). */
 export type RoutePlugin = (app: FastifyInstance, ctx: ApiContext) => void;
 
-const txBodySchema = {
+/** The body of every write route: `{"tx": "<base64 SignedTx>"}` (one schema for all of them). */
+export const txBodySchema = {
   type: "object",
   required: ["tx"],
   additionalProperties: false,
@@ -119,7 +121,7 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
       throw xaiError(ApiErrorCode.BAD_REQUEST, "height must be a non-negative integer or 'latest'");
     const block = await chain.blockAt(height);
     if (!block) throw xaiError(ApiErrorCode.NOT_FOUND, `no block at height ${height}`);
-    return blockJson(block, block.txs.map(decodeTx));
+    return blockJson(block, block.txs.map(decodeTx), actionJson);
   });
 
   app.get<{ Params: { id: string } }>("/tx/:id", async (req) => {
@@ -131,7 +133,7 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
       const block = await chain.blockAt(receipt.height);
       const tx = decodeTx(block!.txs[receipt.index]!);
       return {
-        ...txJson(tx),
+        ...txJson(tx, actionJson),
         status: "included",
         receipt: {
           tx_id: id,
@@ -145,7 +147,7 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
       };
     }
     const pending = chain.mempool.get(id);
-    if (pending) return { ...txJson(pending), status: "pending", receipt: null };
+    if (pending) return { ...txJson(pending, actionJson), status: "pending", receipt: null };
     throw xaiError(ApiErrorCode.NOT_FOUND, `unknown transaction ${id}`);
   });
 

@@ -18,8 +18,12 @@ export const DbBucket = {
   STATE: 0x10,
 } as const;
 
-/** Schema version written at creation; a node refuses a database of another version. */
-export const SCHEMA_VERSION = "1";
+/**
+ * Schema version written at creation; a node refuses a database of another version
+ * (DB_SCHEMA_MISMATCH). 2: proposal records store their action as the transaction's kind message
+ * (state.proto `Proposal.action`), which changes the state encoding and so every state root.
+ */
+export const SCHEMA_VERSION = "2";
 
 /** Smallest key greater than every key that starts with `prefix` (undefined if none exists). */
 export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {

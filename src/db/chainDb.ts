@@ -85,14 +85,12 @@ export class ChainDb {
     const schema = await cdb.getMeta("schema");
     if (schema === undefined) await db.put(metaKey("schema"), utf8(SCHEMA_VERSION));
     else if (dec.decode(schema) !== SCHEMA_VERSION) {
+      const found = dec.decode(schema);
       await db.close();
       throw xaiError(
         DbErrorCode.SCHEMA_MISMATCH,
-        `database schema ${dec.decode(schema)} is not ${SCHEMA_VERSION}`,
-        {
-          found: dec.decode(schema),
-          expected: SCHEMA_VERSION,
-        },
+        `database ${dir} has schema ${found}; this release reads schema ${SCHEMA_VERSION} (state is encoded differently): remove the database and sync the chain again`,
+        { found, expected: SCHEMA_VERSION },
       );
     }
     return cdb;

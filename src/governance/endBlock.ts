@@ -11,12 +11,13 @@ import { GovErrorCode } from "./errors.js";
 import { burnDeposit, refundDeposit } from "./escrow.js";
 import { type EventSink, emit } from "./events.js";
 import { processFiatAutoUnlock } from "./fiatUnlock.js";
+import { historyEntry } from "./history.js";
 import { GovBucket, type QueueBucket, queueHeightPrefix, trailingNumber } from "./keys.js";
 import type { ProposalStatus } from "./lifecycle.js";
-import type { Proposal } from "./records.js";
 import { proposalRule, setStatus } from "./status.js";
 import { appendHistory, loadProposalByNumber } from "./store.js";
 import { implementationRequired, reviewPasses, votingResult } from "./tally.js";
+import type { Proposal } from "./types.js";
 
 type Step = (ctx: EndBlockContext, p: Proposal, sink: EventSink) => Promise<void>;
 
@@ -52,17 +53,7 @@ const endImplementation: Step = async (ctx, p, sink) => {
 /** Execution grace over: still queued → expired. */
 const expire: Step = async (ctx, p, sink) => {
   await setStatus(ctx.state, p, "expired", sink);
-  await appendHistory(ctx.state, {
-    height: ctx.height,
-    txId: "",
-    event: "expired",
-    proposalId: p.id,
-    number: p.number,
-    kind: p.action.kind,
-    errorCode: "",
-    target: "",
-    changes: [],
-  });
+  await appendHistory(ctx.state, historyEntry(p, ctx, "expired"));
   emit(sink, "proposal_expired", { proposal_id: p.id, number: String(p.number), eta: String(p.eta) });
 };
 

@@ -7,7 +7,7 @@
 import { DEPOSIT_ESCROW_ADDRESS } from "../config/addresses.js";
 import { addBalance, burn } from "../state-transition/accounts.js";
 import type { StateWriter } from "../state-transition/stateStore.js";
-import type { Proposal } from "./records.js";
+import type { Proposal } from "./types.js";
 
 /** Moves a new proposal's deposit from its proposer into escrow. */
 export async function holdDeposit(state: StateWriter, p: Proposal, height: number): Promise<void> {

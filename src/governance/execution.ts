@@ -8,12 +8,13 @@
 import { isXaiError, xaiError } from "../errors.js";
 import type { TxContext, TxOutcome } from "../state-transition/module.js";
 import { StateOverlay } from "../state-transition/stateStore.js";
-import { CAPABILITIES, type EffectResult } from "./capabilities.js";
 import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
-import type { Proposal } from "./records.js";
+import { historyEntry } from "./history.js";
+import { type EffectResult, executeAction, validateAction } from "./kinds/index.js";
 import { expiryHeight, setStatus } from "./status.js";
 import { appendHistory, loadProposal } from "./store.js";
+import type { Proposal } from "./types.js";
 
 /** Errors that are bugs, never an effect's failure: they make the transaction invalid instead. */
 const NOT_AN_EFFECT_FAILURE: readonly string[] = [
@@ -46,9 +47,14 @@ async function runEffect(
   sink: EventSink,
 ): Promise<{ scratch: StateOverlay; r: EffectResult }> {
   const scratch = new StateOverlay(ctx.state);
-  const cap = CAPABILITIES[p.action.kind];
-  await cap.validate(scratch, ctx.params, p.action, "execute");
-  const r = await cap.execute({ state: scratch, params: ctx.params, height: ctx.height, proposal: p, sink });
+  await validateAction(scratch, ctx.params, p.action, "execute");
+  const r = await executeAction({
+    state: scratch,
+    params: ctx.params,
+    height: ctx.height,
+    proposal: p,
+    sink,
+  });
   return { scratch, r };
 }
 
@@ -70,17 +76,7 @@ export async function executeProposal(ctx: TxContext, proposalId: string): Promi
   const { changes, target } = result.r;
   p.execution = { height: ctx.height, txId: ctx.tx.id, ok: true, errorCode: "", changes };
   await setStatus(ctx.state, p, "executed", sink);
-  await appendHistory(ctx.state, {
-    height: ctx.height,
-    txId: ctx.tx.id,
-    event: "executed",
-    proposalId: p.id,
-    number: p.number,
-    kind: p.action.kind,
-    errorCode: "",
-    target,
-    changes,
-  });
+  await appendHistory(ctx.state, historyEntry(p, ctx, "executed", { target, changes }));
   emit(sink, "proposal_executed", {
     proposal_id: p.id,
     number: String(p.number),
@@ -95,17 +91,7 @@ async function failExecution(ctx: TxContext, p: Proposal, code: string, sink: Ev
   p.failureCode = code;
   p.execution = { height: ctx.height, txId: ctx.tx.id, ok: false, errorCode: code, changes: [] };
   await setStatus(ctx.state, p, "failed", sink);
-  await appendHistory(ctx.state, {
-    height: ctx.height,
-    txId: ctx.tx.id,
-    event: "failed",
-    proposalId: p.id,
-    number: p.number,
-    kind: p.action.kind,
-    errorCode: code,
-    target: "",
-    changes: [],
-  });
+  await appendHistory(ctx.state, historyEntry(p, ctx, "failed", { errorCode: code }));
   emit(sink, "execution_failed", {
     proposal_id: p.id,
     number: String(p.number),

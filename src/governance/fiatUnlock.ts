@@ -22,10 +22,10 @@ import type { StateWriter } from "../state-transition/stateStore.js";
 import type { Payload } from "../types/tx.js";
 import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
-import type { FiatState } from "./records.js";
 import { markRegistryWrite } from "./registryWrites.js";
-import { getFiatState, getFiatVote, putFiatState, putFiatVote } from "./store.js";
+import { fiatState, fiatVotes } from "./store.js";
 import { TEXT_LIMITS } from "./text.js";
+import type { FiatState } from "./types.js";
 import { cappedPower, powerCap } from "./votingPower.js";
 
 /** The initial fiat-unlock state from genesis. */
@@ -51,7 +51,7 @@ export function fiatSnapshotHeight(s: FiatState): number {
 }
 
 async function loadFiatState(state: StateWriter): Promise<FiatState> {
-  const s = await getFiatState(state);
+  const s = await fiatState.get(state);
   if (!s) throw xaiError(GovErrorCode.INVARIANT, "fiat-unlock state missing (genesis not initialised)");
   return s;
 }
@@ -99,14 +99,14 @@ export async function fiatUnlockVote(
     ruleOf(ctx.params, "max_individual_power_bps"),
   );
   const counted = cappedPower(power, cap);
-  const previous = await getFiatVote(ctx.state, voter);
+  const previous = await fiatVotes.get(ctx.state, voter);
   if (previous) {
     s.votedPower -= previous.counted;
     if (previous.support) s.supportPower -= previous.counted;
   } else s.voters += 1n;
   s.votedPower += counted;
   if (v.support) s.supportPower += counted;
-  putFiatVote(ctx.state, {
+  fiatVotes.put(ctx.state, voter, {
     voter,
     support: v.support,
     power,
@@ -123,14 +123,14 @@ export async function fiatUnlockVote(
     counted: counted.toString(),
   });
   if (votesUnlock(s)) unlock(ctx.state, s, "votes", sink);
-  putFiatState(ctx.state, s);
+  fiatState.put(ctx.state, s);
   return { result: "ok" };
 }
 
 /** End of block: unlocks at auto_unlock_height if the votes have not. */
 export async function processFiatAutoUnlock(ctx: EndBlockContext): Promise<void> {
-  const s = await getFiatState(ctx.state);
+  const s = await fiatState.get(ctx.state);
   if (!s || s.unlocked || ctx.height < s.autoUnlockHeight) return;
   unlock(ctx.state, s, "auto", { height: ctx.height, events: ctx.events, txId: undefined });
-  putFiatState(ctx.state, s);
+  fiatState.put(ctx.state, s);
 }

@@ -4,34 +4,36 @@
  */
 
 import { DEPOSIT_ESCROW_ADDRESS } from "../config/addresses.js";
-import { bytesEqual, toHex } from "../crypto/bytes.js";
+import { bytesEqual, toHex, u64be } from "../crypto/bytes.js";
 import { addressFromBytes } from "../crypto/keys.js";
 import { xaiError } from "../errors.js";
 import { getAccount } from "../state-transition/accounts.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import { GovErrorCode } from "./errors.js";
 import {
-  activeCountKey,
   bucketPrefix,
   GovBucket,
-  perProposalPrefix,
   queueKey,
   statusIndexKey,
   trailingAddressBytes,
   trailingNumber,
 } from "./keys.js";
 import { canTransition } from "./lifecycle.js";
-import {
-  decodeFiatVote,
-  decodeHistory,
-  decodeImplementationVote,
-  decodeProposal,
-  decodeReview,
-  decodeVote,
-  type Proposal,
-} from "./records.js";
 import { queueOf } from "./status.js";
-import { getActiveCount, getCounter, getFiatState, getVote } from "./store.js";
+import {
+  activeCounts,
+  fiatState,
+  fiatVotes,
+  getActiveCount,
+  getCounter,
+  historyEntries,
+  implementationVotes,
+  proposalIds,
+  proposals as proposalRecords,
+  reviews,
+  votes,
+} from "./store.js";
+import type { Proposal } from "./types.js";
 import { cappedPower } from "./votingPower.js";
 
 function fail(message: string, data: Record<string, unknown> = {}): never {
@@ -44,8 +46,7 @@ function check(cond: boolean, message: string, data: Record<string, unknown> = {
 
 async function checkVotes(state: StateReader, p: Proposal): Promise<void> {
   const sums = { yes: 0n, no: 0n, abstain: 0n, voters: 0n, yesVoters: 0n };
-  for (const [k, v] of await state.range(perProposalPrefix(GovBucket.VOTE, p.number))) {
-    const vote = decodeVote(v);
+  for (const [k, vote] of await votes.range(state, u64be(p.number))) {
     check(vote.voter === addressFromBytes(trailingAddressBytes(k)), "vote stored under another voter", {
       id: p.id,
     });
@@ -70,8 +71,7 @@ async function checkVotes(state: StateReader, p: Proposal): Promise<void> {
 
 async function checkReviews(state: StateReader, p: Proposal): Promise<void> {
   const r = { reviewers: 0n, approvePower: 0n, totalPower: 0n, approvals: 0n };
-  for (const [, v] of await state.range(perProposalPrefix(GovBucket.REVIEW, p.number))) {
-    const rev = decodeReview(v);
+  for (const [, rev] of await reviews.range(state, u64be(p.number))) {
     check(rev.reviewer !== p.proposer, "proposer reviewed own proposal", { id: p.id });
     r.reviewers += 1n;
     r.totalPower += rev.power;
@@ -91,10 +91,9 @@ async function checkReviews(state: StateReader, p: Proposal): Promise<void> {
   );
   let approvals = 0n;
   let rejections = 0n;
-  for (const [, v] of await state.range(perProposalPrefix(GovBucket.IMPLEMENTATION_VOTE, p.number))) {
-    const iv = decodeImplementationVote(v);
+  for (const [, iv] of await implementationVotes.range(state, u64be(p.number))) {
     check(
-      (await getVote(state, p.number, iv.voter))?.option === "yes",
+      (await votes.get(state, [p.number, iv.voter]))?.option === "yes",
       "implementation vote by a non-yes voter",
       {
         id: p.id,
@@ -175,12 +174,11 @@ async function checkAccounts(state: StateReader, proposals: Proposal[]): Promise
     escrow: escrow.toString(),
     held: held.toString(),
   });
-  const counters = await state.range(bucketPrefix(GovBucket.ACTIVE_COUNT));
+  const counters = await activeCounts.range(state);
   check(counters.length === active.size, "active counters for accounts without proposals in voting");
   for (const [address, n] of active)
     check(
-      (await getActiveCount(state, address)) === n &&
-        (await state.get(activeCountKey(address))) !== undefined,
+      (await getActiveCount(state, address)) === n && (await activeCounts.has(state, address)),
       "active count wrong",
       {
         address,
@@ -189,17 +187,16 @@ async function checkAccounts(state: StateReader, proposals: Proposal[]): Promise
 }
 
 async function checkHistoryAndFiat(state: StateReader): Promise<void> {
-  const history = await state.range(bucketPrefix(GovBucket.HISTORY));
+  const history = await historyEntries.range(state);
   check(history.length === (await getCounter(state, "history_seq")), "history sequence has gaps");
-  for (const [i, [k, v]] of history.entries())
-    check(decodeHistory(v).seq === i + 1 && trailingNumber(k) === i + 1, "history out of order");
-  const fiat = await getFiatState(state);
+  for (const [i, [k, h]] of history.entries())
+    check(h.seq === i + 1 && trailingNumber(k) === i + 1, "history out of order");
+  const fiat = await fiatState.get(state);
   if (!fiat) return;
   let voters = 0n;
   let voted = 0n;
   let support = 0n;
-  for (const [, v] of await state.range(bucketPrefix(GovBucket.FIAT_VOTE))) {
-    const r = decodeFiatVote(v);
+  for (const [, r] of await fiatVotes.range(state)) {
     voters += 1n;
     voted += r.counted;
     if (r.support) support += r.counted;
@@ -212,7 +209,7 @@ async function checkHistoryAndFiat(state: StateReader): Promise<void> {
 
 /** Throws GOV_INVARIANT (with details) if governance state is inconsistent. */
 export async function assertGovernanceInvariants(state: StateReader): Promise<void> {
-  const proposals = (await state.range(bucketPrefix(GovBucket.PROPOSAL))).map(([, v]) => decodeProposal(v));
+  const proposals = (await proposalRecords.range(state)).map(([, p]) => p);
   const count = await getCounter(state, "proposal_number");
   check(proposals.length === count, "proposal count differs from the number counter", {
     count,
@@ -220,10 +217,10 @@ export async function assertGovernanceInvariants(state: StateReader): Promise<vo
   });
   const byNumber = new Map<number, Proposal>();
   for (const p of proposals) byNumber.set(p.number, p);
-  const numbers = await state.range(bucketPrefix(GovBucket.PROPOSAL_BY_NUMBER));
+  const numbers = await proposalIds.range(state);
   check(numbers.length === count, "number index size differs");
-  for (const [k, v] of numbers)
-    check(byNumber.get(trailingNumber(k))?.id === toHex(v), "number index points elsewhere");
+  for (const [k, id] of numbers)
+    check(byNumber.get(trailingNumber(k))?.id === id, "number index points elsewhere");
   for (const p of proposals) {
     await checkLifecycle(state, p);
     await checkVotes(state, p);

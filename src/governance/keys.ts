@@ -2,26 +2,9 @@
  * State keys of the governance module. Buckets 0x20-0x3f belong to governance (the chain uses
  * 0x01-0x1f, src/state-transition/keys.ts); numbers are never reused. Integers in keys are u64
  * big-endian so that byte order is numeric order; addresses are their 20 bytes; proposal ids
- * their 16 bytes. Records are protobuf messages of proto/xai/gov/v1/state.proto.
- *
- * | bucket | name | key after the bucket byte | value |
- * |---|---|---|---|
- * | 0x20 | PROPOSAL | proposal id (16) | `Proposal` |
- * | 0x21 | PROPOSAL_BY_NUMBER | number u64be | proposal id (16) |
- * | 0x22 | COUNTER | utf8 name (`proposal_number`, `history_seq`) | u64be, last value used |
- * | 0x23 | VOTE | number u64be, voter (20) | `VoteRecord` (latest vote) |
- * | 0x24 | REVIEW | number u64be, reviewer (20) | `ReviewRecord` |
- * | 0x25 | IMPLEMENTATION_VOTE | number u64be, voter (20) | `ImplementationVoteRecord` |
- * | 0x26 | QUEUE_VOTING_END | voting_end u64be, number u64be | empty; present while `voting` |
- * | 0x27 | QUEUE_REVIEW_END | review_end u64be, number u64be | empty; present while `code_review` |
- * | 0x28 | QUEUE_IMPLEMENTATION_END | implementation_end u64be, number u64be | empty; present while `implementation_vote` |
- * | 0x29 | QUEUE_EXECUTION_EXPIRY | eta + execution_grace_blocks u64be, number u64be | empty; present while `queued` |
- * | 0x2a | ACTIVE_COUNT | proposer (20) | u64be, proposals of the account in `voting` (deleted at 0) |
- * | 0x2b | HISTORY | sequence u64be (from 1) | `HistoryRecord` |
- * | 0x2c | FIAT_VOTE | voter (20) | `FiatVoteRecord` (latest vote) |
- * | 0x2d | FIAT_STATE | (none) | `FiatState` |
- * | 0x2e | STATUS_INDEX | status code (1), number u64be | empty; one entry per proposal, for its current status |
- * | 0x2f | REGISTRY_WRITE | space (utf8 `param`/`feature`/`rule`), 0x00, name (utf8) | u64be, height of the last write by governance or the fiat unlock |
+ * their 16 bytes. The one table of every bucket, its key and its value is docs/KEY_LAYOUT.md.
+ * Records are read and written through the collections of store.ts; this file builds the keys
+ * of the index and queue buckets and the key parts the collections share.
  */
 import { concatBytes, u64be, utf8 } from "../crypto/bytes.js";
 import { addressBytes } from "../crypto/keys.js";
@@ -66,29 +49,19 @@ export function bucketPrefix(bucket: number): Uint8Array {
   return new Uint8Array([bucket]);
 }
 
-/** Key of a proposal record (the id must be well-formed: check with isProposalId first). */
-export function proposalKey(id: string): Uint8Array {
-  return concatBytes(bucketPrefix(GovBucket.PROPOSAL), new Uint8Array(Buffer.from(id, "hex")));
+/** Key part of a proposal id: its 16 bytes (the id must be well-formed: check with isProposalId). */
+export function proposalIdBytes(id: string): Uint8Array {
+  return new Uint8Array(Buffer.from(id, "hex"));
 }
 
-/** Key of the number → id index. */
-export function proposalNumberKey(n: number): Uint8Array {
-  return concatBytes(bucketPrefix(GovBucket.PROPOSAL_BY_NUMBER), u64be(n));
+/** Key part of a per-voter bucket (VOTE, REVIEW, IMPLEMENTATION_VOTE): number u64be, voter (20). */
+export function perVoterPart([n, voter]: readonly [number, string]): Uint8Array {
+  return concatBytes(u64be(n), addressBytes(voter));
 }
 
-/** Key of a named counter. */
-export function counterKey(name: "proposal_number" | "history_seq"): Uint8Array {
-  return concatBytes(bucketPrefix(GovBucket.COUNTER), utf8(name));
-}
-
-/** Prefix of one proposal's entries in a per-voter bucket (VOTE, REVIEW, IMPLEMENTATION_VOTE). */
-export function perProposalPrefix(bucket: number, n: number): Uint8Array {
-  return concatBytes(bucketPrefix(bucket), u64be(n));
-}
-
-/** Key of one voter's entry of a proposal in a per-voter bucket. */
-export function perVoterKey(bucket: number, n: number, voter: string): Uint8Array {
-  return concatBytes(perProposalPrefix(bucket, n), addressBytes(voter));
+/** Key part of REGISTRY_WRITE: space, 0x00, name (utf8). */
+export function registryWritePart([space, name]: readonly [string, string]): Uint8Array {
+  return concatBytes(utf8(space), new Uint8Array([0]), utf8(name));
 }
 
 /** Prefix of the queue entries due at `height`. */
@@ -100,24 +73,6 @@ export function queueHeightPrefix(bucket: QueueBucket, height: number): Uint8Arr
 export function queueKey(bucket: QueueBucket, height: number, n: number): Uint8Array {
   return concatBytes(queueHeightPrefix(bucket, height), u64be(n));
 }
-
-/** Key of an account's active-proposal counter. */
-export function activeCountKey(address: string): Uint8Array {
-  return concatBytes(bucketPrefix(GovBucket.ACTIVE_COUNT), addressBytes(address));
-}
-
-/** Key of a history entry. */
-export function historyKey(seq: number): Uint8Array {
-  return concatBytes(bucketPrefix(GovBucket.HISTORY), u64be(seq));
-}
-
-/** Key of an account's fiat-unlock vote. */
-export function fiatVoteKey(address: string): Uint8Array {
-  return concatBytes(bucketPrefix(GovBucket.FIAT_VOTE), addressBytes(address));
-}
-
-/** Key of the fiat-unlock state. */
-export const FIAT_STATE_KEY = bucketPrefix(GovBucket.FIAT_STATE);
 
 /** One-byte codes of statuses in STATUS_INDEX keys (never renumbered). */
 export const STATUS_CODES: Record<ProposalStatus, number> = {
@@ -155,13 +110,3 @@ export function trailingAddressBytes(key: Uint8Array): Uint8Array {
 
 /** Empty value of index and queue entries. */
 export const EMPTY = new Uint8Array(0);
-
-/** Key of the last-write height of a registry value (rollback refuses if it moved since). */
-export function registryWriteKey(space: string, name: string): Uint8Array {
-  return concatBytes(
-    new Uint8Array([GovBucket.REGISTRY_WRITE]),
-    utf8(space),
-    new Uint8Array([0]),
-    utf8(name),
-  );
-}

@@ -13,7 +13,7 @@ import { GovErrorCode } from "./errors.js";
 import { executeProposal } from "./execution.js";
 import { fiatUnlockVote, initialFiatState } from "./fiatUnlock.js";
 import { cancelProposal, submitProposal } from "./proposals.js";
-import { putFiatState } from "./store.js";
+import { fiatState } from "./store.js";
 import { castVote, submitReview, voteImplementation } from "./voting.js";
 
 /** Transaction types handled by the governance module. */
@@ -52,7 +52,7 @@ export function applyGovernanceTx(ctx: TxContext): Promise<TxOutcome> {
 
 /** Genesis: the fiat-unlock configuration (rules are written by the chain's genesisState). */
 export async function initGovernanceGenesis(state: StateWriter, genesis: Genesis): Promise<void> {
-  putFiatState(state, initialFiatState(genesis));
+  fiatState.put(state, initialFiatState(genesis));
 }
 
 /** The governance module. */

@@ -6,12 +6,11 @@ import { circulatingSupplyAt, getAccount } from "../state-transition/accounts.js
 import type { TxContext, TxOutcome } from "../state-transition/module.js";
 import { ruleOf } from "../state-transition/params.js";
 import type { Payload } from "../types/tx.js";
-import { validateAction } from "./capabilities.js";
 import { GovErrorCode } from "./errors.js";
 import { burnDeposit, holdDeposit } from "./escrow.js";
 import { type EventSink, emit } from "./events.js";
+import { validateAction } from "./kinds/index.js";
 import { proposalIdOf } from "./proposalId.js";
-import type { Proposal } from "./records.js";
 import { enterInitialStatus, setStatus } from "./status.js";
 import {
   addActiveCount,
@@ -22,6 +21,7 @@ import {
   nextCounter,
 } from "./store.js";
 import { TEXT_LIMITS } from "./text.js";
+import type { Proposal } from "./types.js";
 import { powerCap } from "./votingPower.js";
 
 type Submit = Extract<Payload, { type: "SUBMIT_PROPOSAL" }>;

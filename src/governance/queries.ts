@@ -3,44 +3,45 @@
  * JSON-ready plain objects (snake_case keys, amounts and powers as decimal strings, heights as
  * numbers). Lists are paginated by cursor: pass back `next_cursor` to get the next page.
  */
-import { toHex } from "../crypto/bytes.js";
+import { u64be } from "../crypto/bytes.js";
 import { addressFromBytes, isAddress } from "../crypto/keys.js";
 import { balanceAt, circulatingSupplyAt, getAccount } from "../state-transition/accounts.js";
 import { getRule } from "../state-transition/params.js";
 import type { StateReader } from "../state-transition/stateStore.js";
-import type { ProposalAction } from "../types/tx.js";
-import { fiatSnapshotHeight, votesUnlock } from "./fiatUnlock.js";
 import {
   bucketPrefix,
   GovBucket,
-  historyKey,
-  perProposalPrefix,
-  perVoterKey,
-  proposalNumberKey,
   statusIndexKey,
   statusIndexPrefix,
   trailingAddressBytes,
   trailingNumber,
 } from "./keys.js";
 import { PROPOSAL_STATUSES, type ProposalStatus } from "./lifecycle.js";
-import {
-  type Change,
-  decodeHistory,
-  decodeImplementationVote,
-  decodeReview,
-  decodeVote,
-  type ExecutionRecord,
-  type HistoryRecord,
-  type Proposal,
-  type VoteRecord,
-} from "./records.js";
 import { expiryHeight } from "./status.js";
-import { findProposal, getFiatState, loadProposalByNumber } from "./store.js";
-import { votingResult } from "./tally.js";
+import {
+  fiatState,
+  findProposal,
+  historyEntries,
+  implementationVotes,
+  loadProposalByNumber,
+  proposalIds,
+  reviews,
+  votes,
+} from "./store.js";
+import type { Json } from "./types.js";
+import {
+  fiatUnlockJson,
+  historyJson,
+  implementationVoteJson,
+  proposalJson,
+  proposalSummary,
+  reviewJson,
+  voteJson,
+} from "./views.js";
 import { cappedPower, powerCap } from "./votingPower.js";
 
-/** A JSON object. */
-export type Json = Record<string, unknown>;
+/** A JSON object (every query answer). */
+export type { Json } from "./types.js";
 
 const MAX_LIMIT = 100;
 
@@ -49,147 +50,16 @@ function clampLimit(limit: number | undefined, def = 20): number {
   return Math.min(limit, MAX_LIMIT);
 }
 
-/** The kind payload in the field names of SPEC §6 (`{"name","value"}`, `{"feature","enabled"}`, …). */
-export function actionJson(a: ProposalAction): Json {
-  switch (a.kind) {
-    case "protocol_parameter":
-      return { name: a.name, value: a.value };
-    case "feature_activation":
-      return { feature: a.feature, enabled: a.enabled };
-    case "treasury_allocation":
-      return { recipient: a.recipient, amount: a.amount, purpose: a.purpose };
-    case "emergency_action":
-      return { action: a.action, proposal_id: a.proposalId };
-    case "governance_rule":
-      return { rule: a.rule, value: a.value };
-    case "rollback":
-      return { target: a.target };
-  }
-}
-
-function changesJson(changes: Change[]): Json[] {
-  return changes.map((c) => ({ space: c.space, key: c.key, before: c.before, after: c.after }));
-}
-
-function executionJson(e: ExecutionRecord | undefined): Json | null {
-  if (!e) return null;
-  return {
-    height: e.height,
-    tx_id: e.txId,
-    ok: e.ok,
-    error_code: e.errorCode || null,
-    changes: changesJson(e.changes),
-  };
-}
-
-/** The summary of a proposal (list views). */
-export function proposalSummary(p: Proposal): Json {
-  return {
-    id: p.id,
-    number: p.number,
-    proposer: p.proposer,
-    title: p.title,
-    kind: p.action.kind,
-    status: p.status,
-    submit_height: p.submitHeight,
-    voting_end: p.votingEnd,
-    eta: p.eta || null,
-  };
-}
-
-/** Everything about a proposal except its votes, reviews and implementation votes. */
-export function proposalJson(p: Proposal): Json {
-  const t = p.tally;
-  const r = votingResult(p);
-  const queuedOrLater = p.eta > 0;
-  return {
-    ...proposalSummary(p),
-    description: p.description,
-    payload: actionJson(p.action),
-    deposit: p.deposit.toString(),
-    deposit_state: p.depositState,
-    submit_tx_id: p.submitTxId,
-    heights: {
-      submitted: p.submitHeight,
-      snapshot: p.snapshotHeight,
-      voting_end: p.votingEnd,
-      review_end: p.reviewEnd,
-      implementation_end: p.implementationEnd,
-      eta: queuedOrLater ? p.eta : null,
-      execution_deadline: queuedOrLater ? expiryHeight(p) : null,
-    },
-    status_history: p.statusHistory.map((s) => ({ status: s.status, height: s.height })),
-    snapshot_supply: p.snapshotSupply.toString(),
-    power_cap: p.powerCap.toString(),
-    tally: {
-      yes: t.yes.toString(),
-      no: t.no.toString(),
-      abstain: t.abstain.toString(),
-      participation: (t.yes + t.no + t.abstain).toString(),
-      voters: t.voters.toString(),
-      yes_voters: t.yesVoters.toString(),
-      quorum_reached: r.quorum,
-      enough_voters: r.enoughVoters,
-      approved: r.approved,
-    },
-    review: {
-      reviewers: p.review.reviewers.toString(),
-      approvals: p.review.approvals.toString(),
-      approve_power: p.review.approvePower.toString(),
-      total_power: p.review.totalPower.toString(),
-    },
-    implementation: {
-      required: p.implementation.required.toString(),
-      approvals: p.implementation.approvals.toString(),
-      rejections: p.implementation.rejections.toString(),
-    },
-    rules: Object.fromEntries(
-      Object.keys(p.rules)
-        .sort()
-        .map((k) => [k, p.rules[k]!.toString()]),
-    ),
-    execution: executionJson(p.execution),
-    failure_code: p.failureCode || null,
-    rolled_back_by: p.rolledBackBy || null,
-    cancelled_by: p.cancelledBy || null,
-  };
-}
-
-function voteJson(v: VoteRecord): Json {
-  return {
-    voter: v.voter,
-    option: v.option,
-    power: v.power.toString(),
-    counted_power: v.counted.toString(),
-    height: v.height,
-    tx_id: v.txId,
-    replaced: v.changes,
-  };
-}
-
 /** A proposal by id with its reviews and implementation votes (votes: `listVotes`), or undefined. */
 export async function getProposal(state: StateReader, id: string): Promise<Json | undefined> {
   const p = await findProposal(state, id);
   if (!p) return undefined;
-  const reviews = (await state.range(perProposalPrefix(GovBucket.REVIEW, p.number))).map(([, v]) => {
-    const r = decodeReview(v);
-    return {
-      reviewer: r.reviewer,
-      approved: r.approved,
-      comment: r.comment,
-      code_hash: r.codeHash.length ? toHex(r.codeHash) : null,
-      power: r.power.toString(),
-      height: r.height,
-      tx_id: r.txId,
-    };
-  });
-  const implementationVotes = (
-    await state.range(perProposalPrefix(GovBucket.IMPLEMENTATION_VOTE, p.number))
-  ).map(([, v]) => {
-    const r = decodeImplementationVote(v);
-    return { voter: r.voter, approved: r.approved, height: r.height, tx_id: r.txId };
-  });
-  return { ...proposalJson(p), reviews, implementation_votes: implementationVotes };
+  const n = u64be(p.number);
+  const reviewList = (await reviews.range(state, n)).map(([, r]) => reviewJson(r));
+  const implementationList = (await implementationVotes.range(state, n)).map(([, r]) =>
+    implementationVoteJson(r),
+  );
+  return { ...proposalJson(p), reviews: reviewList, implementation_votes: implementationList };
 }
 
 /** Proposals newest first (by number), optionally of one status; cursor = the last number seen. */
@@ -198,13 +68,13 @@ export async function listProposals(
   o: { status?: ProposalStatus; limit?: number; cursor?: number } = {},
 ): Promise<{ proposals: Json[]; next_cursor: number | null }> {
   const limit = clampLimit(o.limit);
-  const prefix = o.status ? statusIndexPrefix(o.status) : bucketPrefix(GovBucket.PROPOSAL_BY_NUMBER);
+  const prefix = o.status ? statusIndexPrefix(o.status) : proposalIds.prefix();
   const lt =
     o.cursor === undefined
       ? undefined
       : o.status
         ? statusIndexKey(o.status, o.cursor)
-        : proposalNumberKey(o.cursor);
+        : proposalIds.key(o.cursor);
   const entries = await state.range(prefix, { reverse: true, limit, ...(lt ? { lt } : {}) });
   const proposals: Json[] = [];
   for (const [k] of entries)
@@ -222,14 +92,11 @@ export async function listVotes(
   const p = await findProposal(state, id);
   if (!p) return undefined;
   const limit = clampLimit(o.limit, 50);
-  const gt = o.cursor && isAddress(o.cursor) ? perVoterKey(GovBucket.VOTE, p.number, o.cursor) : undefined;
-  const entries = await state.range(perProposalPrefix(GovBucket.VOTE, p.number), {
-    limit,
-    ...(gt ? { gt } : {}),
-  });
+  const gt = o.cursor && isAddress(o.cursor) ? votes.key([p.number, o.cursor]) : undefined;
+  const entries = await votes.range(state, u64be(p.number), { limit, ...(gt ? { gt } : {}) });
   const last = entries[entries.length - 1];
   return {
-    votes: entries.map(([, v]) => voteJson(decodeVote(v))),
+    votes: entries.map(([, v]) => voteJson(v)),
     next_cursor: entries.length === limit && last ? addressFromBytes(trailingAddressBytes(last[0])) : null,
   };
 }
@@ -292,57 +159,27 @@ export async function timelock(state: StateReader): Promise<Json[]> {
   return out;
 }
 
-function historyJson(r: HistoryRecord): Json {
-  return {
-    seq: r.seq,
-    height: r.height,
-    tx_id: r.txId || null,
-    event: r.event,
-    proposal_id: r.proposalId,
-    number: r.number,
-    kind: r.kind,
-    error_code: r.errorCode || null,
-    target: r.target || null,
-    changes: changesJson(r.changes),
-  };
-}
-
 /** Execution history, newest first; cursor = the last sequence number seen. */
 export async function history(
   state: StateReader,
   o: { limit?: number; cursor?: number } = {},
 ): Promise<{ entries: Json[]; next_cursor: number | null }> {
   const limit = clampLimit(o.limit);
-  const lt = o.cursor === undefined ? undefined : historyKey(o.cursor);
-  const entries = await state.range(bucketPrefix(GovBucket.HISTORY), {
+  const lt = o.cursor === undefined ? undefined : historyEntries.key(o.cursor);
+  const entries = await historyEntries.range(state, undefined, {
     reverse: true,
     limit,
     ...(lt ? { lt } : {}),
   });
   const last = entries[entries.length - 1];
   return {
-    entries: entries.map(([, v]) => historyJson(decodeHistory(v))),
+    entries: entries.map(([, r]) => historyJson(r)),
     next_cursor: entries.length === limit && last ? trailingNumber(last[0]) : null,
   };
 }
 
 /** The fiat-unlock window, tally and outcome. */
 export async function fiatUnlockStatus(state: StateReader): Promise<Json | undefined> {
-  const s = await getFiatState(state);
-  if (!s) return undefined;
-  return {
-    start_height: s.startHeight,
-    snapshot_height: fiatSnapshotHeight(s),
-    auto_unlock_height: s.autoUnlockHeight,
-    min_votes: s.minVotes.toString(),
-    support_bps: s.supportBps.toString(),
-    voters: s.voters.toString(),
-    support_power: s.supportPower.toString(),
-    voted_power: s.votedPower.toString(),
-    threshold_met: votesUnlock(s),
-    unlocked: s.unlocked,
-    unlocked_height: s.unlocked ? s.unlockedHeight : null,
-    unlock_reason: s.unlockReason || null,
-    unlock_tx_id: s.unlockTxId || null,
-  };
+  const s = await fiatState.get(state);
+  return s ? fiatUnlockJson(s) : undefined;
 }

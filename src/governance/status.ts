@@ -11,8 +11,8 @@ import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
 import { GovBucket, type QueueBucket, queueKey, statusIndexKey } from "./keys.js";
 import { canTransition, type ProposalStatus } from "./lifecycle.js";
-import type { Proposal } from "./records.js";
 import { addActiveCount, putMarker, putProposal } from "./store.js";
+import type { Proposal } from "./types.js";
 
 /** A governance rule of a proposal's rules snapshot. */
 export function proposalRule(p: Proposal, name: RuleName): bigint {

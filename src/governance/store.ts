@@ -1,53 +1,72 @@
 /**
- * Typed repositories over the governance buckets (keys.ts). Reads and writes only; the rules live
- * in the handlers. Every read is a single get or one range over a sorted key prefix.
+ * The governance state as typed collections (collection.ts): one per record bucket of keys.ts,
+ * each a key encoder and a record codec of records.ts, so every read and write of a bucket goes
+ * through one typed object. Below them, the few reads and writes that carry a rule of their own:
+ * an unknown proposal, the number index, counters, active counts, the history sequence. The
+ * governance rules live in the handlers; every read is a single get or one range over a prefix.
  */
-import { readU64be, toHex, u64be } from "../crypto/bytes.js";
+import { toHex, u64be, utf8 } from "../crypto/bytes.js";
+import { addressBytes } from "../crypto/keys.js";
 import { xaiError } from "../errors.js";
 import type { StateReader, StateWriter } from "../state-transition/stateStore.js";
+import type { Codec } from "./codec.js";
+import { collection, item, u64Bigint, u64Number } from "./collection.js";
 import { GovErrorCode } from "./errors.js";
+import { EMPTY, GovBucket, isProposalId, perVoterPart, proposalIdBytes } from "./keys.js";
 import {
-  activeCountKey,
-  counterKey,
-  EMPTY,
-  FIAT_STATE_KEY,
-  fiatVoteKey,
-  GovBucket,
-  historyKey,
-  isProposalId,
-  perVoterKey,
-  proposalKey,
-  proposalNumberKey,
-} from "./keys.js";
-import {
-  decodeFiatState,
-  decodeFiatVote,
-  decodeHistory,
-  decodeImplementationVote,
-  decodeProposal,
-  decodeReview,
-  decodeVote,
-  encodeFiatState,
-  encodeFiatVote,
-  encodeHistory,
-  encodeImplementationVote,
-  encodeProposal,
-  encodeReview,
-  encodeVote,
-  type FiatState,
-  type FiatVoteRecord,
-  type HistoryRecord,
-  type ImplementationVoteRecord,
-  type Proposal,
-  type ReviewRecord,
-  type VoteRecord,
+  fiatStateCodec,
+  fiatVoteCodec,
+  historyCodec,
+  implementationVoteCodec,
+  proposalCodec,
+  reviewCodec,
+  voteCodec,
 } from "./records.js";
+import type { HistoryRecord, Proposal } from "./types.js";
+
+/** A proposal id's 16 bytes ↔ its hex form (the number index's values). */
+const idCodec: Codec<string> = { encode: proposalIdBytes, decode: toHex };
+
+/** The named counters of bucket COUNTER. */
+export type CounterName = "proposal_number" | "history_seq";
+
+/** Proposals by id (bucket PROPOSAL; the id must be well-formed). */
+export const proposals = collection(GovBucket.PROPOSAL, proposalIdBytes, proposalCodec);
+
+/** Proposal ids by number (bucket PROPOSAL_BY_NUMBER), written once at inclusion. */
+export const proposalIds = collection(GovBucket.PROPOSAL_BY_NUMBER, (n: number) => u64be(n), idCodec);
+
+/** Last value used of each counter (bucket COUNTER). */
+export const counters = collection(GovBucket.COUNTER, (name: CounterName) => utf8(name), u64Number);
+
+/** Each voter's latest vote, by (proposal number, voter) (bucket VOTE). */
+export const votes = collection(GovBucket.VOTE, perVoterPart, voteCodec);
+
+/** Code reviews by (proposal number, reviewer) (bucket REVIEW). */
+export const reviews = collection(GovBucket.REVIEW, perVoterPart, reviewCodec);
+
+/** Implementation votes by (proposal number, voter) (bucket IMPLEMENTATION_VOTE). */
+export const implementationVotes = collection(
+  GovBucket.IMPLEMENTATION_VOTE,
+  perVoterPart,
+  implementationVoteCodec,
+);
+
+/** Proposals of each account in `voting` (bucket ACTIVE_COUNT; deleted at 0). */
+export const activeCounts = collection(GovBucket.ACTIVE_COUNT, addressBytes, u64Bigint);
+
+/** The execution history by sequence number, from 1 (bucket HISTORY). */
+export const historyEntries = collection(GovBucket.HISTORY, (seq: number) => u64be(seq), historyCodec);
+
+/** Each account's latest fiat-unlock vote (bucket FIAT_VOTE). */
+export const fiatVotes = collection(GovBucket.FIAT_VOTE, addressBytes, fiatVoteCodec);
+
+/** The fiat-unlock configuration and tally (bucket FIAT_STATE), written at genesis. */
+export const fiatState = item(GovBucket.FIAT_STATE, fiatStateCodec);
 
 /** A proposal by id, or undefined (also for a malformed id). */
 export async function findProposal(state: StateReader, id: string): Promise<Proposal | undefined> {
-  if (!isProposalId(id)) return undefined;
-  const v = await state.get(proposalKey(id));
-  return v ? decodeProposal(v) : undefined;
+  return isProposalId(id) ? proposals.get(state, id) : undefined;
 }
 
 /** A proposal by id; throws GOV_UNKNOWN_PROPOSAL if there is none. */
@@ -57,103 +76,48 @@ export async function loadProposal(state: StateReader, id: string): Promise<Prop
   return p;
 }
 
-/** The id of proposal number `n`, or undefined. */
-export async function proposalIdByNumber(state: StateReader, n: number): Promise<string | undefined> {
-  const v = await state.get(proposalNumberKey(n));
-  return v ? toHex(v) : undefined;
-}
-
 /** A proposal by number; throws GOV_INVARIANT if the index points nowhere. */
 export async function loadProposalByNumber(state: StateReader, n: number): Promise<Proposal> {
-  const id = await proposalIdByNumber(state, n);
+  const id = await proposalIds.get(state, n);
   const p = id === undefined ? undefined : await findProposal(state, id);
   if (!p) throw xaiError(GovErrorCode.INVARIANT, `no proposal number ${n}`);
   return p;
 }
 
-/** Writes a proposal record (its number index is written once, by `createProposal`). */
+/** Writes a proposal record under its id (its number index is written once, by `createProposal`). */
 export function putProposal(state: StateWriter, p: Proposal): void {
-  state.put(proposalKey(p.id), encodeProposal(p));
+  proposals.put(state, p.id, p);
 }
 
 /** Writes a new proposal and its number index. */
 export function createProposal(state: StateWriter, p: Proposal): void {
   putProposal(state, p);
-  state.put(proposalNumberKey(p.number), new Uint8Array(Buffer.from(p.id, "hex")));
+  proposalIds.put(state, p.number, p.id);
 }
 
 /** Current value of a counter (0 if never used). */
-export async function getCounter(
-  state: StateReader,
-  name: "proposal_number" | "history_seq",
-): Promise<number> {
-  const v = await state.get(counterKey(name));
-  return v ? Number(readU64be(v)) : 0;
+export async function getCounter(state: StateReader, name: CounterName): Promise<number> {
+  return (await counters.get(state, name)) ?? 0;
 }
 
 /** Increments a counter and returns the new value (the first is 1). */
-export async function nextCounter(
-  state: StateWriter,
-  name: "proposal_number" | "history_seq",
-): Promise<number> {
+export async function nextCounter(state: StateWriter, name: CounterName): Promise<number> {
   const n = (await getCounter(state, name)) + 1;
-  state.put(counterKey(name), u64be(n));
+  counters.put(state, name, n);
   return n;
 }
 
 /** Proposals of `address` in `voting`. */
 export async function getActiveCount(state: StateReader, address: string): Promise<bigint> {
-  const v = await state.get(activeCountKey(address));
-  return v ? readU64be(v) : 0n;
+  return (await activeCounts.get(state, address)) ?? 0n;
 }
 
 /** Adds `delta` to an account's active count (the key is deleted at 0). */
 export async function addActiveCount(state: StateWriter, address: string, delta: bigint): Promise<void> {
   const n = (await getActiveCount(state, address)) + delta;
   if (n < 0n) throw xaiError(GovErrorCode.INVARIANT, `active count of ${address} below zero`);
-  if (n === 0n) state.del(activeCountKey(address));
-  else state.put(activeCountKey(address), u64be(n));
-}
-
-/** A voter's latest vote on proposal `n`. */
-export async function getVote(state: StateReader, n: number, voter: string): Promise<VoteRecord | undefined> {
-  const v = await state.get(perVoterKey(GovBucket.VOTE, n, voter));
-  return v ? decodeVote(v) : undefined;
-}
-
-/** Writes a voter's vote on proposal `n`. */
-export function putVote(state: StateWriter, n: number, v: VoteRecord): void {
-  state.put(perVoterKey(GovBucket.VOTE, n, v.voter), encodeVote(v));
-}
-
-/** A reviewer's review of proposal `n`. */
-export async function getReview(
-  state: StateReader,
-  n: number,
-  reviewer: string,
-): Promise<ReviewRecord | undefined> {
-  const v = await state.get(perVoterKey(GovBucket.REVIEW, n, reviewer));
-  return v ? decodeReview(v) : undefined;
-}
-
-/** Writes a review of proposal `n`. */
-export function putReview(state: StateWriter, n: number, r: ReviewRecord): void {
-  state.put(perVoterKey(GovBucket.REVIEW, n, r.reviewer), encodeReview(r));
-}
-
-/** A voter's implementation vote on proposal `n`. */
-export async function getImplementationVote(
-  state: StateReader,
-  n: number,
-  voter: string,
-): Promise<ImplementationVoteRecord | undefined> {
-  const v = await state.get(perVoterKey(GovBucket.IMPLEMENTATION_VOTE, n, voter));
-  return v ? decodeImplementationVote(v) : undefined;
-}
-
-/** Writes an implementation vote on proposal `n`. */
-export function putImplementationVote(state: StateWriter, n: number, r: ImplementationVoteRecord): void {
-  state.put(perVoterKey(GovBucket.IMPLEMENTATION_VOTE, n, r.voter), encodeImplementationVote(r));
+  if (n === 0n) activeCounts.del(state, address);
+  else activeCounts.put(state, address, n);
 }
 
 /** Appends an entry to the execution history (its sequence number is assigned here). */
@@ -163,33 +127,8 @@ export async function appendHistory(
 ): Promise<HistoryRecord> {
   const seq = await nextCounter(state, "history_seq");
   const rec = { ...r, seq };
-  state.put(historyKey(seq), encodeHistory(rec));
+  historyEntries.put(state, seq, rec);
   return rec;
-}
-
-/** Decodes a history value (queries). */
-export { decodeHistory };
-
-/** The fiat-unlock state, or undefined before genesis wrote it. */
-export async function getFiatState(state: StateReader): Promise<FiatState | undefined> {
-  const v = await state.get(FIAT_STATE_KEY);
-  return v ? decodeFiatState(v) : undefined;
-}
-
-/** Writes the fiat-unlock state. */
-export function putFiatState(state: StateWriter, s: FiatState): void {
-  state.put(FIAT_STATE_KEY, encodeFiatState(s));
-}
-
-/** An account's fiat-unlock vote. */
-export async function getFiatVote(state: StateReader, voter: string): Promise<FiatVoteRecord | undefined> {
-  const v = await state.get(fiatVoteKey(voter));
-  return v ? decodeFiatVote(v) : undefined;
-}
-
-/** Writes an account's fiat-unlock vote. */
-export function putFiatVote(state: StateWriter, r: FiatVoteRecord): void {
-  state.put(fiatVoteKey(r.voter), encodeFiatVote(r));
 }
 
 /** Marks an index or queue key present. */

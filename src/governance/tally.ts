@@ -4,8 +4,9 @@
  * favour.
  */
 import type { VoteOption } from "../types/tx.js";
-import type { Proposal, Tally } from "./records.js";
+import { isEmergency } from "./kinds/index.js";
 import { proposalRule } from "./status.js";
+import type { Proposal, Tally } from "./types.js";
 
 /** A vote as the tally sees it. */
 export interface CountedVote {
@@ -47,10 +48,7 @@ export function votingResult(p: Proposal): VotingResult {
   const participation = t.yes + t.no + t.abstain;
   const quorum = participation * 10_000n >= proposalRule(p, "quorum_bps") * p.snapshotSupply;
   const enoughVoters = t.voters >= proposalRule(p, "min_voters");
-  const bps = proposalRule(
-    p,
-    p.action.kind === "emergency_action" ? "emergency_approval_bps" : "approval_bps",
-  );
+  const bps = proposalRule(p, isEmergency(p.action) ? "emergency_approval_bps" : "approval_bps");
   const approved = t.yes > 0n && t.yes * 10_000n >= bps * (t.yes + t.no);
   return { quorum, enoughVoters, approved, passed: quorum && enoughVoters && approved };
 }

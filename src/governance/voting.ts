@@ -5,17 +5,9 @@ import type { TxContext, TxOutcome } from "../state-transition/module.js";
 import type { Payload } from "../types/tx.js";
 import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
+import { isEmergency } from "./kinds/index.js";
 import { proposalRule, setStatus } from "./status.js";
-import {
-  getImplementationVote,
-  getReview,
-  getVote,
-  loadProposal,
-  putImplementationVote,
-  putProposal,
-  putReview,
-  putVote,
-} from "./store.js";
+import { implementationVotes, loadProposal, putProposal, reviews, votes } from "./store.js";
 import { updateTally } from "./tally.js";
 import { TEXT_LIMITS } from "./text.js";
 import { snapshotPower } from "./votingPower.js";
@@ -38,9 +30,9 @@ export async function castVote(
   const { power, counted } = await snapshotPower(ctx.state, voter, p.snapshotHeight, p.powerCap);
   if (power === 0n)
     throw xaiError(GovErrorCode.NO_VOTING_POWER, `no balance at snapshot height ${p.snapshotHeight}`);
-  const previous = await getVote(ctx.state, p.number, voter);
+  const previous = await votes.get(ctx.state, [p.number, voter]);
   p.tally = updateTally(p.tally, previous, { option: v.option, counted });
-  putVote(ctx.state, p.number, {
+  votes.put(ctx.state, [p.number, voter], {
     voter,
     option: v.option,
     power,
@@ -72,7 +64,7 @@ export async function submitReview(
   if (p.status !== "code_review") throw xaiError(GovErrorCode.NOT_IN_REVIEW, `proposal is ${p.status}`);
   const reviewer = ctx.tx.sender;
   if (reviewer === p.proposer) throw xaiError(GovErrorCode.SELF_REVIEW, "the proposer may not review");
-  if (await getReview(ctx.state, p.number, reviewer))
+  if (await reviews.has(ctx.state, [p.number, reviewer]))
     throw xaiError(GovErrorCode.DUPLICATE_REVIEW, "already reviewed");
   const { power, counted } = await snapshotPower(ctx.state, reviewer, p.snapshotHeight, p.powerCap);
   if (power === 0n)
@@ -83,7 +75,7 @@ export async function submitReview(
     approvePower: p.review.approvePower + (r.approved ? counted : 0n),
     approvals: p.review.approvals + (r.approved ? 1n : 0n),
   };
-  putReview(ctx.state, p.number, {
+  reviews.put(ctx.state, [p.number, reviewer], {
     reviewer,
     approved: r.approved,
     comment: r.comment,
@@ -114,11 +106,11 @@ export async function voteImplementation(
   if (p.status !== "implementation_vote")
     throw xaiError(GovErrorCode.NOT_IN_IMPLEMENTATION, `proposal is ${p.status}`);
   const voter = ctx.tx.sender;
-  const vote = await getVote(ctx.state, p.number, voter);
+  const vote = await votes.get(ctx.state, [p.number, voter]);
   if (vote?.option !== "yes") throw xaiError(GovErrorCode.NOT_ORIGINAL_YES_VOTER, "final vote was not yes");
-  if (await getImplementationVote(ctx.state, p.number, voter))
+  if (await implementationVotes.has(ctx.state, [p.number, voter]))
     throw xaiError(GovErrorCode.DUPLICATE_IMPLEMENTATION_VOTE, "already voted on implementation");
-  putImplementationVote(ctx.state, p.number, {
+  implementationVotes.put(ctx.state, [p.number, voter], {
     voter,
     approved: v.approved,
     height: ctx.height,
@@ -132,7 +124,7 @@ export async function voteImplementation(
   const sink = sinkOf(ctx);
   emit(sink, "implementation_vote", { proposal_id: p.id, voter, approved: String(v.approved) });
   if (p.implementation.approvals >= p.implementation.required) {
-    const timelock = p.action.kind === "emergency_action" ? "emergency_timelock_blocks" : "timelock_blocks";
+    const timelock = isEmergency(p.action) ? "emergency_timelock_blocks" : "timelock_blocks";
     p.eta = ctx.height + Number(proposalRule(p, timelock));
     await setStatus(ctx.state, p, "queued", sink);
   } else putProposal(ctx.state, p);

@@ -1,6 +1,12 @@
-import { bytesEqual } from "../crypto/bytes.js";
 import { xaiError } from "../errors.js";
-import { encodeMessage, fromLong, protoType, toLong } from "../types/proto.js";
+import {
+  type DecodeFailure,
+  decodeMessage,
+  encodeMessage,
+  fromLong,
+  protoType,
+  toLong,
+} from "../types/proto.js";
 import { SyncErrorCode } from "./errors.js";
 
 const SyncRequest = protoType("xai.chain.v1.SyncRequest");
@@ -23,22 +29,15 @@ export type SyncRequestMsg = { type: "status" } | { type: "blocks"; startHeight:
 
 type Obj = Record<string, unknown>;
 
-function decodeStrict(t: typeof SyncRequest, bytes: Uint8Array, reencode: (o: Obj) => Uint8Array): Obj {
-  let o: Obj;
-  try {
-    o = t.toObject(t.decode(bytes), {
-      longs: Object,
-      bytes: Uint8Array,
-      defaults: false,
-      oneofs: true,
-    }) as Obj;
-  } catch {
-    throw xaiError(SyncErrorCode.MALFORMED, "sync message does not decode");
-  }
-  if (!bytesEqual(reencode(o), bytes))
-    throw xaiError(SyncErrorCode.MALFORMED, "sync message is not canonical");
-  return o;
-}
+/** Sync messages are decoded strictly: malformed or non-canonical bytes are SYNC_MALFORMED. */
+const strict = {
+  canonical: true,
+  onError: (f: DecodeFailure) =>
+    xaiError(
+      SyncErrorCode.MALFORMED,
+      f.reason === "malformed" ? "sync message does not decode" : "sync message is not canonical",
+    ),
+};
 
 function safe(v: unknown): number {
   const n = fromLong(v);
@@ -58,7 +57,7 @@ export function encodeSyncRequest(r: SyncRequestMsg): Uint8Array {
 
 /** Decodes a request (canonical only). */
 export function decodeSyncRequest(bytes: Uint8Array): SyncRequestMsg {
-  const o = decodeStrict(SyncRequest, bytes, (x) => encodeMessage(SyncRequest, x));
+  const o = decodeMessage(SyncRequest, bytes, strict);
   if (o.request === "status") return { type: "status" };
   if (o.request === "blocks") {
     const b = o.blocks as Obj;
@@ -80,7 +79,7 @@ export function encodeSyncStatus(s: SyncStatusMsg): Uint8Array {
 
 /** Decodes a status (canonical only). */
 export function decodeSyncStatus(bytes: Uint8Array): SyncStatusMsg {
-  const o = decodeStrict(SyncStatus, bytes, (x) => encodeMessage(SyncStatus, x));
+  const o = decodeMessage(SyncStatus, bytes, strict);
   return {
     genesisHash: new Uint8Array((o.genesisHash as Uint8Array | undefined) ?? []),
     headHeight: safe(o.headHeight),

@@ -3,7 +3,7 @@ import { sha256 } from "../crypto/hash.js";
 import { isAddress } from "../crypto/keys.js";
 import { xaiError } from "../errors.js";
 import { BlockErrorCode } from "./errors.js";
-import { encodeMessage, fromLong, pb, toLong } from "./proto.js";
+import { type DecodeFailure, decodeMessage, encodeMessage, fromLong, pb, toLong } from "./proto.js";
 
 /** Domain tag prefixed to the header bytes before the proposer signs them. */
 export const BLOCK_SIGN_DOMAIN = utf8("xai-gov/block/v1\0");
@@ -55,15 +55,9 @@ export function blockSigningMessage(headerBytes: Uint8Array): Uint8Array {
   return concatBytes(BLOCK_SIGN_DOMAIN, headerBytes);
 }
 
-type Obj = Record<string, unknown>;
-
-function decodeObj(t: typeof pb.Block, bytes: Uint8Array, what: string): Obj {
-  try {
-    return t.toObject(t.decode(bytes), { longs: Object, bytes: Uint8Array, defaults: false }) as Obj;
-  } catch (err) {
-    throw xaiError(BlockErrorCode.MALFORMED, `${what} does not decode: ${(err as Error).message}`);
-  }
-}
+const malformed = {
+  onError: (f: DecodeFailure) => xaiError(BlockErrorCode.MALFORMED, `${f.type} does not decode: ${f.detail}`),
+};
 
 function safeInt(v: unknown, what: string): number {
   const n = fromLong(v);
@@ -79,7 +73,7 @@ function bytes32(v: unknown, what: string): Uint8Array {
 
 /** Decodes and canonically checks header bytes. */
 export function decodeHeader(headerBytes: Uint8Array): BlockHeader {
-  const o = decodeObj(pb.BlockHeader, headerBytes, "BlockHeader");
+  const o = decodeMessage(pb.BlockHeader, headerBytes, malformed);
   const header: BlockHeader = {
     chainId: typeof o.chainId === "string" ? o.chainId : "",
     height: safeInt(o.height, "height"),
@@ -98,7 +92,7 @@ export function decodeHeader(headerBytes: Uint8Array): BlockHeader {
 
 /** Decodes block bytes, rejecting non-canonical encodings; the tx bytes are decoded later. */
 export function decodeBlock(bytes: Uint8Array): Block {
-  const o = decodeObj(pb.Block, bytes, "Block");
+  const o = decodeMessage(pb.Block, bytes, malformed);
   const headerBytes = new Uint8Array((o.header as Uint8Array | undefined) ?? new Uint8Array(0));
   const signature = new Uint8Array((o.signature as Uint8Array | undefined) ?? new Uint8Array(0));
   const txs = ((o.txs as Uint8Array[] | undefined) ?? []).map((t) => new Uint8Array(t));

@@ -1,27 +1,17 @@
+/**
+ * JSON views of transactions and blocks (snake_case, amounts as decimal strings). A proposal's
+ * action is rendered by the governance module's one action view, which sits above this layer:
+ * the caller passes it in (`ActionView`, the API passes governance/kinds `actionJson`).
+ */
 import { toHex } from "../crypto/bytes.js";
 import type { Block } from "./block.js";
 import type { Payload, ProposalAction, Tx } from "./tx.js";
 
-/** JSON view of a proposal action (snake_case, as the CLI's --payload takes it). */
-export function actionJson(a: ProposalAction): Record<string, unknown> {
-  switch (a.kind) {
-    case "protocol_parameter":
-      return { kind: a.kind, name: a.name, value: a.value };
-    case "feature_activation":
-      return { kind: a.kind, feature: a.feature, enabled: a.enabled };
-    case "treasury_allocation":
-      return { kind: a.kind, recipient: a.recipient, amount: a.amount, purpose: a.purpose };
-    case "emergency_action":
-      return { kind: a.kind, action: a.action, ...(a.proposalId ? { proposal_id: a.proposalId } : {}) };
-    case "governance_rule":
-      return { kind: a.kind, rule: a.rule, value: a.value };
-    case "rollback":
-      return { kind: a.kind, target: a.target };
-  }
-}
+/** Renders a proposal action's payload fields (without `kind`). */
+export type ActionView = (a: ProposalAction) => Record<string, unknown>;
 
 /** JSON view of a payload. Amounts are decimal strings. */
-export function payloadJson(p: Payload): Record<string, unknown> {
+export function payloadJson(p: Payload, actionView: ActionView): Record<string, unknown> {
   switch (p.type) {
     case "TRANSFER":
       return { recipient: p.recipient, amount: p.amount.toString() };
@@ -30,7 +20,8 @@ export function payloadJson(p: Payload): Record<string, unknown> {
         title: p.title,
         description: p.description,
         deposit: p.deposit.toString(),
-        ...actionJson(p.action),
+        kind: p.action.kind,
+        ...actionView(p.action),
       };
     case "CAST_VOTE":
       return { proposal_id: p.proposalId, option: p.option };
@@ -52,7 +43,7 @@ export function payloadJson(p: Payload): Record<string, unknown> {
 }
 
 /** JSON view of a transaction. */
-export function txJson(tx: Tx): Record<string, unknown> {
+export function txJson(tx: Tx, actionView: ActionView): Record<string, unknown> {
   return {
     tx_id: tx.id,
     type: tx.body.payload.type,
@@ -61,12 +52,12 @@ export function txJson(tx: Tx): Record<string, unknown> {
     nonce: tx.body.nonce.toString(),
     fee: tx.body.fee.toString(),
     public_key: toHex(tx.body.publicKey),
-    payload: payloadJson(tx.body.payload),
+    payload: payloadJson(tx.body.payload, actionView),
   };
 }
 
 /** JSON view of a block header (and the transaction ids, or full transactions). */
-export function blockJson(block: Block, txs: Tx[]): Record<string, unknown> {
+export function blockJson(block: Block, txs: Tx[], actionView: ActionView): Record<string, unknown> {
   const h = block.header;
   return {
     hash: block.hashHex,
@@ -78,6 +69,6 @@ export function blockJson(block: Block, txs: Tx[]): Record<string, unknown> {
     state_root: toHex(h.stateRoot),
     signature: toHex(block.signature),
     tx_count: txs.length,
-    txs: txs.map(txJson),
+    txs: txs.map((tx) => txJson(tx, actionView)),
   };
 }

@@ -1,5 +1,10 @@
+/**
+ * protobufjs set-up and the helpers every codec shares: the message types of proto/, uint64 ↔
+ * bigint, a fresh-buffer encode and the one strict decode (`decodeMessage`).
+ */
 import Long from "long";
 import protobuf from "protobufjs";
+import { bytesEqual } from "../crypto/bytes.js";
 import { protoDescriptor } from "./generated/descriptor.js";
 
 // protobufjs cannot find `long` by itself under ESM; without it uint64 silently loses precision.
@@ -43,4 +48,50 @@ export function fromLong(v: unknown): bigint {
 /** Encodes a message to a fresh byte array (finish() returns a view into a shared buffer). */
 export function encodeMessage(t: protobuf.Type, obj: Record<string, unknown>): Uint8Array {
   return new Uint8Array(t.encode(obj).finish());
+}
+
+/** Why `decodeMessage` refused bytes: they do not decode, or they are not canonically encoded. */
+export interface DecodeFailure {
+  reason: "malformed" | "non_canonical";
+  /** The message type's short name (`TxBody`, `Proposal`, …). */
+  type: string;
+  /** What protobufjs said (malformed), or a fixed phrase (non_canonical). */
+  detail: string;
+}
+
+/** How `decodeMessage` decodes and what it throws. */
+export interface DecodeOptions {
+  /** Also refuse bytes whose re-encoding of the decoded message differs from them. */
+  canonical?: boolean;
+  /** Fill absent fields with their proto3 defaults (and empty arrays); default false. */
+  defaults?: boolean;
+  /** The caller's error for a refusal (each caller keeps its own codes). */
+  onError: (f: DecodeFailure) => Error;
+}
+
+/**
+ * The one strict protobuf decode: bytes → plain object (uint64 as Long, bytes as Uint8Array, the
+ * name of the set member under each oneof's name). Throws `onError(...)` if the bytes do not decode
+ * or, with `canonical`, if re-encoding the object does not give the same bytes back.
+ */
+export function decodeMessage(
+  t: protobuf.Type,
+  bytes: Uint8Array,
+  o: DecodeOptions,
+): Record<string, unknown> {
+  let msg: Record<string, unknown>;
+  try {
+    msg = t.toObject(t.decode(bytes), {
+      longs: Object,
+      bytes: Uint8Array,
+      defaults: o.defaults === true,
+      arrays: o.defaults === true,
+      oneofs: true,
+    });
+  } catch (err) {
+    throw o.onError({ reason: "malformed", type: t.name, detail: (err as Error).message });
+  }
+  if (o.canonical && !bytesEqual(encodeMessage(t, msg), bytes))
+    throw o.onError({ reason: "non_canonical", type: t.name, detail: "not canonically encoded" });
+  return msg;
 }

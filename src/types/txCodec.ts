@@ -3,7 +3,7 @@ import { sha256 } from "../crypto/hash.js";
 import { addressOf } from "../crypto/keys.js";
 import { xaiError } from "../errors.js";
 import { TxErrorCode } from "./errors.js";
-import { encodeMessage, fromLong, pb, toLong } from "./proto.js";
+import { type DecodeFailure, decodeMessage, encodeMessage, fromLong, pb, toLong } from "./proto.js";
 import type { Payload, ProposalAction, Tx, TxBody, VoteOption } from "./tx.js";
 
 /** Domain tag prefixed to the body bytes before signing. */
@@ -14,7 +14,11 @@ const OPTION_NUMBERS: Record<VoteOption, number> = { yes: 1, no: 2, abstain: 3 }
 
 type Obj = Record<string, unknown>;
 
-function actionToProto(a: ProposalAction): Obj {
+/**
+ * The kind member of a `kind` oneof (tx.proto `SubmitProposal.kind`, `ProposalAction.kind`): the
+ * one action codec, shared by the transaction wire format and the governance state records.
+ */
+export function actionToProto(a: ProposalAction): Obj {
   switch (a.kind) {
     case "protocol_parameter":
       return { protocolParameter: { name: a.name, value: a.value } };
@@ -70,7 +74,12 @@ function str(v: unknown): string {
   return typeof v === "string" ? v : "";
 }
 
-function actionFromProto(sp: Obj): ProposalAction {
+/**
+ * The action held by a decoded message with a `kind` oneof (decoded with `oneofs: true`), or
+ * undefined if no member is set; callers raise their own error code for that.
+ */
+export function actionFromProto(sp: Obj | null | undefined): ProposalAction | undefined {
+  if (!sp) return undefined;
   const o = (k: string): Obj => sp[k] as Obj;
   switch (sp.kind) {
     case "protocolParameter":
@@ -109,8 +118,14 @@ function actionFromProto(sp: Obj): ProposalAction {
     case "rollback":
       return { kind: "rollback", target: str(o("rollback").target) };
     default:
-      throw xaiError(TxErrorCode.MALFORMED, "proposal has no kind");
+      return undefined;
   }
+}
+
+function submittedAction(sp: Obj): ProposalAction {
+  const a = actionFromProto(sp);
+  if (!a) throw xaiError(TxErrorCode.MALFORMED, "proposal has no kind");
+  return a;
 }
 
 function payloadFromProto(body: Obj): Payload {
@@ -125,7 +140,7 @@ function payloadFromProto(body: Obj): Payload {
         title: str(p.title),
         description: str(p.description),
         deposit: fromLong(p.deposit),
-        action: actionFromProto(p),
+        action: submittedAction(p),
       };
     case "castVote": {
       const option = OPTIONS[p.option as number];
@@ -189,32 +204,21 @@ export function txSigningMessage(bodyBytes: Uint8Array): Uint8Array {
   return concatBytes(TX_SIGN_DOMAIN, bodyBytes);
 }
 
-function decodeCanonical(t: typeof pb.TxBody, bytes: Uint8Array, what: string): Obj {
-  let msg: Obj;
-  try {
-    msg = t.toObject(t.decode(bytes), {
-      longs: Object,
-      bytes: Uint8Array,
-      defaults: false,
-      oneofs: true,
-    }) as Obj;
-  } catch (err) {
-    throw xaiError(TxErrorCode.MALFORMED, `${what} does not decode: ${(err as Error).message}`);
-  }
-  return msg;
-}
+const malformed = {
+  onError: (f: DecodeFailure) => xaiError(TxErrorCode.MALFORMED, `${f.type} does not decode: ${f.detail}`),
+};
 
 /**
  * Decodes SignedTx bytes, rejecting any input whose canonical re-encoding differs, and derives
  * id, hash and sender from the bytes as received. Does not verify the signature.
  */
 export function decodeTx(bytes: Uint8Array): Tx {
-  const signed = decodeCanonical(pb.SignedTx, bytes, "SignedTx");
+  const signed = decodeMessage(pb.SignedTx, bytes, malformed);
   const bodyBytes = new Uint8Array((signed.body as Uint8Array | undefined) ?? new Uint8Array(0));
   const signature = new Uint8Array((signed.signature as Uint8Array | undefined) ?? new Uint8Array(0));
   if (!bytesEqual(encodeSignedTx(bodyBytes, signature), bytes))
     throw xaiError(TxErrorCode.NON_CANONICAL, "SignedTx is not canonically encoded");
-  const raw = decodeCanonical(pb.TxBody, bodyBytes, "TxBody");
+  const raw = decodeMessage(pb.TxBody, bodyBytes, malformed);
   const publicKey = new Uint8Array((raw.publicKey as Uint8Array | undefined) ?? new Uint8Array(0));
   const body: TxBody = {
     chainId: str(raw.chainId),

@@ -54,7 +54,7 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 const FRESH = keyPairFromSecret(sha256(utf8("governance-api-fresh")));
 const GRANTEE = keyPairFromSecret(sha256(utf8("governance-api-grantee"))).address;
 
-/** Registry entries of SPEC §4.4 / docs/governance.md: name, type, min, max, default. */
+/** Registry entries of SPEC §4.4 / src/governance/README.md: name, type, min, max, default. */
 const PARAMS: Array<[string, string, string, string, string]> = [
   ["block_reward", "amount", "0", "5000000000", "1200000000"],
   ["halving_interval", "uint", "100", "1000000000", "262800"],

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { assertGovernanceInvariants } from "../../src/governance/invariants.js";
 import type { ProposalStatus } from "../../src/governance/lifecycle.js";
-import type { Proposal } from "../../src/governance/records.js";
 import { findProposal } from "../../src/governance/store.js";
+import type { Proposal } from "../../src/governance/types.js";
 import { assertChainInvariants } from "../../src/state-transition/invariants.js";
 import type { ProposalAction, VoteOption } from "../../src/types/tx.js";
 import { type GovChain, key, tx } from "./govChain.js";

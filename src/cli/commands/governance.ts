@@ -1,40 +1,22 @@
 import type { Command } from "commander";
+import { GOV_TX_ROUTES } from "../../api/governanceTxRoutes.js";
 import { xaiError } from "../../errors.js";
+import { actionFromJson, isProposalKind, PROPOSAL_KINDS, payloadHelp } from "../../governance/kinds/index.js";
 import { NodeErrorCode } from "../../node/errors.js";
-import type { ProposalAction, ProposalKind, VoteOption } from "../../types/tx.js";
+import type { ProposalAction, VoteOption } from "../../types/tx.js";
 import { apiGet } from "../client.js";
 import { CliErrorCode } from "../errors.js";
 import { addQuery } from "./query.js";
 import { addTx, parseUnits } from "./tx.js";
 
-const KINDS: readonly ProposalKind[] = [
-  "protocol_parameter",
-  "feature_activation",
-  "treasury_allocation",
-  "emergency_action",
-  "governance_rule",
-  "rollback",
-];
-
-function field(o: Record<string, unknown>, name: string, kind: string): unknown {
-  if (!(name in o)) throw xaiError(CliErrorCode.BAD_PAYLOAD, `${kind} payload needs "${name}"`);
-  return o[name];
-}
-
-function str(o: Record<string, unknown>, name: string, kind: string): string {
-  const v = field(o, name, kind);
-  if (typeof v !== "string")
-    throw xaiError(CliErrorCode.BAD_PAYLOAD, `"${name}" must be a string (numbers as decimal strings)`);
-  return v;
-}
-
 /**
- * Builds a proposal action from --kind and --payload JSON (SPEC §6). Values stay strings: the
- * chain's capability registry, not the CLI, decides whether they are valid.
+ * Builds a proposal action from --kind and --payload JSON (SPEC §6) with the kinds' own parsing
+ * (the inverse of the API's action view). Values stay strings: the chain's capability registry,
+ * not the CLI, decides whether they are valid.
  */
 export function parseAction(kind: string, payloadJson: string): ProposalAction {
-  if (!KINDS.includes(kind as ProposalKind))
-    throw xaiError(NodeErrorCode.BAD_OPTION, `--kind is one of ${KINDS.join(", ")}`);
+  if (!isProposalKind(kind))
+    throw xaiError(NodeErrorCode.BAD_OPTION, `--kind is one of ${PROPOSAL_KINDS.join(", ")}`);
   let o: Record<string, unknown>;
   try {
     o = JSON.parse(payloadJson);
@@ -43,33 +25,9 @@ export function parseAction(kind: string, payloadJson: string): ProposalAction {
   }
   if (typeof o !== "object" || o === null || Array.isArray(o))
     throw xaiError(CliErrorCode.BAD_PAYLOAD, "--payload must be an object");
-  switch (kind as ProposalKind) {
-    case "protocol_parameter":
-      return { kind: "protocol_parameter", name: str(o, "name", kind), value: str(o, "value", kind) };
-    case "feature_activation": {
-      const enabled = field(o, "enabled", kind);
-      if (typeof enabled !== "boolean")
-        throw xaiError(CliErrorCode.BAD_PAYLOAD, '"enabled" must be true or false');
-      return { kind: "feature_activation", feature: str(o, "feature", kind), enabled };
-    }
-    case "treasury_allocation":
-      return {
-        kind: "treasury_allocation",
-        recipient: str(o, "recipient", kind),
-        amount: str(o, "amount", kind),
-        purpose: typeof o.purpose === "string" ? o.purpose : "",
-      };
-    case "emergency_action":
-      return {
-        kind: "emergency_action",
-        action: str(o, "action", kind),
-        proposalId: typeof o.proposal_id === "string" ? o.proposal_id : "",
-      };
-    case "governance_rule":
-      return { kind: "governance_rule", rule: str(o, "rule", kind), value: str(o, "value", kind) };
-    case "rollback":
-      return { kind: "rollback", target: str(o, "target", kind) };
-  }
+  return actionFromJson(kind, o, (message) => {
+    throw xaiError(CliErrorCode.BAD_PAYLOAD, message);
+  });
 }
 
 function parseCodeHash(hex: string): Uint8Array {
@@ -103,15 +61,12 @@ export function registerGovernanceTx(tx: Command): void {
     }),
     (c) =>
       c
-        .requiredOption("--kind <kind>", KINDS.join(" | "))
-        .requiredOption(
-          "--payload <json>",
-          '{"name","value"} | {"feature","enabled"} | {"recipient","amount","purpose"} | {"action","proposal_id"?} | {"rule","value"} | {"target"}',
-        )
+        .requiredOption("--kind <kind>", PROPOSAL_KINDS.join(" | "))
+        .requiredOption("--payload <json>", payloadHelp())
         .requiredOption("--title <text>", "title (<= 140 characters)")
         .option("--description <text>", "description (<= 10,000 characters)")
         .option("--deposit <units>", "deposit (default: the current proposal_deposit rule)"),
-    "/governance/proposals/submit",
+    GOV_TX_ROUTES.SUBMIT_PROPOSAL,
     async (o, payload) =>
       payload.type === "SUBMIT_PROPOSAL" && payload.deposit < 0n
         ? { ...payload, deposit: await defaultDeposit(o.node) }
@@ -131,7 +86,7 @@ export function registerGovernanceTx(tx: Command): void {
       c
         .requiredOption("--proposal <id>", "proposal id")
         .requiredOption("--option <option>", "yes | no | abstain"),
-    "/governance/vote",
+    GOV_TX_ROUTES.CAST_VOTE,
   );
   addTx(
     tx,
@@ -151,7 +106,7 @@ export function registerGovernanceTx(tx: Command): void {
         .option("--reject", "reject")
         .option("--comment <text>", "comment (<= 2,000 characters)")
         .option("--code-hash <hex>", "sha256 of the reviewed code (64 hex characters)"),
-    "/governance/review",
+    GOV_TX_ROUTES.SUBMIT_CODE_REVIEW,
   );
   addTx(
     tx,
@@ -167,7 +122,7 @@ export function registerGovernanceTx(tx: Command): void {
         .requiredOption("--proposal <id>", "proposal id")
         .option("--approve", "approve")
         .option("--reject", "reject"),
-    "/governance/implementation-vote",
+    GOV_TX_ROUTES.VOTE_IMPLEMENTATION,
   );
   addTx(
     tx,
@@ -175,7 +130,7 @@ export function registerGovernanceTx(tx: Command): void {
     "execute a queued proposal (eta <= height <= eta + grace)",
     (o) => ({ type: "EXECUTE_PROPOSAL", proposalId: String(o.proposal) }),
     (c) => c.requiredOption("--proposal <id>", "proposal id"),
-    "/governance/execute",
+    GOV_TX_ROUTES.EXECUTE_PROPOSAL,
   );
   addTx(
     tx,
@@ -183,7 +138,7 @@ export function registerGovernanceTx(tx: Command): void {
     "cancel your own proposal while it is in voting (the deposit is burned)",
     (o) => ({ type: "CANCEL_PROPOSAL", proposalId: String(o.proposal) }),
     (c) => c.requiredOption("--proposal <id>", "proposal id"),
-    "/governance/cancel",
+    GOV_TX_ROUTES.CANCEL_PROPOSAL,
   );
   addTx(
     tx,
@@ -199,7 +154,7 @@ export function registerGovernanceTx(tx: Command): void {
         .option("--support", "support")
         .option("--oppose", "oppose")
         .option("--reason <text>", "reason (<= 500)"),
-    "/governance/fiat-unlock/vote",
+    GOV_TX_ROUTES.FIAT_UNLOCK_VOTE,
   );
 }
 

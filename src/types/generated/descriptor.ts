@@ -484,6 +484,51 @@ export const protoDescriptor = {
                     }
                   }
                 },
+                "ProposalAction": {
+                  "oneofs": {
+                    "kind": {
+                      "oneof": [
+                        "protocolParameter",
+                        "featureActivation",
+                        "treasuryAllocation",
+                        "emergencyAction",
+                        "governanceRule",
+                        "rollback"
+                      ]
+                    }
+                  },
+                  "fields": {
+                    "protocolParameter": {
+                      "type": "ProtocolParameter",
+                      "id": 10,
+                      "protoName": "protocol_parameter"
+                    },
+                    "featureActivation": {
+                      "type": "FeatureActivation",
+                      "id": 11,
+                      "protoName": "feature_activation"
+                    },
+                    "treasuryAllocation": {
+                      "type": "TreasuryAllocation",
+                      "id": 12,
+                      "protoName": "treasury_allocation"
+                    },
+                    "emergencyAction": {
+                      "type": "EmergencyAction",
+                      "id": 13,
+                      "protoName": "emergency_action"
+                    },
+                    "governanceRule": {
+                      "type": "GovernanceRule",
+                      "id": 14,
+                      "protoName": "governance_rule"
+                    },
+                    "rollback": {
+                      "type": "Rollback",
+                      "id": 15
+                    }
+                  }
+                },
                 "VoteOption": {
                   "values": {
                     "VOTE_OPTION_UNSPECIFIED": 0,
@@ -582,59 +627,6 @@ export const protoDescriptor = {
                     }
                   }
                 },
-                "ActionRecord": {
-                  "fields": {
-                    "kind": {
-                      "type": "string",
-                      "id": 1
-                    },
-                    "name": {
-                      "type": "string",
-                      "id": 2
-                    },
-                    "value": {
-                      "type": "string",
-                      "id": 3
-                    },
-                    "feature": {
-                      "type": "string",
-                      "id": 4
-                    },
-                    "enabled": {
-                      "type": "bool",
-                      "id": 5
-                    },
-                    "recipient": {
-                      "type": "string",
-                      "id": 6
-                    },
-                    "amount": {
-                      "type": "string",
-                      "id": 7
-                    },
-                    "purpose": {
-                      "type": "string",
-                      "id": 8
-                    },
-                    "action": {
-                      "type": "string",
-                      "id": 9
-                    },
-                    "proposalId": {
-                      "type": "string",
-                      "id": 10,
-                      "protoName": "proposal_id"
-                    },
-                    "rule": {
-                      "type": "string",
-                      "id": 11
-                    },
-                    "target": {
-                      "type": "string",
-                      "id": 12
-                    }
-                  }
-                },
                 "ChangeRecord": {
                   "fields": {
                     "space": {
@@ -717,7 +709,7 @@ export const protoDescriptor = {
                       "id": 5
                     },
                     "action": {
-                      "type": "ActionRecord",
+                      "type": "ProposalAction",
                       "id": 6
                     },
                     "deposit": {

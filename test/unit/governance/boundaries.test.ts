@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { isXaiError } from "../../../src/errors.js";
 import { GovErrorCode } from "../../../src/governance/errors.js";
 import { checkExecutable } from "../../../src/governance/execution.js";
-import { getVote } from "../../../src/governance/store.js";
+import { votes } from "../../../src/governance/store.js";
 import { implementationRequired } from "../../../src/governance/tally.js";
 import { powerCap } from "../../../src/governance/votingPower.js";
 import { getSupplyCounter } from "../../../src/state-transition/accounts.js";
@@ -96,7 +96,7 @@ describe("governance: exact boundaries", () => {
     );
     assert.equal(p.snapshotSupply, 100000n);
     assert.equal(p.powerCap, 20000n);
-    const counted = await Promise.all([1, 2, 3].map((n) => getVote(c.state, p.number, key(n).address)));
+    const counted = await Promise.all([1, 2, 3].map((n) => votes.get(c.state, [p.number, key(n).address])));
     assert.deepEqual(
       counted.map((v) => [v?.power, v?.counted]),
       [

@@ -6,7 +6,7 @@ import { isXaiError } from "../../../src/errors.js";
 import { GovErrorCode } from "../../../src/governance/errors.js";
 import { canTransition, PROPOSAL_STATUSES, type ProposalStatus } from "../../../src/governance/lifecycle.js";
 import { setStatus } from "../../../src/governance/status.js";
-import { getVote } from "../../../src/governance/store.js";
+import { votes } from "../../../src/governance/store.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
 import { getParam, getRule } from "../../../src/state-transition/params.js";
 import { StateOverlay } from "../../../src/state-transition/stateStore.js";
@@ -35,7 +35,7 @@ describe("governance: the original's defects are impossible", () => {
     assert.equal((await c.check(key(20), tx.vote(id, "yes"))).code, GovErrorCode.NO_VOTING_POWER);
     await c.send(key(1), tx.vote(id, "yes"));
     const p = await proposal(c, id);
-    const v = await getVote(c.state, p.number, key(1).address);
+    const v = await votes.get(c.state, [p.number, key(1).address]);
     assert.equal(v?.power, 1_000_000n * XAI);
     assert.equal(p.tally.yes, 1_000_000n * XAI);
   });
@@ -70,8 +70,8 @@ describe("governance: the original's defects are impossible", () => {
     ]);
     const p = await proposal(c, id);
     const fee = (500_000n * XAI * 24n + 9_999n) / 10_000n;
-    assert.equal((await getVote(c.state, p.number, key(20).address))?.power, 500_000n * XAI);
-    assert.equal((await getVote(c.state, p.number, key(1).address))?.power, 500_000n * XAI - fee);
+    assert.equal((await votes.get(c.state, [p.number, key(20).address]))?.power, 500_000n * XAI);
+    assert.equal((await votes.get(c.state, [p.number, key(1).address]))?.power, 500_000n * XAI - fee);
   });
 
   it("a whale is capped: 60% of supply counts as 20%", async () => {

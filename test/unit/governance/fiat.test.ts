@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { GovErrorCode as E } from "../../../src/governance/errors.js";
 import { fiatUnlockStatus } from "../../../src/governance/queries.js";
-import { getFiatState, getFiatVote } from "../../../src/governance/store.js";
+import { fiatState, fiatVotes } from "../../../src/governance/store.js";
 import { isFeatureOn } from "../../../src/state-transition/params.js";
 import { GovChain, key, tx } from "../../utils/govChain.js";
 import { checkInvariants, track } from "../../utils/govFlow.js";
@@ -54,8 +54,8 @@ describe("governance: fiat unlock", () => {
       [20, true],
       [2, true],
     ]);
-    assert.equal((await getFiatVote(c.state, key(20).address))?.power, 500_000n * XAI);
-    assert.equal((await getFiatVote(c.state, key(2).address))?.power, M);
+    assert.equal((await fiatVotes.get(c.state, key(20).address))?.power, 500_000n * XAI);
+    assert.equal((await fiatVotes.get(c.state, key(2).address))?.power, M);
   });
 
   it("unlocks once voters >= min_votes and support >= 66%; fiat_rails on from the next block; then closed", async () => {
@@ -66,13 +66,13 @@ describe("governance: fiat unlock", () => {
       [3, true],
       [4, false],
     ]);
-    assert.equal((await getFiatState(c.state))?.unlocked, false, "4 voters < min_votes 5");
+    assert.equal((await fiatState.get(c.state))?.unlocked, false, "4 voters < min_votes 5");
     // 5th voter: 3 yes of 5 = 60% < 66%.
     await voteBlock(c, [[5, false]]);
-    assert.equal((await getFiatState(c.state))?.unlocked, false);
+    assert.equal((await fiatState.get(c.state))?.unlocked, false);
     // dev:4 changes its mind: 4 of 5 = 80%. The last vote counts; still 5 voters.
     const b = await voteBlock(c, [[4, true]]);
-    const s = await getFiatState(c.state);
+    const s = await fiatState.get(c.state);
     assert.equal(s?.voters, 5n);
     assert.equal(s?.supportPower, 4n * M);
     assert.equal(s?.votedPower, 5n * M);
@@ -98,7 +98,7 @@ describe("governance: fiat unlock", () => {
         [5, false],
         [6, false],
       ]);
-      return getFiatState(c.state);
+      return fiatState.get(c.state);
     };
     // yes = y + 2000, no = 2000: unlock iff (y + 2000) x 10,000 >= 6600 x (y + 4000) ⇔ y >= 1882.35… → 1883.
     // Cap: supply = y + 105,000 (dev:7 holds 100,000 and does not vote), cap 20%: nothing binds.
@@ -125,7 +125,7 @@ describe("governance: fiat unlock", () => {
     const c = await fiatChain({ start: 1, balances: [0n, 6000n, 1000n, 1000n, 1000n, 1000n] });
     assert.equal((await c.check(key(1), tx.fiat(true, "r".repeat(501)))).code, E.REASON_TOO_LONG);
     await voteBlock(c, [[1, true]]);
-    const v = await getFiatVote(c.state, key(1).address);
+    const v = await fiatVotes.get(c.state, key(1).address);
     assert.equal(v?.power, 6000n);
     assert.equal(v?.counted, 2000n);
   });

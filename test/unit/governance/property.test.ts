@@ -1,7 +1,7 @@
 /** Order independence: the same final set of votes gives the same outcome whatever the arrival order. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { getVote } from "../../../src/governance/store.js";
+import { votes } from "../../../src/governance/store.js";
 import type { VoteOption } from "../../../src/types/tx.js";
 import { action, GovChain, key, tx } from "../../utils/govChain.js";
 import { checkInvariants, proposal, propose, track } from "../../utils/govFlow.js";
@@ -47,7 +47,7 @@ async function outcome(c: GovChain, id: string) {
   const p = await proposal(c, id);
   const finals = [];
   for (const v of VOTERS) {
-    const vote = await getVote(c.state, p.number, key(v).address);
+    const vote = await votes.get(c.state, [p.number, key(v).address]);
     finals.push(vote ? [vote.option, vote.counted] : null);
   }
   return { status: p.status, tally: p.tally, deposit: p.depositState, failure: p.failureCode, finals };

@@ -1,0 +1,139 @@
+/**
+ * A table-driven protobuf ↔ domain codec for the governance state records (records.ts holds the
+ * tables). A table gives each domain field a slot: one proto field with a value codec, a group
+ * (a nested domain object stored as flat proto fields), a repeated sub-message, or an optional
+ * sub-message with its presence flag. Encoding writes every field from the domain value and
+ * protobufjs leaves proto3 defaults out, so one domain value has exactly one encoding; decoding
+ * fills every domain field and refuses bytes that do not decode with GOV_CORRUPT.
+ */
+import { xaiError } from "../errors.js";
+import {
+  type DecodeFailure,
+  decodeMessage,
+  encodeMessage,
+  fromLong,
+  protoType,
+  toLong,
+} from "../types/proto.js";
+import { GovErrorCode } from "./errors.js";
+
+type Obj = Record<string, unknown>;
+
+/** A value's mapping between its domain type and what protobufjs takes and gives. */
+export interface ValueCodec<T> {
+  enc(v: T): unknown;
+  dec(v: unknown): T;
+}
+
+/** A domain field's place in a message: it writes and reads one or more proto fields. */
+export interface Slot<T> {
+  write(v: T, out: Obj): void;
+  read(o: Obj): T;
+}
+
+/** The slots of every field of a domain type. */
+export type Table<T> = { [K in keyof T]-?: Slot<T[K]> };
+
+/** Bytes ↔ domain value. */
+export interface Codec<T> {
+  encode(v: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+}
+
+/** uint64 ↔ bigint. */
+export const u64: ValueCodec<bigint> = { enc: toLong, dec: fromLong };
+
+/** uint64 ↔ number (heights, counts, sequence numbers). */
+export const int: ValueCodec<number> = { enc: (n) => toLong(BigInt(n)), dec: (v) => Number(fromLong(v)) };
+
+/** string ↔ string (absent: ""). */
+export const text: ValueCodec<string> = { enc: (s) => s, dec: (v) => (typeof v === "string" ? v : "") };
+
+/** bool ↔ boolean (absent: false). */
+export const flag: ValueCodec<boolean> = { enc: (b) => b, dec: (v) => v === true };
+
+/** bytes ↔ a fresh Uint8Array (absent: empty). */
+export const bytes: ValueCodec<Uint8Array> = {
+  enc: (b) => b,
+  dec: (v) => new Uint8Array((v as Uint8Array | undefined) ?? new Uint8Array(0)),
+};
+
+/** string ↔ a string union, trusted as stored (no check on decode). */
+export function named<T extends string>(): ValueCodec<T> {
+  return { enc: (s) => s, dec: (v) => text.dec(v) as T };
+}
+
+/** string ↔ one of `values`; decoding anything else is GOV_CORRUPT (`unknown <what> <value>`). */
+export function oneOf<T extends string>(what: string, values: readonly T[]): ValueCodec<T> {
+  return {
+    enc: (s) => s,
+    dec: (v) => {
+      const s = text.dec(v);
+      if (!(values as readonly string[]).includes(s))
+        throw xaiError(GovErrorCode.CORRUPT, `unknown ${what} ${s}`);
+      return s as T;
+    },
+  };
+}
+
+/** One proto field. */
+export function field<T>(name: string, c: ValueCodec<T>): Slot<T> {
+  return {
+    write: (v, out) => {
+      out[name] = c.enc(v);
+    },
+    read: (o) => c.dec(o[name]),
+  };
+}
+
+function writeAll<T>(table: Table<T>, v: T, out: Obj): Obj {
+  for (const k of Object.keys(table) as Array<keyof T>) table[k].write(v[k], out);
+  return out;
+}
+
+function readAll<T>(table: Table<T>, o: Obj): T {
+  const v = {} as T;
+  for (const k of Object.keys(table) as Array<keyof T>) v[k] = table[k].read(o);
+  return v;
+}
+
+/** A nested domain object whose fields are proto fields of the enclosing message. */
+export function group<T>(table: Table<T>): Slot<T> {
+  return { write: (v, out) => void writeAll(table, v, out), read: (o) => readAll(table, o) };
+}
+
+/** A repeated sub-message, one per element. */
+export function list<T>(name: string, table: Table<T>): Slot<T[]> {
+  return {
+    write: (v, out) => {
+      out[name] = v.map((x) => writeAll(table, x, {}));
+    },
+    read: (o) => ((o[name] as Obj[] | null | undefined) ?? []).map((x) => readAll(table, x)),
+  };
+}
+
+/** An optional sub-message: written with `presence` true when defined, read back only if so. */
+export function optional<T>(name: string, presence: string, table: Table<T>): Slot<T | undefined> {
+  return {
+    write: (v, out) => {
+      if (v === undefined) return;
+      out[name] = writeAll(table, v, {});
+      out[presence] = true;
+    },
+    read: (o) => (o[presence] === true && o[name] ? readAll(table, o[name] as Obj) : undefined),
+  };
+}
+
+const corrupt = {
+  defaults: true,
+  onError: (f: DecodeFailure) => xaiError(GovErrorCode.CORRUPT, `${f.type} does not decode: ${f.detail}`),
+};
+
+/** The codec of a record: the message `typeName` of proto/xai/gov/v1/state.proto and its table. */
+export function recordCodec<T>(typeName: string, table: Table<T>): Codec<T> {
+  const t = protoType(typeName);
+  return {
+    encode: (v) => encodeMessage(t, writeAll(table, v, {})),
+    decode: (b) => readAll(table, decodeMessage(t, b, corrupt)),
+  };
+}
