@@ -95,3 +95,20 @@ describe("structure: layers", () => {
     assert.deepEqual(long, []);
   });
 });
+
+describe("structure: proposal kinds live in src/governance/kinds/", () => {
+  it("outside kinds/, only the transaction type and its codec name the kinds", async () => {
+    const { PROPOSAL_KINDS } = await import("../../../src/governance/kinds/index.js");
+    assert.equal(PROPOSAL_KINDS.length, 6);
+    // A file that names three or more kinds knows the list (a switch over kinds, a table, a copy).
+    const knowing = sourceFiles(SRC)
+      .filter((f) => !f.includes(`${sep}generated${sep}`) && !f.includes(`${sep}kinds${sep}`))
+      .filter((f) => {
+        const text = readFileSync(f, "utf8");
+        return PROPOSAL_KINDS.filter((k) => text.includes(`"${k}"`)).length >= 3;
+      })
+      .map((f) => relative(SRC, f))
+      .sort();
+    assert.deepEqual(knowing, ["types/tx.ts", "types/txCodec.ts"]);
+  });
+});
