@@ -3,7 +3,7 @@
  * status table is exhaustive: a new code of any layer up to the API does not compile without one.
  */
 
-import { ChainErrorCode } from "../chain/errors.js";
+import { ChainErrorCode, type ChainLevelErrorCode } from "../chain/errors.js";
 import { GenesisErrorCode, RegistryErrorCode } from "../config/errors.js";
 import { CryptoErrorCode } from "../crypto/errors.js";
 import { DbErrorCode } from "../db/errors.js";
@@ -42,18 +42,7 @@ declare module "../errors.js" {
  * node's and the CLI's codes (`node/errors.ts`, `cli/errors.ts`) never do (test/unit/errors.test.ts
  * checks that this union plus those two is every registered code).
  */
-export type HttpErrorCode =
-  | CryptoErrorCode
-  | TxErrorCode
-  | BlockErrorCode
-  | RegistryErrorCode
-  | GenesisErrorCode
-  | GovErrorCode
-  | ChainInvariantErrorCode
-  | DbErrorCode
-  | ChainErrorCode
-  | SyncErrorCode
-  | ApiErrorCode;
+export type HttpErrorCode = ChainLevelErrorCode | SyncErrorCode | ApiErrorCode;
 
 /**
  * HTTP status of each code (SPEC §5): 409 nonce conflicts, 413 too large, 415 not JSON, 429 mempool

@@ -1,5 +1,5 @@
 import type { Chain } from "../chain/chain.js";
-import { ChainErrorCode } from "../chain/errors.js";
+import { ChainErrorCode, type ChainLevelErrorCode } from "../chain/errors.js";
 import { GenesisErrorCode, RegistryErrorCode } from "../config/errors.js";
 import { CryptoErrorCode } from "../crypto/errors.js";
 import { DbErrorCode } from "../db/errors.js";
@@ -23,16 +23,7 @@ export interface GossipResult {
  * Every code the chain (layer 6 and below) can raise, and so every code a gossip validation can
  * fail with: each has a verdict on each topic, so a new code without a decision does not compile.
  */
-export type GossipErrorCode =
-  | CryptoErrorCode
-  | TxErrorCode
-  | BlockErrorCode
-  | RegistryErrorCode
-  | GenesisErrorCode
-  | GovErrorCode
-  | ChainInvariantErrorCode
-  | DbErrorCode
-  | ChainErrorCode;
+export type GossipErrorCode = ChainLevelErrorCode;
 
 /** What a failed validation tells gossipsub (and the peer's penalty count, on reject). */
 type Verdict = "reject" | "ignore";
