@@ -3,6 +3,7 @@
  * never see a key), as the CLI does in src/cli/signer.ts.
  */
 
+import { GOV_TX_ROUTES } from "../src/api/governanceTxRoutes.js";
 import { toHex } from "../src/crypto/bytes.js";
 import { sha256 } from "../src/crypto/hash.js";
 import { generateKeyPair } from "../src/crypto/keygen.js";
@@ -72,26 +73,9 @@ export const payloads = {
   execute: (proposalId: string): Payload => ({ type: "EXECUTE_PROPOSAL", proposalId }),
 };
 
-/** The write route of each transaction type (SPEC §5). */
+/** The write route of each transaction type (SPEC §5): the API's own table, TRANSFER at `/tx`. */
 export function routeOf(p: Payload): string {
-  switch (p.type) {
-    case "SUBMIT_PROPOSAL":
-      return "/governance/proposals/submit";
-    case "CAST_VOTE":
-      return "/governance/vote";
-    case "SUBMIT_CODE_REVIEW":
-      return "/governance/review";
-    case "VOTE_IMPLEMENTATION":
-      return "/governance/implementation-vote";
-    case "EXECUTE_PROPOSAL":
-      return "/governance/execute";
-    case "CANCEL_PROPOSAL":
-      return "/governance/cancel";
-    case "FIAT_UNLOCK_VOTE":
-      return "/governance/fiat-unlock/vote";
-    default:
-      return "/tx";
-  }
+  return p.type === "TRANSFER" ? "/tx" : GOV_TX_ROUTES[p.type];
 }
 
 /** Signs with the nonce and minimum fee node `i` reports, without submitting. */
