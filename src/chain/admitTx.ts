@@ -69,14 +69,19 @@ function checkReplacement(mempool: Mempool, pending: readonly Tx[], tx: Tx): Tx 
   return replaced;
 }
 
-/** applyTx of `tx` on top of the sender's earlier pending transactions, exactly as a block would. */
+/**
+ * applyTx of `tx` on top of the sender's earlier pending transactions, exactly as a block would,
+ * but without signature checks: the pending ones were verified at their admission, and `tx` just
+ * now by checkTxStateless.
+ */
 async function checkOnPending(a: AdmitView, ctx: BlockContext, pending: readonly Tx[], tx: Tx) {
+  const unsigned = { ...a.rules, verifier: null };
   let state: StateReader = a.db.state;
   for (const t of pending) {
     if (t.body.nonce >= tx.body.nonce) break;
-    state = (await applyTx(state, t, ctx, { ...a.rules, verifier: null }, [])).overlay;
+    state = (await applyTx(state, t, ctx, unsigned, [])).overlay;
   }
-  await applyTx(state, tx, ctx, a.rules, []);
+  await applyTx(state, tx, ctx, unsigned, []);
 }
 
 /** Makes room for a new (not replacing) `tx`: the sender's limit, then eviction of others. */

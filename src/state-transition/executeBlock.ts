@@ -9,7 +9,7 @@
  * candidate is left out and reported, and the block is filled up to max_block_txs and
  * max_block_bytes). Pure: the changes stay in the returned overlay; the caller writes them.
  */
-import { isXaiError, type XaiError, xaiError } from "../errors.js";
+import { type ErrorCode, isXaiError, type XaiError, xaiError } from "../errors.js";
 import { BlockErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { checkpointSupply, mint } from "./accounts.js";
@@ -38,7 +38,7 @@ export interface BlockResult {
 /** A candidate a block builder left out, and why. */
 export interface Skipped {
   tx: Tx;
-  code: string;
+  code: ErrorCode;
 }
 
 /**

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import Long from "long";
-import { fromLong, toLong } from "../../../src/types/proto.js";
+import { fromLong, protoType, toLong } from "../../../src/types/proto.js";
 
 const MAX = (1n << 64n) - 1n;
 
@@ -37,5 +37,17 @@ describe("types/proto: uint64 conversions", () => {
   it("toLong refuses values outside uint64", () => {
     assert.throws(() => toLong(-1n), RangeError);
     assert.throws(() => toLong(MAX + 1n), RangeError);
+  });
+});
+
+describe("types/proto: the two kind oneofs", () => {
+  it("SubmitProposal.kind and ProposalAction.kind have the same members, numbers and types", () => {
+    const members = (type: string) =>
+      protoType(type)
+        .oneofs.kind!.fieldsArray.map((f) => `${f.id} ${f.name} ${f.type}`)
+        .sort();
+    const submitted = members("xai.gov.v1.SubmitProposal");
+    assert.equal(submitted.length, 6);
+    assert.deepEqual(members("xai.gov.v1.ProposalAction"), submitted);
   });
 });
