@@ -89,8 +89,10 @@ function portFree(port: number): Promise<boolean> {
 /** Finds `count` consecutive free TCP ports on 127.0.0.1 for the API and as many for libp2p. */
 export async function findFreePorts(count: number): Promise<{ api: number; p2p: number }> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    // Spread over 20000-59999 so that concurrent harness runs rarely pick the same block.
-    const api = 20_000 + Math.floor(Math.random() * 1_000) * 40;
+    // Spread over 10000-31999 so that concurrent harness runs rarely pick the same block, and
+    // below Linux's ephemeral range (32768-60999): an outgoing connection may take a port there
+    // between this check and the node's listen (seen as EADDRINUSE on a libp2p port).
+    const api = 10_000 + Math.floor(Math.random() * 550) * 40;
     const p2p = api + 20;
     const ports = Array.from({ length: count }, (_, i) => [api + i, p2p + i]).flat();
     let free = true;

@@ -23,7 +23,8 @@ import type { BenchRow } from "./report.js";
 /** A base port with `n` consecutive free ports after it (others may run nodes on this machine). */
 async function freeBase(n: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    // Below Linux's ephemeral range (32768-60999), which outgoing connections draw from.
+    const base = 10_000 + Math.floor(Math.random() * 22_000);
     const ok = await Promise.all(
       Array.from(
         { length: n },
