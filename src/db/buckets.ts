@@ -14,6 +14,8 @@ export const DbBucket = {
   UNDO: 0x04,
   /** tx id(32) → receipt JSON of a transaction on the canonical chain. */
   TX_INDEX: 0x05,
+  /** height u64be, block hash(32) → empty: the index of stored side-branch blocks (SPEC §3 v2). */
+  SIDE_BLOCK: 0x06,
   /** state key → state value. */
   STATE: 0x10,
 } as const;
