@@ -78,7 +78,7 @@ export class Chain extends EventEmitter {
     this.known = new BlockCache(this.db);
     this.jobs = new JobQueue(opts.maxQueue ?? 10_000);
     this.proposers = opts.proposers ?? genesisSchedule(this.genesis);
-    this.sideBlocks = new SideBlocks(this.genesis.finalityDepth);
+    this.sideBlocks = new SideBlocks(this.genesis.finalityDepth, opts.maxSideBlocks);
     this.caches = { next: new NextBlockContext(this.genesis), pending: new PendingStates() };
   }
 

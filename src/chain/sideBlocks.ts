@@ -19,7 +19,10 @@ export const MAX_SIDE_BLOCKS = 4096;
 export class SideBlocks {
   private readonly blocks = new Map<string, { hash: Uint8Array; height: number }>();
 
-  constructor(private readonly finalityDepth: number) {}
+  constructor(
+    private readonly finalityDepth: number,
+    private readonly max: number = MAX_SIDE_BLOCKS,
+  ) {}
 
   /** Loads the persisted index (at startup). */
   async load(db: ChainDb): Promise<void> {
@@ -33,7 +36,7 @@ export class SideBlocks {
 
   /** True if another side block may be stored. */
   hasRoom(): boolean {
-    return this.blocks.size < MAX_SIDE_BLOCKS;
+    return this.blocks.size < this.max;
   }
 
   /** Remembers `block` as a stored side block and indexes it in `batch` (the caller stores its bytes). */

@@ -29,6 +29,8 @@ export interface ChainOptions {
   log?: Logger;
   /** Most jobs waiting in each lane of the chain's queue (blocks; admissions) at once. */
   maxQueue?: number;
+  /** Most side-branch blocks stored at once (default MAX_SIDE_BLOCKS; tests lower it). */
+  maxSideBlocks?: number;
   /** Who proposes each slot, for the header gate (default: the genesis validator set). */
   proposers?: ProposerSchedule;
 }
