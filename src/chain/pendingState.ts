@@ -54,6 +54,12 @@ export class PendingStates {
     const cached = this.bySender.get(sender);
     if (cached && matches(cached.ids, queue)) return cached;
     const view: SenderView = { ids: [], steps: [], overlay: new StateOverlay(a.db.state) };
+    // Only senders with pending transactions keep a view (bounded by the mempool): a flood from
+    // fresh keys leaves nothing behind.
+    if (queue.length === 0) {
+      this.bySender.delete(sender);
+      return view;
+    }
     const unsigned = { ...a.rules, verifier: null }; // verified at their admission
     for (const t of queue) {
       try {
@@ -95,6 +101,7 @@ export class PendingStates {
       // The common case: extend the view in place (no copy of the earlier ones).
       view.ids.push(tx.id);
       view.steps.push(steps);
+      this.bySender.set(tx.sender, view);
       return;
     }
     this.bySender.set(tx.sender, {

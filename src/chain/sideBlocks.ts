@@ -8,9 +8,22 @@
  * adopts or prunes a block, and loaded when the chain opens: a restart forgets no side block, so
  * every one is still pruned once final and still counts against the cap (SPEC §3 v2; review C3).
  */
-import { toHex } from "../crypto/bytes.js";
+import { bytesEqual, toHex, utf8 } from "../crypto/bytes.js";
 import type { ChainDb, DbBatch } from "../db/chainDb.js";
-import type { Block } from "../types/block.js";
+import { type Block, readBlockHead } from "../types/block.js";
+
+/** META entry that says the side-block index is complete (written by the one-time indexing). */
+const INDEXED = "side_index";
+
+async function indexOnce(db: ChainDb): Promise<void> {
+  const batch = db.batch();
+  for await (const [hash, bytes] of db.blockEntries()) {
+    const { header } = readBlockHead(bytes);
+    const canonical = await db.getCanonicalHash(header.height);
+    if (!canonical || !bytesEqual(canonical, hash)) batch.putSideBlock(header.height, hash);
+  }
+  await batch.setMeta(INDEXED, utf8("1")).write();
+}
 
 /** Most side-branch blocks stored at once (each is at most max_block_bytes). */
 export const MAX_SIDE_BLOCKS = 4096;
@@ -24,8 +37,13 @@ export class SideBlocks {
     private readonly max: number = MAX_SIDE_BLOCKS,
   ) {}
 
-  /** Loads the persisted index (at startup). */
+  /**
+   * Loads the persisted index (at startup). A database written before the index existed (no
+   * `side_index` META entry) is indexed once first: every stored block that is not canonical at
+   * its height is a side block.
+   */
   async load(db: ChainDb): Promise<void> {
+    if (!(await db.getMeta(INDEXED))) await indexOnce(db);
     for (const { height, hash } of await db.sideBlockIndex()) this.blocks.set(toHex(hash), { hash, height });
   }
 

@@ -4,7 +4,7 @@
  * under STATE, so the state layer never sees the others.
  */
 export const DbBucket = {
-  /** utf8 name → value: "head" (block hash), "genesis" (genesis hash), "schema" (version). */
+  /** utf8 name → value: "head" (block hash), "genesis" (genesis hash), "schema" (version), "side_index". */
   META: 0x01,
   /** block hash(32) → Block bytes, for every stored block (canonical or not). */
   BLOCK: 0x02,

@@ -154,6 +154,13 @@ export class ChainDb {
     return out;
   }
 
+  /** Every stored block (canonical or not) as [hash, bytes], in hash order. */
+  async *blockEntries(): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    const lo = new Uint8Array([DbBucket.BLOCK]);
+    for await (const [k, v] of this.db.iterator({ gte: lo, lt: prefixEnd(lo)! }))
+      yield [new Uint8Array(k.subarray(1)), new Uint8Array(v)];
+  }
+
   /** Every state entry in key order (replay compares two databases with it). */
   async *stateEntries(): AsyncGenerator<[Uint8Array, Uint8Array]> {
     const lo = new Uint8Array([DbBucket.STATE]);
@@ -242,6 +249,10 @@ export class DbBatch {
 
   setMeta(name: string, value: Uint8Array): this {
     return this.put(metaKey(name), value);
+  }
+
+  delMeta(name: string): this {
+    return this.del(metaKey(name));
   }
 
   setHead(hash: Uint8Array): this {

@@ -341,6 +341,26 @@ describe("C3: side blocks stored before a restart", () => {
     assert.deepEqual(await t.db.sideBlockIndex(), []);
   });
 
+  it("C3: a database written before the index existed is indexed once at startup", async () => {
+    t = await openTestChain({ genesis });
+    const [b1] = await runToHeight(t.chain, 2);
+    const side = await sideBlock(t, b1!, 9);
+    // As the previous release left it: the side block stored, no index, no side_index entry.
+    await t.db.batch().delSideBlock(2, side.hash).delMeta("side_index").write();
+    assert.deepEqual(await t.db.sideBlockIndex(), []);
+    await t.close();
+    t = await openTestChain({ genesis, dir: t.dir });
+    assert.equal(t.chain.sideBlockCount, 1);
+    const index = await t.db.sideBlockIndex();
+    assert.deepEqual(
+      index.map((e) => e.height),
+      [2],
+    );
+    assert.ok(bytesEqual(index[0]!.hash, side.hash));
+    await runToHeight(t.chain, 5);
+    assert.equal(await t.db.getBlockBytes(side.hash), undefined);
+  });
+
   it("C3: the side-block cap counts blocks stored before a restart", async () => {
     t = await openTestChain({ genesis, maxSideBlocks: 2 });
     const [b1] = await runToHeight(t.chain, 2);
