@@ -127,6 +127,25 @@ describe("A5: block import and production never wait behind admission", () => {
       assert.equal(t.chain.mempool.pendingOf(devKeyPair(0).address)[0]!.body.nonce, 1n);
     });
 
+    it("A5: a block import issued behind 128 queued admissions runs next", async () => {
+      const genesis = testGenesis(1);
+      t = await openTestChain({ genesis });
+      const peer = await openTestChain({ genesis });
+      try {
+        const b1 = await produce(peer.chain);
+        const txs = transfers(devKeyPair(7), 0n, 128);
+        const order: string[] = [];
+        const admissions = txs.map((b, i) => t.chain.submitTx(b).then(() => order.push(`tx${i}`)));
+        const imported = t.chain.importBlock(b1.bytes).then((r) => order.push(`import:${r.status}`));
+        await Promise.all([...admissions, imported]);
+        assert.deepEqual(order.slice(0, 3), ["tx0", "import:head", "tx1"]);
+        assert.equal(t.chain.head.hashHex, b1.hashHex);
+        assert.equal(t.chain.mempool.size, 128);
+      } finally {
+        await peer.cleanup();
+      }
+    });
+
     it("A5: admission at depth 256 applies 1 transaction (and at depth 1)", async () => {
       const c = countingModules();
       t = await openTestChain({ modules: c.modules, mempool: { maxPerSender: 300 } });
