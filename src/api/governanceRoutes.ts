@@ -38,7 +38,7 @@ function intQuery(v: string | undefined, what: string): number | undefined {
 
 function proposalIdOfTx(tx: Tx): string | undefined {
   const p = tx.body.payload;
-  if (p.type === "SUBMIT_PROPOSAL") return proposalIdOf(tx.body.chainId, tx.sender, tx.body.nonce);
+  if (p.type === "SUBMIT_PROPOSAL") return proposalIdOf(tx.id);
   return "proposalId" in p ? p.proposalId : undefined;
 }
 

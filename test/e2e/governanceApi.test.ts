@@ -179,11 +179,19 @@ describe("e2e: governance HTTP API", function () {
   }
 
   /** Signs and posts to a write route; asserts 202 and the exact answer. */
-  async function write(route: string, key: KeyPair, payload: Payload, proposalId?: string): Promise<string> {
+  /** Posts a transaction; `proposalId` is the expected id in the answer (`true`: a submit's own id). */
+  async function write(
+    route: string,
+    key: KeyPair,
+    payload: Payload,
+    expectId?: string | true,
+  ): Promise<string> {
     const bytes = await signed(key, payload);
     const r = await post(route, { tx: b64(bytes) });
     assert.equal(r.status, 202, `${route}: ${r.text}`);
     const txId = decodeTx(bytes).id;
+    // SPEC v2 §4.1: a proposal id is bound to its submit transaction's id.
+    const proposalId = expectId === true ? proposalIdOf(txId) : expectId;
     assert.deepEqual(r.body, {
       tx_id: txId,
       ...(proposalId !== undefined ? { proposal_id: proposalId } : {}),
@@ -428,26 +436,26 @@ describe("e2e: governance HTTP API", function () {
   });
 
   it("POST /governance/proposals/submit → 202 {tx_id, proposal_id = proposalIdOf, status: pending}", async () => {
-    const expected = {
-      p1: proposalIdOf(CHAIN_ID, dev(0).address, 0n),
-      p2: proposalIdOf(CHAIN_ID, dev(0).address, 1n),
-      p3: proposalIdOf(CHAIN_ID, dev(7).address, 0n),
-      p4: proposalIdOf(CHAIN_ID, dev(8).address, 0n),
-    };
-    txs.p1 = await write("/governance/proposals/submit", dev(0), propose(P1_ACTION), expected.p1);
-    txs.p2 = await write("/governance/proposals/submit", dev(0), propose(P2_ACTION), expected.p2);
+    txs.p1 = await write("/governance/proposals/submit", dev(0), propose(P1_ACTION), true);
+    txs.p2 = await write("/governance/proposals/submit", dev(0), propose(P2_ACTION), true);
     txs.p3 = await write(
       "/governance/proposals/submit",
       dev(7),
       propose({ kind: "feature_activation", feature: "fee_burn", enabled: true }),
-      expected.p3,
+      true,
     );
     txs.p4 = await write(
       "/governance/proposals/submit",
       dev(8),
       propose({ kind: "protocol_parameter", name: "min_tx_fee", value: "2000" }),
-      expected.p4,
+      true,
     );
+    const expected = {
+      p1: proposalIdOf(txs.p1),
+      p2: proposalIdOf(txs.p2),
+      p3: proposalIdOf(txs.p3),
+      p4: proposalIdOf(txs.p4),
+    };
     // FRESH gets 1 XAI after the snapshot (height 0): it can pay fees but has no voting power.
     const fund = await signed(dev(6), { type: "TRANSFER", recipient: FRESH.address, amount: XAI });
     assert.equal((await post("/tx", { tx: b64(fund) })).status, 202);

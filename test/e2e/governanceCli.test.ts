@@ -23,7 +23,6 @@ import { getAccount } from "../../src/state-transition/accounts.js";
 import { killCliChildren, ROOT, type Run, spawnCli } from "../utils/cli.js";
 
 const silent: Logger = { info() {}, warn() {}, debug() {} };
-const CHAIN_ID = "xai-devnet-1";
 const XAI = 100_000_000n;
 const DEV = 1_000_000n * XAI;
 const FEE = 1_000n;
@@ -171,7 +170,7 @@ describe("e2e: governance CLI", function () {
         "--json",
       ),
     );
-    p1 = proposalIdOf(CHAIN_ID, dev(0).address, 0n);
+    p1 = proposalIdOf(r.tx_id as string);
     assert.deepEqual(Object.keys(r).sort(), ["error_code", "height", "proposal_id", "result", "tx_id"]);
     assert.match(r.tx_id as string, /^[0-9a-f]{64}$/);
     assert.deepEqual(r, { tx_id: r.tx_id, height: 1, result: "ok", error_code: null, proposal_id: p1 });
@@ -206,7 +205,7 @@ describe("e2e: governance CLI", function () {
         "--json",
       ),
     );
-    p2 = proposalIdOf(CHAIN_ID, dev(7).address, 0n);
+    p2 = proposalIdOf(r.tx_id as string);
     assert.deepEqual(r, { tx_id: r.tx_id, proposal_id: p2, status: "pending" });
     assert.equal(await mine(), 2);
     const p = await http(`/governance/proposals/${p2}`);

@@ -241,9 +241,10 @@ export class GovChain {
     return { tx, outcome: r, block };
   }
 
-  /** The id a proposal submitted now by `k` will get. */
-  async nextProposalId(k: KeyPair): Promise<string> {
-    return proposalIdOf(CHAIN_ID, k.address, await this.nextNonce(k));
+  /** Queues a SUBMIT_PROPOSAL for the next block; returns its id (bound to the tx id, SPEC §4.1) and the tx. */
+  async submitProposal(k: KeyPair, payload: Payload): Promise<{ id: string; tx: Tx }> {
+    const t = await this.submit(k, payload);
+    return { id: proposalIdOf(t.id), tx: t };
   }
 }
 

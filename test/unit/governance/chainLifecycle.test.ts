@@ -37,7 +37,6 @@ import {
   runToHeight,
   signTx,
   stateDigest,
-  TEST_CHAIN_ID,
   type TestChain,
   tempDir,
   testGenesis,
@@ -152,8 +151,6 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
     o: { votingPeriod?: number; timelock?: number } = {},
   ): Promise<{ id: string; queuedAt: number; eta: number }> {
     const proposer = dev(0);
-    const nonce = (await getAccount(state(), proposer.address)).nonce;
-    const id = proposalIdOf(TEST_CHAIN_ID, proposer.address, nonce);
     const proposerBefore = await balance(proposer.address);
 
     const submitTx = await submit(proposer, {
@@ -163,6 +160,7 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
       deposit: DEPOSIT,
       action,
     });
+    const id = proposalIdOf(submitTx.id);
     const sb = await block([submitTx]);
     const h = sb.header.height;
     assert.equal((await chain().receipt(submitTx.id))?.proposalId, id);
@@ -574,7 +572,6 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
    */
   async function submitProposals(actions: ProposalAction[]): Promise<{ ids: string[]; h: number }> {
     const proposer = dev(0);
-    const nonce = (await getAccount(state(), proposer.address)).nonce;
     const proposerBefore = await balance(proposer.address);
     const escrowBefore = await balance(DEPOSIT_ESCROW_ADDRESS);
     const txs: Tx[] = [];
@@ -593,8 +590,8 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
     assert.equal(await balance(proposer.address), proposerBefore - n * (DEPOSIT + FEE));
     assert.equal(await balance(DEPOSIT_ESCROW_ADDRESS), escrowBefore + n * DEPOSIT);
     const out: string[] = [];
-    for (const [i, t] of txs.entries()) {
-      const id = proposalIdOf(TEST_CHAIN_ID, proposer.address, nonce + BigInt(i));
+    for (const t of txs) {
+      const id = proposalIdOf(t.id);
       assert.equal((await chain().receipt(t.id))?.proposalId, id);
       const p = await expectStatus(id, "voting");
       assert.equal(p.deposit_state, "held");

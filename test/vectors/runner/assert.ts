@@ -14,7 +14,7 @@ import { buildBlock } from "../../../src/state-transition/applyBlock.js";
 import type { TxOutcome } from "../../../src/state-transition/module.js";
 import { getRegistryRaw } from "../../../src/state-transition/params.js";
 import type { Tx } from "../../../src/types/tx.js";
-import { CHAIN_ID, type GovChain, RULES } from "../../utils/govChain.js";
+import { type GovChain, RULES } from "../../utils/govChain.js";
 import { accountAddress, type Expect, isObj, type Obj, VectorFormatError } from "./checks.js";
 import type { TxSpec } from "./txSpec.js";
 
@@ -46,8 +46,8 @@ export function checkOutcome(
     );
   }
   if (tx.body.payload.type === "SUBMIT_PROPOSAL") {
-    const id = proposalIdOf(CHAIN_ID, tx.sender, tx.body.nonce);
-    assert.equal(outcome.proposalId, id, `${where}: proposal id = proposalIdOf(chain, sender, nonce)`);
+    const id = proposalIdOf(tx.id);
+    assert.equal(outcome.proposalId, id, `${where}: proposal id = proposalIdOf(submit tx id)`);
     if (t.as !== undefined) labels.set(t.as, id);
   }
 }
