@@ -79,9 +79,9 @@ function unlock(state: StateWriter, s: FiatState, reason: "votes" | "auto", sink
   });
 }
 
-/** Fiat-unlock quorum: voted power x 10,000 >= quorum_bps x supply at the window's snapshot. */
+/** Fiat-unlock quorum: voted power x 10,000 >= quorum_bps x supply at the window's snapshot (and some vote). */
 export function fiatQuorumReached(s: FiatState): boolean {
-  return s.votedPower * 10_000n >= s.quorumBps * s.supply;
+  return s.votedPower > 0n && s.votedPower * 10_000n >= s.quorumBps * s.supply;
 }
 
 /**

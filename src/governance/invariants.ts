@@ -20,6 +20,7 @@ import {
 } from "./keys.js";
 import { canTransition } from "./lifecycle.js";
 import { queueOf } from "./status.js";
+import { statusCounts } from "./statusCounts.js";
 import {
   activeCounts,
   fiatState,
@@ -239,5 +240,25 @@ export async function assertGovernanceInvariants(state: StateReader): Promise<vo
   }
   await checkQueues(state, byNumber);
   await checkAccounts(state, proposals);
+  await checkStatusCounts(state, proposals);
   await checkHistoryAndFiat(state);
+}
+
+/** The (status, kind) counters of the proposals gauge equal the proposals' statuses and kinds. */
+async function checkStatusCounts(state: StateReader, proposals: Proposal[]): Promise<void> {
+  const expected = new Map<string, number>();
+  for (const p of proposals) {
+    const k = `${p.status}/${p.action.kind}`;
+    expected.set(k, (expected.get(k) ?? 0) + 1);
+  }
+  const stored = await statusCounts(state);
+  check(stored.length === expected.size, "status counters for statuses without proposals", {
+    stored: stored.length,
+    expected: expected.size,
+  });
+  for (const c of stored)
+    check(expected.get(`${c.status}/${c.kind}`) === c.count, "status counter differs from proposals", {
+      status: c.status,
+      kind: c.kind,
+    });
 }

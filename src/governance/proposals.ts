@@ -12,6 +12,7 @@ import { type EventSink, emit } from "./events.js";
 import { validateAction } from "./kinds/index.js";
 import { proposalIdOf } from "./proposalId.js";
 import { enterInitialStatus, setStatus } from "./status.js";
+import { moveStatusCount } from "./statusCounts.js";
 import {
   addActiveCount,
   createProposal,
@@ -105,6 +106,7 @@ export async function submitProposal(ctx: TxContext, p: Submit): Promise<TxOutco
   await holdDeposit(ctx.state, proposal, ctx.height);
   createProposal(ctx.state, proposal);
   enterInitialStatus(ctx.state, proposal, ctx.height);
+  await moveStatusCount(ctx.state, proposal.action.kind, undefined, "voting");
   await addActiveCount(ctx.state, proposal.proposer, 1n);
   emit(sinkOf(ctx), "proposal_submitted", {
     proposal_id: id,

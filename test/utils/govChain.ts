@@ -36,7 +36,14 @@ export interface GovChainOptions {
   params?: Record<string, string>;
   features?: Record<string, string | boolean>;
   rules?: Record<string, string>;
-  fiat?: { start_height: number; auto_unlock_height: number; min_votes: number; support_bps: number };
+  fiat?: {
+    start_height: number;
+    auto_unlock_height: number;
+    min_votes: number;
+    support_bps: number;
+    /** Default 2,000 (SPEC v2 §4.5). */
+    quorum_bps?: number;
+  };
   /** Also apply every block through applyBlock and compare roots (default true). */
   verifyBlocks?: boolean;
 }
