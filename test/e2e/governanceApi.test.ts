@@ -27,7 +27,7 @@ import { initChain } from "../../src/node/initChain.js";
 import { readKeyFile } from "../../src/node/keyFile.js";
 import { XaiNode } from "../../src/node/node.js";
 import { nodePaths } from "../../src/node/paths.js";
-import { getAccount } from "../../src/state-transition/accounts.js";
+import { circulatingSupplyAt, getAccount } from "../../src/state-transition/accounts.js";
 import type { Payload, ProposalAction } from "../../src/types/tx.js";
 import { decodeTx, encodeSignedTx, encodeTxBody, txSigningMessage } from "../../src/types/txCodec.js";
 
@@ -81,6 +81,7 @@ const RULES: Array<[string, string, string, string, string]> = [
   ["implementation_approval_bps", "bps", "1", "10000", "5000"],
   ["proposal_deposit", "amount", "0", "100000000000000", "1000000000"],
   ["max_active_proposals_per_account", "uint", "1", "100", "3"],
+  ["participant_floor_bps", "bps", "0", "100", "10"],
 ];
 /** Rules of the test preset that differ from the defaults. */
 const TEST_PRESET: Record<string, string> = {
@@ -299,9 +300,13 @@ describe("e2e: governance HTTP API", function () {
       auto_unlock_height: 1_000_000,
       min_votes: "5",
       support_bps: "6600",
+      quorum_bps: "2000",
+      supply: "0",
       voters: "0",
+      heads: "0",
       support_power: "0",
       voted_power: "0",
+      quorum_reached: false,
       threshold_met: false,
       unlocked: false,
       unlocked_height: null,
@@ -677,7 +682,9 @@ describe("e2e: governance HTTP API", function () {
     await mineTo(11);
     const p = await proposal(ids.p1);
     assert.equal(p.status, "implementation_vote");
-    assert.deepEqual(p.implementation, { required: "2", approvals: "0", rejections: "0" });
+    // 3 yes voters of DEV each at 5,000 bps: half the yes power must approve (SPEC v2 §4.3 item 3).
+    const noneYet = { approvals: "0", rejections: "0", approve_power: "0", reject_power: "0" };
+    assert.deepEqual(p.implementation, { required_power: ((3n * DEV) / 2n).toString(), ...noneYet });
     await refused("/governance/implementation-vote", dev(4), implement(ids.p1), "GOV_NOT_ORIGINAL_YES_VOTER");
     assert.deepEqual(await ok("/governance/timelock"), { height: 11, queued: [] });
     for (const id of [ids.p1, ids.p2])
@@ -763,6 +770,7 @@ describe("e2e: governance HTTP API", function () {
       ],
       snapshot_supply: SUPPLY0.toString(),
       power_cap: (SUPPLY0 / 5n).toString(),
+      participant_floor: ((SUPPLY0 * 10n + 9_999n) / 10_000n).toString(),
       tally: {
         yes: (3n * DEV).toString(),
         no: DEV.toString(),
@@ -770,6 +778,7 @@ describe("e2e: governance HTTP API", function () {
         participation: (4n * DEV).toString(),
         voters: "4",
         yes_voters: "3",
+        heads: "4",
         quorum_reached: true,
         enough_voters: true,
         approved: true,
@@ -780,7 +789,13 @@ describe("e2e: governance HTTP API", function () {
         approve_power: (2n * DEV).toString(),
         total_power: (2n * DEV).toString(),
       },
-      implementation: { required: "2", approvals: "2", rejections: "0" },
+      implementation: {
+        required_power: ((3n * DEV) / 2n).toString(),
+        approvals: "2",
+        rejections: "0",
+        approve_power: (2n * DEV).toString(),
+        reject_power: "0",
+      },
       rules,
       execution: {
         height: 15,
@@ -792,9 +807,43 @@ describe("e2e: governance HTTP API", function () {
       failure_code: null,
       rolled_back_by: null,
       cancelled_by: null,
-      reviews,
-      implementation_votes: implementationVotes,
     });
+    // C1: the lists are paginated routes of their own (SPEC v2 §5).
+    assert.deepEqual(await ok(`/governance/proposals/${ids.p1}/reviews`), { reviews, next_cursor: null });
+    assert.deepEqual(await ok(`/governance/proposals/${ids.p1}/reviews?limit=1`), {
+      reviews: reviews.slice(0, 1),
+      next_cursor: reviews[0]!.reviewer,
+    });
+    assert.deepEqual(
+      await ok(`/governance/proposals/${ids.p1}/reviews?limit=1&cursor=${reviews[0]!.reviewer}`),
+      {
+        reviews: reviews.slice(1),
+        next_cursor: reviews[1]!.reviewer,
+      },
+    );
+    assert.deepEqual(
+      await ok(`/governance/proposals/${ids.p1}/reviews?limit=1&cursor=${reviews[1]!.reviewer}`),
+      {
+        reviews: [],
+        next_cursor: null,
+      },
+    );
+    assert.deepEqual(await ok(`/governance/proposals/${ids.p1}/implementation-votes`), {
+      implementation_votes: implementationVotes,
+      next_cursor: null,
+    });
+    assert.deepEqual(
+      await ok(
+        `/governance/proposals/${ids.p1}/implementation-votes?limit=1&cursor=${implementationVotes[0]!.voter}`,
+      ),
+      { implementation_votes: implementationVotes.slice(1), next_cursor: implementationVotes[1]!.voter },
+    );
+    for (const list of ["reviews", "implementation-votes"]) {
+      assertError(await get(`/governance/proposals/${ids.p1}/${list}?cursor=nobody`), 400, "BAD_REQUEST");
+      assertError(await get(`/governance/proposals/${ids.p1}/${list}?limit=-1`), 400, "BAD_REQUEST");
+      assertError(await get(`/governance/proposals/${"ef".repeat(16)}/${list}`), 404, "GOV_UNKNOWN_PROPOSAL");
+      assertError(await get(`/governance/proposals/xyz/${list}`), 400, "BAD_REQUEST");
+    }
 
     const p2 = await proposal(ids.p2);
     assert.equal(p2.status, "executed");
@@ -865,9 +914,13 @@ describe("e2e: governance HTTP API", function () {
       auto_unlock_height: 1_000_000,
       min_votes: "5",
       support_bps: "6600",
+      quorum_bps: "2000",
+      supply: (await circulatingSupplyAt(node.chain.state, 9)).toString(),
       voters: "1",
+      heads: "1",
       support_power: power.toString(),
       voted_power: power.toString(),
+      quorum_reached: false,
       threshold_met: false,
       unlocked: false,
       unlocked_height: null,
