@@ -13,6 +13,8 @@ import {
   timelockDepth,
   votingPower,
 } from "../../../src/governance/queries.js";
+import { GovernanceMetrics } from "../../../src/metrics/governanceMetrics.js";
+import { NodeMetrics } from "../../../src/metrics/nodeMetrics.js";
 import type { StateReader } from "../../../src/state-transition/stateStore.js";
 import { action, GovChain, key, tx } from "../../utils/govChain.js";
 import {
@@ -278,6 +280,21 @@ describe("C1: bounded reads", () => {
     const d = recording(c.state);
     assert.equal(await timelockDepth(d.state), 0);
     assert.deepEqual([...d.buckets], [GovBucket.QUEUE_EXECUTION_EXPIRY]);
+  });
+
+  it("a /metrics scrape reads only the counters and the timelock queue keys: no proposal decoded", async () => {
+    const c = track(await GovChain.create());
+    const a = await passToQueued(c, action.param("max_block_txs", "500"));
+    await propose(c, 3, action.feature("fee_burn", true));
+    const r = recording(c.state);
+    const nm = new NodeMetrics();
+    new GovernanceMetrics(nm, () => r.state);
+    const text = await nm.registry.metrics();
+    assert.match(text, /xai_governance_proposals\{kind="protocol_parameter",status="queued"\} 1/);
+    assert.match(text, /xai_governance_proposals\{kind="feature_activation",status="voting"\} 1/);
+    assert.match(text, /xai_governance_timelock_queue_depth 1/);
+    assert.deepEqual([...r.buckets].sort(), [GovBucket.COUNTER, GovBucket.QUEUE_EXECUTION_EXPIRY].sort());
+    assert.equal((await proposal(c, a)).status, "queued");
   });
 
   it("the counters follow every status change to the end of a lifecycle", async () => {
