@@ -50,7 +50,7 @@ async function newProposal(ctx: TxContext, p: Submit, id: string): Promise<Propo
   const snapshotSupply = await circulatingSupplyAt(ctx.state, snapshotHeight);
   const votingEnd = ctx.height + Number(rule("voting_period_blocks"));
   const reviewEnd = votingEnd + Number(rule("review_period_blocks"));
-  const zero = { yes: 0n, no: 0n, abstain: 0n, voters: 0n, yesVoters: 0n, heads: 0n };
+  const zero = { yes: 0n, no: 0n, abstain: 0n, voters: 0n, yesVoters: 0n };
   return {
     id,
     number: await nextCounter(ctx.state, "proposal_number"),
@@ -71,7 +71,7 @@ async function newProposal(ctx: TxContext, p: Submit, id: string): Promise<Propo
     reviewEnd,
     implementationEnd: reviewEnd + Number(rule("implementation_period_blocks")),
     eta: 0,
-    tally: zero,
+    tally: { ...zero, heads: 0n },
     review: { reviewers: 0n, approvePower: 0n, totalPower: 0n, approvals: 0n },
     implementation: { approvals: 0n, rejections: 0n, approvePower: 0n, rejectPower: 0n },
     rules: { ...ctx.params.rule },
