@@ -1,6 +1,6 @@
 import { fromHex, toHex } from "../crypto/bytes.js";
 import { sha256 } from "../crypto/hash.js";
-import { addressOf, devKeyPair, isAddress, isDevChainId } from "../crypto/keys.js";
+import { addressFault, addressOf, devKeyPair, isDevChainId } from "../crypto/keys.js";
 import { isAcceptablePublicKey } from "../crypto/verify.js";
 import { xaiError } from "../errors.js";
 import { encodeMessage, pb, toLong } from "../types/proto.js";
@@ -125,6 +125,11 @@ export function parseGenesis(json: unknown): Genesis {
     const publicKey = fromHex(o.public_key);
     if (!isAcceptablePublicKey(publicKey))
       fail(GenesisFault.BAD_VALIDATOR, `validator ${i}: public_key is not an acceptable ed25519 key`);
+    const fault = addressFault(o.address);
+    if (fault)
+      fail(GenesisFault.BAD_VALIDATOR, `validator ${i}: address is not an address (${fault})`, {
+        address_fault: fault,
+      });
     if (o.address !== addressOf(publicKey))
       fail(GenesisFault.BAD_VALIDATOR, `validator ${i}: address does not match public_key`);
     return { address: o.address as string, publicKey };
@@ -134,10 +139,13 @@ export function parseGenesis(json: unknown): Genesis {
     fail(GenesisFault.DUPLICATE_VALIDATOR, "duplicate validator");
   const balances = arrayField(g.balances, "balances").map((b, i) => {
     const o = b as Record<string, unknown>;
-    if (typeof o?.address !== "string" || !isAddress(o.address))
-      fail(GenesisFault.BAD_BALANCE, `balance ${i}: bad address`);
-    return { address: o.address, amount: amountField(o.amount, `balance ${i} amount`) };
+    const fault = addressFault(o?.address);
+    if (fault)
+      fail(GenesisFault.BAD_BALANCE, `balance ${i}: not an address (${fault})`, { address_fault: fault });
+    return { address: o.address as string, amount: amountField(o.amount, `balance ${i} amount`) };
   });
+  // By address string: one order, as an account has one (lowercase) string. It is not the order of
+  // the account bytes (bech32 letters are not in value order); state keys use the bytes.
   balances.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   for (let i = 1; i < balances.length; i++)
     if (balances[i]!.address === balances[i - 1]!.address)

@@ -58,7 +58,10 @@ export enum GovErrorCode {
   PURPOSE_TOO_LONG = "GOV_PURPOSE_TOO_LONG",
   /** Title empty or only whitespace. */
   EMPTY_TITLE = "GOV_EMPTY_TITLE",
-  /** Treasury allocation recipient is not an address, or is the treasury or the deposit escrow. */
+  /**
+   * Treasury allocation recipient is not an address (`data.address_fault` says why), or is the
+   * treasury or the deposit escrow.
+   */
   INVALID_RECIPIENT = "GOV_INVALID_RECIPIENT",
   /** Treasury allocation amount is not a canonical decimal in (0, 2^64). */
   INVALID_AMOUNT = "GOV_INVALID_AMOUNT",
