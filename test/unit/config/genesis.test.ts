@@ -399,10 +399,10 @@ describe("config/genesis", () => {
     });
 
     it("is pinned for a fixed genesis.json (a change here changes every chain's identity)", () => {
-      assert.equal(hashOf(json()), "b7c60aae22983aca51024a1ec38481f369f6a9c29ca0dc3ee551c8c402121969");
+      assert.equal(hashOf(json()), "27928d72c1df830e4788bf374eefb660f6016df077949a30dabd504ca16e9a72");
       assert.equal(
         hashOf(json({ preset: "test" })),
-        "4f9e05a6e4337979cda9f2886afa04c3b54862018933757d32f78b85e762ed17",
+        "cfbb9a099e253f188444db34312486cb361458819491976ece1f4efaf332f372",
       );
     });
 
