@@ -1,6 +1,6 @@
 import { fromHex, toHex } from "../crypto/bytes.js";
 import { sha256 } from "../crypto/hash.js";
-import { addressFault, addressOf, devKeyPair, isDevChainId } from "../crypto/keys.js";
+import { addressFault, addressOf, compareAddresses, devKeyPair, isDevChainId } from "../crypto/keys.js";
 import { isAcceptablePublicKey } from "../crypto/verify.js";
 import { xaiError } from "../errors.js";
 import { encodeMessage, pb, toLong } from "../types/proto.js";
@@ -144,9 +144,9 @@ export function parseGenesis(json: unknown): Genesis {
       fail(GenesisFault.BAD_BALANCE, `balance ${i}: not an address (${fault})`, { address_fault: fault });
     return { address: o.address as string, amount: amountField(o.amount, `balance ${i} amount`) };
   });
-  // By address string: one order, as an account has one (lowercase) string. It is not the order of
-  // the account bytes (bech32 letters are not in value order); state keys use the bytes.
-  balances.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  // In account order (by the 20 bytes, as state keys are): one order whatever the file's, and the
+  // one of every other list of accounts. Equal accounts are equal strings (one canonical form).
+  balances.sort((a, b) => compareAddresses(a.address, b.address));
   for (let i = 1; i < balances.length; i++)
     if (balances[i]!.address === balances[i - 1]!.address)
       fail(GenesisFault.DUPLICATE_BALANCE, `duplicate balance for ${balances[i]!.address}`);

@@ -114,6 +114,18 @@ export function addressBytes(address: string): Uint8Array {
   return r.bytes.slice();
 }
 
+/**
+ * The order of accounts: by their 20 bytes, which is the order of every state key that holds an
+ * account (votes, reviews, balances) and so of every list read from them. It is not the order of
+ * the strings (bech32 letters are not in the order of their values). Throws for a non-address.
+ */
+export function compareAddresses(a: string, b: string): number {
+  const x = addressBytes(a);
+  const y = addressBytes(b);
+  for (let i = 0; i < ADDRESS_BYTES; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return 0;
+}
+
 /** The address of 20 account bytes. */
 export function addressFromBytes(b: Uint8Array): string {
   if (b.length !== ADDRESS_BYTES)

@@ -19,6 +19,7 @@ export {
   addressBytes,
   addressFault,
   addressFromBytes,
+  compareAddresses,
   isAddress,
   type ParsedAddress,
   parseAddress,

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { slotAt } from "../../src/chain/slots.js";
-import { devKeyPair, type KeyPair } from "../../src/crypto/keys.js";
+import { compareAddresses, devKeyPair, type KeyPair } from "../../src/crypto/keys.js";
 import { proposalIdOf } from "../../src/governance/proposalId.js";
 import type { Logger } from "../../src/logger.js";
 import { initChain } from "../../src/node/initChain.js";
@@ -303,7 +303,7 @@ describe("e2e: governance CLI", function () {
     const list3 = v.votes as Body[];
     assert.deepEqual(
       list3.map((x) => x.voter),
-      [1, 2, 3].map((n) => dev(n).address).sort(),
+      [1, 2, 3].map((n) => dev(n).address).sort(compareAddresses),
     );
     for (const x of list3) {
       assert.equal(x.option, "yes");

@@ -2,7 +2,8 @@
 // at decoding, before any signature or state check, with TX_INVALID_RECIPIENT and the reason in
 // data.address_fault; the mempool and a block holding it refuse it and nothing changes.
 import assert from "node:assert/strict";
-import { AddressFault } from "../../../src/crypto/address.js";
+import fc from "fast-check";
+import { AddressFault, addressFault, addressFromBytes } from "../../../src/crypto/address.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
 import { BlockErrorCode, TxErrorCode } from "../../../src/types/errors.js";
@@ -76,6 +77,35 @@ describe("§3 (v2) checksummed addresses: TRANSFER recipient (decoding, mempool,
       assert.deepEqual(await snapshot(t.chain, WATCHED), before);
     });
   }
+
+  it("property: decoding accepts a recipient exactly when it is an address (random strings and near-misses)", () => {
+    const near = fc
+      .tuple(
+        fc.uint8Array({ minLength: 20, maxLength: 20 }),
+        fc.nat(41),
+        fc.constantFrom(..."qpzry9x8gf2tvdw0s3jn54khce6mua7lQXb1 "),
+      )
+      .map(([b, i, c]) => {
+        const a = addressFromBytes(b);
+        return a.slice(0, i) + c + a.slice(i + 1);
+      });
+    fc.assert(
+      fc.property(
+        fc.oneof(near, fc.string({ maxLength: 50 }), fc.string({ unit: "binary", maxLength: 50 })),
+        (r) => {
+          const fault = addressFault(r);
+          const bytes = transferTx(rich, r, 1n, { nonce: 0n });
+          if (fault === undefined) assert.equal(decodeTx(bytes).body.payload.type, "TRANSFER");
+          else
+            assert.deepEqual(decodeFault(bytes), {
+              code: TxErrorCode.INVALID_RECIPIENT,
+              data: { address_fault: fault },
+            });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 
   it("the uppercase form of an account is not that account: refused, and the account gets nothing", async () => {
     const before = await snapshot(t.chain, WATCHED);

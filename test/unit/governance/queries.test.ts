@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { compareAddresses } from "../../../src/crypto/keys.js";
 import {
   fiatUnlockStatus,
   getProposal,
@@ -57,11 +58,11 @@ describe("governance: queries", () => {
     });
     assert.deepEqual(
       (j.reviews as Array<Record<string, unknown>>).map((r) => [r.reviewer, r.approved, r.power]),
-      [key(4).address, key(5).address].sort().map((a) => [a, true, M]),
+      [key(4).address, key(5).address].sort(compareAddresses).map((a) => [a, true, M]),
     );
     assert.deepEqual(
       (j.implementation_votes as Array<Record<string, unknown>>).map((r) => r.voter),
-      [key(1).address, key(2).address].sort(),
+      [key(1).address, key(2).address].sort(compareAddresses),
     );
     assert.deepEqual(j.implementation, { required: "2", approvals: "2", rejections: "0" });
     assert.equal((j.rules as Record<string, string>).voting_period_blocks, "5");
