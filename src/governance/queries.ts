@@ -83,7 +83,10 @@ export async function listProposals(
   return { proposals, next_cursor: entries.length === limit && last ? trailingNumber(last[0]) : null };
 }
 
-/** Votes of a proposal in voter-address order; cursor = the last voter seen. Undefined if unknown. */
+/**
+ * Votes of a proposal in account order of the voters (their 20 bytes, not their strings); cursor =
+ * the last voter seen. Undefined if unknown.
+ */
 export async function listVotes(
   state: StateReader,
   id: string,

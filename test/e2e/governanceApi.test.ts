@@ -722,7 +722,7 @@ describe("e2e: governance HTTP API", function () {
       { n: 5, reviewer: dev(5).address, comment: "" },
       { n: 6, reviewer: dev(6).address, comment: "looks right" },
     ]
-      .sort((a, b) => (a.reviewer < b.reviewer ? -1 : 1))
+      .sort((a, b) => compareAddresses(a.reviewer, b.reviewer))
       .map((r) => ({
         reviewer: r.reviewer,
         approved: true,
@@ -734,7 +734,7 @@ describe("e2e: governance HTTP API", function () {
       }));
     const implementationVotes = [1, 2]
       .map((n) => ({ voter: dev(n).address, approved: true, height: 12, tx_id: txs[`i-${ids.p1}-${n}`] }))
-      .sort((a, b) => (a.voter < b.voter ? -1 : 1));
+      .sort((a, b) => compareAddresses(a.voter, b.voter));
     const rules = p.rules as Record<string, string>;
     assert.deepEqual(Object.keys(rules), RULES.map(([n]) => n).sort());
     for (const [name, , , , def] of RULES) assert.equal(rules[name], TEST_PRESET[name] ?? def, name);
