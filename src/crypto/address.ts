@@ -45,6 +45,18 @@ const PREFIX = `${ADDRESS_HRP}1`;
 const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 const BECH32_DATA = /^[qpzry9x8gf2tvdw0s3jn54khce6mua7l]*$/;
 
+// Storage keys take an address's bytes on every account read, and decoding derives every sender
+// and parses every recipient: the valid addresses seen last are kept with their bytes (a bounded
+// map, emptied when full). It holds only valid addresses, each with the bytes a parse would give,
+// so no answer depends on what else it holds.
+const BYTES_CACHE = new Map<string, Uint8Array>();
+const BYTES_CACHE_MAX = 8192;
+
+function remember(address: string, bytes: Uint8Array): void {
+  if (BYTES_CACHE.size >= BYTES_CACHE_MAX) BYTES_CACHE.clear();
+  BYTES_CACHE.set(address, bytes);
+}
+
 function refused(fault: AddressFault, message: string): ParsedAddress {
   return { ok: false, fault, message };
 }
@@ -57,6 +69,8 @@ function refused(fault: AddressFault, message: string): ParsedAddress {
  */
 export function parseAddress(s: unknown): ParsedAddress {
   if (typeof s !== "string") return refused(AddressFault.FORMAT, "an address is a string");
+  const hit = BYTES_CACHE.get(s);
+  if (hit) return { ok: true, bytes: hit.slice() };
   if (!PRINTABLE_ASCII.test(s))
     return refused(AddressFault.CHARSET, "an address is printable ASCII (bech32m, xai1…)");
   const lower = s.toLowerCase();
@@ -69,7 +83,9 @@ export function parseAddress(s: unknown): ParsedAddress {
   const decoded = bech32m.decodeUnsafe(s, ADDRESS_LENGTH);
   if (!decoded) return refused(AddressFault.CHECKSUM, "the address checksum does not match");
   // 32 five-bit words are exactly 160 bits: no padding, so every checksummed string is 20 bytes.
-  return { ok: true, bytes: bech32m.fromWords(decoded.words) };
+  const bytes = bech32m.fromWords(decoded.words);
+  remember(s, bytes);
+  return { ok: true, bytes: bytes.slice() };
 }
 
 /** Why `s` is not an address, or undefined if it is one. */
@@ -97,21 +113,12 @@ export function requireAddress(s: unknown, field = "address"): string {
   return s as string;
 }
 
-// Storage keys take an address's bytes on every account read: the addresses seen last are kept
-// parsed (a bounded map, emptied when full; a lookup never depends on what else it holds).
-const BYTES_CACHE = new Map<string, Uint8Array>();
-const BYTES_CACHE_MAX = 8192;
-
 /** The 20 bytes of an address (storage keys); throws INVALID_ADDRESS for anything else. */
 export function addressBytes(address: string): Uint8Array {
-  const hit = BYTES_CACHE.get(address);
-  if (hit) return hit.slice();
   const r = parseAddress(address);
   if (!r.ok)
     throw xaiError(CryptoErrorCode.INVALID_ADDRESS, r.message, { address_fault: r.fault, field: "address" });
-  if (BYTES_CACHE.size >= BYTES_CACHE_MAX) BYTES_CACHE.clear();
-  BYTES_CACHE.set(address, r.bytes);
-  return r.bytes.slice();
+  return r.bytes;
 }
 
 /**
@@ -133,5 +140,7 @@ export function addressFromBytes(b: Uint8Array): string {
       address_fault: AddressFault.LENGTH,
       field: "bytes",
     });
-  return bech32m.encode(ADDRESS_HRP, bech32m.toWords(b));
+  const s = bech32m.encode(ADDRESS_HRP, bech32m.toWords(b));
+  remember(s, b.slice());
+  return s;
 }

@@ -132,6 +132,24 @@ describe("§3 (v2) checksummed addresses: crypto/address", () => {
       assertInvalidAddress(() => addressFromBytes(new Uint8Array(n)), AddressFault.LENGTH, "bytes");
   });
 
+  it("answers never depend on what was parsed before: bytes are copies, and past the cache's size", () => {
+    const a = addressBytes(DEV2_ADDRESS);
+    a.fill(0);
+    const p = parseAddress(DEV2_ADDRESS);
+    assert.ok(p.ok);
+    p.bytes.fill(7);
+    assert.equal(Buffer.from(addressBytes(DEV2_ADDRESS)).toString("hex"), DEV2_HEX);
+    const accounts = Array.from({ length: 10_000 }, (_, i) =>
+      createHash("sha256").update(`account ${i}`).digest().subarray(0, 20),
+    );
+    const strings = accounts.map((b) => addressFromBytes(new Uint8Array(b)));
+    for (const [i, s] of strings.entries()) {
+      assert.deepEqual(addressBytes(s), new Uint8Array(accounts[i]!));
+      assert.equal(addressFault(s.toUpperCase()), AddressFault.CASE);
+    }
+    assert.equal(strings[0], refEncode("xai", accounts[0]!));
+  });
+
   describe("refuses each malformed address with its exact fault", () => {
     for (const bad of BAD_ADDRESSES)
       it(`${bad.what}: ${JSON.stringify(bad.value)} → ${bad.fault}`, () => {
