@@ -424,6 +424,20 @@ describe("e2e: governance HTTP API", function () {
       "GOV_INVALID_ACTION",
     );
     await refused(route, k, propose({ ...P2_ACTION, recipient: TREASURY_ADDRESS }), "GOV_INVALID_RECIPIENT");
+    // §3 (v2): a recipient that is not an address, with its fault.
+    for (const bad of BAD_ADDRESSES) {
+      const before = await chainSnapshot();
+      const r = await post(route, {
+        tx: b64(await signed(k, propose({ ...P2_ACTION, recipient: bad.value }))),
+      });
+      assertError(r, 400, "GOV_INVALID_RECIPIENT");
+      assert.deepEqual((r.body.error as Record<string, unknown>).data, {
+        recipient: bad.value,
+        address_fault: bad.fault,
+      });
+      assert.deepEqual(await chainSnapshot(), before, `${bad.what}: state or mempool changed`);
+      rejected.set("GOV_INVALID_RECIPIENT", (rejected.get("GOV_INVALID_RECIPIENT") ?? 0) + 1);
+    }
     await refused(
       route,
       k,
