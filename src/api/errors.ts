@@ -50,6 +50,7 @@ export type HttpErrorCode = ChainLevelErrorCode | SyncErrorCode | ApiErrorCode;
  */
 export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
   [CryptoErrorCode.BAD_HEX]: 400,
+  [CryptoErrorCode.INVALID_ADDRESS]: 400,
 
   [TxErrorCode.MALFORMED]: 400,
   [TxErrorCode.NON_CANONICAL]: 400,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { type RegistrySpace, registryEntries } from "../config/registry.js";
-import { isAddress } from "../crypto/keys.js";
+import { requireAddress } from "../crypto/keys.js";
 import { XaiError, xaiError } from "../errors.js";
 import { GovErrorCode } from "../governance/errors.js";
 import { PROPOSAL_STATUSES, type ProposalStatus } from "../governance/lifecycle.js";
@@ -119,8 +119,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
         async (req) => {
           const limit = intQuery(req.query.limit, "limit");
           const cursor = req.query.cursor;
-          if (cursor !== undefined && cursor !== "" && !isAddress(cursor))
-            throw xaiError(ApiErrorCode.BAD_REQUEST, "cursor must be an address (the last one seen)");
+          if (cursor !== undefined && cursor !== "") requireAddress(cursor, "cursor");
           const page = await list(chain.state, proposalIdParam(req.params.id), {
             ...(cursor ? { cursor } : {}),
             ...(limit !== undefined ? { limit } : {}),
@@ -136,7 +135,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
     app.get<{ Params: { address: string }; Querystring: { proposal_id?: string } }>(
       "/governance/voting-power/:address",
       async (req) => {
-        if (!isAddress(req.params.address)) throw xaiError(ApiErrorCode.BAD_REQUEST, "not an address");
+        requireAddress(req.params.address);
         const pid = req.query.proposal_id;
         const r = await votingPower(chain.state, req.params.address, {
           height: chain.head.height,

@@ -3,7 +3,7 @@ import type { Chain } from "../chain/chain.js";
 import { HARD_MAX_TX_BYTES } from "../chain/chain.js";
 import { genesisHashHex } from "../config/genesis.js";
 import { toHex } from "../crypto/bytes.js";
-import { isAddress } from "../crypto/keys.js";
+import { requireAddress } from "../crypto/keys.js";
 import { XaiError, xaiError } from "../errors.js";
 import { actionJson } from "../governance/kinds/index.js";
 import type { NodeMetrics } from "../metrics/nodeMetrics.js";
@@ -152,8 +152,7 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
   });
 
   app.get<{ Params: { address: string } }>("/accounts/:address", async (req) => {
-    const address = req.params.address;
-    if (!isAddress(address)) throw xaiError(ApiErrorCode.BAD_REQUEST, "not an address");
+    const address = requireAddress(req.params.address);
     const a = await getAccount(chain.state, address);
     const pending = chain.mempool.pendingOf(address).length;
     return {

@@ -1,5 +1,7 @@
 /** Error codes of the registry and of genesis, and the faults a genesis can have. */
 
+import type { AddressFault } from "../crypto/address.js";
+
 /** Error codes of registry reads and writes. */
 export enum RegistryErrorCode {
   /** A registry name from outside (a transaction, a stored change, a test vector) that is not registered. */
@@ -27,13 +29,16 @@ export enum GenesisFault {
   BAD_CHAIN_ID = "bad_chain_id",
   /** A field of the wrong JSON type or out of its domain (integers, decimal amounts, arrays). */
   BAD_FIELD = "bad_field",
-  /** A validator's public key or address is malformed, not acceptable, or does not match. */
+  /**
+   * A validator's public key or address is malformed (`data.address_fault`), not acceptable, or does
+   * not match.
+   */
   BAD_VALIDATOR = "bad_validator",
   /** No validator. */
   NO_VALIDATORS = "no_validators",
   /** The same validator listed twice. */
   DUPLICATE_VALIDATOR = "duplicate_validator",
-  /** A balance with a malformed address. */
+  /** A balance with a malformed address (`data.address_fault` says why). */
   BAD_BALANCE = "bad_balance",
   /** Two balances for the same address. */
   DUPLICATE_BALANCE = "duplicate_balance",
@@ -57,8 +62,17 @@ export enum GenesisFault {
   BAD_FINALITY_DEPTH = "bad_finality_depth",
 }
 
-/** The data of a GENESIS_INVALID error: the fault, and where known the offending registry entry or rule. */
-export type GenesisInvalidData = { reason: GenesisFault; space?: string; name?: string; rule?: string };
+/**
+ * The data of a GENESIS_INVALID error: the fault, and where known the offending registry entry or
+ * rule, or why an address is refused.
+ */
+export type GenesisInvalidData = {
+  reason: GenesisFault;
+  space?: string;
+  name?: string;
+  rule?: string;
+  address_fault?: AddressFault;
+};
 
 declare module "../errors.js" {
   interface ErrorCodes {

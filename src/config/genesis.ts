@@ -1,6 +1,6 @@
 import { fromHex, toHex } from "../crypto/bytes.js";
 import { sha256 } from "../crypto/hash.js";
-import { addressOf, devKeyPair, isAddress, isDevChainId } from "../crypto/keys.js";
+import { addressFault, addressOf, compareAddresses, devKeyPair, isDevChainId } from "../crypto/keys.js";
 import { isAcceptablePublicKey } from "../crypto/verify.js";
 import { xaiError } from "../errors.js";
 import { encodeMessage, pb, toLong } from "../types/proto.js";
@@ -130,6 +130,11 @@ export function parseGenesis(json: unknown): Genesis {
     const publicKey = fromHex(o.public_key);
     if (!isAcceptablePublicKey(publicKey))
       fail(GenesisFault.BAD_VALIDATOR, `validator ${i}: public_key is not an acceptable ed25519 key`);
+    const fault = addressFault(o.address);
+    if (fault)
+      fail(GenesisFault.BAD_VALIDATOR, `validator ${i}: address is not an address (${fault})`, {
+        address_fault: fault,
+      });
     if (o.address !== addressOf(publicKey))
       fail(GenesisFault.BAD_VALIDATOR, `validator ${i}: address does not match public_key`);
     return { address: o.address as string, publicKey };
@@ -139,11 +144,14 @@ export function parseGenesis(json: unknown): Genesis {
     fail(GenesisFault.DUPLICATE_VALIDATOR, "duplicate validator");
   const balances = arrayField(g.balances, "balances").map((b, i) => {
     const o = b as Record<string, unknown>;
-    if (typeof o?.address !== "string" || !isAddress(o.address))
-      fail(GenesisFault.BAD_BALANCE, `balance ${i}: bad address`);
-    return { address: o.address, amount: amountField(o.amount, `balance ${i} amount`) };
+    const fault = addressFault(o?.address);
+    if (fault)
+      fail(GenesisFault.BAD_BALANCE, `balance ${i}: not an address (${fault})`, { address_fault: fault });
+    return { address: o.address as string, amount: amountField(o.amount, `balance ${i} amount`) };
   });
-  balances.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  // In account order (by the 20 bytes, as state keys are): one order whatever the file's, and the
+  // one of every other list of accounts. Equal accounts are equal strings (one canonical form).
+  balances.sort((a, b) => compareAddresses(a.address, b.address));
   for (let i = 1; i < balances.length; i++)
     if (balances[i]!.address === balances[i - 1]!.address)
       fail(GenesisFault.DUPLICATE_BALANCE, `duplicate balance for ${balances[i]!.address}`);

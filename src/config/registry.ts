@@ -1,4 +1,4 @@
-import { isAddress } from "../crypto/keys.js";
+import { addressFault } from "../crypto/keys.js";
 
 /** Value types of registry entries (SPEC §4.4). */
 export type RegistryType = "uint" | "bps" | "bool" | "address" | "amount";
@@ -253,10 +253,12 @@ export function parseRegistryValue(entry: RegistryEntry, raw: string): ParseResu
       if (raw === "true") return { ok: true, value: true };
       if (raw === "false") return { ok: true, value: false };
       return { ok: false, reason: `${entry.name} must be "true" or "false"` };
-    case "address":
-      return isAddress(raw)
-        ? { ok: true, value: raw }
-        : { ok: false, reason: `${entry.name} must be an address` };
+    case "address": {
+      const fault = addressFault(raw);
+      return fault
+        ? { ok: false, reason: `${entry.name} must be an address (xai1…; ${fault})` }
+        : { ok: true, value: raw };
+    }
     default: {
       if (raw.length > 30 || !DECIMAL_RE.test(raw))
         return { ok: false, reason: `${entry.name} must be a non-negative decimal integer` };

@@ -1,5 +1,6 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { toHex, utf8 } from "./bytes.js";
+import { addressFromBytes } from "./address.js";
+import { utf8 } from "./bytes.js";
 import { sha256 } from "./hash.js";
 
 /** An ed25519 key pair held by a client (the node holds only its own validator key). */
@@ -9,27 +10,25 @@ export interface KeyPair {
   address: string;
 }
 
-/** Address format: "XAI" + 40 lowercase hex characters. */
-export const ADDRESS_RE = /^XAI[0-9a-f]{40}$/;
+// Addresses live in address.ts; re-exported here, where key handling has always offered them.
+export {
+  ADDRESS_BYTES,
+  ADDRESS_HRP,
+  ADDRESS_LENGTH,
+  AddressFault,
+  addressBytes,
+  addressFault,
+  addressFromBytes,
+  compareAddresses,
+  isAddress,
+  type ParsedAddress,
+  parseAddress,
+  requireAddress,
+} from "./address.js";
 
-/** Address of a public key: "XAI" + hex of the first 20 bytes of sha256(public key). */
+/** Address of a public key: bech32m "xai1…" of the first 20 bytes of sha256(public key). */
 export function addressOf(publicKey: Uint8Array): string {
-  return `XAI${toHex(sha256(publicKey).subarray(0, 20))}`;
-}
-
-/** True if `s` is a well-formed address. */
-export function isAddress(s: string): boolean {
-  return ADDRESS_RE.test(s);
-}
-
-/** The 20 address bytes of a well-formed address (used in storage keys). */
-export function addressBytes(address: string): Uint8Array {
-  return new Uint8Array(Buffer.from(address.slice(3), "hex"));
-}
-
-/** Address from its 20 bytes. */
-export function addressFromBytes(b: Uint8Array): string {
-  return `XAI${toHex(b)}`;
+  return addressFromBytes(sha256(publicKey).subarray(0, 20));
 }
 
 /** Key pair from a 32-byte secret key. */

@@ -62,7 +62,10 @@ export enum GovErrorCode {
   EMPTY_TITLE = "GOV_EMPTY_TITLE",
   /** A title, description, comment, reason or purpose that is not valid UTF-8 (a lone surrogate). */
   INVALID_UTF8 = "GOV_INVALID_UTF8",
-  /** Treasury allocation recipient is not an address, or is the treasury or the deposit escrow. */
+  /**
+   * Treasury allocation recipient is not an address (`data.address_fault` says why), or is the
+   * treasury or the deposit escrow.
+   */
   INVALID_RECIPIENT = "GOV_INVALID_RECIPIENT",
   /** Treasury allocation amount is not a canonical decimal in (0, 2^64). */
   INVALID_AMOUNT = "GOV_INVALID_AMOUNT",

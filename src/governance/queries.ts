@@ -86,7 +86,10 @@ export async function listProposals(
 /** A page of a per-voter list; `next_cursor` is the last voter of a full page, else null. */
 type VoterPage<K extends string> = { [P in K]: Json[] } & { next_cursor: string | null };
 
-/** Pages through one per-voter bucket of a proposal in voter-address order, after `cursor`. */
+/**
+ * Pages through one per-voter bucket of a proposal in account order of the voters (their 20 bytes,
+ * not their strings), after `cursor`.
+ */
 async function listPerVoter<V, K extends string>(
   state: StateReader,
   id: string,
@@ -105,7 +108,7 @@ async function listPerVoter<V, K extends string>(
   } as VoterPage<K>;
 }
 
-/** Votes of a proposal in voter-address order; cursor = the last voter seen. Undefined if unknown. */
+/** Votes of a proposal in account order; cursor = the last voter seen. Undefined if unknown. */
 export function listVotes(
   state: StateReader,
   id: string,
@@ -114,7 +117,7 @@ export function listVotes(
   return listPerVoter(state, id, { coll: votes, name: "votes", json: voteJson }, o);
 }
 
-/** Reviews of a proposal in reviewer-address order; cursor = the last reviewer seen (v2). */
+/** Reviews of a proposal in account order; cursor = the last reviewer seen (v2). */
 export function listReviews(
   state: StateReader,
   id: string,
@@ -123,7 +126,7 @@ export function listReviews(
   return listPerVoter(state, id, { coll: reviews, name: "reviews", json: reviewJson }, o);
 }
 
-/** Implementation votes of a proposal in voter-address order; cursor = the last voter seen (v2). */
+/** Implementation votes of a proposal in account order; cursor = the last voter seen (v2). */
 export function listImplementationVotes(
   state: StateReader,
   id: string,

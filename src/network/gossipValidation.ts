@@ -42,6 +42,8 @@ type Verdict = "reject" | "ignore";
 // One row per code, both topics side by side: [transaction topic, block topic].
 export const VERDICTS: Readonly<Record<GossipErrorCode, readonly [tx: Verdict, block: Verdict]>> = {
   [CryptoErrorCode.BAD_HEX]: ["ignore", "reject"],
+  // Raised by the API and CLI; in the chain only by a bug (consensus paths give their own codes).
+  [CryptoErrorCode.INVALID_ADDRESS]: ["ignore", "reject"],
 
   [TxErrorCode.MALFORMED]: ["reject", "reject"],
   [TxErrorCode.NON_CANONICAL]: ["reject", "reject"],

@@ -1,5 +1,5 @@
 import { TREASURY_ADDRESS } from "../config/addresses.js";
-import { isAddress } from "../crypto/keys.js";
+import { addressFault } from "../crypto/keys.js";
 import { xaiError } from "../errors.js";
 import { TxErrorCode } from "../types/errors.js";
 import { addBalance, getAccount } from "./accounts.js";
@@ -21,7 +21,12 @@ export const bankModule: StateModule = {
     if (p.type !== "TRANSFER") throw xaiError(TxErrorCode.UNSUPPORTED, "bank handles TRANSFER only");
     if (!featureOf(ctx.params, "transfers"))
       throw xaiError(TxErrorCode.TRANSFERS_DISABLED, "transfers are paused by governance");
-    if (!isAddress(p.recipient)) throw xaiError(TxErrorCode.INVALID_RECIPIENT, "recipient is not an address");
+    // Decoding refuses a malformed recipient already; a Tx built in-process is checked here too.
+    const fault = addressFault(p.recipient);
+    if (fault)
+      throw xaiError(TxErrorCode.INVALID_RECIPIENT, `recipient is not an address (${fault})`, {
+        address_fault: fault,
+      });
     if (ctx.modules.some((m) => m.moduleAccounts.includes(p.recipient)))
       throw xaiError(
         TxErrorCode.INVALID_RECIPIENT,

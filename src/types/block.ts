@@ -1,6 +1,6 @@
 import { bytesEqual, concatBytes, toHex, utf8 } from "../crypto/bytes.js";
 import { sha256 } from "../crypto/hash.js";
-import { isAddress } from "../crypto/keys.js";
+import { addressFault } from "../crypto/keys.js";
 import { xaiError } from "../errors.js";
 import { BlockErrorCode } from "./errors.js";
 import {
@@ -93,8 +93,11 @@ export function decodeHeader(headerBytes: Uint8Array): BlockHeader {
   };
   if (!bytesEqual(encodeHeader(header), headerBytes))
     throw xaiError(BlockErrorCode.NON_CANONICAL, "BlockHeader is not canonically encoded");
-  if (header.height > 0 && !isAddress(header.proposer))
-    throw xaiError(BlockErrorCode.MALFORMED, "proposer is not an address");
+  const fault = header.height > 0 ? addressFault(header.proposer) : undefined;
+  if (fault)
+    throw xaiError(BlockErrorCode.MALFORMED, `proposer is not an address (${fault})`, {
+      address_fault: fault,
+    });
   return header;
 }
 

@@ -22,7 +22,10 @@ export enum TxErrorCode {
   INSUFFICIENT_BALANCE = "TX_INSUFFICIENT_BALANCE",
   /** TRANSFER while the `transfers` feature is off. */
   TRANSFERS_DISABLED = "TX_TRANSFERS_DISABLED",
-  /** Recipient is not a well-formed address, or is a module account (the deposit escrow). */
+  /**
+   * Recipient is not an address (refused at decoding; `data.address_fault` says why), or is a module
+   * account (the deposit escrow).
+   */
   INVALID_RECIPIENT = "TX_INVALID_RECIPIENT",
   /** Transfer of zero units. */
   ZERO_AMOUNT = "TX_ZERO_AMOUNT",

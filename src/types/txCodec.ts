@@ -1,6 +1,6 @@
 import { bytesEqual, concatBytes, toHex, utf8 } from "../crypto/bytes.js";
 import { sha256 } from "../crypto/hash.js";
-import { addressOf } from "../crypto/keys.js";
+import { addressFault, addressOf } from "../crypto/keys.js";
 import { xaiError } from "../errors.js";
 import { TxErrorCode } from "./errors.js";
 import { type DecodeFailure, decodeMessage, encodeMessage, fromLong, pb, toLong } from "./proto.js";
@@ -128,12 +128,26 @@ function submittedAction(sp: Obj): ProposalAction {
   return a;
 }
 
+/**
+ * A TRANSFER's recipient, refused at decoding unless it is an address (SPEC §3): no state can make
+ * a malformed one valid, so it costs no signature check. TX_INVALID_RECIPIENT, `data.address_fault`.
+ */
+function transferRecipient(v: unknown): string {
+  const recipient = str(v);
+  const fault = addressFault(recipient);
+  if (fault)
+    throw xaiError(TxErrorCode.INVALID_RECIPIENT, `recipient is not an address (${fault})`, {
+      address_fault: fault,
+    });
+  return recipient;
+}
+
 function payloadFromProto(body: Obj): Payload {
   const p = body[body.payload as string] as Obj | undefined;
   if (!p) throw xaiError(TxErrorCode.MALFORMED, "transaction has no payload");
   switch (body.payload) {
     case "transfer":
-      return { type: "TRANSFER", recipient: str(p.recipient), amount: fromLong(p.amount) };
+      return { type: "TRANSFER", recipient: transferRecipient(p.recipient), amount: fromLong(p.amount) };
     case "submitProposal":
       return {
         type: "SUBMIT_PROPOSAL",

@@ -12,6 +12,7 @@ import type { KeyPair } from "../../src/crypto/keys.js";
 import type { Logger } from "../../src/logger.js";
 import type { XaiNode } from "../../src/node/node.js";
 import type { Payload } from "../../src/types/tx.js";
+import { BAD_ADDRESSES } from "../utils/badAddresses.js";
 
 // The sources are loaded with dynamic import(), i.e. as native ES modules exactly as `node dist/...`
 // runs them. Under mocha + tsx a static import loads them as CommonJS, and then
@@ -247,9 +248,21 @@ describe("e2e: HTTP API", function () {
     assertError(await get("/blocks/99999"), 404, "NOT_FOUND");
   });
 
+  it("§3 (v2) GET /accounts: a malformed address is 400 INVALID_ADDRESS with its fault, for each kind", async () => {
+    for (const bad of BAD_ADDRESSES.filter((b) => b.value !== "")) {
+      const r = await get(`/accounts/${encodeURIComponent(bad.value)}`);
+      assertError(r, 400, "INVALID_ADDRESS");
+      assert.deepEqual((r.body.error as Record<string, unknown>).data, {
+        address_fault: bad.fault,
+        field: "address",
+      });
+    }
+    assertError(await get("/accounts/XAIbad"), 400, "INVALID_ADDRESS");
+  });
+
   it("GET /accounts: bad address 400, dev:0 funded, unknown address empty", async () => {
-    assertError(await get("/accounts/XAIbad"), 400, "BAD_REQUEST");
-    assertError(await get(`/accounts/${devKeyPair(0).address.toUpperCase()}`), 400, "BAD_REQUEST");
+    assertError(await get("/accounts/XAIbad"), 400, "INVALID_ADDRESS");
+    assertError(await get(`/accounts/${devKeyPair(0).address.toUpperCase()}`), 400, "INVALID_ADDRESS");
     const a = await get(`/accounts/${devKeyPair(0).address}`);
     assert.equal(a.status, 200);
     assert.deepEqual(a.body, {
@@ -259,7 +272,7 @@ describe("e2e: HTTP API", function () {
       next_nonce: "0",
       pending_txs: 0,
     });
-    const empty = await get(`/accounts/XAI${"0".repeat(40)}`);
+    const empty = await get(`/accounts/${src.addressFromBytes(new Uint8Array(20))}`);
     assert.equal(empty.status, 200);
     assert.equal(empty.body.balance, "0");
     assert.equal(empty.body.nonce, "0");
@@ -340,6 +353,17 @@ describe("e2e: HTTP API", function () {
       const r = await postTx(pendingTx);
       assert.equal(r.status, 202, JSON.stringify(r.body));
       assert.equal(node.chain.mempool.size, 1);
+    });
+
+    it("§3 (v2) a transfer to a malformed address → 400 TX_INVALID_RECIPIENT with its fault", async () => {
+      for (const bad of BAD_ADDRESSES) {
+        const tx = signedTx({ nonce: 2n, payload: { type: "TRANSFER", recipient: bad.value, amount: 5n } });
+        const before = await snapshot();
+        const r = await postTx(tx);
+        assertError(r, 400, "TX_INVALID_RECIPIENT");
+        assert.deepEqual((r.body.error as Record<string, unknown>).data, { address_fault: bad.fault });
+        assert.deepEqual(await snapshot(), before, `${bad.what}: state or mempool changed`);
+      }
     });
 
     it("non-JSON content type → 415 UNSUPPORTED_MEDIA_TYPE", async () => {
@@ -458,10 +482,17 @@ describe("e2e: HTTP API", function () {
     });
 
     it("oversize tx → 413 TX_TOO_LARGE (above max_tx_bytes, and above the hard cap)", async () => {
-      // A correctly signed transfer above max_tx_bytes (16384 by default).
+      // A correctly signed proposal above max_tx_bytes (16384 by default). (A transfer cannot be
+      // that large: only its recipient could be long, and decoding refuses one that is no address.)
       const big = signedTx({
         nonce: 2n,
-        payload: { type: "TRANSFER", recipient: `XAI${"a".repeat(20_000)}`, amount: 1n },
+        payload: {
+          type: "SUBMIT_PROPOSAL",
+          title: "big",
+          description: "x".repeat(20_000),
+          deposit: 0n,
+          action: { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
+        },
       });
       assert.ok(big.length > 16_384 && big.length < src.HARD_MAX_TX_BYTES);
       await expectRejected(() => postTx(big), 413, "TX_TOO_LARGE");

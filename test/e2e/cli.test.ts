@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "../../src/logger.js";
 import type { XaiNode } from "../../src/node/node.js";
+import { BAD_ADDRESSES } from "../utils/badAddresses.js";
 import { killCliChildren, ROOT, type Run, spawnCli } from "../utils/cli.js";
 
 const silent: Logger = { info() {}, warn() {}, debug() {} };
@@ -110,7 +111,7 @@ describe("e2e: CLI", function () {
       const f = join(work, "alice.key");
       const out = oneJson(await cli(["keys", "new", "--out", f, "--json"]));
       assert.deepEqual(Object.keys(out).sort(), ["address", "file", "public_key"]);
-      assert.match(out.address as string, /^XAI[0-9a-f]{40}$/);
+      assert.match(out.address as string, /^xai1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{38}$/);
       assert.match(out.public_key as string, /^[0-9a-f]{64}$/);
       assert.equal(out.file, f);
       assert.equal(statSync(f).mode & 0o777, 0o600);
@@ -267,10 +268,12 @@ describe("e2e: CLI", function () {
         ...base,
       ];
       const cases: Array<[string[], string]> = [
-        [
-          ["tx", "transfer", "--key", "dev:0", "--to", "XAIbad", "--amount", "5", ...base],
-          "TX_INVALID_RECIPIENT",
-        ],
+        // §3 (v2): a malformed address is refused before anything is signed or asked of the node.
+        ...BAD_ADDRESSES.filter((b) => b.value !== "").map((b): [string[], string] => [
+          ["tx", "transfer", "--key", "dev:0", "--to", b.value, "--amount", "5", ...base],
+          "INVALID_ADDRESS",
+        ]),
+        [["tx", "transfer", "--key", "dev:0", "--to", "", "--amount", "5", ...base], "INVALID_ADDRESS"],
         [["tx", "transfer", "--key", "dev:0", "--to", recipient, "--amount", "-5", ...base], "BAD_OPTION"],
         [["tx", "transfer", "--key", "dev:0", "--to", recipient, "--amount", "1.5", ...base], "BAD_OPTION"],
         [["tx", "transfer", "--key", "dev:0", "--to", recipient, "--amount", "0", ...base], "TX_ZERO_AMOUNT"],
@@ -279,13 +282,20 @@ describe("e2e: CLI", function () {
         [transfer("--key", "dev:2", "--fee", "1"), "TX_FEE_TOO_LOW"],
         [transfer("--key", join(work, "missing.key")), "KEY_FILE_INVALID"],
         [["query", "tx", "ab".repeat(32), ...base], "NOT_FOUND"],
-        [["query", "account", "XAIbad", ...base], "BAD_REQUEST"],
+        [["query", "account", "XAIbad", ...base], "INVALID_ADDRESS"],
+        [["query", "account", BAD_ADDRESSES[0]!.value, ...base], "INVALID_ADDRESS"],
+        [["query", "account", src.devKeyPair(0).address.toUpperCase(), ...base], "INVALID_ADDRESS"],
         [["query", "block", "99999", ...base], "NOT_FOUND"],
         // Nothing listens on port 1.
         [["query", "status", "--node", "http://127.0.0.1:1", "--json"], "NODE_UNREACHABLE"],
       ];
       const runs = await Promise.all(cases.map(([args]) => cli(args)));
       for (const [i, r] of runs.entries()) assertFailed(r, cases[i]![1]);
+      for (const [i, b] of BAD_ADDRESSES.filter((x) => x.value !== "").entries())
+        assert.ok(
+          runs[i]!.stderr.startsWith(`INVALID_ADDRESS: --to is not an address (${b.fault})`),
+          runs[i]!.stderr,
+        );
       // None of them reached the chain: dev:0 still has nonce 1 and nothing pending.
       const d = oneJson(await cli(["query", "account", src.devKeyPair(0).address, ...base]));
       assert.equal(d.nonce, "1");

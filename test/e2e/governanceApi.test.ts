@@ -20,7 +20,13 @@ import { slotAt } from "../../src/chain/slots.js";
 import { TREASURY_ADDRESS } from "../../src/config/addresses.js";
 import { utf8 } from "../../src/crypto/bytes.js";
 import { sha256 } from "../../src/crypto/hash.js";
-import { devKeyPair, type KeyPair, keyPairFromSecret, sign } from "../../src/crypto/keys.js";
+import {
+  compareAddresses,
+  devKeyPair,
+  type KeyPair,
+  keyPairFromSecret,
+  sign,
+} from "../../src/crypto/keys.js";
 import { proposalIdOf } from "../../src/governance/proposalId.js";
 import type { Logger } from "../../src/logger.js";
 import { initChain } from "../../src/node/initChain.js";
@@ -30,6 +36,7 @@ import { nodePaths } from "../../src/node/paths.js";
 import { circulatingSupplyAt, getAccount } from "../../src/state-transition/accounts.js";
 import type { Payload, ProposalAction } from "../../src/types/tx.js";
 import { decodeTx, encodeSignedTx, encodeTxBody, txSigningMessage } from "../../src/types/txCodec.js";
+import { BAD_ADDRESSES } from "../utils/badAddresses.js";
 
 const silent: Logger = { info() {}, warn() {}, debug() {} };
 const CHAIN_ID = "xai-devnet-1";
@@ -430,6 +437,20 @@ describe("e2e: governance HTTP API", function () {
       "GOV_INVALID_ACTION",
     );
     await refused(route, k, propose({ ...P2_ACTION, recipient: TREASURY_ADDRESS }), "GOV_INVALID_RECIPIENT");
+    // §3 (v2): a recipient that is not an address, with its fault.
+    for (const bad of BAD_ADDRESSES) {
+      const before = await chainSnapshot();
+      const r = await post(route, {
+        tx: b64(await signed(k, propose({ ...P2_ACTION, recipient: bad.value }))),
+      });
+      assertError(r, 400, "GOV_INVALID_RECIPIENT");
+      assert.deepEqual((r.body.error as Record<string, unknown>).data, {
+        recipient: bad.value,
+        address_fault: bad.fault,
+      });
+      assert.deepEqual(await chainSnapshot(), before, `${bad.what}: state or mempool changed`);
+      rejected.set("GOV_INVALID_RECIPIENT", (rejected.get("GOV_INVALID_RECIPIENT") ?? 0) + 1);
+    }
     await refused(
       route,
       k,
@@ -579,7 +600,7 @@ describe("e2e: governance HTTP API", function () {
   });
 
   it("GET /governance/proposals/:id/votes: every vote, in voter order, paginated", async () => {
-    const voters = [1, 2, 3, 4].map((n) => dev(n).address).sort();
+    const voters = [1, 2, 3, 4].map((n) => dev(n).address).sort(compareAddresses);
     const expectedVote = (voter: string) => {
       const n = [1, 2, 3, 4].find((i) => dev(i).address === voter)!;
       return {
@@ -601,7 +622,7 @@ describe("e2e: governance HTTP API", function () {
     assert.deepEqual(page2, { votes: voters.slice(2).map(expectedVote), next_cursor: voters[3] });
     const page3 = await ok(`/governance/proposals/${ids.p1}/votes?limit=2&cursor=${voters[3]}`);
     assert.deepEqual(page3, { votes: [], next_cursor: null });
-    assertError(await get(`/governance/proposals/${ids.p1}/votes?cursor=nobody`), 400, "BAD_REQUEST");
+    assertError(await get(`/governance/proposals/${ids.p1}/votes?cursor=nobody`), 400, "INVALID_ADDRESS");
     assert.equal(((await ok(`/governance/proposals/${ids.p2}/votes`)).votes as Body[]).length, 3);
   });
 
@@ -639,7 +660,16 @@ describe("e2e: governance HTTP API", function () {
       404,
       "GOV_UNKNOWN_PROPOSAL",
     );
-    assertError(await get("/governance/voting-power/XAIbad"), 400, "BAD_REQUEST");
+    // §3 (v2): a malformed address is INVALID_ADDRESS with its fault.
+    assertError(await get("/governance/voting-power/XAIbad"), 400, "INVALID_ADDRESS");
+    for (const bad of BAD_ADDRESSES.filter((b) => b.value !== "")) {
+      const r = await get(`/governance/voting-power/${encodeURIComponent(bad.value)}`);
+      assertError(r, 400, "INVALID_ADDRESS");
+      assert.deepEqual((r.body.error as Record<string, unknown>).data, {
+        address_fault: bad.fault,
+        field: "address",
+      });
+    }
   });
 
   it("end of voting: P1, P2 → code_review, P4 → rejected; GOV_VOTING_CLOSED, GOV_SELF_REVIEW", async () => {
@@ -721,7 +751,7 @@ describe("e2e: governance HTTP API", function () {
       { n: 5, reviewer: dev(5).address, comment: "" },
       { n: 6, reviewer: dev(6).address, comment: "looks right" },
     ]
-      .sort((a, b) => (a.reviewer < b.reviewer ? -1 : 1))
+      .sort((a, b) => compareAddresses(a.reviewer, b.reviewer))
       .map((r) => ({
         reviewer: r.reviewer,
         approved: true,
@@ -733,7 +763,7 @@ describe("e2e: governance HTTP API", function () {
       }));
     const implementationVotes = [1, 2]
       .map((n) => ({ voter: dev(n).address, approved: true, height: 12, tx_id: txs[`i-${ids.p1}-${n}`] }))
-      .sort((a, b) => (a.voter < b.voter ? -1 : 1));
+      .sort((a, b) => compareAddresses(a.voter, b.voter));
     const rules = p.rules as Record<string, string>;
     assert.deepEqual(Object.keys(rules), RULES.map(([n]) => n).sort());
     for (const [name, , , , def] of RULES) assert.equal(rules[name], TEST_PRESET[name] ?? def, name);

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { slotAt } from "../../src/chain/slots.js";
-import { devKeyPair, type KeyPair } from "../../src/crypto/keys.js";
+import { compareAddresses, devKeyPair, type KeyPair } from "../../src/crypto/keys.js";
 import { proposalIdOf } from "../../src/governance/proposalId.js";
 import type { Logger } from "../../src/logger.js";
 import { initChain } from "../../src/node/initChain.js";
@@ -20,6 +20,7 @@ import { readKeyFile } from "../../src/node/keyFile.js";
 import { XaiNode } from "../../src/node/node.js";
 import { nodePaths } from "../../src/node/paths.js";
 import { getAccount } from "../../src/state-transition/accounts.js";
+import { BAD_ADDRESSES } from "../utils/badAddresses.js";
 import { killCliChildren, ROOT, type Run, spawnCli } from "../utils/cli.js";
 
 const silent: Logger = { info() {}, warn() {}, debug() {} };
@@ -149,6 +150,42 @@ describe("e2e: governance CLI", function () {
     assertFailed(missing, "BAD_PAYLOAD");
     assertFailed(notObject, "BAD_PAYLOAD");
     assertFailed(badEnabled, "BAD_PAYLOAD");
+    await nothingSubmitted(dev(0), 0n);
+    assert.equal(node.chain.head.height, 0);
+  });
+
+  it("§3 (v2) malformed addresses fail locally with INVALID_ADDRESS and the fault: --payload recipient, query voting-power, votes --cursor", async () => {
+    const bad = (what: string) => BAD_ADDRESSES.find((b) => b.what.startsWith(what))!;
+    const cases: Array<[string[], string, string]> = [
+      ...["one wrong checksum", "another chain", "the old XAI", "uppercase", "19 bytes"].map(
+        (what): [string[], string, string] => [
+          [
+            "tx",
+            "submit-proposal",
+            "--kind",
+            "treasury_allocation",
+            "--payload",
+            JSON.stringify({ recipient: bad(what).value, amount: "1", purpose: "p" }),
+            "--title",
+            "T",
+            "--key",
+            "dev:0",
+            "--json",
+          ],
+          "--payload recipient",
+          bad(what).fault,
+        ],
+      ),
+      [["query", "voting-power", bad("one wrong checksum").value, "--json"], "address", "checksum"],
+      [["query", "voting-power", bad("mixed case").value, "--json"], "address", "case"],
+      [["query", "votes", "1", "--cursor", bad("a prefix one").value, "--json"], "--cursor", "prefix"],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => cli(...args)));
+    for (const [i, r] of runs.entries()) {
+      assertFailed(r, "INVALID_ADDRESS");
+      const [, field, fault] = cases[i]!;
+      assert.ok(r.stderr.startsWith(`INVALID_ADDRESS: ${field} is not an address (${fault})`), r.stderr);
+    }
     await nothingSubmitted(dev(0), 0n);
     assert.equal(node.chain.head.height, 0);
   });
@@ -302,7 +339,7 @@ describe("e2e: governance CLI", function () {
     const list3 = v.votes as Body[];
     assert.deepEqual(
       list3.map((x) => x.voter),
-      [1, 2, 3].map((n) => dev(n).address).sort(),
+      [1, 2, 3].map((n) => dev(n).address).sort(compareAddresses),
     );
     for (const x of list3) {
       assert.equal(x.option, "yes");

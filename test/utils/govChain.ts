@@ -11,7 +11,13 @@ import { isXaiError } from "../../src/errors.js";
 import { governanceModule } from "../../src/governance/module.js";
 import { proposalIdOf } from "../../src/governance/proposalId.js";
 import { getAccount } from "../../src/state-transition/accounts.js";
-import { applyBlock, blockContext, buildBlock, txRootOf } from "../../src/state-transition/applyBlock.js";
+import {
+  applyBlock,
+  blockContext,
+  buildBlock,
+  txRootOf,
+  txRootOfBytes,
+} from "../../src/state-transition/applyBlock.js";
 import { applyTx, type TxRules } from "../../src/state-transition/applyTx.js";
 import { bankModule } from "../../src/state-transition/bank.js";
 import type { BlockResult, Receipt, Skipped } from "../../src/state-transition/executeBlock.js";
@@ -202,7 +208,11 @@ export class GovChain {
    * Applies a block holding exactly `txs` through applyBlock (as an importing node would), without
    * keeping anything; returns the XaiError code it was rejected with, or undefined.
    */
-  async importBlockWith(txs: Tx[]): Promise<{ code?: string; data?: Record<string, unknown> }> {
+  async importBlockWith(
+    txs: Array<Tx | Uint8Array>,
+  ): Promise<{ code?: string; data?: Record<string, unknown> }> {
+    // Raw bytes stand for a transaction that does not even decode (a node could never build it).
+    const bytes = txs.map((t) => (t instanceof Uint8Array ? t : t.bytes));
     const ctx = await this.nextContext();
     const header: BlockHeader = {
       chainId: CHAIN_ID,
@@ -210,21 +220,12 @@ export class GovChain {
       slot: ctx.slot,
       parentHash: new Uint8Array(32),
       proposer: ctx.proposer,
-      txRoot: txRootOf(txs),
+      txRoot: txRootOfBytes(bytes),
       stateRoot: new Uint8Array(32),
     };
     const sig = sign(blockSigningMessage(encodeHeader(header)), VALIDATOR.secretKey);
     try {
-      await applyBlock(
-        this.state,
-        assembleBlock(
-          header,
-          sig,
-          txs.map((t) => t.bytes),
-        ),
-        this.stateRoot,
-        RULES,
-      );
+      await applyBlock(this.state, assembleBlock(header, sig, bytes), this.stateRoot, RULES);
       return {};
     } catch (err) {
       if (!isXaiError(err)) throw err;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { GOV_TX_ROUTES } from "../../api/governanceTxRoutes.js";
+import { requireAddress } from "../../crypto/keys.js";
 import { xaiError } from "../../errors.js";
 import { actionFromJson, isProposalKind, PROPOSAL_KINDS, payloadHelp } from "../../governance/kinds/index.js";
 import { NodeErrorCode } from "../../node/errors.js";
@@ -25,10 +26,15 @@ export function parseAction(kind: string, payloadJson: string): ProposalAction {
   }
   if (typeof o !== "object" || o === null || Array.isArray(o))
     throw xaiError(CliErrorCode.BAD_PAYLOAD, "--payload must be an object");
+  // Address fields of any kind (a treasury recipient, a validator): refused here, before signing.
+  for (const field of ADDRESS_FIELDS) if (field in o) requireAddress(o[field], `--payload ${field}`);
   return actionFromJson(kind, o, (message) => {
     throw xaiError(CliErrorCode.BAD_PAYLOAD, message);
   });
 }
+
+/** The --payload fields that hold an address, whatever the kind. */
+const ADDRESS_FIELDS = ["recipient", "address"] as const;
 
 function parseCodeHash(hex: string): Uint8Array {
   if (!/^[0-9a-f]{64}$/.test(hex))
@@ -197,7 +203,7 @@ export function registerGovernanceQuery(query: Command): void {
       ([id], o) => {
         const q = new URLSearchParams();
         if (o.limit) q.set("limit", o.limit);
-        if (o.cursor) q.set("cursor", o.cursor);
+        if (o.cursor) q.set("cursor", requireAddress(o.cursor, "--cursor"));
         return `/governance/proposals/${enc(id!)}/${list}${q.size ? `?${q}` : ""}`;
       },
       (c) =>
@@ -222,7 +228,8 @@ export function registerGovernanceQuery(query: Command): void {
     query,
     "voting-power <address>",
     "balance, power, capped power, snapshot height",
-    ([a], o) => `/governance/voting-power/${enc(a!)}${o.proposal ? `?proposal_id=${enc(o.proposal)}` : ""}`,
+    ([a], o) =>
+      `/governance/voting-power/${enc(requireAddress(a, "address"))}${o.proposal ? `?proposal_id=${enc(o.proposal)}` : ""}`,
     (c) => c.option("--proposal <id>", "at this proposal's snapshot"),
   );
   addQuery(query, "fiat-unlock", "fiat unlock status", () => "/governance/fiat-unlock/status");

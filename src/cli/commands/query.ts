@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { requireAddress } from "../../crypto/keys.js";
 import { apiGet, DEFAULT_NODE } from "../client.js";
 import { printResult } from "../output.js";
 
@@ -30,7 +31,12 @@ export function registerQuery(program: Command): Command {
     .command("query")
     .description("read from a node (each prints the JSON of its HTTP route)");
   addQuery(query, "status", "chain id, height, head, state root, peers", () => "/status");
-  addQuery(query, "account <address>", "balance and nonce", ([a]) => `/accounts/${encodeURIComponent(a!)}`);
+  addQuery(
+    query,
+    "account <address>",
+    "balance and nonce",
+    ([a]) => `/accounts/${encodeURIComponent(requireAddress(a, "address"))}`,
+  );
   addQuery(query, "tx <id>", "transaction with receipt", ([id]) => `/tx/${encodeURIComponent(id!)}`);
   addQuery(
     query,

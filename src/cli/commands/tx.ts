@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { requireAddress } from "../../crypto/keys.js";
 import { xaiError } from "../../errors.js";
 import { NodeErrorCode } from "../../node/errors.js";
 import type { Payload } from "../../types/tx.js";
@@ -46,7 +47,11 @@ export function registerTx(program: Command): Command {
     tx,
     "transfer",
     "send base units to an address",
-    (o) => ({ type: "TRANSFER", recipient: String(o.to), amount: parseUnits(String(o.amount), "--amount") }),
+    (o) => ({
+      type: "TRANSFER",
+      recipient: requireAddress(String(o.to), "--to"),
+      amount: parseUnits(String(o.amount), "--amount"),
+    }),
     (c) =>
       c
         .requiredOption("--to <address>", "recipient")

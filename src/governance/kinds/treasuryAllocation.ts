@@ -7,7 +7,7 @@
  */
 import { DEPOSIT_ESCROW_ADDRESS, TREASURY_ADDRESS } from "../../config/addresses.js";
 import { isCanonicalDecimal } from "../../config/registry.js";
-import { isAddress } from "../../crypto/keys.js";
+import { addressFault } from "../../crypto/keys.js";
 import { xaiError } from "../../errors.js";
 import { addBalance, getAccount } from "../../state-transition/accounts.js";
 import { featureOf } from "../../state-transition/params.js";
@@ -24,7 +24,13 @@ export const treasuryAllocation: Capability<"treasury_allocation"> = {
   emergency: false,
   payloadHelp: '{"recipient","amount","purpose"}',
   async validate(state, params, a, phase) {
-    if (!isAddress(a.recipient) || a.recipient === TREASURY_ADDRESS || a.recipient === DEPOSIT_ESCROW_ADDRESS)
+    const fault = addressFault(a.recipient);
+    if (fault)
+      throw xaiError(GovErrorCode.INVALID_RECIPIENT, `recipient is not an address (${fault})`, {
+        recipient: a.recipient,
+        address_fault: fault,
+      });
+    if (a.recipient === TREASURY_ADDRESS || a.recipient === DEPOSIT_ESCROW_ADDRESS)
       throw xaiError(GovErrorCode.INVALID_RECIPIENT, "recipient must be an ordinary address", {
         recipient: a.recipient,
       });

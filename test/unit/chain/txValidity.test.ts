@@ -170,9 +170,9 @@ const cases: Case[] = [
   },
   { name: "zero amount", code: TxErrorCode.ZERO_AMOUNT, bytes: () => transfer(rich, 1n, 0n) },
   {
-    name: "recipient with uppercase hex",
+    name: "recipient in uppercase (SPEC §3: only the lowercase form is an address)",
     code: TxErrorCode.INVALID_RECIPIENT,
-    bytes: () => transferTx(rich, `XAI${"AB".repeat(20)}`, 5n, { nonce: 1n }),
+    bytes: () => transferTx(rich, bob.address.toUpperCase(), 5n, { nonce: 1n }),
   },
   {
     name: "empty recipient",

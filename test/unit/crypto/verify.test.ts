@@ -4,6 +4,7 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
 import {
+  addressBytes,
   addressOf,
   DEV_KEY_SEED,
   devKeyPair,
@@ -486,28 +487,32 @@ describe("crypto/verify: verifyNode and verifyNoble agree (differential)", () =>
 });
 
 describe("crypto/keys", () => {
-  it("addressOf is XAI + the first 20 bytes of sha256(public key) in lowercase hex", () => {
+  it("addressOf is bech32m xai1… of the first 20 bytes of sha256(public key) (SPEC §3 v2)", () => {
     const zero = new Uint8Array(32);
-    assert.equal(addressOf(zero), "XAI66687aadf862bd776c8fc18b8e9f8e2008971485");
+    assert.equal(addressOf(zero), "xai1ve584t0cv27hwmy0cx9ca8uwyqyfw9y943prxl");
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 64 }), (pk) => {
         const a = addressOf(pk);
-        assert.match(a, /^XAI[0-9a-f]{40}$/);
-        assert.equal(a.length, 43);
-        assert.equal(a, `XAI${createHash("sha256").update(pk).digest("hex").slice(0, 40)}`);
+        assert.match(a, /^xai1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{38}$/);
+        assert.equal(a.length, 42);
+        assert.deepEqual(
+          addressBytes(a),
+          new Uint8Array(createHash("sha256").update(pk).digest().subarray(0, 20)),
+        );
         assert.equal(isAddress(a), true);
       }),
       { numRuns: 200 },
     );
   });
 
-  it("isAddress refuses uppercase hex, wrong prefix and wrong length", () => {
+  it("isAddress refuses uppercase, wrong prefix, wrong length and the old XAI + hex form", () => {
     const a = addressOf(new Uint8Array(32));
     assert.equal(isAddress(a.toUpperCase()), false);
-    assert.equal(isAddress(`XAI${a.slice(3).toUpperCase()}`), false);
-    assert.equal(isAddress(`xai${a.slice(3)}`), false);
-    assert.equal(isAddress(a.slice(0, 42)), false);
-    assert.equal(isAddress(`${a}0`), false);
+    assert.equal(isAddress(`XAI${a.slice(3)}`), false);
+    assert.equal(isAddress(`xaj${a.slice(3)}`), false);
+    assert.equal(isAddress(a.slice(0, 41)), false);
+    assert.equal(isAddress(`${a}q`), false);
+    assert.equal(isAddress("XAI66687aadf862bd776c8fc18b8e9f8e2008971485"), false);
   });
 
   it("devKeyPair(n) is deterministic, distinct per n, and derived from the public dev seed", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { compareAddresses } from "../../../src/crypto/keys.js";
 import { GovBucket } from "../../../src/governance/keys.js";
 import {
   fiatUnlockStatus,
@@ -78,11 +79,11 @@ describe("governance: queries", () => {
     });
     assert.deepEqual(
       (await listReviews(c.state, id))!.reviews.map((r) => [r.reviewer, r.approved, r.power]),
-      [key(4).address, key(5).address].sort().map((a) => [a, true, M]),
+      [key(4).address, key(5).address].sort(compareAddresses).map((a) => [a, true, M]),
     );
     assert.deepEqual(
       (await listImplementationVotes(c.state, id))!.implementation_votes.map((r) => r.voter),
-      [key(1).address, key(2).address].sort(),
+      [key(1).address, key(2).address].sort(compareAddresses),
     );
     assert.deepEqual(j.implementation, {
       required_power: (15n * 100_000n * XAI).toString(),
@@ -315,7 +316,7 @@ describe("C1: bounded reads", () => {
       id,
       reviewers.map((n) => [n, true]),
     );
-    const sorted = reviewers.map((n) => key(n).address).sort();
+    const sorted = reviewers.map((n) => key(n).address).sort(compareAddresses);
     const p1 = (await listReviews(c.state, id, { limit: 2 }))!;
     assert.deepEqual(
       p1.reviews.map((r) => r.reviewer),
@@ -342,7 +343,7 @@ describe("C1: bounded reads", () => {
     // dev:3 rejects first; dev:1 and dev:2 then approve (2/3 of the yes power: queued).
     for (const n of [3, 1, 2]) await c.submit(key(n), tx.implement(id, n !== 3));
     assert.deepEqual((await c.nextBlock()).skipped, []);
-    const voters = [1, 2, 3].map((n) => key(n).address).sort();
+    const voters = [1, 2, 3].map((n) => key(n).address).sort(compareAddresses);
     const i1 = (await listImplementationVotes(c.state, id, { limit: 3 }))!;
     assert.deepEqual(
       i1.implementation_votes.map((v) => v.voter),

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import protobuf from "protobufjs";
-import { addressOf, devKeyPair, sign } from "../../../src/crypto/keys.js";
+import { addressFromBytes, addressOf, devKeyPair, sign } from "../../../src/crypto/keys.js";
 import { verifyNode } from "../../../src/crypto/verify.js";
 import { XaiError } from "../../../src/errors.js";
 import { pb } from "../../../src/types/proto.js";
@@ -110,7 +110,10 @@ const PAYLOADS: Array<{ label: string; payload: Payload }> = [
     label: "TRANSFER max amount",
     payload: { type: "TRANSFER", recipient: devKeyPair(1).address, amount: MAX_U64 },
   },
-  { label: "TRANSFER zero amount", payload: { type: "TRANSFER", recipient: "", amount: 0n } },
+  {
+    label: "TRANSFER zero amount",
+    payload: { type: "TRANSFER", recipient: devKeyPair(2).address, amount: 0n },
+  },
   ...ACTIONS.map((action) => ({
     label: `SUBMIT_PROPOSAL ${action.kind}`,
     payload: {
@@ -293,7 +296,12 @@ describe("types/txCodec", () => {
       );
       const payload: fc.Arbitrary<Payload> = fc.oneof(
         fc.record(
-          { type: fc.constant("TRANSFER" as const), recipient: str, amount: u64 },
+          // Decoding refuses a recipient that is not an address (SPEC §3; test/unit/chain/addressInputs.test.ts).
+          {
+            type: fc.constant("TRANSFER" as const),
+            recipient: fc.uint8Array({ minLength: 20, maxLength: 20 }).map(addressFromBytes),
+            amount: u64,
+          },
           { noNullPrototype: true },
         ),
         fc.record(

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { RegistrySpace } from "../../../src/config/registry.js";
 import { toHex } from "../../../src/crypto/bytes.js";
+import { isXaiError } from "../../../src/errors.js";
 import { proposalIdOf } from "../../../src/governance/proposalId.js";
 import {
   fiatUnlockStatus,
@@ -21,7 +22,8 @@ import { buildBlock } from "../../../src/state-transition/applyBlock.js";
 import type { TxOutcome } from "../../../src/state-transition/module.js";
 import { getRegistryRaw } from "../../../src/state-transition/params.js";
 import type { Tx } from "../../../src/types/tx.js";
-import { type GovChain, RULES } from "../../utils/govChain.js";
+import { decodeTx } from "../../../src/types/txCodec.js";
+import { CHAIN_ID, type GovChain, RULES } from "../../utils/govChain.js";
 import { accountAddress, type Expect, isObj, type Obj, VectorFormatError } from "./checks.js";
 import type { TxSpec } from "./txSpec.js";
 
@@ -63,7 +65,29 @@ export function checkOutcome(
  * An invalid transaction: a block builder skips it with `code` and its block has the root of an
  * empty block; a block that holds it is rejected with BLOCK_INVALID_TX (txCode = `code`).
  */
-export async function expectInvalid(c: GovChain, tx: Tx, code: string, where: string): Promise<void> {
+export async function expectInvalid(
+  c: GovChain,
+  bytes: Uint8Array,
+  code: string,
+  where: string,
+): Promise<void> {
+  let tx: Tx;
+  try {
+    tx = decodeTx(bytes);
+  } catch (err) {
+    // Refused at decoding (a malformed recipient, SPEC §3): no node can build a block with it, and
+    // a block that holds it is invalid.
+    assert.ok(isXaiError(err), String(err));
+    assert.equal(err.code, code, `${where}: expected ${code} at decoding, got ${err.code}: ${err.message}`);
+    const imported = await c.importBlockWith([bytes]);
+    assert.equal(
+      imported.code,
+      "BLOCK_INVALID_TX",
+      `${where}: a block holding the transaction must be invalid`,
+    );
+    assert.equal(imported.data?.txCode, code, `${where}: the block's invalid-tx code`);
+    return;
+  }
   const ctx = await c.nextContext();
   const withIt = await buildBlock(c.state, [tx], ctx, c.stateRoot, RULES);
   assert.deepEqual(

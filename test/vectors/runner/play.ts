@@ -40,6 +40,11 @@ export class Run {
 
   /** Signs a vector transaction as the next block would see it. */
   async makeTx(t: TxSpec): Promise<Tx> {
+    return decodeTx(await this.makeTxBytes(t));
+  }
+
+  /** The signed bytes of a vector transaction (which may not decode: a malformed recipient). */
+  async makeTxBytes(t: TxSpec): Promise<Uint8Array> {
     const k = key(t.from);
     const ctx = await this.c.nextContext();
     const payload = t.build(this.resolve, ctx.params.rule.proposal_deposit!);
@@ -50,7 +55,7 @@ export class Run {
       fee: t.fee ?? ctx.params.param.min_tx_fee!,
       payload,
     });
-    return decodeTx(encodeSignedTx(bodyBytes, sign(txSigningMessage(bodyBytes), k.secretKey)));
+    return encodeSignedTx(bodyBytes, sign(txSigningMessage(bodyBytes), k.secretKey));
   }
 
   /** Plays one step. */
@@ -58,11 +63,12 @@ export class Run {
     const c = this.c;
     switch (s.op) {
       case "tx": {
-        const tx = await this.makeTx(s.tx);
+        const bytes = await this.makeTxBytes(s.tx);
         const root = c.rootHex;
         const height = c.height;
-        if (s.expect.kind === "invalid") await expectInvalid(c, tx, s.expect.code, s.where);
+        if (s.expect.kind === "invalid") await expectInvalid(c, bytes, s.expect.code, s.where);
         else if (s.dryRun) {
+          const tx = decodeTx(bytes);
           const r = await applyTx(new StateOverlay(c.state), tx, await c.nextContext(), RULES, []).catch(
             (err: unknown) => {
               assert.fail(`${s.where}: expected a valid transaction, got ${(err as Error).message}`);
@@ -70,6 +76,7 @@ export class Run {
           );
           checkOutcome(this.labels, s.tx, tx, r.outcome, s.expect, s.where);
         } else {
+          const tx = decodeTx(bytes);
           c.pending.push(tx);
           const b = await c.nextBlock();
           assert.deepEqual(
