@@ -22,6 +22,8 @@ export enum CliErrorCode {
   CHAIN_ID_MISMATCH = "CHAIN_ID_MISMATCH",
   /** The fee to sign (the node's min_tx_fee, or `--fee`) is above `--max-fee` (or the config's max_fee). */
   FEE_ABOVE_MAX = "FEE_ABOVE_MAX",
+  /** `tx submit-proposal` without `--deposit`: the node's proposal_deposit is above `--max-deposit`. */
+  DEPOSIT_ABOVE_MAX = "DEPOSIT_ABOVE_MAX",
   /** `--timeout` is not a whole number of milliseconds from 1 to 3,600,000. */
   BAD_TIMEOUT = "BAD_TIMEOUT",
   /** `--wait`: the transaction was included, but its receipt's result is not `ok` (the receipt is printed). */

@@ -26,6 +26,13 @@ import { CliErrorCode } from "./errors.js";
  */
 export const DEFAULT_MAX_FEE = 100_000n;
 
+/**
+ * Default ceiling on a deposit the client takes from the node (`tx submit-proposal` without
+ * `--deposit`): 10,000,000,000 units (100 XAI), 10 times the dev preset's proposal_deposit. An
+ * explicit `--deposit` is the user's own choice and is not capped.
+ */
+export const DEFAULT_MAX_DEPOSIT = 10_000_000_000n;
+
 /** Default `--wait` timeout and its upper bound, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const MAX_TIMEOUT_MS = 3_600_000;

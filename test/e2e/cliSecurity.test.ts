@@ -62,6 +62,8 @@ async function fakeNode(chainId: string, minFee: string): Promise<FakeNode> {
     req.on("end", () => {
       node.requests!.push(`${req.method} ${req.url}`);
       if (req.method === "GET" && req.url === "/status") return send(res, 200, node.status);
+      if (req.method === "GET" && req.url === "/governance/params")
+        return send(res, 200, { params: [], rules: [{ name: "proposal_deposit", value: HUGE_FEE }] });
       if (req.method === "GET" && req.url?.startsWith("/accounts/"))
         return send(res, 200, { balance: HUGE_FEE, nonce: "0", next_nonce: "0", pending_txs: 0 });
       if (req.method === "POST") {
@@ -260,6 +262,42 @@ describe("e2e: the client never signs what the node dictates", function () {
       f.receipt = { ...f.receipt, result: "ok", error_code: null };
       const ok = oneJson(await cli(transfer(f.url, "--chain-id", PINNED, "--wait")));
       assert.equal(ok.result, "ok");
+    });
+  });
+
+  describe("B3: the deposit taken from the node is capped too", () => {
+    const submit = (node: string, ...extra: string[]) => [
+      "tx",
+      "submit-proposal",
+      "--kind",
+      "feature_activation",
+      "--payload",
+      '{"feature":"fee_burn","enabled":true}',
+      "--title",
+      "T",
+      "--key",
+      "dev:0",
+      "--node",
+      node,
+      "--chain-id",
+      PINNED,
+      "--json",
+      ...extra,
+    ];
+
+    it("B3: a huge proposal_deposit from the node is refused (DEPOSIT_ABOVE_MAX); --max-deposit or --deposit decide", async () => {
+      const f = await start(PINNED, "1000");
+      const m = assertFailed(await cli(submit(f.url)), "DEPOSIT_ABOVE_MAX");
+      assert.match(m, new RegExp(`${HUGE_FEE} units, above the maximum of 10000000000`));
+      assertFailed(await cli(submit(f.url, "--max-deposit", "x")), "BAD_OPTION");
+      assert.deepEqual(f.posted, []);
+      oneJson(await cli(submit(f.url, "--max-deposit", HUGE_FEE)));
+      oneJson(await cli(submit(f.url, "--deposit", "5")));
+      const deposits = f.posted.map((b) => {
+        const p = decodeTx(b).body.payload;
+        return p.type === "SUBMIT_PROPOSAL" ? p.deposit : -1n;
+      });
+      assert.deepEqual(deposits, [BigInt(HUGE_FEE), 5n]);
     });
   });
 
