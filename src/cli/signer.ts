@@ -175,11 +175,21 @@ export async function submitAndWait(
   wait: { wait?: boolean; timeoutMs: number },
   extra: Record<string, unknown>,
 ): Promise<TxOutcome> {
+  // The id is the client's own (sha256 of the body it signed): a node that answers another one, or
+  // a receipt of another transaction, is refused rather than believed.
+  const txId = decodeTx(bytes).id;
   const answer = await apiPost<Record<string, unknown>>(node, route, {
     tx: Buffer.from(bytes).toString("base64"),
   });
+  if (answer.tx_id !== txId)
+    throw xaiError(CliErrorCode.BAD_RESPONSE, `the node answered tx id ${String(answer.tx_id)}, not ${txId}`);
   if (!wait.wait) return { result: { ...answer, ...extra } };
-  const receipt = await waitForReceipt(node, answer.tx_id as string, wait.timeoutMs);
+  const receipt = await waitForReceipt(node, txId, wait.timeoutMs);
+  if (receipt.tx_id !== txId)
+    throw xaiError(
+      CliErrorCode.BAD_RESPONSE,
+      `the node's receipt is for ${String(receipt.tx_id)}, not ${txId}`,
+    );
   const result = { ...receipt, ...extra };
   if (receipt.result === "ok") return { result };
   const failure = xaiError(

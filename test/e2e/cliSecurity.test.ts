@@ -73,7 +73,7 @@ async function fakeNode(chainId: string, minFee: string): Promise<FakeNode> {
       }
       if (req.method === "GET" && req.url?.startsWith("/tx/"))
         return node.receipt
-          ? send(res, 200, { receipt: node.receipt })
+          ? send(res, 200, { receipt: { tx_id: req.url.slice(4), ...node.receipt } })
           : send(res, 404, { error: { code: "NOT_FOUND", message: "unknown" } });
       send(res, 404, { error: { code: "NOT_FOUND", message: "no such route" } });
     });
@@ -245,23 +245,22 @@ describe("e2e: the client never signs what the node dictates", function () {
 
     it("B3: --wait exits non-zero (RECEIPT_FAILED) when the receipt's result is not ok, after printing it", async () => {
       const f = await start(PINNED, "1000");
-      f.receipt = {
-        tx_id: "ab".repeat(32),
-        height: 9,
-        result: "failed",
-        error_code: "GOV_TREASURY_SHORT",
-        proposal_id: "p",
-      };
+      f.receipt = { height: 9, result: "failed", error_code: "GOV_TREASURY_SHORT", proposal_id: "p" };
       const r = await cli(transfer(f.url, "--chain-id", PINNED, "--wait"));
       assert.equal(r.code, 1);
-      assert.deepEqual(JSON.parse(r.stdout), { ...f.receipt, fee: "1000" });
-      assert.match(
+      const printed = JSON.parse(r.stdout) as Record<string, unknown>;
+      const id = decodeTx(f.posted[0]!).id;
+      assert.deepEqual(printed, { tx_id: id, ...f.receipt, fee: "1000" });
+      assert.equal(
         r.stderr,
-        /^RECEIPT_FAILED: transaction a?b.* at height 9 with result failed \(GOV_TREASURY_SHORT\)\n$/,
+        `RECEIPT_FAILED: transaction ${id} was included at height 9 with result failed (GOV_TREASURY_SHORT)\n`,
       );
       f.receipt = { ...f.receipt, result: "ok", error_code: null };
       const ok = oneJson(await cli(transfer(f.url, "--chain-id", PINNED, "--wait")));
       assert.equal(ok.result, "ok");
+      // A receipt of another transaction is not believed.
+      f.receipt = { ...f.receipt, tx_id: "ab".repeat(32) };
+      assertFailed(await cli(transfer(f.url, "--chain-id", PINNED, "--wait")), "BAD_RESPONSE");
     });
   });
 
