@@ -28,7 +28,14 @@ export interface ProposalJson {
   };
   status_history: Array<{ status: string; height: number }>;
   tally: Record<string, string | boolean>;
-  implementation: { required: string; approvals: string; rejections: string };
+  /** SPEC v2 §4.3 item 3: approval weighed by counted power. */
+  implementation: {
+    required_power: string;
+    approvals: string;
+    rejections: string;
+    approve_power: string;
+    reject_power: string;
+  };
   deposit_state: string;
   execution: {
     height: number;
@@ -165,13 +172,24 @@ export async function runToQueued(
   );
   await Promise.all(reviews.map((tx) => c.waitIncluded(tx)));
   await waitStatus(c, id, "implementation_vote");
-  // Only as many approvals as required: the proposal is queued at once when they are in, and any
-  // later implementation vote is invalid (a node drops it from its mempool).
-  const required = Number((await proposal(c, nodes[0]!, id)).implementation.required);
-  const implementers = (plan.implementers ?? votes.filter(([, o]) => o === "yes").map(([n]) => n)).slice(
-    0,
-    required,
+  // Only as many approvals as needed to reach the required power: the proposal is queued at once
+  // when they are in, and any later implementation vote is invalid (a node drops it from its mempool).
+  const required = BigInt((await proposal(c, nodes[0]!, id)).implementation.required_power);
+  const counted = new Map(
+    (
+      await c.get<{ votes: Array<{ voter: string; counted: string }> }>(
+        nodes[0]!,
+        `/governance/proposals/${id}/votes?limit=100`,
+      )
+    ).votes.map((v) => [v.voter, BigInt(v.counted)]),
   );
+  const implementers: number[] = [];
+  let power = 0n;
+  for (const n of plan.implementers ?? votes.filter(([, o]) => o === "yes").map(([n]) => n)) {
+    if (power >= required) break;
+    implementers.push(n);
+    power += counted.get(dev(n).address) ?? 0n;
+  }
   const impl = await Promise.all(
     implementers.map((n, k) =>
       send(c, nodes[k % nodes.length]!, dev(n), payloads.implementationVote(id, true)),

@@ -113,7 +113,7 @@ export async function runScenario(
   const log = (msg: string) => o.print(`   · ${secs(Date.now() - started).padStart(7)}  ${msg}`);
   let cluster: Cluster | undefined;
   try {
-    cluster = await Cluster.start({ nodes: o.nodes, log });
+    cluster = await Cluster.start({ ...s.cluster, nodes: o.nodes, log });
     report.dir = cluster.dir;
     log(`cluster of ${o.nodes} up in ${cluster.dir}`);
     const ctx: ScenarioContext = {

@@ -1,4 +1,4 @@
-import type { Cluster } from "./cluster.js";
+import type { Cluster, ClusterOptions } from "./cluster.js";
 
 /** What a scenario gets: its own fresh cluster and a way to record what it checked. */
 export interface ScenarioContext {
@@ -21,5 +21,7 @@ export interface Scenario {
   title: string;
   /** Fewest nodes it needs (default 3). */
   minNodes?: number;
+  /** Cluster options of this scenario (default: the `test` preset, 1 s blocks). */
+  cluster?: Pick<ClusterOptions, "preset" | "blockTimeMs">;
   run(ctx: ScenarioContext): Promise<void>;
 }

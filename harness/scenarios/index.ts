@@ -3,6 +3,7 @@ import { forkExecution } from "./forkExecution.js";
 import { lifecycle } from "./lifecycle.js";
 import { partition } from "./partition.js";
 import { pause } from "./pause.js";
+import { payloadSwap } from "./payloadSwap.js";
 import { restart } from "./restart.js";
 import { rogue } from "./rogue.js";
 import { rollback } from "./rollback.js";
@@ -21,6 +22,7 @@ export const SCENARIOS: Scenario[] = [
   restart,
   partition,
   forkExecution,
+  payloadSwap,
   rogue,
 ];
 

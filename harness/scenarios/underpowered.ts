@@ -17,8 +17,9 @@ async function fund(c: Cluster, keys: KeyPair[], amount: bigint): Promise<number
 
 /**
  * (2) Underpowered voters never reach approval:
- *   P1: three voters funded with 1 XAI each after genesis (before P1) vote yes: min_voters is met
- *       but quorum is not → rejected at voting end, deposit burned;
+ *   P1: three voters funded with 1 XAI each after genesis (before P1) vote yes: their power counts
+ *       but misses quorum, and they are below the participant floor (SPEC v2 §4.2), so they are no
+ *       heads for min_voters either → rejected at voting end, deposit burned;
  *   P2: two large holders vote yes: quorum and approval would hold, min_voters (3) does not → rejected;
  *   P3: voters funded after P3's snapshot are refused with GOV_NO_VOTING_POWER by every node.
  */
@@ -79,9 +80,14 @@ export const underpowered: Scenario = {
 
     const r1 = await waitStatus(c, p1.id, "rejected");
     assert.equal(r1.tally.quorum_reached, false);
-    assert.equal(r1.tally.enough_voters, true);
+    assert.equal(r1.tally.voters, "3");
+    assert.equal(r1.tally.heads, "0");
+    assert.equal(r1.tally.enough_voters, false);
+    assert.equal(r1.failure_code, "no_quorum");
     assert.equal(r1.deposit_state, "burned");
-    check("P1 rejected at voting end on every node: 3 voters but no quorum; deposit burned");
+    check(
+      "P1 rejected at voting end on every node: 3 voters, 0 heads (below the floor), no quorum; deposit burned",
+    );
     const r2 = await waitStatus(c, p2.id, "rejected");
     assert.equal(r2.tally.enough_voters, false);
     check("P2 rejected on every node: 2 voters < min_voters 3");

@@ -8,7 +8,6 @@ import { u64be, utf8 } from "../../src/crypto/bytes.js";
 import { sha256 } from "../../src/crypto/hash.js";
 import { devKeyPair, type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
 import { ChainDb } from "../../src/db/chainDb.js";
-import { proposalIdOf } from "../../src/governance/proposalId.js";
 import { type LocalNodeSpec, prepareLocalNetwork, spawnNode } from "../../src/node/devnet.js";
 import { loadGenesis } from "../../src/node/genesisFile.js";
 import { initChain } from "../../src/node/initChain.js";
@@ -170,7 +169,7 @@ async function benchCluster(dir: string, voters: number): Promise<BenchRow[]> {
       async () => (await get(`${api(specs[0]!)}/status`)).body.mempool_size === 0,
     );
     const proposer = devs[0]!;
-    await post(`${api(specs[0]!)}/governance/proposals/submit`, {
+    const submitAnswer = await post(`${api(specs[0]!)}/governance/proposals/submit`, {
       tx: sign(proposer, nonces[0]!++, {
         type: "SUBMIT_PROPOSAL",
         title: "bench",
@@ -179,7 +178,8 @@ async function benchCluster(dir: string, voters: number): Promise<BenchRow[]> {
         action: { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
       }),
     });
-    const pid = proposalIdOf(chainId, proposer.address, nonces[0]! - 1n);
+    // SPEC v2 §4.1: the id is bound to the submit tx; the 202 answer carries it.
+    const pid = String(submitAnswer.proposal_id);
     await waitFor(
       "proposal included",
       async () => (await get(`${api(specs[2]!)}/governance/proposals/${pid}`)).status === 200,

@@ -40,7 +40,7 @@ async function benchVoters(n: number): Promise<BenchRow[]> {
       deposit: 1_000_000_000n,
       action: { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
     });
-    const proposalId = proposalIdOf(chain.genesis.chainId, proposer.address, 0n);
+    const proposalId = proposalIdOf(submit.id);
     const setup = [await chain.build([submit])];
     const voteBlocks: Block[] = [];
     for (let i = 0; i < n; i += VOTES_PER_BLOCK) {

@@ -9,7 +9,9 @@ import {
   fiatUnlockStatus,
   getProposal,
   history,
+  listImplementationVotes,
   listProposals,
+  listReviews,
   listVotes,
   timelock,
   votingPower,
@@ -38,7 +40,7 @@ function intQuery(v: string | undefined, what: string): number | undefined {
 
 function proposalIdOfTx(tx: Tx): string | undefined {
   const p = tx.body.payload;
-  if (p.type === "SUBMIT_PROPOSAL") return proposalIdOf(tx.body.chainId, tx.sender, tx.body.nonce);
+  if (p.type === "SUBMIT_PROPOSAL") return proposalIdOf(tx.id);
   return "proposalId" in p ? p.proposalId : undefined;
 }
 
@@ -105,21 +107,31 @@ export function governanceRoutes(gm: GovernanceMetrics) {
       return p;
     });
 
-    app.get<{ Params: { id: string }; Querystring: { cursor?: string; limit?: string } }>(
-      "/governance/proposals/:id/votes",
-      async (req) => {
-        const limit = intQuery(req.query.limit, "limit");
-        const cursor = req.query.cursor;
-        if (cursor !== undefined && cursor !== "" && !isAddress(cursor))
-          throw xaiError(ApiErrorCode.BAD_REQUEST, "cursor must be a voter address");
-        const v = await listVotes(chain.state, proposalIdParam(req.params.id), {
-          ...(cursor ? { cursor } : {}),
-          ...(limit !== undefined ? { limit } : {}),
-        });
-        if (!v) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
-        return v;
-      },
-    );
+    // Every per-voter list of a proposal, paginated alike: cursor = the last address seen (SPEC §5).
+    type PerVoterList = (
+      state: ApiContext["chain"]["state"],
+      id: string,
+      o: { cursor?: string; limit?: number },
+    ) => Promise<object | undefined>;
+    const perVoter = (path: string, list: PerVoterList) =>
+      app.get<{ Params: { id: string }; Querystring: { cursor?: string; limit?: string } }>(
+        `/governance/proposals/:id/${path}`,
+        async (req) => {
+          const limit = intQuery(req.query.limit, "limit");
+          const cursor = req.query.cursor;
+          if (cursor !== undefined && cursor !== "" && !isAddress(cursor))
+            throw xaiError(ApiErrorCode.BAD_REQUEST, "cursor must be an address (the last one seen)");
+          const page = await list(chain.state, proposalIdParam(req.params.id), {
+            ...(cursor ? { cursor } : {}),
+            ...(limit !== undefined ? { limit } : {}),
+          });
+          if (!page) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
+          return page;
+        },
+      );
+    perVoter("votes", listVotes);
+    perVoter("reviews", listReviews);
+    perVoter("implementation-votes", listImplementationVotes);
 
     app.get<{ Params: { address: string }; Querystring: { proposal_id?: string } }>(
       "/governance/voting-power/:address",

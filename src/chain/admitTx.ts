@@ -1,26 +1,35 @@
 /**
  * Mempool admission: whether a transaction may wait for a block, checked against the head state on
- * top of its sender's pending transactions. The checks, in order (cheap ones first, and the same
- * codes a block would give):
+ * top of its sender's pending transactions. The checks, in order: cheap ones first, and nothing
+ * that costs a signature check before the checks that need only state (SPEC §3 v2, review A5), so a
+ * transaction from an unfunded or stale key is refused without verifying its signature:
  *
  * 1. not already known (in the mempool, or a receipt on chain): TX_DUPLICATE;
- * 2. size (`max_tx_bytes`), then chain id, key and signature, as applyTx checks them;
+ * 2. size (`max_tx_bytes`), then chain id;
  * 3. the nonce window: from the account's nonce up to the next nonce after its pending ones (the
  *    nonce rule of applyTx, `checkNonce`, widened by the pending count);
  * 4. a replacement of a pending nonce pays at least 10% more fee, and fits in the mempool;
- * 5. applyTx on a throwaway overlay, after the sender's earlier pending transactions;
- * 6. room: the sender's limit, then all-or-nothing eviction of cheaper transactions of others.
+ * 5. the fee rule (`checkFee`: `min_tx_fee`, and the balance after the sender's earlier pending
+ *    transactions covers it);
+ * 6. key and signature (`checkTxStateless`);
+ * 7. applyTx on the sender's pending overlay (pendingState.ts): one transaction applied, whatever
+ *    the sender has pending;
+ * 8. room: the sender's limit, then all-or-nothing eviction of cheaper transactions of others.
+ *
+ * Codes are those a block would give for the same fault; only their order differs where a
+ * transaction has several faults (a block checks the signature first).
  */
 import { type Genesis, proposerOfSlot } from "../config/genesis.js";
 import { xaiError } from "../errors.js";
 import { getAccount } from "../state-transition/accounts.js";
 import { blockContext } from "../state-transition/applyBlock.js";
-import { applyTx, checkNonce, checkTxSize, checkTxStateless } from "../state-transition/applyTx.js";
+import { applyTx, checkFee, checkNonce, checkTxSize, checkTxStateless } from "../state-transition/applyTx.js";
 import type { BlockContext } from "../state-transition/module.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import { TxErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import type { Mempool } from "./mempool.js";
+import type { PendingStates } from "./pendingState.js";
 import type { ChainView } from "./types.js";
 
 /** What admission reads: the head, its state and receipts, the rules; and the mempool it fills. */
@@ -69,21 +78,6 @@ function checkReplacement(mempool: Mempool, pending: readonly Tx[], tx: Tx): Tx 
   return replaced;
 }
 
-/**
- * applyTx of `tx` on top of the sender's earlier pending transactions, exactly as a block would,
- * but without signature checks: the pending ones were verified at their admission, and `tx` just
- * now by checkTxStateless.
- */
-async function checkOnPending(a: AdmitView, ctx: BlockContext, pending: readonly Tx[], tx: Tx) {
-  const unsigned = { ...a.rules, verifier: null };
-  let state: StateReader = a.db.state;
-  for (const t of pending) {
-    if (t.body.nonce >= tx.body.nonce) break;
-    state = (await applyTx(state, t, ctx, unsigned, [])).overlay;
-  }
-  await applyTx(state, tx, ctx, unsigned, []);
-}
-
 /** Makes room for a new (not replacing) `tx`: the sender's limit, then eviction of others. */
 function makeRoom(mempool: Mempool, tx: Tx): void {
   if (mempool.senderFull(tx.sender))
@@ -94,22 +88,39 @@ function makeRoom(mempool: Mempool, tx: Tx): void {
   for (const v of victims) mempool.remove(v.id);
 }
 
+/** The chain's caches admission runs with: the next block's context and the pending overlays. */
+export interface AdmitCaches {
+  next: NextBlockContext;
+  pending: PendingStates;
+}
+
 /**
  * Checks `tx` (see the order above) and adds it to the mempool. Throws an XaiError with the
- * reason; nothing changes then. Runs on the chain's queue.
+ * reason; nothing changes then (except pending transactions of the sender that the head made
+ * invalid, dropped when its view is rebuilt). Runs on the chain's admission lane.
  */
-export async function admitTx(a: AdmitView, next: NextBlockContext, tx: Tx): Promise<Tx> {
+export async function admitTx(a: AdmitView, caches: AdmitCaches, tx: Tx): Promise<Tx> {
   await checkUnknown(a, tx);
-  const ctx = await next.of(a.db.state, a.head);
-  // Size first, as applyTx checks it: the cheapest check, and the code a block would give.
+  const ctx = await caches.next.of(a.db.state, a.head);
+  // [IGNORE] size first, as applyTx checks it: the cheapest check, and the code a block would give.
   checkTxSize(tx, ctx.params);
-  checkTxStateless(tx, a.genesis.chainId, a.rules.verifier);
+  // [REJECT] another chain (checkTxStateless without a verifier checks only the chain id).
+  checkTxStateless(tx, a.genesis.chainId, null);
+  const view = await caches.pending.of(a, ctx, tx.sender);
   const account = await getAccount(a.db.state, tx.sender);
   const pending = a.mempool.pendingOf(tx.sender);
+  // [IGNORE] a nonce outside the window of the account and its pending transactions.
   checkNonce(tx.body.nonce, account.nonce, BigInt(pending.length));
   const replaced = checkReplacement(a.mempool, pending, tx);
-  await checkOnPending(a, ctx, pending, tx);
+  const k = Number(tx.body.nonce - account.nonce);
+  const state = caches.pending.stateAfter(view, a.db.state, k);
+  // [IGNORE] a fee below the minimum or not covered: before the signature, so it costs no check.
+  checkFee(tx, (await getAccount(state, tx.sender)).balance, ctx.params);
+  // [REJECT] a bad key or signature.
+  checkTxStateless(tx, a.genesis.chainId, a.rules.verifier);
+  const applied = await applyTx(state, tx, ctx, { ...a.rules, verifier: null }, []);
   if (!replaced) makeRoom(a.mempool, tx);
   a.mempool.insert(tx);
+  caches.pending.record(view, k, tx, state, applied.overlay);
   return tx;
 }

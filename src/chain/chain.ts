@@ -1,10 +1,11 @@
 /**
- * The chain: the canonical head and the one job queue through which every change to it runs, one at
- * a time (block imports, transaction submissions, block production). Here: the queue, the head, the
- * header cache and block import (`importBlock` → `importDecoded`: chain id, known-invalid, known,
- * parent, header checks, tx root, finality), after which a block extends the head (applyBlock, then
- * `commitOnHead`: one batch), is kept as a side block (sideBlocks.ts), or wins by fork choice and is
- * adopted by a reorg (reorg.ts). Mempool admission is admitTx.ts, block production produceBlock.ts;
+ * The chain: the canonical head and the job queue through which every change to it runs, one at a
+ * time, blocks (imports, production) ahead of transaction submissions (jobQueue.ts). Here: the
+ * head and block import (`importBlock`: before the queue, the header gate on header and signature
+ * alone (headerChecks.ts `checkHeadSignature`), then the body's decoding; in the queue
+ * `importDecoded`: parent, header checks, tx root, finality), after which a block extends the head
+ * (applyBlock, then `commitOnHead`: one batch), is kept as a side block (sideBlocks.ts), or wins by
+ * fork choice and is adopted by a reorg (reorg.ts). Mempool admission is admitTx.ts, block production produceBlock.ts;
  * each takes the `ChainView` members it reads (types.ts). The state transition itself is pure and
  * lives in src/state-transition/ (applyBlock.ts).
  */
@@ -27,13 +28,15 @@ import { type Block, type BlockHeader, decodeBlock } from "../types/block.js";
 import { BlockErrorCode, TxErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
-import { admitTx, NextBlockContext } from "./admitTx.js";
+import { type AdmitCaches, admitTx, NextBlockContext } from "./admitTx.js";
+import { BlockCache } from "./blockCache.js";
 import { putCanonicalBlock, undoOf } from "./blockWrites.js";
-import { ChainErrorCode } from "./errors.js";
 import { isPreferred } from "./forkChoice.js";
 import { writeGenesis } from "./genesisBlock.js";
-import { checkHeader } from "./headerChecks.js";
+import { checkHeader, gateBlockHead, genesisSchedule, type ProposerSchedule } from "./headerChecks.js";
+import { JobQueue } from "./jobQueue.js";
 import { DEFAULT_MEMPOOL_LIMITS, Mempool } from "./mempool.js";
+import { PendingStates } from "./pendingState.js";
 import { buildProposal, mayPropose } from "./produceBlock.js";
 import { branchResult, reorgTo, returnToMempool } from "./reorg.js";
 import { SideBlocks } from "./sideBlocks.js";
@@ -47,7 +50,8 @@ export const HARD_MAX_TX_BYTES = 262_144;
 
 /**
  * The chain: canonical head, block import with every check, fork choice and reorgs by undo
- * records, block production and the mempool. All mutations run one at a time through a queue.
+ * records, block production and the mempool. All mutations run one at a time through a queue
+ * whose block lane goes before its admission lane.
  */
 export class Chain extends EventEmitter {
   readonly genesis: Genesis;
@@ -56,13 +60,11 @@ export class Chain extends EventEmitter {
   readonly mempool: Mempool;
   private readonly now: () => number;
   private readonly log: Logger;
-  private readonly maxQueue: number;
-  private readonly headers = new Map<string, BlockHeader>();
-  private readonly invalid = new Set<string>();
+  private readonly proposers: ProposerSchedule;
+  private readonly known: BlockCache;
   private readonly sideBlocks: SideBlocks;
-  private readonly nextContext: NextBlockContext;
-  private queue: Promise<unknown> = Promise.resolve();
-  private queued = 0;
+  private readonly caches: AdmitCaches;
+  private readonly jobs: JobQueue;
   private _head!: HeadInfo;
 
   private constructor(opts: ChainOptions) {
@@ -73,9 +75,11 @@ export class Chain extends EventEmitter {
     this.mempool = new Mempool({ ...DEFAULT_MEMPOOL_LIMITS, ...opts.mempool });
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? silentLogger;
-    this.maxQueue = opts.maxQueue ?? 10_000;
-    this.sideBlocks = new SideBlocks(this.genesis.finalityDepth);
-    this.nextContext = new NextBlockContext(this.genesis);
+    this.known = new BlockCache(this.db);
+    this.jobs = new JobQueue(opts.maxQueue ?? 10_000);
+    this.proposers = opts.proposers ?? genesisSchedule(this.genesis);
+    this.sideBlocks = new SideBlocks(this.genesis.finalityDepth, opts.maxSideBlocks);
+    this.caches = { next: new NextBlockContext(this.genesis), pending: new PendingStates() };
   }
 
   /** Opens a chain on a database: writes genesis into a new one, or resumes from the stored head. */
@@ -93,6 +97,7 @@ export class Chain extends EventEmitter {
     const header = await this.header(headHash);
     if (!header) throw new XaiError(DbErrorCode.CORRUPT, "head block is missing");
     this._head = headInfo(headHash, header);
+    await this.sideBlocks.load(this.db);
   }
 
   /** The canonical tip. */
@@ -112,7 +117,7 @@ export class Chain extends EventEmitter {
 
   /** Number of jobs waiting for the chain. */
   get queueLength(): number {
-    return this.queued;
+    return this.jobs.length;
   }
 
   /** Side-branch blocks this node stores (not canonical, not yet final). */
@@ -120,46 +125,19 @@ export class Chain extends EventEmitter {
     return this.sideBlocks.size;
   }
 
-  private run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.queued >= this.maxQueue)
-      return Promise.reject(new XaiError(ChainErrorCode.NODE_BUSY, "chain queue is full"));
-    this.queued++;
-    const p = this.queue.then(job).finally(() => {
-      this.queued--;
-    });
-    this.queue = p.catch(() => undefined);
-    return p;
-  }
-
-  // Bounded: a miss only means an invalid block is checked again.
-  private markInvalid(hashHex: string): void {
-    if (this.invalid.size >= 10_000) this.invalid.clear();
-    this.invalid.add(hashHex);
-  }
-
   /** Header of a stored block (cached). */
-  async header(hash: Uint8Array): Promise<BlockHeader | undefined> {
-    const key = toHex(hash);
-    const hit = this.headers.get(key);
-    if (hit) return hit;
-    const bytes = await this.db.getBlockBytes(hash);
-    if (!bytes) return undefined;
-    const h = decodeBlock(bytes).header;
-    if (this.headers.size >= 4096) this.headers.clear();
-    this.headers.set(key, h);
-    return h;
+  header(hash: Uint8Array): Promise<BlockHeader | undefined> {
+    return this.known.header(hash);
   }
 
   /** A stored block by hash. */
-  async blockByHash(hash: Uint8Array): Promise<Block | undefined> {
-    const bytes = await this.db.getBlockBytes(hash);
-    return bytes ? decodeBlock(bytes) : undefined;
+  blockByHash(hash: Uint8Array): Promise<Block | undefined> {
+    return this.known.blockByHash(hash);
   }
 
   /** The canonical block at `height`. */
-  async blockAt(height: number): Promise<Block | undefined> {
-    const hash = await this.db.getCanonicalHash(height);
-    return hash ? this.blockByHash(hash) : undefined;
+  blockAt(height: number): Promise<Block | undefined> {
+    return this.known.blockAt(height);
   }
 
   /** Receipt of a canonical transaction. */
@@ -174,35 +152,48 @@ export class Chain extends EventEmitter {
   submitTx(input: Uint8Array | Tx): Promise<Tx> {
     if (input instanceof Uint8Array && input.length > HARD_MAX_TX_BYTES)
       return Promise.reject(xaiError(TxErrorCode.TOO_LARGE, `transaction is ${input.length} bytes`));
-    return this.run(() =>
-      admitTx(this, this.nextContext, input instanceof Uint8Array ? decodeTx(input) : input),
+    return this.jobs.run("admission", () =>
+      admitTx(this, this.caches, input instanceof Uint8Array ? decodeTx(input) : input),
     );
   }
 
-  /** Imports a block from a peer or from sync. Throws an XaiError with a BLOCK_* code if invalid. */
+  /**
+   * Imports a block from a peer or from sync. Throws an XaiError with a BLOCK_* code if invalid.
+   * The header gate and the body's decoding run before the queue: a forged block never takes a
+   * place in it, and never reaches the body decoding or the parent lookup.
+   */
   importBlock(bytes: Uint8Array): Promise<{ status: ImportStatus; block: Block }> {
-    return this.run(async () => {
+    let block: Block;
+    try {
+      gateBlockHead(this.genesis, this.proposers, this.known, bytes, this.rules.verifier);
+      block = decodeBlock(bytes);
+    } catch (err) {
+      return Promise.reject(this.rejected(err));
+    }
+    return this.jobs.run("block", async () => {
       try {
-        const block = decodeBlock(bytes);
         return { status: await this.importDecoded(block), block };
       } catch (err) {
-        if (isXaiError(err)) this.emit("blockRejected", err.code);
-        throw err;
+        throw this.rejected(err);
       }
     });
   }
 
+  private rejected(err: unknown): unknown {
+    if (isXaiError(err)) this.emit("blockRejected", err.code);
+    return err;
+  }
+
   private async importDecoded(block: Block): Promise<ImportStatus> {
     const h = block.header;
-    if (h.chainId !== this.genesis.chainId)
-      throw xaiError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
-    if (this.invalid.has(block.hashHex) || this.invalid.has(toHex(h.parentHash)))
+    if (this.known.isInvalid(block.hashHex) || this.known.isInvalid(toHex(h.parentHash)))
       throw xaiError(BlockErrorCode.KNOWN_INVALID, "block or parent known invalid");
-    if (await this.db.getBlockBytes(block.hash)) throw xaiError(BlockErrorCode.KNOWN, "block already known");
+    if (this.db.hasBlock(block.hash)) throw xaiError(BlockErrorCode.KNOWN, "block already known");
     const parent = await this.header(h.parentHash);
     if (!parent)
       throw xaiError(BlockErrorCode.UNKNOWN_PARENT, "parent block is unknown", { height: h.height });
-    checkHeader(this.genesis, block, parent, this.now(), this.rules.verifier);
+    // The signature was checked by the header gate (importBlock).
+    checkHeader(this.genesis, block, parent, this.now(), null);
     // The body must match the header before anything is stored or remembered under the block's hash
     // (the hash covers the header only): a tampered copy must not shut the honest block out.
     if (!bytesEqual(txRootOfBytes(block.txs), h.txRoot))
@@ -215,7 +206,7 @@ export class Chain extends EventEmitter {
       try {
         result = await applyBlock(this.db.state, block, this._head.stateRoot, this.rules);
       } catch (err) {
-        if (isXaiError(err)) this.markInvalid(block.hashHex);
+        if (isXaiError(err)) this.known.markInvalid(block.hashHex);
         throw err;
       }
       await this.commitOnHead(block, result, started);
@@ -225,8 +216,9 @@ export class Chain extends EventEmitter {
       // A side branch: keep it (its header is checked) so that it can win later; bounded, and
       // pruned once final.
       if (this.sideBlocks.hasRoom()) {
-        await this.db.batch().putBlock(block.hash, block.bytes).write();
-        this.sideBlocks.add(block);
+        const batch = this.db.batch().putBlock(block.hash, block.bytes);
+        this.sideBlocks.add(batch, block);
+        await batch.write();
       }
       return "side";
     }
@@ -242,16 +234,12 @@ export class Chain extends EventEmitter {
     await batch.setHead(block.hash).write();
     this.setHead(block);
     await this.pruneMempool(result.txs);
-    this.emitHead({ block, result, reverted: [], durationMs: performance.now() - started });
+    this.emit("head", { block, result, reverted: [], durationMs: performance.now() - started });
   }
 
   private setHead(block: Block): void {
-    this.headers.set(block.hashHex, block.header);
+    this.known.remember(block.hashHex, block.header);
     this._head = headInfo(block.hash, block.header);
-  }
-
-  private emitHead(event: NewHeadEvent): void {
-    this.emit("head", event);
   }
 
   private async pruneMempool(included: Tx[]): Promise<void> {
@@ -262,17 +250,25 @@ export class Chain extends EventEmitter {
   /** Adopts the branch ending in `tip` (reorg.ts), then moves the head and the mempool. */
   private async reorg(tip: Block): Promise<void> {
     const started = performance.now();
-    const own = { sideBlocks: this.sideBlocks, markInvalid: (hashHex: string) => this.markInvalid(hashHex) };
+    const own = {
+      sideBlocks: this.sideBlocks,
+      markInvalid: (hashHex: string) => this.known.markInvalid(hashHex),
+    };
     const r = await reorgTo(this, own, tip);
     this.setHead(tip);
-    const depth = r.reverted.length;
-    const from = r.reverted[0]?.header.height;
+    const [from, depth] = [r.reverted[0]?.header.height, r.reverted.length];
     this.log.warn({ from, to: tip.header.height, ancestor: r.ancestorHeight, depth }, "reorg");
     await this.pruneMempool(r.applied.flatMap((a) => a.result.txs));
     // The events of every block of the new branch, so none is lost to logs and metrics.
     const result = branchResult(r.applied);
-    this.emitHead({ block: tip, result, reverted: r.reverted, durationMs: performance.now() - started });
-    await returnToMempool(this.mempool, r, (tx) => admitTx(this, this.nextContext, tx));
+    const event: NewHeadEvent = {
+      block: tip,
+      result,
+      reverted: r.reverted,
+      durationMs: performance.now() - started,
+    };
+    this.emit("head", event);
+    await returnToMempool(this.mempool, r, (tx) => admitTx(this, this.caches, tx));
   }
 
   /**
@@ -280,7 +276,7 @@ export class Chain extends EventEmitter {
    * head is older than the slot; otherwise null.
    */
   produceBlock(slot: number, key: KeyPair): Promise<Block | null> {
-    return this.run(async () => {
+    return this.jobs.run("block", async () => {
       if (!mayPropose(this, slot, key)) return null;
       const started = performance.now();
       const { block, result } = await buildProposal(this, this.log, slot, key);
@@ -290,8 +286,8 @@ export class Chain extends EventEmitter {
   }
 
   /** Waits until every queued job has run. */
-  async idle(): Promise<void> {
-    while (this.queued > 0) await this.queue;
+  idle(): Promise<void> {
+    return this.jobs.idle();
   }
 }
 

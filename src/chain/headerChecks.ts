@@ -1,7 +1,13 @@
-import { type Genesis, proposerOfSlot } from "../config/genesis.js";
+import { type Genesis, type GenesisValidator, proposerOfSlot } from "../config/genesis.js";
 import type { Verifier } from "../crypto/verify.js";
 import { xaiError } from "../errors.js";
-import { type Block, type BlockHeader, blockSigningMessage } from "../types/block.js";
+import {
+  type Block,
+  type BlockHead,
+  type BlockHeader,
+  blockSigningMessage,
+  readBlockHead,
+} from "../types/block.js";
 import { BlockErrorCode } from "../types/errors.js";
 import { maxClockDisparityMs, slotStartMs } from "./slots.js";
 
@@ -30,4 +36,70 @@ export function checkHeader(
     throw xaiError(BlockErrorCode.WRONG_PROPOSER, `slot ${h.slot} belongs to ${expected.address}`);
   if (verifier && !verifier(block.signature, blockSigningMessage(block.headerBytes), expected.publicKey))
     throw xaiError(BlockErrorCode.BAD_SIGNATURE, "proposer signature does not verify");
+}
+
+/**
+ * Who proposes each slot. Today the genesis validator set (proposer = validators[slot mod n]); the
+ * interface is what the header gate asks, so a validator set kept in state (SPEC §4.8) can answer
+ * instead, from the set in force at the head, without changing the gate.
+ */
+export interface ProposerSchedule {
+  /** The validator that proposes `slot`. */
+  proposerOf(slot: number): GenesisValidator;
+}
+
+/** The schedule of the genesis validator set. */
+export function genesisSchedule(genesis: Genesis): ProposerSchedule {
+  return { proposerOf: (slot) => proposerOfSlot(genesis, slot) };
+}
+
+/**
+ * The header gate (SPEC §3, "Cheap checks come first"): on a block's header and signature alone,
+ * before its body is decoded or its parent looked up, its chain id, that its proposer is the
+ * slot's, and the proposer's signature. Needs no stored block, so a forged block is rejected
+ * (BLOCK_WRONG_PROPOSER, BLOCK_BAD_SIGNATURE) whatever parent it names, and costs one signature
+ * check. `verifier` null skips the signature (replay of trusted stores).
+ */
+export function checkHeadSignature(
+  genesis: Genesis,
+  schedule: ProposerSchedule,
+  head: BlockHead,
+  verifier: Verifier | null,
+): void {
+  const h = head.header;
+  // [REJECT] a block of another chain.
+  if (h.chainId !== genesis.chainId) throw xaiError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
+  const expected = schedule.proposerOf(h.slot);
+  // [REJECT] a block whose proposer does not own its slot.
+  if (h.proposer !== expected.address)
+    throw xaiError(BlockErrorCode.WRONG_PROPOSER, `slot ${h.slot} belongs to ${expected.address}`);
+  // [REJECT] a block not signed by the slot's proposer.
+  if (verifier && !verifier(head.signature, blockSigningMessage(head.headerBytes), expected.publicKey))
+    throw xaiError(BlockErrorCode.BAD_SIGNATURE, "proposer signature does not verify");
+}
+
+/** What the gate asks of the chain: blocks it found invalid, and blocks it stores. */
+export interface SeenBlocks {
+  isInvalid(hashHex: string): boolean;
+  hasBlock(hash: Uint8Array): boolean;
+}
+
+/**
+ * The whole gate a block's bytes pass before the chain's queue: its header and signature read
+ * without its body (`readBlockHead`), a block found invalid before ([REJECT] BLOCK_KNOWN_INVALID)
+ * or already stored ([IGNORE] BLOCK_KNOWN; the genesis block has no signature), then
+ * `checkHeadSignature`. Returns the head; throws an XaiError.
+ */
+export function gateBlockHead(
+  genesis: Genesis,
+  schedule: ProposerSchedule,
+  seen: SeenBlocks,
+  bytes: Uint8Array,
+  verifier: Verifier | null,
+): BlockHead {
+  const head = readBlockHead(bytes);
+  if (seen.isInvalid(head.hashHex)) throw xaiError(BlockErrorCode.KNOWN_INVALID, "block known invalid");
+  if (seen.hasBlock(head.hash)) throw xaiError(BlockErrorCode.KNOWN, "block already known");
+  checkHeadSignature(genesis, schedule, head, verifier);
+  return head;
 }

@@ -139,8 +139,8 @@ async function writeReorg(
     if (b.header.height > tip.header.height) batch.delCanonical(b.header.height);
   }
   for (const { block, result, undo } of reorg.applied) putCanonicalBlock(batch, block, result, undo);
-  for (const { block } of reorg.applied) own.sideBlocks.delete(block.hashHex);
-  for (const b of reorg.reverted) own.sideBlocks.add(b);
+  for (const { block } of reorg.applied) own.sideBlocks.delete(batch, block);
+  for (const b of reorg.reverted) own.sideBlocks.add(batch, b);
   own.sideBlocks.prune(batch, tip.header.height);
   await batch.setHead(tip.hash).write();
 }

@@ -3,9 +3,27 @@
  * longer) canonical. They are kept so that their branch can win later (a reorg applies them), at
  * most MAX_SIDE_BLOCKS at once, and deleted in the batch of the head that makes them final: they
  * can never win any more (sync fetches a side block again if it is ever needed).
+ *
+ * The index is persisted (SIDE_BLOCK bucket, docs/KEY_LAYOUT.md) in the same batch that stores,
+ * adopts or prunes a block, and loaded when the chain opens: a restart forgets no side block, so
+ * every one is still pruned once final and still counts against the cap (SPEC §3 v2; review C3).
  */
-import type { DbBatch } from "../db/chainDb.js";
-import type { Block } from "../types/block.js";
+import { bytesEqual, toHex, utf8 } from "../crypto/bytes.js";
+import type { ChainDb, DbBatch } from "../db/chainDb.js";
+import { type Block, readBlockHead } from "../types/block.js";
+
+/** META entry that says the side-block index is complete (written by the one-time indexing). */
+const INDEXED = "side_index";
+
+async function indexOnce(db: ChainDb): Promise<void> {
+  const batch = db.batch();
+  for await (const [hash, bytes] of db.blockEntries()) {
+    const { header } = readBlockHead(bytes);
+    const canonical = await db.getCanonicalHash(header.height);
+    if (!canonical || !bytesEqual(canonical, hash)) batch.putSideBlock(header.height, hash);
+  }
+  await batch.setMeta(INDEXED, utf8("1")).write();
+}
 
 /** Most side-branch blocks stored at once (each is at most max_block_bytes). */
 export const MAX_SIDE_BLOCKS = 4096;
@@ -14,7 +32,20 @@ export const MAX_SIDE_BLOCKS = 4096;
 export class SideBlocks {
   private readonly blocks = new Map<string, { hash: Uint8Array; height: number }>();
 
-  constructor(private readonly finalityDepth: number) {}
+  constructor(
+    private readonly finalityDepth: number,
+    private readonly max: number = MAX_SIDE_BLOCKS,
+  ) {}
+
+  /**
+   * Loads the persisted index (at startup). A database written before the index existed (no
+   * `side_index` META entry) is indexed once first: every stored block that is not canonical at
+   * its height is a side block.
+   */
+  async load(db: ChainDb): Promise<void> {
+    if (!(await db.getMeta(INDEXED))) await indexOnce(db);
+    for (const { height, hash } of await db.sideBlockIndex()) this.blocks.set(toHex(hash), { hash, height });
+  }
 
   /** Number of side blocks stored. */
   get size(): number {
@@ -23,28 +54,30 @@ export class SideBlocks {
 
   /** True if another side block may be stored. */
   hasRoom(): boolean {
-    return this.blocks.size < MAX_SIDE_BLOCKS;
+    return this.blocks.size < this.max;
   }
 
-  /** Remembers `block` as a stored side block (the caller writes its bytes). */
-  add(block: Block): void {
+  /** Remembers `block` as a stored side block and indexes it in `batch` (the caller stores its bytes). */
+  add(batch: DbBatch, block: Block): void {
+    batch.putSideBlock(block.header.height, block.hash);
     this.blocks.set(block.hashHex, { hash: block.hash, height: block.header.height });
   }
 
-  /** Forgets a block that became canonical (its bytes stay). */
-  delete(hashHex: string): void {
-    this.blocks.delete(hashHex);
+  /** Forgets a block that became canonical (its bytes stay), in memory and in `batch`. */
+  delete(batch: DbBatch, block: Block): void {
+    if (!this.blocks.delete(block.hashHex)) return;
+    batch.delSideBlock(block.header.height, block.hash);
   }
 
   /**
    * Adds to `batch` the deletion of the side blocks that a head at `headHeight` makes final (at or
-   * below its final height), and forgets them.
+   * below its final height), bytes and index entry, and forgets them.
    */
   prune(batch: DbBatch, headHeight: number): void {
     const final = Math.max(0, headHeight - this.finalityDepth);
     for (const [key, b] of this.blocks)
       if (b.height <= final) {
-        batch.delBlock(b.hash);
+        batch.delBlock(b.hash).delSideBlock(b.height, b.hash);
         this.blocks.delete(key);
       }
   }

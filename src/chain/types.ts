@@ -13,6 +13,7 @@ import type { BlockResult } from "../state-transition/executeBlock.js";
 import type { StateModule } from "../state-transition/module.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import type { Block, BlockHeader } from "../types/block.js";
+import type { ProposerSchedule } from "./headerChecks.js";
 import type { Mempool, MempoolLimits } from "./mempool.js";
 
 /** Options of a chain. */
@@ -26,8 +27,12 @@ export interface ChainOptions {
   now?: () => number;
   mempool?: Partial<MempoolLimits>;
   log?: Logger;
-  /** Most jobs (imports, submissions, productions) waiting for the chain at once. */
+  /** Most jobs waiting in each lane of the chain's queue (blocks; admissions) at once. */
   maxQueue?: number;
+  /** Most side-branch blocks stored at once (default MAX_SIDE_BLOCKS; tests lower it). */
+  maxSideBlocks?: number;
+  /** Who proposes each slot, for the header gate (default: the genesis validator set). */
+  proposers?: ProposerSchedule;
 }
 
 /** The canonical tip. */

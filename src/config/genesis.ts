@@ -23,12 +23,17 @@ export interface GenesisValidator {
   publicKey: Uint8Array;
 }
 
+/** Default fiat-unlock quorum (SPEC v2 §4.5): 20 % of the circulating supply must vote. */
+export const FIAT_QUORUM_BPS_DEFAULT = 2_000n;
+
 /** On-chain fiat unlock settings (SPEC §4.5). */
 export interface FiatUnlockConfig {
   startHeight: number;
   autoUnlockHeight: number;
   minVotes: bigint;
   supportBps: bigint;
+  /** v2: voted power x 10,000 >= quorum_bps x circulating supply at the window's snapshot. */
+  quorumBps: bigint;
 }
 
 /** A validated genesis with every registry value filled in and its hash computed. */
@@ -165,11 +170,14 @@ export function parseGenesis(json: unknown): Genesis {
     autoUnlockHeight: uintField(f.auto_unlock_height, "fiat_unlock.auto_unlock_height"),
     minVotes: BigInt(uintField(f.min_votes, "fiat_unlock.min_votes")),
     supportBps: BigInt(uintField(f.support_bps, "fiat_unlock.support_bps")),
+    quorumBps: BigInt(uintField(f.quorum_bps ?? Number(FIAT_QUORUM_BPS_DEFAULT), "fiat_unlock.quorum_bps")),
   };
   if (fiatUnlock.autoUnlockHeight <= fiatUnlock.startHeight)
     fail(GenesisFault.BAD_FIAT_UNLOCK, "fiat_unlock.auto_unlock_height must follow start_height");
   if (fiatUnlock.minVotes < 1n || fiatUnlock.supportBps < 5_100n || fiatUnlock.supportBps > 10_000n)
     fail(GenesisFault.BAD_FIAT_UNLOCK, "fiat_unlock: min_votes >= 1 and support_bps in [5100, 10000]");
+  if (fiatUnlock.quorumBps < 1n || fiatUnlock.quorumBps > 10_000n)
+    fail(GenesisFault.BAD_FIAT_UNLOCK, "fiat_unlock: quorum_bps in [1, 10000]");
   const genesis: Omit<Genesis, "hash"> = {
     chainId,
     genesisTimeMs: uintField(g.genesis_time_ms, "genesis_time_ms"),
@@ -214,6 +222,7 @@ export function encodeGenesis(g: Omit<Genesis, "hash">): Uint8Array {
       autoUnlockHeight: toLong(BigInt(g.fiatUnlock.autoUnlockHeight)),
       minVotes: toLong(g.fiatUnlock.minVotes),
       supportBps: toLong(g.fiatUnlock.supportBps),
+      quorumBps: toLong(g.fiatUnlock.quorumBps),
     },
   });
 }
@@ -247,7 +256,13 @@ export function createGenesisJson(o: GenesisOptions): Record<string, unknown> {
     params: {},
     features: {},
     governance_rules: { ...PRESET_RULES[o.preset] },
-    fiat_unlock: { start_height: 10, auto_unlock_height: 1_000_000, min_votes: 5, support_bps: 6600 },
+    fiat_unlock: {
+      start_height: 10,
+      auto_unlock_height: 1_000_000,
+      min_votes: 5,
+      support_bps: 6600,
+      quorum_bps: Number(FIAT_QUORUM_BPS_DEFAULT),
+    },
   };
 }
 

@@ -195,6 +195,15 @@ export const RULES = [
     100n,
     "proposals one account may have in voting at once",
   ),
+  num(
+    "rule",
+    "participant_floor_bps",
+    "bps",
+    10n,
+    0n,
+    100n,
+    "counted power a voter needs to count as a head (min_voters, fiat min_votes) and to review, bps of snapshot supply (rounded up)",
+  ),
 ] as const;
 
 /** Name of a governance rule. */

@@ -4,7 +4,7 @@
  * under STATE, so the state layer never sees the others.
  */
 export const DbBucket = {
-  /** utf8 name → value: "head" (block hash), "genesis" (genesis hash), "schema" (version). */
+  /** utf8 name → value: "head" (block hash), "genesis" (genesis hash), "schema" (version), "side_index". */
   META: 0x01,
   /** block hash(32) → Block bytes, for every stored block (canonical or not). */
   BLOCK: 0x02,
@@ -14,6 +14,8 @@ export const DbBucket = {
   UNDO: 0x04,
   /** tx id(32) → receipt JSON of a transaction on the canonical chain. */
   TX_INDEX: 0x05,
+  /** height u64be, block hash(32) → empty: the index of stored side-branch blocks (SPEC §3 v2). */
+  SIDE_BLOCK: 0x06,
   /** state key → state value. */
   STATE: 0x10,
 } as const;

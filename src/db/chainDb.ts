@@ -116,6 +116,11 @@ export class ChainDb {
     return this.getRaw(bucketKey(DbBucket.BLOCK, hash));
   }
 
+  /** True if a block with this hash is stored (a synchronous point read). */
+  hasBlock(hash: Uint8Array): boolean {
+    return this.db.getSync(bucketKey(DbBucket.BLOCK, hash)) !== undefined;
+  }
+
   /** Hash of the canonical block at `height`. */
   getCanonicalHash(height: number): Promise<Uint8Array | undefined> {
     return this.getRaw(bucketKey(DbBucket.CANONICAL, u64be(height)));
@@ -132,6 +137,28 @@ export class ChainDb {
     if (!/^[0-9a-f]{64}$/.test(txId)) return undefined;
     const v = await this.getRaw(bucketKey(DbBucket.TX_INDEX, fromHex(txId)));
     return v ? (JSON.parse(dec.decode(v)) as StoredReceipt) : undefined;
+  }
+
+  /**
+   * The side-block index (SIDE_BLOCK bucket), in height order: every side-branch block stored, so a
+   * restarted node still prunes them once final and counts them against its cap.
+   */
+  async sideBlockIndex(): Promise<Array<{ height: number; hash: Uint8Array }>> {
+    const lo = new Uint8Array([DbBucket.SIDE_BLOCK]);
+    const out: Array<{ height: number; hash: Uint8Array }> = [];
+    for await (const k of this.db.keys({ gte: lo, lt: prefixEnd(lo)! })) {
+      if (k.length !== 1 + 8 + 32) throw xaiError(DbErrorCode.CORRUPT, "bad side-block index key");
+      const height = Number(new DataView(k.buffer, k.byteOffset + 1, 8).getBigUint64(0));
+      out.push({ height, hash: new Uint8Array(k.subarray(9)) });
+    }
+    return out;
+  }
+
+  /** Every stored block (canonical or not) as [hash, bytes], in hash order. */
+  async *blockEntries(): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    const lo = new Uint8Array([DbBucket.BLOCK]);
+    for await (const [k, v] of this.db.iterator({ gte: lo, lt: prefixEnd(lo)! }))
+      yield [new Uint8Array(k.subarray(1)), new Uint8Array(v)];
   }
 
   /** Every state entry in key order (replay compares two databases with it). */
@@ -152,6 +179,13 @@ export class ChainDb {
   }
 }
 
+function sideKey(height: number, hash: Uint8Array): Uint8Array {
+  const key = new Uint8Array(8 + hash.length);
+  key.set(u64be(height), 0);
+  key.set(hash, 8);
+  return bucketKey(DbBucket.SIDE_BLOCK, key);
+}
+
 function metaKey(name: string): Uint8Array {
   return bucketKey(DbBucket.META, utf8(name));
 }
@@ -168,6 +202,16 @@ export class DbBatch {
 
   delBlock(hash: Uint8Array): this {
     return this.del(bucketKey(DbBucket.BLOCK, hash));
+  }
+
+  /** Indexes a stored side-branch block (its bytes go in with putBlock). */
+  putSideBlock(height: number, hash: Uint8Array): this {
+    return this.put(sideKey(height, hash), new Uint8Array(0));
+  }
+
+  /** Removes a block from the side-block index (pruned, or canonical now). */
+  delSideBlock(height: number, hash: Uint8Array): this {
+    return this.del(sideKey(height, hash));
   }
 
   setCanonical(height: number, hash: Uint8Array): this {
@@ -205,6 +249,10 @@ export class DbBatch {
 
   setMeta(name: string, value: Uint8Array): this {
     return this.put(metaKey(name), value);
+  }
+
+  delMeta(name: string): this {
+    return this.del(metaKey(name));
   }
 
   setHead(hash: Uint8Array): this {

@@ -1,6 +1,6 @@
 /**
  * End-of-block processing, in this fixed order: voting ends → review ends → implementation
- * deadlines → execution-grace expiry → fiat auto unlock. Each step is one prefix range over its
+ * deadlines → execution-grace expiry → fiat unlock (the block's final tally, or auto). Each step is one prefix range over its
  * queue for the current height (keys height u64be || number u64be, so ascending proposal number);
  * no step iterates proposals or votes beyond those due now.
  */
@@ -10,13 +10,13 @@ import type { EndBlockContext } from "../state-transition/module.js";
 import { GovErrorCode } from "./errors.js";
 import { burnDeposit, refundDeposit } from "./escrow.js";
 import { type EventSink, emit } from "./events.js";
-import { processFiatAutoUnlock } from "./fiatUnlock.js";
+import { processFiatEndBlock } from "./fiatUnlock.js";
 import { historyEntry } from "./history.js";
 import { GovBucket, type QueueBucket, queueHeightPrefix, trailingNumber } from "./keys.js";
 import type { ProposalStatus } from "./lifecycle.js";
-import { proposalRule, setStatus } from "./status.js";
+import { setStatus } from "./status.js";
 import { appendHistory, loadProposalByNumber } from "./store.js";
-import { implementationRequired, reviewPasses, votingResult } from "./tally.js";
+import { reviewPasses, votingResult } from "./tally.js";
 import type { Proposal } from "./types.js";
 
 type Step = (ctx: EndBlockContext, p: Proposal, sink: EventSink) => Promise<void>;
@@ -31,16 +31,12 @@ const endVoting: Step = async (ctx, p, sink) => {
   return setStatus(ctx.state, p, "rejected", sink);
 };
 
-/** Review end: implementation_vote (requirement fixed now) or rejected. */
+/** Review end: implementation_vote or rejected. */
 const endReview: Step = async (ctx, p, sink) => {
   if (!reviewPasses(p)) {
     p.failureCode = "review_not_approved";
     return setStatus(ctx.state, p, "rejected", sink);
   }
-  p.implementation = {
-    ...p.implementation,
-    required: implementationRequired(proposalRule(p, "implementation_approval_bps"), p.tally.yesVoters),
-  };
   return setStatus(ctx.state, p, "implementation_vote", sink);
 };
 
@@ -77,5 +73,5 @@ export async function processEndBlock(ctx: EndBlockContext): Promise<void> {
       await step.run(ctx, p, sink);
     }
   }
-  await processFiatAutoUnlock(ctx);
+  await processFiatEndBlock(ctx);
 }

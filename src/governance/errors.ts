@@ -16,6 +16,8 @@ export enum GovErrorCode {
   SELF_REVIEW = "GOV_SELF_REVIEW",
   /** The reviewer has already reviewed this proposal. */
   DUPLICATE_REVIEW = "GOV_DUPLICATE_REVIEW",
+  /** The reviewer's counted snapshot power is below the proposal's participant floor (v2). */
+  BELOW_PARTICIPANT_FLOOR = "GOV_BELOW_PARTICIPANT_FLOOR",
   /** VOTE_IMPLEMENTATION on a proposal that is not in `implementation_vote`. */
   NOT_IN_IMPLEMENTATION = "GOV_NOT_IN_IMPLEMENTATION",
   /** VOTE_IMPLEMENTATION by an account whose final vote was not yes. */
@@ -46,18 +48,20 @@ export enum GovErrorCode {
   INSUFFICIENT_BALANCE = "GOV_INSUFFICIENT_BALANCE",
   /** The proposer already has `max_active_proposals_per_account` proposals in `voting`. */
   TOO_MANY_ACTIVE = "GOV_TOO_MANY_ACTIVE",
-  /** Title longer than 140 UTF-16 code units. */
+  /** Title longer than 140 UTF-8 bytes. */
   TITLE_TOO_LONG = "GOV_TITLE_TOO_LONG",
-  /** Description longer than 10,000 UTF-16 code units. */
+  /** Description longer than 10,000 UTF-8 bytes. */
   DESCRIPTION_TOO_LONG = "GOV_DESCRIPTION_TOO_LONG",
-  /** Review comment longer than 2,000 UTF-16 code units. */
+  /** Review comment longer than 2,000 UTF-8 bytes. */
   COMMENT_TOO_LONG = "GOV_COMMENT_TOO_LONG",
-  /** Fiat-unlock reason longer than 500 UTF-16 code units. */
+  /** Fiat-unlock reason longer than 500 UTF-8 bytes. */
   REASON_TOO_LONG = "GOV_REASON_TOO_LONG",
-  /** Treasury allocation purpose longer than 500 UTF-16 code units. */
+  /** Treasury allocation purpose longer than 500 UTF-8 bytes. */
   PURPOSE_TOO_LONG = "GOV_PURPOSE_TOO_LONG",
-  /** Title empty or only whitespace. */
+  /** Title empty or only ASCII whitespace. */
   EMPTY_TITLE = "GOV_EMPTY_TITLE",
+  /** A title, description, comment, reason or purpose that is not valid UTF-8 (a lone surrogate). */
+  INVALID_UTF8 = "GOV_INVALID_UTF8",
   /** Treasury allocation recipient is not an address, or is the treasury or the deposit escrow. */
   INVALID_RECIPIENT = "GOV_INVALID_RECIPIENT",
   /** Treasury allocation amount is not a canonical decimal in (0, 2^64). */

@@ -1,6 +1,6 @@
 /**
- * Fiat unlock (SPEC §4.5). Genesis sets start_height, auto_unlock_height, min_votes and
- * support_bps. The window opens at start_height (inclusive) and closes at the unlock.
+ * Fiat unlock (SPEC §4.5). Genesis sets start_height, auto_unlock_height, min_votes,
+ * support_bps and quorum_bps. The window opens at start_height (inclusive) and closes at the unlock.
  *
  * Power is measured at the window's start: the balance at the end of block start_height - 1 (the
  * state the window opens on; block 0 if start_height is 0), capped at the CURRENT
@@ -8,10 +8,14 @@
  * of start_height itself would let votes cast inside block start_height see a balance that later
  * transactions of that block still change (vote, transfer, vote again with the same tokens).
  *
- * The last vote of an account counts (incremental tally). After each vote: voters >= min_votes
- * and support x 10,000 >= support_bps x voted power (support > 0) unlocks; at the end of block
- * auto_unlock_height it unlocks regardless. Unlocking writes the `fiat_rails` feature "true",
- * which the chain reads at the start of the next block; it happens once.
+ * The last vote of an account counts (incremental tally). A voter whose counted power is at or
+ * above the participant floor (ceil(participant_floor_bps x that supply / 10,000), current rule)
+ * is a head. At the END of each block in the window (SPEC v2 §4.5, review A3: never on the
+ * deciding vote, so later votes of the same block still count) the votes unlock iff heads >=
+ * min_votes, voted power x 10,000 >= quorum_bps x supply, and support x 10,000 >= support_bps x
+ * voted power (support > 0); at the end of block auto_unlock_height it unlocks regardless.
+ * Unlocking writes the `fiat_rails` feature "true", which the chain reads at the start of the next
+ * block; it happens once.
  */
 import type { Genesis } from "../config/genesis.js";
 import { xaiError } from "../errors.js";
@@ -24,7 +28,8 @@ import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
 import { markRegistryWrite } from "./registryWrites.js";
 import { fiatState, fiatVotes } from "./store.js";
-import { TEXT_LIMITS } from "./text.js";
+import { isHead, participantFloor } from "./tally.js";
+import { checkText } from "./text.js";
 import type { FiatState } from "./types.js";
 import { cappedPower, powerCap } from "./votingPower.js";
 
@@ -35,7 +40,10 @@ export function initialFiatState(g: Genesis): FiatState {
     autoUnlockHeight: g.fiatUnlock.autoUnlockHeight,
     minVotes: g.fiatUnlock.minVotes,
     supportBps: g.fiatUnlock.supportBps,
+    quorumBps: g.fiatUnlock.quorumBps,
     voters: 0n,
+    heads: 0n,
+    supply: 0n,
     supportPower: 0n,
     votedPower: 0n,
     unlocked: false,
@@ -71,10 +79,21 @@ function unlock(state: StateWriter, s: FiatState, reason: "votes" | "auto", sink
   });
 }
 
-/** True if the votes so far unlock: voters >= min_votes, support x 10,000 >= support_bps x voted. */
+/** Fiat-unlock quorum: voted power x 10,000 >= quorum_bps x supply at the window's snapshot (and some vote). */
+export function fiatQuorumReached(s: FiatState): boolean {
+  return s.votedPower > 0n && s.votedPower * 10_000n >= s.quorumBps * s.supply;
+}
+
+/**
+ * True if the votes so far unlock: heads >= min_votes, the quorum, and support x 10,000 >=
+ * support_bps x voted power with support > 0.
+ */
 export function votesUnlock(s: FiatState): boolean {
   return (
-    s.voters >= s.minVotes && s.supportPower > 0n && s.supportPower * 10_000n >= s.supportBps * s.votedPower
+    s.heads >= s.minVotes &&
+    fiatQuorumReached(s) &&
+    s.supportPower > 0n &&
+    s.supportPower * 10_000n >= s.supportBps * s.votedPower
   );
 }
 
@@ -83,8 +102,7 @@ export async function fiatUnlockVote(
   ctx: TxContext,
   v: Extract<Payload, { type: "FIAT_UNLOCK_VOTE" }>,
 ): Promise<TxOutcome> {
-  if (v.reason.length > TEXT_LIMITS.reason)
-    throw xaiError(GovErrorCode.REASON_TOO_LONG, `reason longer than ${TEXT_LIMITS.reason}`);
+  checkText(v.reason, "reason", GovErrorCode.REASON_TOO_LONG);
   const s = await loadFiatState(ctx.state);
   if (s.unlocked)
     throw xaiError(GovErrorCode.FIAT_ALREADY_UNLOCKED, `fiat rails unlocked at ${s.unlockedHeight}`);
@@ -94,18 +112,18 @@ export async function fiatUnlockVote(
   const voter = ctx.tx.sender;
   const power = await balanceAt(ctx.state, voter, snapshot);
   if (power === 0n) throw xaiError(GovErrorCode.NO_VOTING_POWER, `no balance at height ${snapshot}`);
-  const cap = powerCap(
-    await circulatingSupplyAt(ctx.state, snapshot),
-    ruleOf(ctx.params, "max_individual_power_bps"),
-  );
-  const counted = cappedPower(power, cap);
+  s.supply = await circulatingSupplyAt(ctx.state, snapshot);
+  const counted = cappedPower(power, powerCap(s.supply, ruleOf(ctx.params, "max_individual_power_bps")));
+  const head = isHead(counted, participantFloor(s.supply, ruleOf(ctx.params, "participant_floor_bps")));
   const previous = await fiatVotes.get(ctx.state, voter);
   if (previous) {
     s.votedPower -= previous.counted;
     if (previous.support) s.supportPower -= previous.counted;
+    if (previous.head) s.heads -= 1n;
   } else s.voters += 1n;
   s.votedPower += counted;
   if (v.support) s.supportPower += counted;
+  if (head) s.heads += 1n;
   fiatVotes.put(ctx.state, voter, {
     voter,
     support: v.support,
@@ -114,6 +132,7 @@ export async function fiatUnlockVote(
     reason: v.reason,
     height: ctx.height,
     txId: ctx.tx.id,
+    head,
   });
   const sink: EventSink = { height: ctx.height, events: ctx.events, txId: ctx.tx.id };
   emit(sink, "fiat_unlock_vote", {
@@ -122,15 +141,19 @@ export async function fiatUnlockVote(
     power: power.toString(),
     counted: counted.toString(),
   });
-  if (votesUnlock(s)) unlock(ctx.state, s, "votes", sink);
   fiatState.put(ctx.state, s);
   return { result: "ok" };
 }
 
-/** End of block: unlocks at auto_unlock_height if the votes have not. */
-export async function processFiatAutoUnlock(ctx: EndBlockContext): Promise<void> {
+/**
+ * End of block (one read of FIAT_STATE): inside the window, unlocks if the block's final tally
+ * passes (votesUnlock); else at auto_unlock_height regardless.
+ */
+export async function processFiatEndBlock(ctx: EndBlockContext): Promise<void> {
   const s = await fiatState.get(ctx.state);
-  if (!s || s.unlocked || ctx.height < s.autoUnlockHeight) return;
-  unlock(ctx.state, s, "auto", { height: ctx.height, events: ctx.events, txId: undefined });
+  if (!s || s.unlocked || ctx.height < s.startHeight) return;
+  const reason = votesUnlock(s) ? "votes" : ctx.height >= s.autoUnlockHeight ? "auto" : undefined;
+  if (!reason) return;
+  unlock(ctx.state, s, reason, { height: ctx.height, events: ctx.events, txId: undefined });
   fiatState.put(ctx.state, s);
 }

@@ -20,6 +20,7 @@ import {
 } from "./keys.js";
 import { canTransition } from "./lifecycle.js";
 import { queueOf } from "./status.js";
+import { statusCounts } from "./statusCounts.js";
 import {
   activeCounts,
   fiatState,
@@ -45,7 +46,7 @@ function check(cond: boolean, message: string, data: Record<string, unknown> = {
 }
 
 async function checkVotes(state: StateReader, p: Proposal): Promise<void> {
-  const sums = { yes: 0n, no: 0n, abstain: 0n, voters: 0n, yesVoters: 0n };
+  const sums = { yes: 0n, no: 0n, abstain: 0n, voters: 0n, yesVoters: 0n, heads: 0n };
   for (const [k, vote] of await votes.range(state, u64be(p.number))) {
     check(vote.voter === addressFromBytes(trailingAddressBytes(k)), "vote stored under another voter", {
       id: p.id,
@@ -56,6 +57,7 @@ async function checkVotes(state: StateReader, p: Proposal): Promise<void> {
     });
     sums[vote.option] += vote.counted;
     sums.voters += 1n;
+    if (vote.counted >= p.participantFloor) sums.heads += 1n;
     if (vote.option === "yes") sums.yesVoters += 1n;
   }
   const t = p.tally;
@@ -64,9 +66,11 @@ async function checkVotes(state: StateReader, p: Proposal): Promise<void> {
     "tally differs from the sum of stored votes",
     { id: p.id, tally: `${t.yes}/${t.no}/${t.abstain}`, votes: `${sums.yes}/${sums.no}/${sums.abstain}` },
   );
-  check(sums.voters === t.voters && sums.yesVoters === t.yesVoters, "voter counts differ from stored votes", {
-    id: p.id,
-  });
+  check(
+    sums.voters === t.voters && sums.yesVoters === t.yesVoters && sums.heads === t.heads,
+    "voter counts differ from stored votes",
+    { id: p.id },
+  );
 }
 
 async function checkReviews(state: StateReader, p: Proposal): Promise<void> {
@@ -89,21 +93,24 @@ async function checkReviews(state: StateReader, p: Proposal): Promise<void> {
     "review tally differs from stored reviews",
     { id: p.id },
   );
-  let approvals = 0n;
-  let rejections = 0n;
+  const i = { approvals: 0n, rejections: 0n, approvePower: 0n, rejectPower: 0n };
   for (const [, iv] of await implementationVotes.range(state, u64be(p.number))) {
-    check(
-      (await votes.get(state, [p.number, iv.voter]))?.option === "yes",
-      "implementation vote by a non-yes voter",
-      {
-        id: p.id,
-      },
-    );
-    if (iv.approved) approvals += 1n;
-    else rejections += 1n;
+    const vote = await votes.get(state, [p.number, iv.voter]);
+    check(vote?.option === "yes", "implementation vote by a non-yes voter", { id: p.id });
+    if (iv.approved) {
+      i.approvals += 1n;
+      i.approvePower += vote!.counted;
+    } else {
+      i.rejections += 1n;
+      i.rejectPower += vote!.counted;
+    }
   }
+  const pi = p.implementation;
   check(
-    approvals === p.implementation.approvals && rejections === p.implementation.rejections,
+    i.approvals === pi.approvals &&
+      i.rejections === pi.rejections &&
+      i.approvePower === pi.approvePower &&
+      i.rejectPower === pi.rejectPower,
     "implementation tally differs from stored votes",
     { id: p.id },
   );
@@ -194,15 +201,20 @@ async function checkHistoryAndFiat(state: StateReader): Promise<void> {
   const fiat = await fiatState.get(state);
   if (!fiat) return;
   let voters = 0n;
+  let heads = 0n;
   let voted = 0n;
   let support = 0n;
   for (const [, r] of await fiatVotes.range(state)) {
     voters += 1n;
+    if (r.head) heads += 1n;
     voted += r.counted;
     if (r.support) support += r.counted;
   }
   check(
-    voters === fiat.voters && voted === fiat.votedPower && support === fiat.supportPower,
+    voters === fiat.voters &&
+      heads === fiat.heads &&
+      voted === fiat.votedPower &&
+      support === fiat.supportPower,
     "fiat tally differs from votes",
   );
 }
@@ -228,5 +240,25 @@ export async function assertGovernanceInvariants(state: StateReader): Promise<vo
   }
   await checkQueues(state, byNumber);
   await checkAccounts(state, proposals);
+  await checkStatusCounts(state, proposals);
   await checkHistoryAndFiat(state);
+}
+
+/** The (status, kind) counters of the proposals gauge equal the proposals' statuses and kinds. */
+async function checkStatusCounts(state: StateReader, proposals: Proposal[]): Promise<void> {
+  const expected = new Map<string, number>();
+  for (const p of proposals) {
+    const k = `${p.status}/${p.action.kind}`;
+    expected.set(k, (expected.get(k) ?? 0) + 1);
+  }
+  const stored = await statusCounts(state);
+  check(stored.length === expected.size, "status counters for statuses without proposals", {
+    stored: stored.length,
+    expected: expected.size,
+  });
+  for (const c of stored)
+    check(expected.get(`${c.status}/${c.kind}`) === c.count, "status counter differs from proposals", {
+      status: c.status,
+      kind: c.kind,
+    });
 }

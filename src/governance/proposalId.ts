@@ -1,11 +1,13 @@
-import { toHex, u64be, utf8 } from "../crypto/bytes.js";
+import { fromHex, toHex, utf8 } from "../crypto/bytes.js";
 import { sha256 } from "../crypto/hash.js";
 
 /**
- * Proposal id (SPEC §4.1): hex of the first 16 bytes of
- * sha256("xai-proposal" || chain_id || proposer address || nonce u64be), strings as UTF-8.
- * Known before inclusion; unique because (proposer, nonce) is used once per chain.
+ * Proposal id (SPEC v2 §4.1, review A1): hex of the first 16 bytes of
+ * sha256("xai-proposal" || the 32 bytes of the SUBMIT_PROPOSAL's tx id). Known before inclusion
+ * and bound to the proposal's content: the tx id hashes the whole submit body, so a proposer who
+ * signs two different proposals with one nonce gets two different ids, and a vote, review or
+ * implementation vote cast for one can never count for the other, on any branch.
  */
-export function proposalIdOf(chainId: string, proposer: string, nonce: bigint): string {
-  return toHex(sha256(utf8("xai-proposal"), utf8(chainId), utf8(proposer), u64be(nonce)).subarray(0, 16));
+export function proposalIdOf(submitTxId: string): string {
+  return toHex(sha256(utf8("xai-proposal"), fromHex(submitTxId)).subarray(0, 16));
 }

@@ -12,6 +12,7 @@ import { type EventSink, emit } from "./events.js";
 import { validateAction } from "./kinds/index.js";
 import { proposalIdOf } from "./proposalId.js";
 import { enterInitialStatus, setStatus } from "./status.js";
+import { moveStatusCount } from "./statusCounts.js";
 import {
   addActiveCount,
   createProposal,
@@ -20,23 +21,22 @@ import {
   loadProposal,
   nextCounter,
 } from "./store.js";
-import { TEXT_LIMITS } from "./text.js";
+import { participantFloor } from "./tally.js";
+import { checkText, checkTextLength, isBlank, validUtf8Length } from "./text.js";
 import type { Proposal } from "./types.js";
 import { powerCap } from "./votingPower.js";
 
 type Submit = Extract<Payload, { type: "SUBMIT_PROPOSAL" }>;
 
-/** Stateless checks of a proposal's title and description. */
+/**
+ * Stateless checks of a proposal's title and description, byte by byte (SPEC v2 §2): valid UTF-8,
+ * lengths in bytes, a title that is not only ASCII whitespace.
+ */
 export function checkProposalText(title: string, description: string): void {
-  if (title.trim().length === 0) throw xaiError(GovErrorCode.EMPTY_TITLE, "title is empty");
-  if (title.length > TEXT_LIMITS.title)
-    throw xaiError(GovErrorCode.TITLE_TOO_LONG, `title longer than ${TEXT_LIMITS.title}`, {
-      length: title.length,
-    });
-  if (description.length > TEXT_LIMITS.description)
-    throw xaiError(GovErrorCode.DESCRIPTION_TOO_LONG, `description longer than ${TEXT_LIMITS.description}`, {
-      length: description.length,
-    });
+  const length = validUtf8Length(title, "title");
+  if (isBlank(title)) throw xaiError(GovErrorCode.EMPTY_TITLE, "title is empty or only ASCII whitespace");
+  checkTextLength(length, "title", GovErrorCode.TITLE_TOO_LONG);
+  checkText(description, "description", GovErrorCode.DESCRIPTION_TOO_LONG);
 }
 
 function sinkOf(ctx: TxContext): EventSink {
@@ -66,13 +66,14 @@ async function newProposal(ctx: TxContext, p: Submit, id: string): Promise<Propo
     snapshotHeight,
     snapshotSupply,
     powerCap: powerCap(snapshotSupply, rule("max_individual_power_bps")),
+    participantFloor: participantFloor(snapshotSupply, rule("participant_floor_bps")),
     votingEnd,
     reviewEnd,
     implementationEnd: reviewEnd + Number(rule("implementation_period_blocks")),
     eta: 0,
-    tally: zero,
+    tally: { ...zero, heads: 0n },
     review: { reviewers: 0n, approvePower: 0n, totalPower: 0n, approvals: 0n },
-    implementation: { required: 0n, approvals: 0n, rejections: 0n },
+    implementation: { approvals: 0n, rejections: 0n, approvePower: 0n, rejectPower: 0n },
     rules: { ...ctx.params.rule },
     statusHistory: [],
     execution: undefined,
@@ -99,12 +100,13 @@ export async function submitProposal(ctx: TxContext, p: Submit): Promise<TxOutco
   const maxActive = ruleOf(ctx.params, "max_active_proposals_per_account");
   if ((await getActiveCount(ctx.state, ctx.tx.sender)) >= maxActive)
     throw xaiError(GovErrorCode.TOO_MANY_ACTIVE, `already ${maxActive} proposals in voting`);
-  const id = proposalIdOf(ctx.chainId, ctx.tx.sender, ctx.tx.body.nonce);
+  const id = proposalIdOf(ctx.tx.id);
   if (await findProposal(ctx.state, id)) throw xaiError(GovErrorCode.ALREADY_EXISTS, `proposal ${id} exists`);
   const proposal = await newProposal(ctx, p, id);
   await holdDeposit(ctx.state, proposal, ctx.height);
   createProposal(ctx.state, proposal);
   enterInitialStatus(ctx.state, proposal, ctx.height);
+  await moveStatusCount(ctx.state, proposal.action.kind, undefined, "voting");
   await addActiveCount(ctx.state, proposal.proposer, 1n);
   emit(sinkOf(ctx), "proposal_submitted", {
     proposal_id: id,

@@ -8,6 +8,7 @@ import { addressFromBytes, isAddress } from "../crypto/keys.js";
 import { balanceAt, circulatingSupplyAt, getAccount } from "../state-transition/accounts.js";
 import { getRule } from "../state-transition/params.js";
 import type { StateReader } from "../state-transition/stateStore.js";
+import type { Collection } from "./collection.js";
 import {
   bucketPrefix,
   GovBucket,
@@ -16,8 +17,9 @@ import {
   trailingAddressBytes,
   trailingNumber,
 } from "./keys.js";
-import { PROPOSAL_STATUSES, type ProposalStatus } from "./lifecycle.js";
+import type { ProposalStatus } from "./lifecycle.js";
 import { expiryHeight } from "./status.js";
+import { statusCounts } from "./statusCounts.js";
 import {
   fiatState,
   findProposal,
@@ -50,16 +52,14 @@ function clampLimit(limit: number | undefined, def = 20): number {
   return Math.min(limit, MAX_LIMIT);
 }
 
-/** A proposal by id with its reviews and implementation votes (votes: `listVotes`), or undefined. */
+/**
+ * A proposal by id with its review and implementation summaries (tallies), or undefined. Its
+ * votes, reviews and implementation votes are paginated lists of their own (`listVotes`,
+ * `listReviews`, `listImplementationVotes`), so one answer stays bounded (SPEC v2 §4.6, review C1).
+ */
 export async function getProposal(state: StateReader, id: string): Promise<Json | undefined> {
   const p = await findProposal(state, id);
-  if (!p) return undefined;
-  const n = u64be(p.number);
-  const reviewList = (await reviews.range(state, n)).map(([, r]) => reviewJson(r));
-  const implementationList = (await implementationVotes.range(state, n)).map(([, r]) =>
-    implementationVoteJson(r),
-  );
-  return { ...proposalJson(p), reviews: reviewList, implementation_votes: implementationList };
+  return p ? proposalJson(p) : undefined;
 }
 
 /** Proposals newest first (by number), optionally of one status; cursor = the last number seen. */
@@ -83,22 +83,58 @@ export async function listProposals(
   return { proposals, next_cursor: entries.length === limit && last ? trailingNumber(last[0]) : null };
 }
 
-/** Votes of a proposal in voter-address order; cursor = the last voter seen. Undefined if unknown. */
-export async function listVotes(
+/** A page of a per-voter list; `next_cursor` is the last voter of a full page, else null. */
+type VoterPage<K extends string> = { [P in K]: Json[] } & { next_cursor: string | null };
+
+/** Pages through one per-voter bucket of a proposal in voter-address order, after `cursor`. */
+async function listPerVoter<V, K extends string>(
   state: StateReader,
   id: string,
-  o: { cursor?: string; limit?: number } = {},
-): Promise<{ votes: Json[]; next_cursor: string | null } | undefined> {
+  list: { coll: Collection<readonly [number, string], V>; name: K; json: (v: V) => Json },
+  o: { cursor?: string; limit?: number },
+): Promise<VoterPage<K> | undefined> {
   const p = await findProposal(state, id);
   if (!p) return undefined;
   const limit = clampLimit(o.limit, 50);
-  const gt = o.cursor && isAddress(o.cursor) ? votes.key([p.number, o.cursor]) : undefined;
-  const entries = await votes.range(state, u64be(p.number), { limit, ...(gt ? { gt } : {}) });
+  const gt = o.cursor && isAddress(o.cursor) ? list.coll.key([p.number, o.cursor]) : undefined;
+  const entries = await list.coll.range(state, u64be(p.number), { limit, ...(gt ? { gt } : {}) });
   const last = entries[entries.length - 1];
   return {
-    votes: entries.map(([, v]) => voteJson(v)),
+    [list.name]: entries.map(([, v]) => list.json(v)),
     next_cursor: entries.length === limit && last ? addressFromBytes(trailingAddressBytes(last[0])) : null,
-  };
+  } as VoterPage<K>;
+}
+
+/** Votes of a proposal in voter-address order; cursor = the last voter seen. Undefined if unknown. */
+export function listVotes(
+  state: StateReader,
+  id: string,
+  o: { cursor?: string; limit?: number } = {},
+): Promise<VoterPage<"votes"> | undefined> {
+  return listPerVoter(state, id, { coll: votes, name: "votes", json: voteJson }, o);
+}
+
+/** Reviews of a proposal in reviewer-address order; cursor = the last reviewer seen (v2). */
+export function listReviews(
+  state: StateReader,
+  id: string,
+  o: { cursor?: string; limit?: number } = {},
+): Promise<VoterPage<"reviews"> | undefined> {
+  return listPerVoter(state, id, { coll: reviews, name: "reviews", json: reviewJson }, o);
+}
+
+/** Implementation votes of a proposal in voter-address order; cursor = the last voter seen (v2). */
+export function listImplementationVotes(
+  state: StateReader,
+  id: string,
+  o: { cursor?: string; limit?: number } = {},
+): Promise<VoterPage<"implementation_votes"> | undefined> {
+  const list = {
+    coll: implementationVotes,
+    name: "implementation_votes",
+    json: implementationVoteJson,
+  } as const;
+  return listPerVoter(state, id, list, o);
 }
 
 /**
@@ -133,20 +169,19 @@ export async function votingPower(
   };
 }
 
-/** Number of proposals of each kind in each status, from the status index (the proposals gauge). */
+/**
+ * Number of proposals of each kind in each status (the proposals gauge), from the counters kept in
+ * state (statusCounts.ts): one range over at most statuses x kinds keys, no proposal decoded.
+ */
 export async function proposalCounts(
   state: StateReader,
 ): Promise<Array<{ kind: string; status: ProposalStatus; count: number }>> {
-  const out: Array<{ kind: string; status: ProposalStatus; count: number }> = [];
-  for (const status of PROPOSAL_STATUSES) {
-    const byKind = new Map<string, number>();
-    for (const [key] of await state.range(statusIndexPrefix(status))) {
-      const p = await loadProposalByNumber(state, trailingNumber(key));
-      byKind.set(p.action.kind, (byKind.get(p.action.kind) ?? 0) + 1);
-    }
-    for (const [kind, count] of byKind) out.push({ kind, status, count });
-  }
-  return out;
+  return statusCounts(state);
+}
+
+/** Number of queued proposals (the timelock queue depth gauge): a count of queue keys, nothing decoded. */
+export async function timelockDepth(state: StateReader): Promise<number> {
+  return (await state.range(bucketPrefix(GovBucket.QUEUE_EXECUTION_EXPIRY))).length;
 }
 
 /** Queued proposals with their eta and last executable height, soonest deadline first. */

@@ -97,6 +97,7 @@ const PROPOSAL: Table<Proposal> = {
   snapshotHeight: field("snapshotHeight", int),
   snapshotSupply: field("snapshotSupply", u64),
   powerCap: field("powerCap", u64),
+  participantFloor: field("participantFloor", u64),
   votingEnd: field("votingEnd", int),
   reviewEnd: field("reviewEnd", int),
   implementationEnd: field("implementationEnd", int),
@@ -107,6 +108,7 @@ const PROPOSAL: Table<Proposal> = {
     abstain: field("abstainPower", u64),
     voters: field("voters", u64),
     yesVoters: field("yesVoters", u64),
+    heads: field("heads", u64),
   }),
   review: group({
     reviewers: field("reviewers", u64),
@@ -115,9 +117,10 @@ const PROPOSAL: Table<Proposal> = {
     approvals: field("reviewApprovals", u64),
   }),
   implementation: group({
-    required: field("implementationRequired", u64),
     approvals: field("implementationApprovals", u64),
     rejections: field("implementationRejections", u64),
+    approvePower: field("implementationApprovePower", u64),
+    rejectPower: field("implementationRejectPower", u64),
   }),
   rules,
   statusHistory: list("statusHistory", { status: field("status", status), height: field("height", int) }),
@@ -192,6 +195,7 @@ export const fiatVoteCodec: Codec<FiatVoteRecord> = recordCodec("xai.gov.v1.Fiat
   reason: field("reason", text),
   height: field("height", int),
   txId: field("txId", text),
+  head: field("head", flag),
 });
 
 /** The fiat-unlock state (bucket FIAT_STATE). */
@@ -200,7 +204,10 @@ export const fiatStateCodec: Codec<FiatState> = recordCodec("xai.gov.v1.FiatStat
   autoUnlockHeight: field("autoUnlockHeight", int),
   minVotes: field("minVotes", u64),
   supportBps: field("supportBps", u64),
+  quorumBps: field("quorumBps", u64),
   voters: field("voters", u64),
+  heads: field("heads", u64),
+  supply: field("supply", u64),
   supportPower: field("supportPower", u64),
   votedPower: field("votedPower", u64),
   unlocked: field("unlocked", flag),

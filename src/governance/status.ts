@@ -11,6 +11,7 @@ import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
 import { GovBucket, type QueueBucket, queueKey, statusIndexKey } from "./keys.js";
 import { canTransition, type ProposalStatus } from "./lifecycle.js";
+import { moveStatusCount } from "./statusCounts.js";
 import { addActiveCount, putMarker, putProposal } from "./store.js";
 import type { Proposal } from "./types.js";
 
@@ -81,5 +82,6 @@ export async function setStatus(
   const newQueue = queueOf(p, to);
   if (newQueue) putMarker(state, queueKey(newQueue.bucket, newQueue.height, p.number));
   putProposal(state, p);
+  await moveStatusCount(state, p.action.kind, from, to);
   emit(sink, "proposal_status", { proposal_id: p.id, number: String(p.number), from, to });
 }

@@ -33,8 +33,11 @@ export interface Tally {
   yes: bigint;
   no: bigint;
   abstain: bigint;
+  /** Distinct voters, whatever their power. */
   voters: bigint;
   yesVoters: bigint;
+  /** Distinct voters whose counted power is at least the participant floor (what `min_voters` counts). */
+  heads: bigint;
 }
 
 /** Running review tally. */
@@ -45,11 +48,15 @@ export interface ReviewTally {
   approvals: bigint;
 }
 
-/** Implementation-vote tally (`required` fixed when the review passes). */
+/**
+ * Implementation-vote tally: heads and counted power (each voter's counted power from its vote)
+ * of the approvals and rejections. The stage passes on power (SPEC v2 §4.3 item 3), not heads.
+ */
 export interface ImplementationTally {
-  required: bigint;
   approvals: bigint;
   rejections: bigint;
+  approvePower: bigint;
+  rejectPower: bigint;
 }
 
 /** Where a held deposit went. */
@@ -71,6 +78,8 @@ export interface Proposal {
   snapshotHeight: number;
   snapshotSupply: bigint;
   powerCap: bigint;
+  /** ceil(participant_floor_bps x snapshot supply / 10,000): counted power a head or reviewer needs. */
+  participantFloor: bigint;
   votingEnd: number;
   reviewEnd: number;
   implementationEnd: number;
@@ -151,6 +160,8 @@ export interface FiatVoteRecord {
   reason: string;
   height: number;
   txId: string;
+  /** Counted power at or above the participant floor when cast: counts toward `min_votes`. */
+  head: boolean;
 }
 
 /** Fiat-unlock configuration and running tally. */
@@ -159,7 +170,13 @@ export interface FiatState {
   autoUnlockHeight: number;
   minVotes: bigint;
   supportBps: bigint;
+  /** Voted power x 10,000 must reach quorum_bps x `supply` (SPEC v2 §4.5). */
+  quorumBps: bigint;
   voters: bigint;
+  /** Voters at or above the participant floor (what `min_votes` counts). */
+  heads: bigint;
+  /** Circulating supply at the window's snapshot height; 0 until the first vote reads it. */
+  supply: bigint;
   supportPower: bigint;
   votedPower: bigint;
   unlocked: boolean;

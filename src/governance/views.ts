@@ -4,10 +4,10 @@
  * the one action view of its kind (kinds/index.ts `actionJson`). queries.ts reads, these render.
  */
 import { toHex } from "../crypto/bytes.js";
-import { fiatSnapshotHeight, votesUnlock } from "./fiatUnlock.js";
+import { fiatQuorumReached, fiatSnapshotHeight, votesUnlock } from "./fiatUnlock.js";
 import { actionJson } from "./kinds/index.js";
 import { expiryHeight } from "./status.js";
-import { votingResult } from "./tally.js";
+import { implementationRequiredPower, votingResult } from "./tally.js";
 import type {
   Change,
   ExecutionRecord,
@@ -60,6 +60,7 @@ function tallyJson(p: Proposal): Json {
     participation: (t.yes + t.no + t.abstain).toString(),
     voters: t.voters.toString(),
     yes_voters: t.yesVoters.toString(),
+    heads: t.heads.toString(),
     quorum_reached: r.quorum,
     enough_voters: r.enoughVoters,
     approved: r.approved,
@@ -88,6 +89,7 @@ export function proposalJson(p: Proposal): Json {
     status_history: p.statusHistory.map((s) => ({ status: s.status, height: s.height })),
     snapshot_supply: p.snapshotSupply.toString(),
     power_cap: p.powerCap.toString(),
+    participant_floor: p.participantFloor.toString(),
     tally: tallyJson(p),
     review: {
       reviewers: p.review.reviewers.toString(),
@@ -96,9 +98,11 @@ export function proposalJson(p: Proposal): Json {
       total_power: p.review.totalPower.toString(),
     },
     implementation: {
-      required: p.implementation.required.toString(),
+      required_power: implementationRequiredPower(p).toString(),
       approvals: p.implementation.approvals.toString(),
       rejections: p.implementation.rejections.toString(),
+      approve_power: p.implementation.approvePower.toString(),
+      reject_power: p.implementation.rejectPower.toString(),
     },
     rules: Object.fromEntries(
       Object.keys(p.rules)
@@ -167,9 +171,13 @@ export function fiatUnlockJson(s: FiatState): Json {
     auto_unlock_height: s.autoUnlockHeight,
     min_votes: s.minVotes.toString(),
     support_bps: s.supportBps.toString(),
+    quorum_bps: s.quorumBps.toString(),
+    supply: s.supply.toString(),
     voters: s.voters.toString(),
+    heads: s.heads.toString(),
     support_power: s.supportPower.toString(),
     voted_power: s.votedPower.toString(),
+    quorum_reached: fiatQuorumReached(s),
     threshold_met: votesUnlock(s),
     unlocked: s.unlocked,
     unlocked_height: s.unlocked ? s.unlockedHeight : null,

@@ -8,8 +8,8 @@ import { type EventSink, emit } from "./events.js";
 import { isEmergency } from "./kinds/index.js";
 import { proposalRule, setStatus } from "./status.js";
 import { implementationVotes, loadProposal, putProposal, reviews, votes } from "./store.js";
-import { updateTally } from "./tally.js";
-import { TEXT_LIMITS } from "./text.js";
+import { implementationApproved, isHead, updateTally } from "./tally.js";
+import { checkText } from "./text.js";
 import { snapshotPower } from "./votingPower.js";
 
 function sinkOf(ctx: TxContext): EventSink {
@@ -31,7 +31,7 @@ export async function castVote(
   if (power === 0n)
     throw xaiError(GovErrorCode.NO_VOTING_POWER, `no balance at snapshot height ${p.snapshotHeight}`);
   const previous = await votes.get(ctx.state, [p.number, voter]);
-  p.tally = updateTally(p.tally, previous, { option: v.option, counted });
+  p.tally = updateTally(p.tally, previous, { option: v.option, counted }, p.participantFloor);
   votes.put(ctx.state, [p.number, voter], {
     voter,
     option: v.option,
@@ -53,13 +53,15 @@ export async function castVote(
   return { result: "ok", proposalId: p.id };
 }
 
-/** SUBMIT_CODE_REVIEW: one review per reviewer with snapshot power, not by the proposer. */
+/**
+ * SUBMIT_CODE_REVIEW: one review per reviewer whose counted snapshot power is at least the
+ * participant floor (SPEC v2 §4.1, review A7), not by the proposer.
+ */
 export async function submitReview(
   ctx: TxContext,
   r: Extract<Payload, { type: "SUBMIT_CODE_REVIEW" }>,
 ): Promise<TxOutcome> {
-  if (r.comment.length > TEXT_LIMITS.comment)
-    throw xaiError(GovErrorCode.COMMENT_TOO_LONG, `comment longer than ${TEXT_LIMITS.comment}`);
+  checkText(r.comment, "comment", GovErrorCode.COMMENT_TOO_LONG);
   const p = await loadProposal(ctx.state, r.proposalId);
   if (p.status !== "code_review") throw xaiError(GovErrorCode.NOT_IN_REVIEW, `proposal is ${p.status}`);
   const reviewer = ctx.tx.sender;
@@ -69,6 +71,13 @@ export async function submitReview(
   const { power, counted } = await snapshotPower(ctx.state, reviewer, p.snapshotHeight, p.powerCap);
   if (power === 0n)
     throw xaiError(GovErrorCode.NO_VOTING_POWER, `no balance at snapshot height ${p.snapshotHeight}`);
+  // [REJECT] a reviewer below the participant floor: dust accounts cannot make up min_code_reviewers.
+  if (!isHead(counted, p.participantFloor))
+    throw xaiError(
+      GovErrorCode.BELOW_PARTICIPANT_FLOOR,
+      `counted power ${counted} below the participant floor ${p.participantFloor}`,
+      { counted: counted.toString(), floor: p.participantFloor.toString() },
+    );
   p.review = {
     reviewers: p.review.reviewers + 1n,
     totalPower: p.review.totalPower + counted,
@@ -95,8 +104,9 @@ export async function submitReview(
 }
 
 /**
- * VOTE_IMPLEMENTATION: original yes voters (final vote yes) approve once each; reaching the
- * requirement queues the proposal at once with eta = height + timelock.
+ * VOTE_IMPLEMENTATION: original yes voters (final vote yes) approve or reject once each, with the
+ * counted power of their vote; once approving power reaches implementation_approval_bps of the
+ * tally's yes power (SPEC v2 §4.3 item 3) the proposal is queued at once, eta = height + timelock.
  */
 export async function voteImplementation(
   ctx: TxContext,
@@ -116,14 +126,18 @@ export async function voteImplementation(
     height: ctx.height,
     txId: ctx.tx.id,
   });
-  p.implementation = {
-    ...p.implementation,
-    approvals: p.implementation.approvals + (v.approved ? 1n : 0n),
-    rejections: p.implementation.rejections + (v.approved ? 0n : 1n),
-  };
+  const i = p.implementation;
+  p.implementation = v.approved
+    ? { ...i, approvals: i.approvals + 1n, approvePower: i.approvePower + vote.counted }
+    : { ...i, rejections: i.rejections + 1n, rejectPower: i.rejectPower + vote.counted };
   const sink = sinkOf(ctx);
-  emit(sink, "implementation_vote", { proposal_id: p.id, voter, approved: String(v.approved) });
-  if (p.implementation.approvals >= p.implementation.required) {
+  emit(sink, "implementation_vote", {
+    proposal_id: p.id,
+    voter,
+    approved: String(v.approved),
+    power: vote.counted.toString(),
+  });
+  if (implementationApproved(p)) {
     const timelock = isEmergency(p.action) ? "emergency_timelock_blocks" : "timelock_blocks";
     p.eta = ctx.height + Number(proposalRule(p, timelock));
     await setStatus(ctx.state, p, "queued", sink);

@@ -1,5 +1,5 @@
 import { Counter, Gauge } from "prom-client";
-import { proposalCounts, timelock } from "../governance/queries.js";
+import { proposalCounts, timelockDepth } from "../governance/queries.js";
 import type { ChainEvent } from "../state-transition/module.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import type { NodeMetrics } from "./nodeMetrics.js";
@@ -17,7 +17,7 @@ export class GovernanceMetrics {
     const registers = [metrics.registry];
     new Gauge({
       name: "xai_governance_proposals",
-      help: "Proposals by kind and status (from state, at scrape time)",
+      help: "Proposals by kind and status (from counters kept in state, at scrape time)",
       labelNames: ["kind", "status"],
       registers,
       async collect() {
@@ -31,7 +31,7 @@ export class GovernanceMetrics {
       help: "Queued proposals waiting for execution",
       registers,
       async collect() {
-        this.set((await timelock(state())).length);
+        this.set(await timelockDepth(state()));
       },
     });
     this.submitted = new Counter({

@@ -29,6 +29,13 @@ export enum NetworkOutcome {
   VALIDATION_QUEUE_FULL = "VALIDATION_QUEUE_FULL",
   /** A valid block that only extends a side branch (stored, not relayed). */
   SIDE_BRANCH = "BLOCK_SIDE_BRANCH",
+  /**
+   * A transaction not validated because its peer spent its budget of ignored transactions
+   * (IgnoreBudget): dropped as ignore, at no cost to this node.
+   */
+  RATE_LIMITED = "GOSSIP_RATE_LIMITED",
+  /** A peer that used up its budget of ignored transactions (counted once as an invalid message). */
+  IGNORE_FLOOD = "GOSSIP_IGNORE_FLOOD",
   /** A sync peer on another genesis. */
   SYNC_WRONG_GENESIS = "SYNC_WRONG_GENESIS",
   /** A sync peer that claimed a preferred tip and served none of its blocks. */

@@ -91,6 +91,7 @@ export const VERDICTS: Readonly<Record<GossipErrorCode, readonly [tx: Verdict, b
   [GovErrorCode.NOT_IN_REVIEW]: ["ignore", "reject"],
   [GovErrorCode.SELF_REVIEW]: ["ignore", "reject"],
   [GovErrorCode.DUPLICATE_REVIEW]: ["ignore", "reject"],
+  [GovErrorCode.BELOW_PARTICIPANT_FLOOR]: ["ignore", "reject"],
   [GovErrorCode.NOT_IN_IMPLEMENTATION]: ["ignore", "reject"],
   [GovErrorCode.NOT_ORIGINAL_YES_VOTER]: ["ignore", "reject"],
   [GovErrorCode.DUPLICATE_IMPLEMENTATION_VOTE]: ["ignore", "reject"],
@@ -112,6 +113,7 @@ export const VERDICTS: Readonly<Record<GossipErrorCode, readonly [tx: Verdict, b
   [GovErrorCode.REASON_TOO_LONG]: ["reject", "reject"],
   [GovErrorCode.PURPOSE_TOO_LONG]: ["reject", "reject"],
   [GovErrorCode.EMPTY_TITLE]: ["reject", "reject"],
+  [GovErrorCode.INVALID_UTF8]: ["reject", "reject"],
   [GovErrorCode.INVALID_RECIPIENT]: ["reject", "reject"],
   [GovErrorCode.INVALID_AMOUNT]: ["reject", "reject"],
   [GovErrorCode.TREASURY_SHORT]: ["ignore", "reject"],
@@ -186,4 +188,37 @@ export async function validateGossipBlock(chain: Chain, data: Uint8Array): Promi
   } catch (err) {
     return verdictOf(err, "block");
   }
+}
+
+/** What the network does after a verdict, besides telling gossipsub. */
+export interface GossipFollowUp {
+  /** Count an invalid message against the peer (PeerPenalties). */
+  penalise: boolean;
+  /** Catch up with the peer: its block has an unknown parent, and a valid proposer signature. */
+  sync: boolean;
+  /** Spend one of the peer's ignored transactions (IgnoreBudget). */
+  spendBudget: boolean;
+}
+
+/** Ignore codes that say nothing about the sender: this node's own state or load. */
+const NOT_THE_SENDERS: ReadonlySet<PeerFaultCode> = new Set<PeerFaultCode>([
+  NetworkOutcome.INTERNAL,
+  NetworkOutcome.VALIDATION_QUEUE_FULL,
+  NetworkOutcome.RATE_LIMITED,
+  ChainErrorCode.NODE_BUSY,
+]);
+
+/**
+ * The one decision of what follows a verdict on `topic`: a reject is penalised (a forged block
+ * included, whatever parent it names: the header gate rejects it before its parent is looked up,
+ * so it never reaches the unknown-parent sync); only an unknown-parent block, which passed the
+ * gate and so is signed by its slot's proposer, starts a sync; an ignored transaction spends the
+ * peer's budget unless the node itself is the reason.
+ */
+export function followUpOf(topic: "tx" | "block", r: GossipResult): GossipFollowUp {
+  return {
+    penalise: r.verdict === "reject",
+    sync: topic === "block" && r.code === BlockErrorCode.UNKNOWN_PARENT,
+    spendBudget: topic === "tx" && r.verdict === "ignore" && !NOT_THE_SENDERS.has(r.code),
+  };
 }

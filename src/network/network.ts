@@ -11,7 +11,9 @@
  *
  * Bounds: gossipsub refuses a frame over MAX_GOSSIP_BYTES; an unknown topic and a transaction over
  * HARD_MAX_TX_BYTES are rejected before decoding; at most `maxPendingValidations` (2,048)
- * transactions and MAX_PENDING_BLOCKS (16) blocks wait for validation at once, and more are ignored.
+ * transactions and MAX_PENDING_BLOCKS (16) blocks wait for validation at once, and more are ignored;
+ * a peer whose transactions were ignored past its budget (IgnoreBudget) has its transactions
+ * dropped unvalidated for a while, and is penalised once each time it spends the budget.
  * Gossip is best effort: a block with an unknown parent starts a sync with its sender (sync.ts), the
  * configured peers are redialled every 2 s, and the admin allow list (a partition) is enforced by the
  * same gater as the bans.
@@ -23,11 +25,16 @@ import { multiaddr } from "@multiformats/multiaddr";
 import { type Chain, HARD_MAX_TX_BYTES } from "../chain/chain.js";
 import type { Logger } from "../logger.js";
 import type { NodeMetrics } from "../metrics/nodeMetrics.js";
-import { BlockErrorCode, TxErrorCode } from "../types/errors.js";
+import { TxErrorCode } from "../types/errors.js";
 import { NetworkOutcome, type PeerFaultCode } from "./errors.js";
-import { type GossipResult, validateGossipBlock, validateGossipTx } from "./gossipValidation.js";
+import { followUpOf, type GossipResult, validateGossipBlock, validateGossipTx } from "./gossipValidation.js";
 import { createP2PNode, gossipsubOf, type P2PNode } from "./p2pNode.js";
-import { PeerPenalties, type PenaltyOptions } from "./peerPenalties.js";
+import {
+  IgnoreBudget,
+  type IgnoreBudgetOptions,
+  PeerPenalties,
+  type PenaltyOptions,
+} from "./peerPenalties.js";
 import { BlockSync } from "./sync.js";
 import { blockTopic, txTopic } from "./topics.js";
 
@@ -42,6 +49,8 @@ export interface NetworkOptions {
   metrics: NodeMetrics;
   log: Logger;
   penalties?: Partial<PenaltyOptions>;
+  /** Each peer's budget of ignored transactions (default DEFAULT_IGNORE_BUDGET). */
+  ignoreBudget?: Partial<IgnoreBudgetOptions>;
   /** Most gossip messages waiting for validation; more are ignored. */
   maxPendingValidations?: number;
 }
@@ -61,6 +70,7 @@ const VERDICTS = {
  */
 export class P2PNetwork {
   readonly penalties: PeerPenalties;
+  readonly ignoreBudget: IgnoreBudget;
   readonly sync: BlockSync;
   private allow: Set<string> | null = null;
   private pending = 0;
@@ -75,6 +85,7 @@ export class P2PNetwork {
     penalties: PeerPenalties,
   ) {
     this.penalties = penalties;
+    this.ignoreBudget = new IgnoreBudget(o.ignoreBudget);
     this.txTopic = txTopic(o.chain.genesis.chainId);
     this.blockTopic = blockTopic(o.chain.genesis.chainId);
     this.sync = new BlockSync(node, o.chain, o.log, (peer, why) => this.penalise(peer, why));
@@ -162,6 +173,8 @@ export class P2PNetwork {
     else if (kind === "tx" && data.length > HARD_MAX_TX_BYTES)
       r = { verdict: "reject", code: TxErrorCode.TOO_LARGE };
     else if (pending >= limit) r = { verdict: "ignore", code: NetworkOutcome.VALIDATION_QUEUE_FULL };
+    else if (kind === "tx" && this.ignoreBudget.isSpent(peer))
+      r = { verdict: "ignore", code: NetworkOutcome.RATE_LIMITED };
     else {
       if (kind === "block") this.pendingBlocks++;
       else this.pending++;
@@ -177,8 +190,15 @@ export class P2PNetwork {
     }
     this.gossip.reportMessageValidationResult(msgId, peer, VERDICTS[r.verdict]);
     this.o.metrics.gossipResults.inc({ topic: kind, result: r.verdict, code: r.code });
-    if (r.verdict === "reject") await this.penalise(peer, r.code);
-    if (r.code === BlockErrorCode.UNKNOWN_PARENT) void this.sync.syncWith(peerIdFromString(peer));
+    if (kind === "unknown") {
+      await this.penalise(peer, r.code);
+      return;
+    }
+    const next = followUpOf(kind, r);
+    if (next.penalise) await this.penalise(peer, r.code);
+    if (next.spendBudget && this.ignoreBudget.spend(peer))
+      await this.penalise(peer, NetworkOutcome.IGNORE_FLOOD);
+    if (next.sync) void this.sync.syncWith(peerIdFromString(peer));
   }
 
   /** Counts an invalid message against a peer; bans and disconnects it past the limit. */

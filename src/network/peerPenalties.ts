@@ -81,3 +81,67 @@ export class PeerPenalties {
     return [...this.bannedUntil.keys()].filter((p) => this.isBanned(p));
   }
 }
+
+/** Options of the ignore budget. */
+export interface IgnoreBudgetOptions {
+  /** Ignored transactions a peer may send in a burst. */
+  capacity: number;
+  /** One ignored transaction is forgiven per this many ms (the sustained rate). */
+  refillMs: number;
+}
+
+/**
+ * Defaults: a burst of 256 ignored transactions, then 20 a second. An honest peer a block behind
+ * relays a few transactions that are stale here (nonce too low, already included) and never comes
+ * near it; a flood of transactions from unfunded keys (ignored, and free to make) spends it in a
+ * moment.
+ */
+export const DEFAULT_IGNORE_BUDGET: IgnoreBudgetOptions = { capacity: 256, refillMs: 50 };
+
+/**
+ * Per-peer budget of gossiped transactions answered "ignore" for a fault of the message (nonce,
+ * balance, a stale proposal stage: codes an honest peer may relay, so never penalised one by one).
+ * A leaky bucket per peer: each ignored transaction fills it by one, one leaks out per `refillMs`.
+ * A full bucket means the peer's transactions are dropped unvalidated (no signature check, no
+ * place in the chain's queue) until it has leaked, and the moment it fills counts once as an
+ * invalid message in PeerPenalties, so a peer that keeps flooding is banned (SPEC §3; review A5).
+ */
+export class IgnoreBudget {
+  private readonly used = new Map<string, Count>();
+  private readonly opts: IgnoreBudgetOptions;
+
+  constructor(
+    opts: Partial<IgnoreBudgetOptions> = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.opts = { ...DEFAULT_IGNORE_BUDGET, ...opts };
+  }
+
+  private leaked(peer: string, t: number): Count {
+    const c = this.used.get(peer);
+    if (!c) return { n: 0, at: t };
+    const periods = Math.floor((t - c.at) / this.opts.refillMs);
+    if (periods >= c.n) return { n: 0, at: t };
+    return { n: c.n - periods, at: c.at + periods * this.opts.refillMs };
+  }
+
+  /** True while the peer's budget is spent: its transactions are dropped unvalidated. */
+  isSpent(peer: string): boolean {
+    return this.leaked(peer, this.now()).n >= this.opts.capacity;
+  }
+
+  /** Records one ignored transaction of `peer`; true if this one used up its budget. */
+  spend(peer: string): boolean {
+    const t = this.now();
+    const bucket = this.leaked(peer, t);
+    const n = Math.min(this.opts.capacity, bucket.n + 1);
+    if (this.used.size >= 10_000 && !this.used.has(peer)) this.used.clear(); // bounded
+    this.used.set(peer, { n, at: bucket.at });
+    return n >= this.opts.capacity && bucket.n < this.opts.capacity;
+  }
+
+  /** Ignored transactions counted for a peer now (after leaking). */
+  usedBy(peer: string): number {
+    return this.leaked(peer, this.now()).n;
+  }
+}

@@ -9,7 +9,10 @@
  *
  * It trusts no answer. A peer's status only decides whether to ask; every block it serves goes
  * through the same `chain.importBlock` as gossip, and "syncing" (which pauses this node's block
- * production) is set only when the served blocks really extend our chain. A peer with another
+ * production) rests on verified progress only (SPEC §3; review U2): a served block was imported
+ * onto our chain and our head, after it, is still older than the previous slot by the wall clock
+ * (`provesBehind`). A peer's claimed head height never enters it, so a peer that claims a far
+ * tip and serves one fresh block cannot pause production. A peer with another
  * genesis is penalised and dropped; one that serves an invalid block, or claims a better tip and
  * serves none of it, is penalised (PeerPenalties, via network.ts). Bounds: a request frame of
  * 1 KiB and 32 inbound streams when serving; 10 s per request; at most MAX_BLOCKS_PER_REQUEST
@@ -21,6 +24,7 @@ import { lpStream } from "it-length-prefixed-stream";
 import type { Chain } from "../chain/chain.js";
 import { ChainErrorCode } from "../chain/errors.js";
 import { isPreferred } from "../chain/forkChoice.js";
+import { slotAt } from "../chain/slots.js";
 import { bytesEqual } from "../crypto/bytes.js";
 import { type ErrorCode, isXaiError, xaiError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -35,6 +39,15 @@ import {
   type SyncStatusMsg,
 } from "./syncCodec.js";
 import { MAX_GOSSIP_BYTES, syncProtocol } from "./topics.js";
+
+/**
+ * Whether verified progress shows this node behind: after a synced block was imported onto our
+ * chain, our head (`headSlot`) is older than the slot before the current one (`nowSlot`), so the
+ * chain the block came from has blocks we do not. Depends on no claim of the peer.
+ */
+export function provesBehind(headSlot: number, nowSlot: number): boolean {
+  return headSlot + 1 < nowSlot;
+}
 
 /** Import refusals that end a sync round without blaming the peer (our view, not its fault). */
 const STOP_WITHOUT_PENALTY: ReadonlySet<ErrorCode> = new Set([
@@ -63,11 +76,19 @@ export class BlockSync {
     private readonly chain: Chain,
     private readonly log: Logger,
     private readonly penalise: (peer: string, why: PeerFaultCode) => Promise<void>,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  /** True while catching up with a peer that is ahead. */
+  /**
+   * True while catching up with a peer whose blocks proved us behind, and our head is still old
+   * (blocks that arrived since, by gossip or sync, may have caught us up).
+   */
   get syncing(): boolean {
-    return this.behind;
+    return this.behind && provesBehind(this.chain.head.slot, this.nowSlot());
+  }
+
+  private nowSlot(): number {
+    return slotAt(this.chain.genesis, this.now());
   }
 
   private get protocol(): string {
@@ -215,8 +236,8 @@ export class BlockSync {
           try {
             const { status: imported } = await this.chain.importBlock(bytes);
             // "Behind" (which pauses this node's block production) only on proof: the peer's
-            // blocks extend our chain and it claims more of them. A status claim alone is not enough.
-            if (imported !== "side") this.behind = status.headHeight > this.chain.head.height + 1;
+            // block extended our chain and our head is still old. Its status claim is not proof.
+            if (imported !== "side") this.behind = provesBehind(this.chain.head.slot, this.nowSlot());
             return true;
           } catch (err) {
             if (!isXaiError(err)) throw err;

@@ -51,6 +51,20 @@ export function checkNonce(txNonce: bigint, accountNonce: bigint, pending = 0n):
     });
 }
 
+/**
+ * The fee rule: at least `min_tx_fee`, and covered by the sender's balance `balance`. Throws
+ * TX_FEE_TOO_LOW or TX_INSUFFICIENT_BALANCE (`data.balance`). Cheap and stateful: the mempool runs it
+ * before the signature check (SPEC §3), a block after it.
+ */
+export function checkFee(tx: Tx, balance: bigint, params: BlockParams): void {
+  const minFee = paramOf(params, "min_tx_fee");
+  if (tx.body.fee < minFee) throw xaiError(TxErrorCode.FEE_TOO_LOW, `fee ${tx.body.fee} below ${minFee}`);
+  if (balance < tx.body.fee)
+    throw xaiError(TxErrorCode.INSUFFICIENT_BALANCE, "balance does not cover the fee", {
+      balance: balance.toString(),
+    });
+}
+
 /** Checks that need no state: chain id, public key and signature. Throws an XaiError. */
 export function checkTxStateless(tx: Tx, chainId: string, verifier: Verifier | null): void {
   if (tx.body.chainId !== chainId)
@@ -87,12 +101,7 @@ export async function applyTx(
   const overlay = new StateOverlay(state);
   const account = await getAccount(overlay, tx.sender);
   checkNonce(tx.body.nonce, account.nonce);
-  const minFee = paramOf(block.params, "min_tx_fee");
-  if (tx.body.fee < minFee) throw xaiError(TxErrorCode.FEE_TOO_LOW, `fee ${tx.body.fee} below ${minFee}`);
-  if (account.balance < tx.body.fee)
-    throw xaiError(TxErrorCode.INSUFFICIENT_BALANCE, "balance does not cover the fee", {
-      balance: account.balance.toString(),
-    });
+  checkFee(tx, account.balance, block.params);
   await putAccount(
     overlay,
     tx.sender,

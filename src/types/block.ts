@@ -3,7 +3,15 @@ import { sha256 } from "../crypto/hash.js";
 import { isAddress } from "../crypto/keys.js";
 import { xaiError } from "../errors.js";
 import { BlockErrorCode } from "./errors.js";
-import { type DecodeFailure, decodeMessage, encodeMessage, fromLong, pb, toLong } from "./proto.js";
+import {
+  type DecodeFailure,
+  decodeMessage,
+  encodeMessage,
+  fromLong,
+  pb,
+  readLeadingBytesFields,
+  toLong,
+} from "./proto.js";
 
 /** Domain tag prefixed to the header bytes before the proposer signs them. */
 export const BLOCK_SIGN_DOMAIN = utf8("xai-gov/block/v1\0");
@@ -88,6 +96,35 @@ export function decodeHeader(headerBytes: Uint8Array): BlockHeader {
   if (header.height > 0 && !isAddress(header.proposer))
     throw xaiError(BlockErrorCode.MALFORMED, "proposer is not an address");
   return header;
+}
+
+/** A block's header and signature, read without decoding its transactions (see readBlockHead). */
+export interface BlockHead {
+  headerBytes: Uint8Array;
+  header: BlockHeader;
+  signature: Uint8Array;
+  hash: Uint8Array;
+  hashHex: string;
+}
+
+/**
+ * Reads and decodes only the header and signature of block bytes (fields 1 and 2, which a
+ * canonical Block carries first), never the transactions: what a block's signature is checked on
+ * before anything else about it costs work (SPEC §3). The header is checked canonical here; the
+ * whole block's canonical encoding is still checked by decodeBlock later.
+ */
+export function readBlockHead(bytes: Uint8Array): BlockHead {
+  let fields: Uint8Array[] | undefined;
+  try {
+    fields = readLeadingBytesFields(bytes, [1, 2]);
+  } catch (err) {
+    throw xaiError(BlockErrorCode.MALFORMED, `Block does not decode: ${(err as Error).message}`);
+  }
+  if (!fields)
+    throw xaiError(BlockErrorCode.NON_CANONICAL, "Block does not start with its header and signature");
+  const [headerBytes, signature] = fields as [Uint8Array, Uint8Array];
+  const hash = sha256(headerBytes);
+  return { headerBytes, header: decodeHeader(headerBytes), signature, hash, hashHex: toHex(hash) };
 }
 
 /** Decodes block bytes, rejecting non-canonical encodings; the tx bytes are decoded later. */

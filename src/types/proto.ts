@@ -104,3 +104,33 @@ export function decodeMessage(
     throw o.onError({ reason: "non_canonical", type: t.name, detail: "not canonically encoded" });
   return msg;
 }
+
+/**
+ * The leading length-delimited fields of a message, read field by field in wire order without
+ * decoding the rest: for each wanted field number (ascending), its bytes, or an empty array when
+ * the first field on the wire is already past it (proto3 omits empty fields). Stops at the first
+ * field after the last wanted one, so the cost does not depend on what follows. Returns undefined
+ * if the prefix is not wire-ordered length-delimited fields (the strict decode refuses such bytes
+ * too); throws RangeError if the bytes end inside a field.
+ */
+export function readLeadingBytesFields(
+  bytes: Uint8Array,
+  fields: readonly number[],
+): Uint8Array[] | undefined {
+  const r = protobuf.Reader.create(bytes);
+  const out: Uint8Array[] = [];
+  let tag = r.pos < r.len ? r.uint32() : 0;
+  for (const wanted of fields) {
+    const field = tag >>> 3;
+    if (tag === 0 || field > wanted) {
+      out.push(new Uint8Array(0));
+      continue;
+    }
+    if (field < wanted || (tag & 7) !== 2) return undefined;
+    out.push(new Uint8Array(r.bytes()));
+    tag = r.pos < r.len ? r.uint32() : 0;
+  }
+  // A wanted field again, or after a later one: not in wire order.
+  if (tag !== 0 && tag >>> 3 <= fields[fields.length - 1]!) return undefined;
+  return out;
+}

@@ -27,7 +27,7 @@ import { initChain } from "../../src/node/initChain.js";
 import { readKeyFile } from "../../src/node/keyFile.js";
 import { XaiNode } from "../../src/node/node.js";
 import { nodePaths } from "../../src/node/paths.js";
-import { getAccount } from "../../src/state-transition/accounts.js";
+import { circulatingSupplyAt, getAccount } from "../../src/state-transition/accounts.js";
 import type { Payload, ProposalAction } from "../../src/types/tx.js";
 import { decodeTx, encodeSignedTx, encodeTxBody, txSigningMessage } from "../../src/types/txCodec.js";
 
@@ -81,6 +81,7 @@ const RULES: Array<[string, string, string, string, string]> = [
   ["implementation_approval_bps", "bps", "1", "10000", "5000"],
   ["proposal_deposit", "amount", "0", "100000000000000", "1000000000"],
   ["max_active_proposals_per_account", "uint", "1", "100", "3"],
+  ["participant_floor_bps", "bps", "0", "100", "10"],
 ];
 /** Rules of the test preset that differ from the defaults. */
 const TEST_PRESET: Record<string, string> = {
@@ -179,11 +180,19 @@ describe("e2e: governance HTTP API", function () {
   }
 
   /** Signs and posts to a write route; asserts 202 and the exact answer. */
-  async function write(route: string, key: KeyPair, payload: Payload, proposalId?: string): Promise<string> {
+  /** Posts a transaction; `proposalId` is the expected id in the answer (`true`: a submit's own id). */
+  async function write(
+    route: string,
+    key: KeyPair,
+    payload: Payload,
+    expectId?: string | true,
+  ): Promise<string> {
     const bytes = await signed(key, payload);
     const r = await post(route, { tx: b64(bytes) });
     assert.equal(r.status, 202, `${route}: ${r.text}`);
     const txId = decodeTx(bytes).id;
+    // SPEC v2 §4.1: a proposal id is bound to its submit transaction's id.
+    const proposalId = expectId === true ? proposalIdOf(txId) : expectId;
     assert.deepEqual(r.body, {
       tx_id: txId,
       ...(proposalId !== undefined ? { proposal_id: proposalId } : {}),
@@ -291,9 +300,13 @@ describe("e2e: governance HTTP API", function () {
       auto_unlock_height: 1_000_000,
       min_votes: "5",
       support_bps: "6600",
+      quorum_bps: "2000",
+      supply: "0",
       voters: "0",
+      heads: "0",
       support_power: "0",
       voted_power: "0",
+      quorum_reached: false,
       threshold_met: false,
       unlocked: false,
       unlocked_height: null,
@@ -428,26 +441,26 @@ describe("e2e: governance HTTP API", function () {
   });
 
   it("POST /governance/proposals/submit → 202 {tx_id, proposal_id = proposalIdOf, status: pending}", async () => {
-    const expected = {
-      p1: proposalIdOf(CHAIN_ID, dev(0).address, 0n),
-      p2: proposalIdOf(CHAIN_ID, dev(0).address, 1n),
-      p3: proposalIdOf(CHAIN_ID, dev(7).address, 0n),
-      p4: proposalIdOf(CHAIN_ID, dev(8).address, 0n),
-    };
-    txs.p1 = await write("/governance/proposals/submit", dev(0), propose(P1_ACTION), expected.p1);
-    txs.p2 = await write("/governance/proposals/submit", dev(0), propose(P2_ACTION), expected.p2);
+    txs.p1 = await write("/governance/proposals/submit", dev(0), propose(P1_ACTION), true);
+    txs.p2 = await write("/governance/proposals/submit", dev(0), propose(P2_ACTION), true);
     txs.p3 = await write(
       "/governance/proposals/submit",
       dev(7),
       propose({ kind: "feature_activation", feature: "fee_burn", enabled: true }),
-      expected.p3,
+      true,
     );
     txs.p4 = await write(
       "/governance/proposals/submit",
       dev(8),
       propose({ kind: "protocol_parameter", name: "min_tx_fee", value: "2000" }),
-      expected.p4,
+      true,
     );
+    const expected = {
+      p1: proposalIdOf(txs.p1),
+      p2: proposalIdOf(txs.p2),
+      p3: proposalIdOf(txs.p3),
+      p4: proposalIdOf(txs.p4),
+    };
     // FRESH gets 1 XAI after the snapshot (height 0): it can pay fees but has no voting power.
     const fund = await signed(dev(6), { type: "TRANSFER", recipient: FRESH.address, amount: XAI });
     assert.equal((await post("/tx", { tx: b64(fund) })).status, 202);
@@ -669,7 +682,9 @@ describe("e2e: governance HTTP API", function () {
     await mineTo(11);
     const p = await proposal(ids.p1);
     assert.equal(p.status, "implementation_vote");
-    assert.deepEqual(p.implementation, { required: "2", approvals: "0", rejections: "0" });
+    // 3 yes voters of DEV each at 5,000 bps: half the yes power must approve (SPEC v2 §4.3 item 3).
+    const noneYet = { approvals: "0", rejections: "0", approve_power: "0", reject_power: "0" };
+    assert.deepEqual(p.implementation, { required_power: ((3n * DEV) / 2n).toString(), ...noneYet });
     await refused("/governance/implementation-vote", dev(4), implement(ids.p1), "GOV_NOT_ORIGINAL_YES_VOTER");
     assert.deepEqual(await ok("/governance/timelock"), { height: 11, queued: [] });
     for (const id of [ids.p1, ids.p2])
@@ -755,6 +770,7 @@ describe("e2e: governance HTTP API", function () {
       ],
       snapshot_supply: SUPPLY0.toString(),
       power_cap: (SUPPLY0 / 5n).toString(),
+      participant_floor: ((SUPPLY0 * 10n + 9_999n) / 10_000n).toString(),
       tally: {
         yes: (3n * DEV).toString(),
         no: DEV.toString(),
@@ -762,6 +778,7 @@ describe("e2e: governance HTTP API", function () {
         participation: (4n * DEV).toString(),
         voters: "4",
         yes_voters: "3",
+        heads: "4",
         quorum_reached: true,
         enough_voters: true,
         approved: true,
@@ -772,7 +789,13 @@ describe("e2e: governance HTTP API", function () {
         approve_power: (2n * DEV).toString(),
         total_power: (2n * DEV).toString(),
       },
-      implementation: { required: "2", approvals: "2", rejections: "0" },
+      implementation: {
+        required_power: ((3n * DEV) / 2n).toString(),
+        approvals: "2",
+        rejections: "0",
+        approve_power: (2n * DEV).toString(),
+        reject_power: "0",
+      },
       rules,
       execution: {
         height: 15,
@@ -784,9 +807,43 @@ describe("e2e: governance HTTP API", function () {
       failure_code: null,
       rolled_back_by: null,
       cancelled_by: null,
-      reviews,
-      implementation_votes: implementationVotes,
     });
+    // C1: the lists are paginated routes of their own (SPEC v2 §5).
+    assert.deepEqual(await ok(`/governance/proposals/${ids.p1}/reviews`), { reviews, next_cursor: null });
+    assert.deepEqual(await ok(`/governance/proposals/${ids.p1}/reviews?limit=1`), {
+      reviews: reviews.slice(0, 1),
+      next_cursor: reviews[0]!.reviewer,
+    });
+    assert.deepEqual(
+      await ok(`/governance/proposals/${ids.p1}/reviews?limit=1&cursor=${reviews[0]!.reviewer}`),
+      {
+        reviews: reviews.slice(1),
+        next_cursor: reviews[1]!.reviewer,
+      },
+    );
+    assert.deepEqual(
+      await ok(`/governance/proposals/${ids.p1}/reviews?limit=1&cursor=${reviews[1]!.reviewer}`),
+      {
+        reviews: [],
+        next_cursor: null,
+      },
+    );
+    assert.deepEqual(await ok(`/governance/proposals/${ids.p1}/implementation-votes`), {
+      implementation_votes: implementationVotes,
+      next_cursor: null,
+    });
+    assert.deepEqual(
+      await ok(
+        `/governance/proposals/${ids.p1}/implementation-votes?limit=1&cursor=${implementationVotes[0]!.voter}`,
+      ),
+      { implementation_votes: implementationVotes.slice(1), next_cursor: implementationVotes[1]!.voter },
+    );
+    for (const list of ["reviews", "implementation-votes"]) {
+      assertError(await get(`/governance/proposals/${ids.p1}/${list}?cursor=nobody`), 400, "BAD_REQUEST");
+      assertError(await get(`/governance/proposals/${ids.p1}/${list}?limit=-1`), 400, "BAD_REQUEST");
+      assertError(await get(`/governance/proposals/${"ef".repeat(16)}/${list}`), 404, "GOV_UNKNOWN_PROPOSAL");
+      assertError(await get(`/governance/proposals/xyz/${list}`), 400, "BAD_REQUEST");
+    }
 
     const p2 = await proposal(ids.p2);
     assert.equal(p2.status, "executed");
@@ -857,9 +914,13 @@ describe("e2e: governance HTTP API", function () {
       auto_unlock_height: 1_000_000,
       min_votes: "5",
       support_bps: "6600",
+      quorum_bps: "2000",
+      supply: (await circulatingSupplyAt(node.chain.state, 9)).toString(),
       voters: "1",
+      heads: "1",
       support_power: power.toString(),
       voted_power: power.toString(),
+      quorum_reached: false,
       threshold_met: false,
       unlocked: false,
       unlocked_height: null,

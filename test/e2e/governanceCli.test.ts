@@ -23,7 +23,6 @@ import { getAccount } from "../../src/state-transition/accounts.js";
 import { killCliChildren, ROOT, type Run, spawnCli } from "../utils/cli.js";
 
 const silent: Logger = { info() {}, warn() {}, debug() {} };
-const CHAIN_ID = "xai-devnet-1";
 const XAI = 100_000_000n;
 const DEV = 1_000_000n * XAI;
 const FEE = 1_000n;
@@ -172,7 +171,7 @@ describe("e2e: governance CLI", function () {
         "--json",
       ),
     );
-    p1 = proposalIdOf(CHAIN_ID, dev(0).address, 0n);
+    p1 = proposalIdOf(r.tx_id as string);
     assert.deepEqual(Object.keys(r).sort(), [
       "error_code",
       "fee",
@@ -221,7 +220,7 @@ describe("e2e: governance CLI", function () {
         "--json",
       ),
     );
-    p2 = proposalIdOf(CHAIN_ID, dev(7).address, 0n);
+    p2 = proposalIdOf(r.tx_id as string);
     assert.deepEqual(r, { tx_id: r.tx_id, proposal_id: p2, status: "pending", fee: "1000" });
     assert.equal(await mine(), 2);
     const p = await http(`/governance/proposals/${p2}`);
@@ -386,14 +385,23 @@ describe("e2e: governance CLI", function () {
       proposal_id: p1,
       fee: "1000",
     });
-    const p = await http(`/governance/proposals/${p1}`);
+    // SPEC v2 §4.6: reviews are a paginated query of their own (`query reviews ID`).
+    const reviews = oneJson(await cli("query", "reviews", p1, "--json"));
+    assert.deepEqual(reviews, await http(`/governance/proposals/${p1}/reviews`));
+    assert.equal(reviews.next_cursor, null);
     assert.deepEqual(
-      (p.reviews as Body[]).map((r) => [r.reviewer, r.approved, r.comment, r.height]).sort(),
+      (reviews.reviews as Body[]).map((r) => [r.reviewer, r.approved, r.comment, r.height]).sort(),
       [
         [dev(4).address, true, "lgtm", 7],
         [dev(5).address, true, "", 7],
       ].sort(),
     );
+    const page = oneJson(await cli("query", "reviews", p1, "--limit", "1", "--json"));
+    assert.deepEqual(page, await http(`/governance/proposals/${p1}/reviews?limit=1`));
+    assert.equal((page.reviews as Body[]).length, 1);
+    const rest = oneJson(await cli("query", "reviews", p1, "--cursor", String(page.next_cursor), "--json"));
+    assert.deepEqual(rest, await http(`/governance/proposals/${p1}/reviews?cursor=${page.next_cursor}`));
+    assert.equal((rest.reviews as Body[]).length, 1);
   });
 
   it("tx implementation-vote --approve → queued; query timelock", async () => {
@@ -409,6 +417,15 @@ describe("e2e: governance CLI", function () {
       assert.deepEqual(o, { tx_id: o.tx_id, proposal_id: p1, status: "pending", fee: "1000" });
     }
     assert.equal(await mine(), 12);
+    const iv = oneJson(await cli("query", "implementation-votes", p1, "--json"));
+    assert.deepEqual(iv, await http(`/governance/proposals/${p1}/implementation-votes`));
+    assert.deepEqual(
+      (iv.implementation_votes as Body[]).map((v) => [v.voter, v.approved]).sort(),
+      [
+        [dev(1).address, true],
+        [dev(2).address, true],
+      ].sort(),
+    );
     const t = oneJson(await cli("query", "timelock", "--json"));
     assert.deepEqual(t, await http("/governance/timelock"));
     assert.equal(t.height, 12);

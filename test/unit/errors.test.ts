@@ -113,6 +113,7 @@ const OLD_TX_REJECT = new Set([
   "GOV_INVALID_RECIPIENT",
   "GOV_INVALID_AMOUNT",
   "GOV_EMPTY_TITLE",
+  "GOV_INVALID_UTF8", // v2: a message fault, judged alike by every node
   "GOV_TITLE_TOO_LONG",
   "GOV_DESCRIPTION_TOO_LONG",
   "GOV_COMMENT_TOO_LONG",

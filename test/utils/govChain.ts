@@ -36,7 +36,14 @@ export interface GovChainOptions {
   params?: Record<string, string>;
   features?: Record<string, string | boolean>;
   rules?: Record<string, string>;
-  fiat?: { start_height: number; auto_unlock_height: number; min_votes: number; support_bps: number };
+  fiat?: {
+    start_height: number;
+    auto_unlock_height: number;
+    min_votes: number;
+    support_bps: number;
+    /** Default 2,000 (SPEC v2 §4.5). */
+    quorum_bps?: number;
+  };
   /** Also apply every block through applyBlock and compare roots (default true). */
   verifyBlocks?: boolean;
 }
@@ -241,9 +248,10 @@ export class GovChain {
     return { tx, outcome: r, block };
   }
 
-  /** The id a proposal submitted now by `k` will get. */
-  async nextProposalId(k: KeyPair): Promise<string> {
-    return proposalIdOf(CHAIN_ID, k.address, await this.nextNonce(k));
+  /** Queues a SUBMIT_PROPOSAL for the next block; returns its id (bound to the tx id, SPEC §4.1) and the tx. */
+  async submitProposal(k: KeyPair, payload: Payload): Promise<{ id: string; tx: Tx }> {
+    const t = await this.submit(k, payload);
+    return { id: proposalIdOf(t.id), tx: t };
   }
 }
 

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { assertGovernanceInvariants } from "../../src/governance/invariants.js";
 import type { ProposalStatus } from "../../src/governance/lifecycle.js";
+import { proposalIdOf } from "../../src/governance/proposalId.js";
 import { findProposal } from "../../src/governance/store.js";
 import type { Proposal } from "../../src/governance/types.js";
 import { assertChainInvariants } from "../../src/state-transition/invariants.js";
@@ -47,8 +48,8 @@ export async function propose(
   a: ProposalAction,
   o: { deposit?: bigint; title?: string } = {},
 ): Promise<string> {
-  const id = await c.nextProposalId(key(proposer));
   const r = await c.send(key(proposer), tx.propose(a, o));
+  const id = proposalIdOf(r.tx.id);
   assert.equal(r.outcome.result, "ok");
   assert.equal(r.outcome.proposalId, id);
   return id;

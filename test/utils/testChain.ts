@@ -10,11 +10,13 @@ import { createGenesisJson, type Genesis, parseGenesis, proposerOfSlot } from ".
 import { toHex, utf8 } from "../../src/crypto/bytes.js";
 import { merkleRoot, sha256 } from "../../src/crypto/hash.js";
 import { type KeyPair, keyPairFromSecret, sign } from "../../src/crypto/keys.js";
+import type { Verifier } from "../../src/crypto/verify.js";
 import { ChainDb } from "../../src/db/chainDb.js";
 import { XaiError } from "../../src/errors.js";
 import { createModules } from "../../src/node/modules.js";
 import { getAccount } from "../../src/state-transition/accounts.js";
 import { blockContext, buildBlock } from "../../src/state-transition/applyBlock.js";
+import type { StateModule } from "../../src/state-transition/module.js";
 import { StateOverlay, type StateReader } from "../../src/state-transition/stateStore.js";
 import {
   assembleBlock,
@@ -81,6 +83,12 @@ export interface TestChainOptions {
   mempool?: Partial<MempoolLimits>;
   /** Existing database directory (reopen); default a new temp directory. */
   dir?: string;
+  /** Signature verifier (default: the chain's caching node:crypto verifier); tests count calls with it. */
+  verifier?: Verifier;
+  /** State modules (default: createModules()); tests wrap them to count work. */
+  modules?: StateModule[];
+  /** Side-block cap (default MAX_SIDE_BLOCKS). */
+  maxSideBlocks?: number;
 }
 
 /** A chain on its own temporary database. */
@@ -108,9 +116,11 @@ export async function openTestChain(o: TestChainOptions = {}): Promise<TestChain
   const chain = await Chain.open({
     genesis,
     db,
-    modules: createModules(),
+    modules: o.modules ?? createModules(),
     now: o.now ?? (() => FAR_FUTURE_MS),
     ...(o.mempool ? { mempool: o.mempool } : {}),
+    ...(o.verifier ? { verifier: o.verifier } : {}),
+    ...(o.maxSideBlocks !== undefined ? { maxSideBlocks: o.maxSideBlocks } : {}),
   });
   let closed = false;
   const close = async (): Promise<void> => {

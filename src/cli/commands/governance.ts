@@ -189,7 +189,7 @@ export function registerGovernanceQuery(query: Command): void {
   addQuery(
     query,
     "proposal <id>",
-    "a proposal with tally, reviews, implementation votes",
+    "a proposal with its tally, review and implementation summaries",
     ([id]) => `/governance/proposals/${enc(id!)}`,
   );
   addQuery(
@@ -209,13 +209,25 @@ export function registerGovernanceQuery(query: Command): void {
         .option("--limit <n>", "page size")
         .option("--cursor <n>", "next page"),
   );
-  addQuery(
-    query,
-    "votes <id>",
-    "votes of a proposal",
-    ([id], o) => `/governance/proposals/${enc(id!)}/votes${o.cursor ? `?cursor=${enc(o.cursor)}` : ""}`,
-    (c) => c.option("--cursor <address>", "next page"),
-  );
+  // The per-voter lists of a proposal, each paginated (SPEC v2 §4.6): `query votes|reviews|implementation-votes ID`.
+  for (const [list, what] of [
+    ["votes", "votes of a proposal"],
+    ["reviews", "code reviews of a proposal"],
+    ["implementation-votes", "implementation votes of a proposal"],
+  ] as const)
+    addQuery(
+      query,
+      `${list} <id>`,
+      `${what}, in address order (paginated)`,
+      ([id], o) => {
+        const q = new URLSearchParams();
+        if (o.limit) q.set("limit", o.limit);
+        if (o.cursor) q.set("cursor", o.cursor);
+        return `/governance/proposals/${enc(id!)}/${list}${q.size ? `?${q}` : ""}`;
+      },
+      (c) =>
+        c.option("--limit <n>", "page size").option("--cursor <address>", "next page: the last address seen"),
+    );
   addQuery(query, "params", "chain parameters and governance rules", () => "/governance/params");
   addQuery(query, "features", "features", () => "/governance/features");
   addQuery(query, "timelock", "queued proposals with eta", () => "/governance/timelock");

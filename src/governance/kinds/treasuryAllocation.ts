@@ -12,7 +12,7 @@ import { xaiError } from "../../errors.js";
 import { addBalance, getAccount } from "../../state-transition/accounts.js";
 import { featureOf } from "../../state-transition/params.js";
 import { GovErrorCode } from "../errors.js";
-import { TEXT_LIMITS } from "../text.js";
+import { checkText } from "../text.js";
 import type { Change } from "../types.js";
 import type { Capability } from "./capability.js";
 
@@ -32,8 +32,7 @@ export const treasuryAllocation: Capability<"treasury_allocation"> = {
       throw xaiError(GovErrorCode.INVALID_AMOUNT, "amount must be a canonical decimal in (0, 2^64)", {
         amount: a.amount,
       });
-    if (a.purpose.length > TEXT_LIMITS.purpose)
-      throw xaiError(GovErrorCode.PURPOSE_TOO_LONG, `purpose longer than ${TEXT_LIMITS.purpose}`);
+    checkText(a.purpose, "purpose", GovErrorCode.PURPOSE_TOO_LONG);
     if (phase === "execute" && !featureOf(params, "treasury_spending"))
       throw xaiError(GovErrorCode.TREASURY_SPENDING_DISABLED, "treasury_spending is off");
     const treasury = (await getAccount(state, TREASURY_ADDRESS)).balance;

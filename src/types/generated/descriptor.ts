@@ -218,6 +218,11 @@ export const protoDescriptor = {
                       "type": "uint64",
                       "id": 4,
                       "protoName": "support_bps"
+                    },
+                    "quorumBps": {
+                      "type": "uint64",
+                      "id": 5,
+                      "protoName": "quorum_bps"
                     }
                   }
                 },
@@ -812,11 +817,6 @@ export const protoDescriptor = {
                       "id": 27,
                       "protoName": "review_approvals"
                     },
-                    "implementationRequired": {
-                      "type": "uint64",
-                      "id": 28,
-                      "protoName": "implementation_required"
-                    },
                     "implementationApprovals": {
                       "type": "uint64",
                       "id": 29,
@@ -861,8 +861,34 @@ export const protoDescriptor = {
                       "type": "string",
                       "id": 37,
                       "protoName": "cancelled_by"
+                    },
+                    "participantFloor": {
+                      "type": "uint64",
+                      "id": 38,
+                      "protoName": "participant_floor"
+                    },
+                    "heads": {
+                      "type": "uint64",
+                      "id": 39
+                    },
+                    "implementationApprovePower": {
+                      "type": "uint64",
+                      "id": 40,
+                      "protoName": "implementation_approve_power"
+                    },
+                    "implementationRejectPower": {
+                      "type": "uint64",
+                      "id": 41,
+                      "protoName": "implementation_reject_power"
                     }
-                  }
+                  },
+                  "reserved": [
+                    [
+                      28,
+                      28
+                    ],
+                    "implementation_required"
+                  ]
                 },
                 "VoteRecord": {
                   "fields": {
@@ -1030,6 +1056,10 @@ export const protoDescriptor = {
                       "type": "string",
                       "id": 7,
                       "protoName": "tx_id"
+                    },
+                    "head": {
+                      "type": "bool",
+                      "id": 8
                     }
                   }
                 },
@@ -1087,6 +1117,19 @@ export const protoDescriptor = {
                       "type": "string",
                       "id": 11,
                       "protoName": "unlock_tx_id"
+                    },
+                    "quorumBps": {
+                      "type": "uint64",
+                      "id": 12,
+                      "protoName": "quorum_bps"
+                    },
+                    "heads": {
+                      "type": "uint64",
+                      "id": 13
+                    },
+                    "supply": {
+                      "type": "uint64",
+                      "id": 14
                     }
                   }
                 }

@@ -84,6 +84,7 @@ describe("config/genesis", () => {
         autoUnlockHeight: 1_000_000,
         minVotes: 5n,
         supportBps: 6600n,
+        quorumBps: 2000n,
       });
       assert.equal(g.hash.length, 32);
     });
@@ -399,10 +400,10 @@ describe("config/genesis", () => {
     });
 
     it("is pinned for a fixed genesis.json (a change here changes every chain's identity)", () => {
-      assert.equal(hashOf(json()), "b7c60aae22983aca51024a1ec38481f369f6a9c29ca0dc3ee551c8c402121969");
+      assert.equal(hashOf(json()), "3c90d7f6f11c339c69a2e53b97ecf4b9c789fff91e3b770ff24060fd0aed0547");
       assert.equal(
         hashOf(json({ preset: "test" })),
-        "4f9e05a6e4337979cda9f2886afa04c3b54862018933757d32f78b85e762ed17",
+        "7b2c7c94bdb87c1834a6366f17202a1b6bc347e7e200edfee40b42a733d1d234",
       );
     });
 

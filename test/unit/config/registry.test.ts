@@ -41,6 +41,7 @@ const SPEC_NUMERIC: Row[] = [
   ["rule", "implementation_approval_bps", "bps", 5_000n, 1n, 10_000n],
   ["rule", "proposal_deposit", "amount", 10n * XAI, 0n, 10n ** 6n * XAI],
   ["rule", "max_active_proposals_per_account", "uint", 3n, 1n, 100n],
+  ["rule", "participant_floor_bps", "bps", 10n, 0n, 100n],
 ];
 const SPEC_FEATURES: Array<[string, boolean]> = [
   ["transfers", true],

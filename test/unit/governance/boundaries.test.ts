@@ -3,7 +3,8 @@ import { isXaiError } from "../../../src/errors.js";
 import { GovErrorCode } from "../../../src/governance/errors.js";
 import { checkExecutable } from "../../../src/governance/execution.js";
 import { votes } from "../../../src/governance/store.js";
-import { implementationRequired } from "../../../src/governance/tally.js";
+import { implementationRequiredPower } from "../../../src/governance/tally.js";
+import type { Proposal } from "../../../src/governance/types.js";
 import { powerCap } from "../../../src/governance/votingPower.js";
 import { getSupplyCounter } from "../../../src/state-transition/accounts.js";
 import { action, GovChain, key, tx } from "../../utils/govChain.js";
@@ -131,7 +132,7 @@ describe("governance: exact boundaries", () => {
     });
   });
 
-  describe("implementation requirement = max(1, ceil(bps x yes voters / 10,000))", () => {
+  describe("implementation requirement = max(1, ceil(bps x yes power / 10,000)) (v2: power)", () => {
     it("table of values; never zero", () => {
       const cases: Array<[bigint, bigint, bigint]> = [
         [5000n, 3n, 2n],
@@ -143,16 +144,19 @@ describe("governance: exact boundaries", () => {
         [1n, 3n, 1n],
         [1n, 1n, 1n],
         [1n, 0n, 1n],
+        [5000n, 300_000_000_000_001n, 150_000_000_000_001n],
       ];
-      for (const [bps, voters, required] of cases)
-        assert.equal(implementationRequired(bps, voters), required, `${bps} bps of ${voters}`);
+      for (const [bps, yes, required] of cases) {
+        const p = { rules: { implementation_approval_bps: bps }, tally: { yes } } as unknown as Proposal;
+        assert.equal(implementationRequiredPower(p), required, `${bps} bps of ${yes}`);
+      }
     });
 
     it("3 yes voters at 5000 bps: the first approval is not enough, the second queues", async () => {
       const c = track(await GovChain.create());
       const id = await toReview(c, PARAM);
       await toImplementation(c, id);
-      assert.equal((await proposal(c, id)).implementation.required, 2n);
+      assert.equal(implementationRequiredPower(await proposal(c, id)), 150_000_000_000_000n);
       await c.send(key(3), tx.implement(id, true));
       await expectStatus(c, id, "implementation_vote");
       await c.send(key(1), tx.implement(id, true));
@@ -163,7 +167,7 @@ describe("governance: exact boundaries", () => {
       const c = track(await GovChain.create({ rules: { implementation_approval_bps: "1" } }));
       const id = await toReview(c, PARAM);
       await toImplementation(c, id);
-      assert.equal((await proposal(c, id)).implementation.required, 1n);
+      assert.equal(implementationRequiredPower(await proposal(c, id)), 30_000_000_000n);
       await expectStatus(c, id, "implementation_vote");
       await c.send(key(2), tx.implement(id, true));
       await expectStatus(c, id, "queued");

@@ -21,7 +21,15 @@ import { ChainDb } from "../../../src/db/chainDb.js";
 import { assertGovernanceInvariants } from "../../../src/governance/invariants.js";
 import type { ProposalStatus } from "../../../src/governance/lifecycle.js";
 import { proposalIdOf } from "../../../src/governance/proposalId.js";
-import { getProposal, history, type Json, listProposals, timelock } from "../../../src/governance/queries.js";
+import {
+  getProposal,
+  history,
+  type Json,
+  listImplementationVotes,
+  listProposals,
+  listReviews,
+  timelock,
+} from "../../../src/governance/queries.js";
 import { createModules } from "../../../src/node/modules.js";
 import { getAccount, getSupplyCounter } from "../../../src/state-transition/accounts.js";
 import { assertChainInvariants } from "../../../src/state-transition/invariants.js";
@@ -37,7 +45,6 @@ import {
   runToHeight,
   signTx,
   stateDigest,
-  TEST_CHAIN_ID,
   type TestChain,
   tempDir,
   testGenesis,
@@ -56,6 +63,10 @@ const GRANT = 5_000n * XAI;
 const PROPOSER = validatorKey(0).address;
 
 const dev = (n: number): KeyPair => devKeyPair(n);
+/** ceil(5,000 x yes / 10,000): the implementation stage's required power at the default bps. */
+const halfYes = (p: Record<string, unknown>): string =>
+  ((BigInt((p.tally as Record<string, string>).yes!) + 1n) / 2n).toString();
+const NO_IMPLEMENTATION_VOTES = { approvals: "0", rejections: "0", approve_power: "0", reject_power: "0" };
 
 /** Replays `source` into a scratch database (which checks the chain invariants) with the governance invariants as the check. */
 async function replayWithInvariants(genesis: Genesis, source: ChainDb, dirs: string[]) {
@@ -132,7 +143,11 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
   async function proposal(id: string): Promise<Json> {
     const p = await getProposal(state(), id);
     assert.ok(p, `proposal ${id} exists`);
-    return p;
+    // The per-voter lists are paginated queries of their own (SPEC v2 §4.6).
+    const reviews = (await listReviews(state(), id, { limit: 100 }))?.reviews;
+    const implementationVotes = (await listImplementationVotes(state(), id, { limit: 100 }))
+      ?.implementation_votes;
+    return { ...p, reviews, implementation_votes: implementationVotes };
   }
 
   async function expectStatus(id: string, status: string): Promise<Json> {
@@ -152,8 +167,6 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
     o: { votingPeriod?: number; timelock?: number } = {},
   ): Promise<{ id: string; queuedAt: number; eta: number }> {
     const proposer = dev(0);
-    const nonce = (await getAccount(state(), proposer.address)).nonce;
-    const id = proposalIdOf(TEST_CHAIN_ID, proposer.address, nonce);
     const proposerBefore = await balance(proposer.address);
 
     const submitTx = await submit(proposer, {
@@ -163,6 +176,7 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
       deposit: DEPOSIT,
       action,
     });
+    const id = proposalIdOf(submitTx.id);
     const sb = await block([submitTx]);
     const h = sb.header.height;
     assert.equal((await chain().receipt(submitTx.id))?.proposalId, id);
@@ -204,7 +218,8 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
     await block(reviews);
     await runToHeight(chain(), h + votingPeriod + 5);
     p = await expectStatus(id, "implementation_vote");
-    assert.equal((p.implementation as Record<string, unknown>).required, "2"); // ceil(5000 x 3 / 10000)
+    // ceil(5000 x yes / 10000): half the yes power of the 3 yes voters (SPEC v2 §4.3 item 3).
+    assert.equal((p.implementation as Record<string, unknown>).required_power, halfYes(p));
 
     const implementation = await Promise.all(
       [1, 2].map((n) => submit(dev(n), { type: "VOTE_IMPLEMENTATION", proposalId: id, approved: true })),
@@ -559,7 +574,11 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
   async function proposal(id: string): Promise<Json> {
     const p = await getProposal(state(), id);
     assert.ok(p, `proposal ${id} exists`);
-    return p;
+    // The per-voter lists are paginated queries of their own (SPEC v2 §4.6).
+    const reviews = (await listReviews(state(), id, { limit: 100 }))?.reviews;
+    const implementationVotes = (await listImplementationVotes(state(), id, { limit: 100 }))
+      ?.implementation_votes;
+    return { ...p, reviews, implementation_votes: implementationVotes };
   }
 
   async function expectStatus(id: string, status: string): Promise<Json> {
@@ -574,7 +593,6 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
    */
   async function submitProposals(actions: ProposalAction[]): Promise<{ ids: string[]; h: number }> {
     const proposer = dev(0);
-    const nonce = (await getAccount(state(), proposer.address)).nonce;
     const proposerBefore = await balance(proposer.address);
     const escrowBefore = await balance(DEPOSIT_ESCROW_ADDRESS);
     const txs: Tx[] = [];
@@ -593,8 +611,8 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
     assert.equal(await balance(proposer.address), proposerBefore - n * (DEPOSIT + FEE));
     assert.equal(await balance(DEPOSIT_ESCROW_ADDRESS), escrowBefore + n * DEPOSIT);
     const out: string[] = [];
-    for (const [i, t] of txs.entries()) {
-      const id = proposalIdOf(TEST_CHAIN_ID, proposer.address, nonce + BigInt(i));
+    for (const t of txs) {
+      const id = proposalIdOf(t.id);
       assert.equal((await chain().receipt(t.id))?.proposalId, id);
       const p = await expectStatus(id, "voting");
       assert.equal(p.deposit_state, "held");
@@ -641,7 +659,7 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
     await runToHeight(chain(), h + 10);
     for (const id of proposalIds) {
       const p = await expectStatus(id, "implementation_vote");
-      assert.equal((p.implementation as Json).required, "2");
+      assert.equal((p.implementation as Json).required_power, halfYes(p));
     }
   }
 
@@ -692,6 +710,7 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
       participation: SMALL.toString(),
       voters: "1",
       yes_voters: "1",
+      heads: "0", // 1 XAI is below the participant floor (10 bps of the supply)
       quorum_reached: false,
       enough_voters: false,
       approved: true,
@@ -753,7 +772,7 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
     });
     assert.equal((p.reviews as Json[]).length, 1);
     assert.equal((p.reviews as Json[])[0]!.reviewer, dev(4).address);
-    assert.deepEqual(p.implementation, { required: "0", approvals: "0", rejections: "0" });
+    assert.deepEqual(p.implementation, { required_power: halfYes(p), ...NO_IMPLEMENTATION_VOTES });
     assert.deepEqual(p.status_history, [
       { status: "voting", height: h },
       { status: "code_review", height: h + 5 },
@@ -788,7 +807,7 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
     await block(); // h + 15 = implementation_end
     p = await expectStatus(id!, "rejected");
     assert.equal(p.failure_code, "implementation_not_approved");
-    assert.deepEqual(p.implementation, { required: "2", approvals: "0", rejections: "0" });
+    assert.deepEqual(p.implementation, { required_power: halfYes(p), ...NO_IMPLEMENTATION_VOTES });
     assert.deepEqual(p.implementation_votes, []);
     assert.equal(heights(p).eta, null);
     assert.deepEqual(p.status_history, [

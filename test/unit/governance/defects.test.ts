@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { isXaiError } from "../../../src/errors.js";
 import { GovErrorCode } from "../../../src/governance/errors.js";
 import { canTransition, PROPOSAL_STATUSES, type ProposalStatus } from "../../../src/governance/lifecycle.js";
+import { proposalIdOf } from "../../../src/governance/proposalId.js";
 import { setStatus } from "../../../src/governance/status.js";
 import { votes } from "../../../src/governance/store.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
@@ -42,8 +43,7 @@ describe("governance: the original's defects are impossible", () => {
 
   it("tokens moved after the snapshot change nothing (even within the inclusion block)", async () => {
     const c = track(await GovChain.create());
-    const id = await c.nextProposalId(key(0));
-    await c.submit(key(0), tx.propose(PARAM));
+    const { id } = await c.submitProposal(key(0), tx.propose(PARAM));
     // In the inclusion block itself, after the proposal: dev:1 moves half its balance to dev:20.
     await c.submit(key(1), tx.transfer(key(20).address, 500_000n * XAI));
     await c.nextBlock();
@@ -95,11 +95,11 @@ describe("governance: the original's defects are impossible", () => {
     await expectStatus(c, id, "rejected");
   });
 
-  it("no payload swap: a proposal id is bound to (chain, proposer, nonce); resubmission is refused", async () => {
+  it("no payload swap: a proposal id is bound to the submit tx id; resubmission is refused", async () => {
     const c = track(await GovChain.create());
     const other = action.param("max_block_txs", "10");
-    const id0 = await c.nextProposalId(key(0));
     const original = await c.tx(key(0), tx.propose(PARAM));
+    const id0 = proposalIdOf(original.id);
     const swapped = await c.tx(key(0), tx.propose(other));
     c.pending.push(original);
     await c.nextBlock();

@@ -1,13 +1,21 @@
 import assert from "node:assert/strict";
+import { GovBucket } from "../../../src/governance/keys.js";
 import {
   fiatUnlockStatus,
   getProposal,
   history,
+  listImplementationVotes,
   listProposals,
+  listReviews,
   listVotes,
+  proposalCounts,
   timelock,
+  timelockDepth,
   votingPower,
 } from "../../../src/governance/queries.js";
+import { GovernanceMetrics } from "../../../src/metrics/governanceMetrics.js";
+import { NodeMetrics } from "../../../src/metrics/nodeMetrics.js";
+import type { StateReader } from "../../../src/state-transition/stateStore.js";
 import { action, GovChain, key, tx } from "../../utils/govChain.js";
 import {
   castVotes,
@@ -17,11 +25,14 @@ import {
   passToQueued,
   proposal,
   propose,
+  toImplementation,
+  toReview,
   track,
 } from "../../utils/govFlow.js";
 
 const XAI = 100_000_000n;
 const M = (1_000_000n * XAI).toString();
+const M2 = (2n * 1_000_000n * XAI).toString();
 
 describe("governance: queries", () => {
   afterEach(checkInvariants);
@@ -51,19 +62,36 @@ describe("governance: queries", () => {
       participation: (3n * 1_000_000n * XAI).toString(),
       voters: "3",
       yes_voters: "3",
+      heads: "3",
       quorum_reached: true,
       enough_voters: true,
       approved: true,
     });
+    // C1: summaries only; the lists are paginated queries of their own.
+    assert.equal("reviews" in j, false);
+    assert.equal("implementation_votes" in j, false);
+    assert.deepEqual(j.review, {
+      reviewers: "2",
+      approvals: "2",
+      approve_power: (2n * 1_000_000n * XAI).toString(),
+      total_power: (2n * 1_000_000n * XAI).toString(),
+    });
     assert.deepEqual(
-      (j.reviews as Array<Record<string, unknown>>).map((r) => [r.reviewer, r.approved, r.power]),
+      (await listReviews(c.state, id))!.reviews.map((r) => [r.reviewer, r.approved, r.power]),
       [key(4).address, key(5).address].sort().map((a) => [a, true, M]),
     );
     assert.deepEqual(
-      (j.implementation_votes as Array<Record<string, unknown>>).map((r) => r.voter),
+      (await listImplementationVotes(c.state, id))!.implementation_votes.map((r) => r.voter),
       [key(1).address, key(2).address].sort(),
     );
-    assert.deepEqual(j.implementation, { required: "2", approvals: "2", rejections: "0" });
+    assert.deepEqual(j.implementation, {
+      required_power: (15n * 100_000n * XAI).toString(),
+      approvals: "2",
+      rejections: "0",
+      approve_power: M2,
+      reject_power: "0",
+    });
+    assert.equal(j.participant_floor, "1000000000000", "ceil(10 bps x 10,000,000 XAI) = 10,000 XAI");
     assert.equal((j.rules as Record<string, string>).voting_period_blocks, "5");
     assert.equal((j.rules as Record<string, string>).approval_bps, "6600");
     assert.deepEqual((j.execution as Record<string, unknown>).changes, [
@@ -188,14 +216,145 @@ describe("governance: queries", () => {
       auto_unlock_height: 1_000_000,
       min_votes: "5",
       support_bps: "6600",
+      quorum_bps: "2000",
+      supply: "0",
       voters: "0",
+      heads: "0",
       support_power: "0",
       voted_power: "0",
+      quorum_reached: false,
       threshold_met: false,
       unlocked: false,
       unlocked_height: null,
       unlock_reason: null,
       unlock_tx_id: null,
     });
+  });
+});
+
+/** A StateReader that records every key or prefix read, to show what a query touches. */
+function recording(state: StateReader): { state: StateReader; buckets: Set<number> } {
+  const buckets = new Set<number>();
+  return {
+    buckets,
+    state: {
+      get: (k) => {
+        buckets.add(k[0]!);
+        return state.get(k);
+      },
+      range: (prefix, opts) => {
+        buckets.add(prefix[0]!);
+        return state.range(prefix, opts);
+      },
+    },
+  };
+}
+
+describe("C1: bounded reads", () => {
+  afterEach(checkInvariants);
+
+  it("the proposals gauge comes from counters in state: exact counts, no proposal record read", async () => {
+    const c = track(await GovChain.create());
+    const a = await propose(c, 0, action.param("max_block_txs", "500"));
+    await propose(c, 1, action.feature("fee_burn", true));
+    const b = await propose(c, 2, action.param("max_block_txs", "600"));
+    await c.send(key(2), tx.cancel(b));
+    await castVotes(c, a, [
+      [1, "yes"],
+      [2, "yes"],
+      [3, "yes"],
+    ]);
+    await c.runToHeight((await proposal(c, a)).votingEnd);
+    const r = recording(c.state);
+    const counts = await proposalCounts(r.state);
+    assert.deepEqual(
+      counts.map((x) => [x.status, x.kind, x.count]),
+      [
+        ["cancelled", "protocol_parameter", 1],
+        ["code_review", "protocol_parameter", 1],
+        ["voting", "feature_activation", 1],
+      ],
+    );
+    assert.deepEqual([...r.buckets], [GovBucket.COUNTER], "one range over the counters, nothing else");
+    assert.equal(r.buckets.has(GovBucket.PROPOSAL), false);
+    const d = recording(c.state);
+    assert.equal(await timelockDepth(d.state), 0);
+    assert.deepEqual([...d.buckets], [GovBucket.QUEUE_EXECUTION_EXPIRY]);
+  });
+
+  it("a /metrics scrape reads only the counters and the timelock queue keys: no proposal decoded", async () => {
+    const c = track(await GovChain.create());
+    const a = await passToQueued(c, action.param("max_block_txs", "500"));
+    await propose(c, 3, action.feature("fee_burn", true));
+    const r = recording(c.state);
+    const nm = new NodeMetrics();
+    new GovernanceMetrics(nm, () => r.state);
+    const text = await nm.registry.metrics();
+    assert.match(text, /xai_governance_proposals\{kind="protocol_parameter",status="queued"\} 1/);
+    assert.match(text, /xai_governance_proposals\{kind="feature_activation",status="voting"\} 1/);
+    assert.match(text, /xai_governance_timelock_queue_depth 1/);
+    assert.deepEqual([...r.buckets].sort(), [GovBucket.COUNTER, GovBucket.QUEUE_EXECUTION_EXPIRY].sort());
+    assert.equal((await proposal(c, a)).status, "queued");
+  });
+
+  it("the counters follow every status change to the end of a lifecycle", async () => {
+    const c = track(await GovChain.create());
+    await passAndExecute(c, action.param("max_block_txs", "500"));
+    assert.deepEqual(
+      (await proposalCounts(c.state)).map((x) => [x.status, x.kind, x.count]),
+      [["executed", "protocol_parameter", 1]],
+    );
+  });
+
+  it("reviews and implementation votes are paginated by address: exact pages and cursors", async () => {
+    const c = track(await GovChain.create());
+    const id = await toReview(c, action.param("max_block_txs", "500"));
+    const reviewers = [4, 5, 6, 7, 8];
+    await toImplementation(
+      c,
+      id,
+      reviewers.map((n) => [n, true]),
+    );
+    const sorted = reviewers.map((n) => key(n).address).sort();
+    const p1 = (await listReviews(c.state, id, { limit: 2 }))!;
+    assert.deepEqual(
+      p1.reviews.map((r) => r.reviewer),
+      sorted.slice(0, 2),
+    );
+    assert.equal(p1.next_cursor, sorted[1]);
+    const p2 = (await listReviews(c.state, id, { limit: 2, cursor: p1.next_cursor! }))!;
+    assert.deepEqual(
+      p2.reviews.map((r) => r.reviewer),
+      sorted.slice(2, 4),
+    );
+    assert.equal(p2.next_cursor, sorted[3]);
+    const p3 = (await listReviews(c.state, id, { limit: 2, cursor: p2.next_cursor! }))!;
+    assert.deepEqual(
+      p3.reviews.map((r) => r.reviewer),
+      sorted.slice(4),
+    );
+    assert.equal(p3.next_cursor, null);
+    // Default page size 50; unknown proposal → undefined.
+    assert.equal((await listReviews(c.state, id))!.reviews.length, 5);
+    assert.equal(await listReviews(c.state, "ab".repeat(16)), undefined);
+    assert.equal(await listImplementationVotes(c.state, "ab".repeat(16)), undefined);
+
+    // dev:3 rejects first; dev:1 and dev:2 then approve (2/3 of the yes power: queued).
+    for (const n of [3, 1, 2]) await c.submit(key(n), tx.implement(id, n !== 3));
+    assert.deepEqual((await c.nextBlock()).skipped, []);
+    const voters = [1, 2, 3].map((n) => key(n).address).sort();
+    const i1 = (await listImplementationVotes(c.state, id, { limit: 3 }))!;
+    assert.deepEqual(
+      i1.implementation_votes.map((v) => v.voter),
+      voters,
+    );
+    assert.equal(i1.next_cursor, voters[2], "a full page: the cursor is its last voter");
+    const i2 = (await listImplementationVotes(c.state, id, { limit: 3, cursor: i1.next_cursor! }))!;
+    assert.deepEqual(i2, { implementation_votes: [], next_cursor: null });
+    const i3 = (await listImplementationVotes(c.state, id, { limit: 2, cursor: voters[0]! }))!;
+    assert.deepEqual(
+      i3.implementation_votes.map((v) => [v.voter, v.approved]),
+      voters.slice(1).map((v) => [v, v !== key(3).address]),
+    );
   });
 });

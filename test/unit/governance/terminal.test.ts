@@ -122,12 +122,13 @@ describe("governance: every terminal status", () => {
     const c = track(await GovChain.create());
     const id = await toReview(c, action.param("max_block_txs", "500"));
     await toImplementation(c, id);
-    // 3 yes voters at 5000 bps: 2 approvals needed; only 1 comes, another rejects.
+    // 3 equal yes voters at 5000 bps: half the yes power must approve; only 1 of 3 does, another rejects.
     await c.submit(key(1), tx.implement(id, true));
     await c.submit(key(2), tx.implement(id, false));
     await c.nextBlock();
     const p0 = await expectStatus(c, id, "implementation_vote");
-    assert.equal(p0.implementation.required, 2n);
+    assert.equal(p0.implementation.approvePower, 100_000_000_000_000n);
+    assert.equal(p0.implementation.rejectPower, 100_000_000_000_000n);
     await c.runToHeight(p0.implementationEnd - 1);
     await expectStatus(c, id, "implementation_vote");
     await c.nextBlock();

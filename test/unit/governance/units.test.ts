@@ -10,7 +10,7 @@ import { decodeProposal, encodeProposal } from "../../../src/governance/records.
 import { putProposal } from "../../../src/governance/store.js";
 import { addBalance } from "../../../src/state-transition/accounts.js";
 import { StateOverlay } from "../../../src/state-transition/stateStore.js";
-import { action, CHAIN_ID, GovChain, key, tx } from "../../utils/govChain.js";
+import { action, GovChain, key, tx } from "../../utils/govChain.js";
 import {
   castVotes,
   checkInvariants,
@@ -27,19 +27,33 @@ const PARAM = action.param("max_block_txs", "500");
 describe("governance: units", () => {
   afterEach(checkInvariants);
 
-  it("proposalIdOf = hex(sha256('xai-proposal' || chain_id || proposer || nonce u64be)[0:16])", () => {
-    const proposer = key(0).address;
-    const nonce = Buffer.alloc(8);
-    nonce.writeBigUInt64BE(7n);
+  it("A1: proposalIdOf = hex(sha256('xai-proposal' || 32 bytes of the submit tx id)[0:16])", () => {
+    const txId = createHash("sha256").update("some submit body").digest("hex");
     const expected = createHash("sha256")
-      .update(
-        Buffer.concat([Buffer.from("xai-proposal"), Buffer.from(CHAIN_ID), Buffer.from(proposer), nonce]),
-      )
+      .update(Buffer.concat([Buffer.from("xai-proposal"), Buffer.from(txId, "hex")]))
       .digest("hex")
       .slice(0, 32);
-    assert.equal(proposalIdOf(CHAIN_ID, proposer, 7n), expected);
-    assert.notEqual(proposalIdOf(CHAIN_ID, proposer, 8n), expected);
-    assert.notEqual(proposalIdOf("xai-devnet-other", proposer, 7n), expected);
+    assert.equal(proposalIdOf(txId), expected);
+    const otherTxId = createHash("sha256").update("another submit body").digest("hex");
+    assert.notEqual(proposalIdOf(otherTxId), expected);
+  });
+
+  it("A1: two SUBMIT_PROPOSALs signed with one nonce get different ids", async () => {
+    const c = track(await GovChain.create());
+    const a = await c.tx(key(0), tx.propose(PARAM));
+    const b = await c.tx(key(0), tx.propose(action.param("max_block_txs", "10")));
+    assert.equal(a.body.nonce, b.body.nonce);
+    assert.notEqual(a.id, b.id);
+    assert.notEqual(proposalIdOf(a.id), proposalIdOf(b.id));
+    // The included one answers with the id of its own tx.
+    c.pending.push(b);
+    const r = (await c.nextBlock()).receipts.find((x) => x.txId === b.id);
+    assert.equal(r?.proposalId, proposalIdOf(b.id));
+    assert.deepEqual((await proposal(c, proposalIdOf(b.id))).action, action.param("max_block_txs", "10"));
+    assert.equal(
+      (await c.check(key(1), tx.vote(proposalIdOf(a.id), "yes"))).code,
+      GovErrorCode.UNKNOWN_PROPOSAL,
+    );
   });
 
   it("a proposal record round-trips and encodes deterministically", async () => {
@@ -56,7 +70,7 @@ describe("governance: units", () => {
 
   it("events: one for every step of a lifecycle", async () => {
     const c = track(await GovChain.create());
-    const id = await c.nextProposalId(key(0));
+    const { id } = await c.submitProposal(key(0), tx.propose(PARAM));
     const types: string[] = [];
     const statuses: string[] = [];
     const grab = (events: Array<{ type: string; attributes: Record<string, string> }>) => {
@@ -65,7 +79,6 @@ describe("governance: units", () => {
         if (e.type === "proposal_status") statuses.push(`${e.attributes.from}->${e.attributes.to}`);
       }
     };
-    await c.submit(key(0), tx.propose(PARAM));
     grab((await c.nextBlock()).events);
     for (const [n, o] of YES3) await c.submit(key(n), tx.vote(id, o));
     grab((await c.nextBlock()).events);

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { GovErrorCode as E } from "../../../src/governance/errors.js";
 import { getActiveCount } from "../../../src/governance/store.js";
+import { implementationRequiredPower } from "../../../src/governance/tally.js";
 import { action, GovChain, key, tx } from "../../utils/govChain.js";
 import {
   castVotes,
@@ -22,15 +23,18 @@ describe("governance: transaction validity", () => {
   afterEach(checkInvariants);
 
   describe("SUBMIT_PROPOSAL", () => {
-    it("title: 1..140 UTF-16 code units, not blank", async () => {
+    it("U1: title: 1..140 UTF-8 bytes, not blank", async () => {
       const c = track(await GovChain.create());
       const code = async (title: string) => (await c.check(key(0), tx.propose(PARAM, { title }))).code;
       assert.equal(await code(""), E.EMPTY_TITLE);
       assert.equal(await code("   \n"), E.EMPTY_TITLE);
       assert.equal(await code("x".repeat(141)), E.TITLE_TOO_LONG);
       assert.equal(await code("x".repeat(140)), undefined);
-      assert.equal(await code("😀".repeat(70)), undefined, "70 emoji = 140 code units");
-      assert.equal(await code(`${"😀".repeat(70)}x`), E.TITLE_TOO_LONG);
+      assert.equal(await code("😀".repeat(35)), undefined, "35 emoji = 140 bytes");
+      assert.equal(await code(`${"😀".repeat(35)}x`), E.TITLE_TOO_LONG, "141 bytes");
+      assert.equal(await code("😀".repeat(70)), E.TITLE_TOO_LONG, "70 emoji = 140 code units but 280 bytes");
+      assert.equal(await code("é".repeat(70)), undefined, "70 x 2 bytes");
+      assert.equal(await code("é".repeat(71)), E.TITLE_TOO_LONG, "71 x 2 bytes");
     });
 
     it("description <= 10,000; purpose <= 500", async () => {
@@ -95,7 +99,7 @@ describe("governance: transaction validity", () => {
       assert.equal(await code("cancel_queued", cancelled), E.NOT_CANCELLABLE);
     });
 
-    it("the id is proposalIdOf(chain, proposer, nonce) and numbers count from 1", async () => {
+    it("the id is proposalIdOf(submit tx id) and numbers count from 1", async () => {
       const c = track(await GovChain.create());
       const a = await propose(c, 3, PARAM);
       const b = await propose(c, 3, PARAM);
@@ -118,13 +122,14 @@ describe("governance: transaction validity", () => {
       const id = await propose(c, 0, PARAM);
       await castVotes(c, id, [[1, "yes"]]);
       let p = await proposal(c, id);
-      assert.deepEqual(p.tally, { yes: 1_000_000n * XAI, no: 0n, abstain: 0n, voters: 1n, yesVoters: 1n });
+      const one = { voters: 1n, heads: 1n };
+      assert.deepEqual(p.tally, { yes: 1_000_000n * XAI, no: 0n, abstain: 0n, yesVoters: 1n, ...one });
       await castVotes(c, id, [[1, "no"]]);
       p = await proposal(c, id);
-      assert.deepEqual(p.tally, { yes: 0n, no: 1_000_000n * XAI, abstain: 0n, voters: 1n, yesVoters: 0n });
+      assert.deepEqual(p.tally, { yes: 0n, no: 1_000_000n * XAI, abstain: 0n, yesVoters: 0n, ...one });
       await castVotes(c, id, [[1, "abstain"]]);
       p = await proposal(c, id);
-      assert.deepEqual(p.tally, { yes: 0n, no: 0n, abstain: 1_000_000n * XAI, voters: 1n, yesVoters: 0n });
+      assert.deepEqual(p.tally, { yes: 0n, no: 0n, abstain: 1_000_000n * XAI, yesVoters: 0n, ...one });
     });
   });
 
@@ -165,7 +170,11 @@ describe("governance: transaction validity", () => {
       assert.equal((await c.check(key(1), tx.implement(id))).code, E.NOT_IN_IMPLEMENTATION);
       await c.runToHeight((await proposal(c, id)).votingEnd);
       await toImplementation(c, id);
-      assert.equal((await proposal(c, id)).implementation.required, 2n, "4 yes voters at 5000 bps");
+      assert.equal(
+        implementationRequiredPower(await proposal(c, id)),
+        200_000_000_000_000n,
+        "4 yes voters of 1,000,000 XAI at 5000 bps",
+      );
       assert.equal((await c.check(key(6), tx.implement(id))).code, E.NOT_ORIGINAL_YES_VOTER);
       assert.equal((await c.check(key(7), tx.implement(id))).code, E.NOT_ORIGINAL_YES_VOTER);
       assert.equal((await c.check(key(9), tx.implement(id))).code, E.NOT_ORIGINAL_YES_VOTER);

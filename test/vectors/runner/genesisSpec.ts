@@ -45,6 +45,7 @@ export function genesisSpec(v: unknown, where: string): GovChainOptions {
       "auto_unlock_height",
       "min_votes",
       "support_bps",
+      "quorum_bps",
     ]);
     g.fiat = {
       start_height: "start_height" in f ? uint(f.start_height, at("fiat_unlock.start_height")) : 10,
@@ -54,6 +55,7 @@ export function genesisSpec(v: unknown, where: string): GovChainOptions {
           : 1_000_000,
       min_votes: "min_votes" in f ? uint(f.min_votes, at("fiat_unlock.min_votes")) : 5,
       support_bps: "support_bps" in f ? uint(f.support_bps, at("fiat_unlock.support_bps")) : 6600,
+      quorum_bps: "quorum_bps" in f ? uint(f.quorum_bps, at("fiat_unlock.quorum_bps")) : 2000,
     };
   }
   return g;

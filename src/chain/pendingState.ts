@@ -1,0 +1,120 @@
+/**
+ * Each sender's pending overlay: the head state after that sender's pending transactions, kept
+ * between admissions so that admitting one more transaction applies that one transaction, not all
+ * the sender's pending ones again (SPEC §3 v2, "admitting one more transaction from a sender costs
+ * the same whatever that sender has pending"; review A5).
+ *
+ * A view belongs to one head. When the head moves (a block, a reorg), every view is dropped and a
+ * sender's is rebuilt at its next admission by applying its pending transactions once on the new
+ * head (once per sender per head, not per admission); a pending transaction that the new head
+ * made invalid is dropped from the mempool then, with every later one of its sender. A view also
+ * records each transaction's own state changes, so a replacement of pending nonce k starts from
+ * the state after the first k by replaying stored changes (map writes, no applyTx). The mempool
+ * only shrinks a sender's queue behind admission's back (eviction, a block builder's skip), and a
+ * view whose length or ends no longer match the queue is rebuilt.
+ */
+import { isXaiError } from "../errors.js";
+import { applyTx } from "../state-transition/applyTx.js";
+import type { BlockContext } from "../state-transition/module.js";
+import { type Change, StateOverlay, type StateReader } from "../state-transition/stateStore.js";
+import type { Tx } from "../types/tx.js";
+import type { AdmitView } from "./admitTx.js";
+
+/** One sender's pending transactions applied on the head. */
+export interface SenderView {
+  /** Ids of the pending transactions applied, in nonce order (the mempool queue). */
+  ids: string[];
+  /** Each one's state changes, in the same order. */
+  steps: Change[][];
+  /** The head state after all of them. */
+  overlay: StateOverlay;
+}
+
+/** The pending overlays of every sender, for the current head. */
+export class PendingStates {
+  private head = "";
+  private readonly bySender = new Map<string, SenderView>();
+
+  /** Number of senders with a view (for tests and metrics). */
+  get size(): number {
+    return this.bySender.size;
+  }
+
+  /**
+   * The view of `sender` on the head `a.head` under `ctx` (the next block's context): the cached
+   * one, or one rebuilt from the mempool queue (dropping from the mempool the first pending
+   * transaction that no longer applies, and its successors).
+   */
+  async of(a: AdmitView, ctx: BlockContext, sender: string): Promise<SenderView> {
+    if (this.head !== a.head.hashHex) {
+      this.bySender.clear();
+      this.head = a.head.hashHex;
+    }
+    const queue = a.mempool.pendingOf(sender);
+    const cached = this.bySender.get(sender);
+    if (cached && matches(cached.ids, queue)) return cached;
+    const view: SenderView = { ids: [], steps: [], overlay: new StateOverlay(a.db.state) };
+    // Only senders with pending transactions keep a view (bounded by the mempool): a flood from
+    // fresh keys leaves nothing behind.
+    if (queue.length === 0) {
+      this.bySender.delete(sender);
+      return view;
+    }
+    const unsigned = { ...a.rules, verifier: null }; // verified at their admission
+    for (const t of queue) {
+      try {
+        const r = await applyTx(view.overlay, t, ctx, unsigned, []);
+        view.ids.push(t.id);
+        view.steps.push(r.overlay.changes());
+        r.overlay.commitTo(view.overlay);
+      } catch (err) {
+        if (!isXaiError(err)) throw err;
+        a.mempool.remove(t.id);
+        break;
+      }
+    }
+    this.bySender.set(sender, view);
+    return view;
+  }
+
+  /** The state after the first `k` pending transactions of `view` (`view.overlay` itself for all). */
+  stateAfter(view: SenderView, base: StateReader, k: number): StateOverlay {
+    if (k === view.ids.length) return view.overlay;
+    const overlay = new StateOverlay(base);
+    for (const step of view.steps.slice(0, k))
+      for (const [key, v] of step) {
+        if (v === null) overlay.del(key);
+        else overlay.put(key, v);
+      }
+    return overlay;
+  }
+
+  /**
+   * Records that `tx` was admitted as pending transaction `k` of its sender over `state` (from
+   * stateAfter), `applied` being its own overlay over `state`; a replacement drops the later ones,
+   * as the mempool does.
+   */
+  record(view: SenderView, k: number, tx: Tx, state: StateOverlay, applied: StateOverlay): void {
+    const steps = applied.changes();
+    applied.commitTo(state);
+    if (k === view.ids.length) {
+      // The common case: extend the view in place (no copy of the earlier ones).
+      view.ids.push(tx.id);
+      view.steps.push(steps);
+      this.bySender.set(tx.sender, view);
+      return;
+    }
+    this.bySender.set(tx.sender, {
+      ids: [...view.ids.slice(0, k), tx.id],
+      steps: [...view.steps.slice(0, k), steps],
+      overlay: state,
+    });
+  }
+}
+
+function matches(ids: readonly string[], queue: readonly Tx[]): boolean {
+  return (
+    ids.length === queue.length &&
+    (ids.length === 0 || (ids[0] === queue[0]!.id && ids[ids.length - 1] === queue[queue.length - 1]!.id))
+  );
+}
