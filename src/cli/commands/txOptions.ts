@@ -13,7 +13,10 @@ export function printOutcome(outcome: TxOutcome, json: boolean): void {
 /** The options that pin what the client signs (SPEC §6 v2); every signing command takes them. */
 export function addPinOptions(c: Command): Command {
   return c
-    .option("--chain-id <id>", "the chain to sign for (else chain_id of the client config; required)")
+    .option(
+      "--chain-id <id>",
+      "the chain to sign for (else chain_id of the client config: $XAI_GOV_CLIENT_CONFIG or ~/.xai-gov/client.json; required)",
+    )
     .option(
       "--max-fee <units>",
       `refuse to sign a fee above this (default: the client config's max_fee, else ${DEFAULT_MAX_FEE})`,
