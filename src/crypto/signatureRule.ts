@@ -7,9 +7,10 @@
  * - the signature is 64 bytes; R is a canonical encoding and not a point of small order; S < L;
  * - the cofactorless equation [S]B = R + [k]A holds, k = sha512(R || A || M) mod L (the backend).
  *
- * Why the node checks these itself: libraries and OpenSSL releases differ at the edges. Node 24
- * (OpenSSL 3.5) refuses a small-order R that Node 20 (OpenSSL 3.0) accepts, so a node that left
- * the decision to its runtime would split from validators on another Node version. With these
+ * Why the node checks these itself: runtimes and libraries differ at the edges. Node 24.22
+ * (OpenSSL 3.5.9) refuses a small-order R that Node 20.20 (OpenSSL 3.0.19) and Node 22.23 (also
+ * OpenSSL 3.5.9, so the OpenSSL version alone does not decide it) accept, so a node that left the
+ * decision to its runtime would split from validators on another Node version. With these
  * checks first, a backend only ever sees inputs on which every known backend agrees.
  *
  * Small order, by bytes: the torsion subgroup E[8] has eight points; their canonical encodings,

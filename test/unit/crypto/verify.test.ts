@@ -425,8 +425,8 @@ describe("crypto/verify: verifyNode and verifyNoble agree (differential)", () =>
 
   describe("signatures whose R is a small-order point", () => {
     it("honest key, R = identity, S = k·a: satisfies the bare equation, refused by the rule (SPEC §3 v2)", () => {
-      // Only the key holder can make it (S needs the secret scalar). Node 20 (OpenSSL 3.0) accepts it
-      // and Node 24 (OpenSSL 3.5) refuses it: the project's rule refuses it on every Node version.
+      // Only the key holder can make it (S needs the secret scalar). Node 20 and 22 accept it and
+      // Node 24 refuses it: the project's rule refuses it on every Node version.
       const R = unhex(SMALL_ORDER[0]!.hex);
       const k = challenge(R, honest.pk, msg);
       const sig = cat(R, le32((k * honest.a) % L));
