@@ -29,6 +29,12 @@ export enum ApiErrorCode {
   UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE",
   /** Anything thrown that is not an XaiError (a bug): its message is not shown. */
   INTERNAL = "INTERNAL",
+  /** The URL is not valid: a malformed percent-encoding such as `/tx/%zz` (the router refuses it). */
+  BAD_URL = "BAD_URL",
+  /** A path parameter longer than the router's limit (100 characters; no id or address is that long). */
+  URL_TOO_LONG = "URL_TOO_LONG",
+  /** Node's HTTP parser refused the request: a bad header, bad framing, or headers too large. */
+  MALFORMED_REQUEST = "MALFORMED_REQUEST",
 }
 
 declare module "../errors.js" {
@@ -45,7 +51,8 @@ declare module "../errors.js" {
 export type HttpErrorCode = ChainLevelErrorCode | SyncErrorCode | ApiErrorCode;
 
 /**
- * HTTP status of each code (SPEC §5): 409 nonce conflicts, 413 too large, 415 not JSON, 429 mempool
+ * HTTP status of each code (SPEC §5): 409 nonce conflicts, 413 too large, 414 path parameter too
+ * long, 415 not JSON, 429 mempool
  * full, 503 busy, 403 admin off loopback, 404 unknown, 500 internal, 400 everything else.
  */
 export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
@@ -155,6 +162,9 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
   [ApiErrorCode.BODY_TOO_LARGE]: 413,
   [ApiErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
   [ApiErrorCode.INTERNAL]: 500,
+  [ApiErrorCode.BAD_URL]: 400,
+  [ApiErrorCode.URL_TOO_LONG]: 414,
+  [ApiErrorCode.MALFORMED_REQUEST]: 400,
 };
 
 /**

@@ -14,6 +14,7 @@ import { blockJson, txJson } from "../types/json.js";
 import type { Tx, TxType } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
 import { ApiErrorCode, errorBody, toHttpError } from "./errors.js";
+import { clientErrorHandler, frameworkErrors } from "./frameworkErrors.js";
 
 /** What the API reads from the node. */
 export interface ApiContext {
@@ -73,7 +74,8 @@ function sendError(reply: FastifyReply, err: unknown) {
 
 /** Builds the HTTP API (SPEC §5). */
 export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): FastifyInstance {
-  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false });
+  // frameworkErrors and clientErrorHandler: the errors Fastify answers itself get the SPEC shape too.
+  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false, frameworkErrors, clientErrorHandler });
   // Bodies are JSON only: Fastify also parses text/plain by default, which turned a non-JSON body
   // into a 400 schema error instead of 415 (SPEC §5).
   app.removeContentTypeParser("text/plain");

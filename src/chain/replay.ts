@@ -1,14 +1,16 @@
 import type { Genesis } from "../config/genesis.js";
 import { bytesEqual, toHex } from "../crypto/bytes.js";
-import type { Verifier } from "../crypto/verify.js";
+import { type Verifier, verifySignature } from "../crypto/verify.js";
 import type { ChainDb } from "../db/chainDb.js";
 import { XaiError } from "../errors.js";
 import { applyBlock } from "../state-transition/applyBlock.js";
+import type { TxRules } from "../state-transition/applyTx.js";
+import type { BlockResult } from "../state-transition/executeBlock.js";
 import { genesisState } from "../state-transition/genesis.js";
 import { assertChainInvariants } from "../state-transition/invariants.js";
 import type { StateModule } from "../state-transition/module.js";
 import type { StateReader } from "../state-transition/stateStore.js";
-import { type BlockHeader, decodeBlock } from "../types/block.js";
+import { type Block, type BlockHeader, decodeBlock } from "../types/block.js";
 import { ChainErrorCode } from "./errors.js";
 import { checkHeader } from "./headerChecks.js";
 
@@ -23,6 +25,10 @@ export interface ReplayReport {
   stateEntries: number;
   /** Keys whose rebuilt value differs from the stored one (0 when all is well). */
   mismatches: number;
+  /** Whether every block's proposer signature was checked ("skipped" without a block verifier). */
+  blockSignatures: "verified" | "skipped";
+  /** Whether every transaction's signature was checked ("skipped" with `--skip-signatures`). */
+  txSignatures: "verified" | "skipped";
   ms: number;
 }
 
@@ -34,8 +40,14 @@ export interface ReplayOptions {
   /** An empty database the state is rebuilt into. */
   scratch: ChainDb;
   modules: readonly StateModule[];
-  /** Verifier for block proposer signatures (null: skip); transaction signatures are not re-checked. */
+  /** Verifier for block proposer signatures (null: skip). */
   blockVerifier: Verifier | null;
+  /**
+   * Verifier for transaction signatures (SPEC §4.6 v2): by default the node's own, so a database
+   * from a dishonest source whose blocks are validator-signed but carry forged transactions fails;
+   * null skips them (`xai-gov replay --skip-signatures`, for speed on a database one trusts).
+   */
+  txVerifier?: Verifier | null;
   onProgress?: (height: number, total: number) => void;
   /**
    * Runs after the rebuild over the rebuilt state (the governance invariants), after the chain
@@ -52,14 +64,17 @@ function fail(message: string, data: Record<string, unknown> = {}): never {
 
 /**
  * Rebuilds all state from the stored canonical blocks into `scratch`, verifying each block's
- * header, tx root and state root with the same applyBlock the node runs, then compares the rebuilt
- * state with the stored state entry by entry. The chain invariants and then `check` run over the
- * rebuilt state before the comparison.
+ * header, tx root, every transaction (its signature too, unless `txVerifier` is null) and state
+ * root with the same applyBlock the node runs, then compares the rebuilt state with the stored
+ * state entry by entry. The chain invariants and then `check` run over the rebuilt state before
+ * the comparison. A block that fails any check stops the replay with REPLAY_MISMATCH, its height
+ * and the code of the failed check (`data.cause`).
  */
 export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
   const clock = o.clock ?? (() => 0);
   const started = clock();
-  const rules = { modules: o.modules, verifier: null };
+  const txVerifier = o.txVerifier === undefined ? verifySignature : o.txVerifier;
+  const rules = { modules: o.modules, verifier: txVerifier };
   const headHash = await o.source.getHead();
   if (!headHash) fail("the database has no head");
   const headBytes = await o.source.getBlockBytes(headHash);
@@ -78,8 +93,7 @@ export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
     const block = decodeBlock(bytes);
     if (!bytesEqual(block.header.parentHash, await blockHashOf(o.source, height - 1)))
       fail(`block ${height} does not link to its parent`);
-    checkHeader(o.genesis, block, parent, null, o.blockVerifier);
-    const result = await applyBlock(o.scratch.state, block, parent.stateRoot, rules);
+    const result = await checkedApply(o, rules, block, parent, height);
     await o.scratch.batch().applyState(result.overlay.changes()).write();
     txs += block.txs.length;
     parent = block.header;
@@ -96,8 +110,27 @@ export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
     stateRoot: toHex(parent.stateRoot),
     stateEntries: entries,
     mismatches,
+    blockSignatures: o.blockVerifier ? "verified" : "skipped",
+    txSignatures: txVerifier ? "verified" : "skipped",
     ms: clock() - started,
   };
+}
+
+/** The header checks and applyBlock of one stored block; a failure names the block and its cause. */
+async function checkedApply(
+  o: ReplayOptions,
+  rules: TxRules,
+  block: Block,
+  parent: BlockHeader,
+  height: number,
+): Promise<BlockResult> {
+  try {
+    checkHeader(o.genesis, block, parent, null, o.blockVerifier);
+    return await applyBlock(o.scratch.state, block, parent.stateRoot, rules);
+  } catch (err) {
+    if (!(err instanceof XaiError)) throw err;
+    fail(`block ${height} is invalid: ${err.code}: ${err.message}`, { height, cause: err.code, ...err.data });
+  }
 }
 
 async function blockHashOf(db: ChainDb, height: number): Promise<Uint8Array> {

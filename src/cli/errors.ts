@@ -16,6 +16,22 @@ export enum CliErrorCode {
   BAD_RESPONSE = "BAD_RESPONSE",
   /** `--wait`: the transaction was not included in time. */
   WAIT_TIMEOUT = "WAIT_TIMEOUT",
+  /** A signing command without a pinned chain id: neither `--chain-id` nor the client config has one. */
+  CHAIN_ID_REQUIRED = "CHAIN_ID_REQUIRED",
+  /** The node (or the body to sign, or the transaction to broadcast) is on another chain than the pinned one. */
+  CHAIN_ID_MISMATCH = "CHAIN_ID_MISMATCH",
+  /** The fee to sign (the node's min_tx_fee, or `--fee`) is above `--max-fee` (or the config's max_fee). */
+  FEE_ABOVE_MAX = "FEE_ABOVE_MAX",
+  /** `tx submit-proposal` without `--deposit`: the node's proposal_deposit is above `--max-deposit`. */
+  DEPOSIT_ABOVE_MAX = "DEPOSIT_ABOVE_MAX",
+  /** `--timeout` is not a whole number of milliseconds from 1 to 3,600,000. */
+  BAD_TIMEOUT = "BAD_TIMEOUT",
+  /** `--wait`: the transaction was included, but its receipt's result is not `ok` (the receipt is printed). */
+  RECEIPT_FAILED = "RECEIPT_FAILED",
+  /** The client config file (XAI_GOV_CLIENT_CONFIG, or ~/.xai-gov/client.json) cannot be read or is malformed. */
+  BAD_CLIENT_CONFIG = "BAD_CLIENT_CONFIG",
+  /** `tx sign`: the body's public key is not the one of `--key`. */
+  KEY_MISMATCH = "KEY_MISMATCH",
 }
 
 declare module "../errors.js" {

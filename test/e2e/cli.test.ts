@@ -31,12 +31,19 @@ const MAX_PARALLEL = 4;
 let running = 0;
 const waiting: Array<() => void> = [];
 
-/** Runs the CLI asynchronously (the in-process node must keep serving meanwhile). */
+/** The chain id of the dev node these tests start, pinned by every `tx` command (SPEC §6 v2). */
+const DEV_CHAIN_ID = "xai-devnet-1";
+
+/**
+ * Runs the CLI asynchronously (the in-process node must keep serving meanwhile). A `tx` command
+ * without its own `--chain-id` gets the dev node's.
+ */
 async function cli(args: string[], timeoutMs = 30_000): Promise<Run> {
   if (running >= MAX_PARALLEL) await new Promise<void>((r) => waiting.push(r));
   running++;
   try {
-    return await spawnCli(args, timeoutMs);
+    const pinned = args[0] === "tx" && !args.includes("--chain-id") ? ["--chain-id", DEV_CHAIN_ID] : [];
+    return await spawnCli([...args, ...pinned], timeoutMs);
   } finally {
     running--;
     waiting.shift()?.();
@@ -183,7 +190,15 @@ describe("e2e: CLI", function () {
           "--json",
         ]),
       );
-      assert.deepEqual(Object.keys(r).sort(), ["error_code", "height", "proposal_id", "result", "tx_id"]);
+      assert.deepEqual(Object.keys(r).sort(), [
+        "error_code",
+        "fee",
+        "height",
+        "proposal_id",
+        "result",
+        "tx_id",
+      ]);
+      assert.equal(r.fee, "1000", "the fee signed is shown: the chain's min_tx_fee");
       assert.match(r.tx_id as string, /^[0-9a-f]{64}$/);
       assert.equal(typeof r.height, "number");
       assert.ok((r.height as number) >= 1);
@@ -250,7 +265,8 @@ describe("e2e: CLI", function () {
           "--json",
         ]),
       );
-      assert.deepEqual(Object.keys(r).sort(), ["status", "tx_id", "type"]);
+      assert.deepEqual(Object.keys(r).sort(), ["fee", "status", "tx_id", "type"]);
+      assert.equal(r.fee, "1000");
       assert.equal(r.type, "TRANSFER");
       assert.equal(r.status, "pending");
     });
@@ -346,28 +362,33 @@ describe("e2e: CLI", function () {
     assert.match(r.stdout, /--api <host:port>.*\(default: "127\.0\.0\.1:8545"\)/s);
   });
 
-  it("dev keys are refused on a chain id that is not a devnet", async () => {
+  it("dev keys are refused on a chain id that is not a devnet (pinned or reported)", async () => {
     const other = await startNode({ dev: false, chainId: "xai-testnet-9" });
     const status = (await (await fetch(`${other.apiAddress}/status`)).json()) as { chain_id: string };
     assert.equal(status.chain_id, "xai-testnet-9");
     const mempool = other.chain.mempool.size;
-    const message = assertFailed(
-      await cli([
-        "tx",
-        "transfer",
-        "--key",
-        "dev:0",
-        "--to",
-        src.devKeyPair(1).address,
-        "--amount",
-        "5",
-        "--node",
-        other.apiAddress,
-        "--json",
-      ]),
-      "DEV_KEY_REFUSED",
-    );
-    assert.match(message, /xai-testnet-9/);
+    const transfer = (chainId: string) => [
+      "tx",
+      "transfer",
+      "--key",
+      "dev:0",
+      "--to",
+      src.devKeyPair(1).address,
+      "--amount",
+      "5",
+      "--node",
+      other.apiAddress,
+      "--chain-id",
+      chainId,
+      "--json",
+    ];
+    const [pinnedTestnet, pinnedDevnet] = await Promise.all([
+      cli(transfer("xai-testnet-9")),
+      cli(transfer(DEV_CHAIN_ID)),
+    ]);
+    assert.match(assertFailed(pinnedTestnet, "DEV_KEY_REFUSED"), /xai-testnet-9/);
+    // Pinned to a dev chain, the node on another chain is refused before anything is signed.
+    assert.match(assertFailed(pinnedDevnet, "CHAIN_ID_MISMATCH"), /xai-testnet-9/);
     assert.equal(other.chain.mempool.size, mempool, "nothing was submitted");
   });
 

@@ -72,8 +72,9 @@ describe("e2e: governance CLI", function () {
     while (node.chain.head.height < height) await mine();
   }
 
-  /** Runs the CLI with `--node URL` appended. */
-  const cli = (...args: string[]) => spawnCli([...args, "--node", url]);
+  /** Runs the CLI with `--node URL` appended (and the pinned chain id for `tx`, SPEC §6 v2). */
+  const cli = (...args: string[]) =>
+    spawnCli([...args, "--node", url, ...(args[0] === "tx" ? ["--chain-id", "xai-devnet-1"] : [])]);
 
   /**
    * Runs a `--wait` command, producing a block once its transaction has joined the mempool (so
@@ -208,9 +209,23 @@ describe("e2e: governance CLI", function () {
       ),
     );
     p1 = proposalIdOf(r.tx_id as string);
-    assert.deepEqual(Object.keys(r).sort(), ["error_code", "height", "proposal_id", "result", "tx_id"]);
+    assert.deepEqual(Object.keys(r).sort(), [
+      "error_code",
+      "fee",
+      "height",
+      "proposal_id",
+      "result",
+      "tx_id",
+    ]);
     assert.match(r.tx_id as string, /^[0-9a-f]{64}$/);
-    assert.deepEqual(r, { tx_id: r.tx_id, height: 1, result: "ok", error_code: null, proposal_id: p1 });
+    assert.deepEqual(r, {
+      tx_id: r.tx_id,
+      height: 1,
+      result: "ok",
+      error_code: null,
+      proposal_id: p1,
+      fee: "1000",
+    });
     const p = await http(`/governance/proposals/${p1}`);
     assert.equal(p.status, "voting");
     assert.equal(p.title, "T");
@@ -243,7 +258,7 @@ describe("e2e: governance CLI", function () {
       ),
     );
     p2 = proposalIdOf(r.tx_id as string);
-    assert.deepEqual(r, { tx_id: r.tx_id, proposal_id: p2, status: "pending" });
+    assert.deepEqual(r, { tx_id: r.tx_id, proposal_id: p2, status: "pending", fee: "1000" });
     assert.equal(await mine(), 2);
     const p = await http(`/governance/proposals/${p2}`);
     assert.equal(p.status, "voting");
@@ -270,14 +285,14 @@ describe("e2e: governance CLI", function () {
     );
     for (const v of votes) {
       const r = oneJson(v);
-      assert.deepEqual(r, { tx_id: r.tx_id, proposal_id: p1, status: "pending" });
+      assert.deepEqual(r, { tx_id: r.tx_id, proposal_id: p1, status: "pending", fee: "1000" });
     }
     // dev:3 changes its mind in the same block: the later vote replaces the earlier one.
     assert.deepEqual(
       Object.keys(
         oneJson(await cli("tx", "vote", "--proposal", p1, "--option", "yes", "--key", "dev:3", "--json")),
       ),
-      ["tx_id", "proposal_id", "status"],
+      ["tx_id", "proposal_id", "status", "fee"],
     );
     const [notProposer, badOption, cancel] = await Promise.all([
       cli("tx", "cancel", "--proposal", p2, "--key", "dev:8", "--json"),
@@ -287,7 +302,7 @@ describe("e2e: governance CLI", function () {
     assertFailed(notProposer, "GOV_NOT_PROPOSER");
     assertFailed(badOption, "BAD_OPTION");
     const c = oneJson(cancel);
-    assert.deepEqual(c, { tx_id: c.tx_id, proposal_id: p2, status: "pending" });
+    assert.deepEqual(c, { tx_id: c.tx_id, proposal_id: p2, status: "pending", fee: "1000" });
     assert.equal(node.chain.mempool.size, 5);
     assert.equal(await mine(), 3);
     assert.equal(node.chain.mempool.size, 0);
@@ -395,7 +410,7 @@ describe("e2e: governance CLI", function () {
         "--json",
       ),
     );
-    assert.deepEqual(first, { tx_id: first.tx_id, proposal_id: p1, status: "pending" });
+    assert.deepEqual(first, { tx_id: first.tx_id, proposal_id: p1, status: "pending", fee: "1000" });
     const second = oneJson(
       await cliMined("tx", "review", "--proposal", p1, "--approve", "--key", "dev:5", "--wait", "--json"),
     );
@@ -405,6 +420,7 @@ describe("e2e: governance CLI", function () {
       result: "ok",
       error_code: null,
       proposal_id: p1,
+      fee: "1000",
     });
     // SPEC v2 §4.6: reviews are a paginated query of their own (`query reviews ID`).
     const reviews = oneJson(await cli("query", "reviews", p1, "--json"));
@@ -435,7 +451,7 @@ describe("e2e: governance CLI", function () {
     );
     for (const r of runs) {
       const o = oneJson(r);
-      assert.deepEqual(o, { tx_id: o.tx_id, proposal_id: p1, status: "pending" });
+      assert.deepEqual(o, { tx_id: o.tx_id, proposal_id: p1, status: "pending", fee: "1000" });
     }
     assert.equal(await mine(), 12);
     const iv = oneJson(await cli("query", "implementation-votes", p1, "--json"));
@@ -467,7 +483,14 @@ describe("e2e: governance CLI", function () {
     const r = oneJson(
       await cliMined("tx", "execute", "--proposal", p1, "--key", "dev:9", "--wait", "--json"),
     );
-    assert.deepEqual(r, { tx_id: r.tx_id, height: 15, result: "ok", error_code: null, proposal_id: p1 });
+    assert.deepEqual(r, {
+      tx_id: r.tx_id,
+      height: 15,
+      result: "ok",
+      error_code: null,
+      proposal_id: p1,
+      fee: "1000",
+    });
 
     const [proposal, params, features, historyRun] = await Promise.all([
       cli("query", "proposal", p1, "--json"),
@@ -541,7 +564,14 @@ describe("e2e: governance CLI", function () {
         "--json",
       ),
     );
-    assert.deepEqual(r, { tx_id: r.tx_id, height: 16, result: "ok", error_code: null, proposal_id: null });
+    assert.deepEqual(r, {
+      tx_id: r.tx_id,
+      height: 16,
+      result: "ok",
+      error_code: null,
+      proposal_id: null,
+      fee: "1000",
+    });
     const s = await http("/governance/fiat-unlock/status");
     assert.equal(s.voters, "1");
     assert.equal(s.support_power, DEV.toString()); // dev:8 held its genesis balance at height 9

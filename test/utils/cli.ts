@@ -17,12 +17,19 @@ export interface Run {
 
 const children = new Set<ReturnType<typeof spawn>>();
 
-/** Runs `xai-gov ARGS` as a child process; rejects if it takes longer than `timeoutMs`. */
-export function spawnCli(args: string[], timeoutMs = 30_000): Promise<Run> {
+/**
+ * Runs `xai-gov ARGS` as a child process; rejects if it takes longer than `timeoutMs`. `env` adds
+ * to (or, with `undefined` values, removes from) the environment.
+ */
+export function spawnCli(
+  args: string[],
+  timeoutMs = 30_000,
+  env: Record<string, string | undefined> = {},
+): Promise<Run> {
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: "1" },
+      env: { ...process.env, NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     children.add(child);

@@ -7,6 +7,8 @@ import { NodeErrorCode } from "../../node/errors.js";
 import type { ProposalAction, VoteOption } from "../../types/tx.js";
 import { apiGet } from "../client.js";
 import { CliErrorCode } from "../errors.js";
+import { DEFAULT_MAX_DEPOSIT } from "../pin.js";
+import type { TxOptions } from "../signer.js";
 import { addQuery } from "./query.js";
 import { addTx, parseUnits } from "./tx.js";
 
@@ -47,9 +49,25 @@ function approval(o: Record<string, unknown>, yes: string, no: string): boolean 
   return o[yes] === true;
 }
 
-async function defaultDeposit(node: string): Promise<bigint> {
-  const p = await apiGet<{ rules: Array<{ name: string; value: string }> }>(node, "/governance/params");
-  return BigInt(p.rules.find((r) => r.name === "proposal_deposit")?.value ?? "0");
+/**
+ * The deposit when `--deposit` is not given: the node's proposal_deposit rule, which the node
+ * reports, so it is capped like the fee (SPEC §6 v2: the node never chooses what the client
+ * signs): above `--max-deposit` (default DEFAULT_MAX_DEPOSIT) it is refused before signing.
+ */
+async function defaultDeposit(o: TxOptions & { maxDeposit?: string }): Promise<bigint> {
+  const max = o.maxDeposit === undefined ? DEFAULT_MAX_DEPOSIT : parseUnits(o.maxDeposit, "--max-deposit");
+  const p = await apiGet<{ rules?: Array<{ name: string; value: unknown }> }>(o.node, "/governance/params");
+  const value = p.rules?.find((r) => r.name === "proposal_deposit")?.value;
+  if (typeof value !== "string" || !/^(0|[1-9][0-9]{0,19})$/.test(value))
+    throw xaiError(CliErrorCode.BAD_RESPONSE, "the node's proposal_deposit is not a decimal integer");
+  const deposit = BigInt(value);
+  if (deposit > max)
+    throw xaiError(
+      CliErrorCode.DEPOSIT_ABOVE_MAX,
+      `the deposit the node asks (proposal_deposit) is ${deposit} units, above the maximum of ${max} (--max-deposit): refused before signing`,
+      { deposit: deposit.toString(), max_deposit: max.toString() },
+    );
+  return deposit;
 }
 
 /** Registers the governance transactions under `tx`. */
@@ -71,11 +89,18 @@ export function registerGovernanceTx(tx: Command): void {
         .requiredOption("--payload <json>", payloadHelp())
         .requiredOption("--title <text>", "title (<= 140 characters)")
         .option("--description <text>", "description (<= 10,000 characters)")
-        .option("--deposit <units>", "deposit (default: the current proposal_deposit rule)"),
+        .option(
+          "--deposit <units>",
+          "deposit (default: the current proposal_deposit rule, at most --max-deposit)",
+        )
+        .option(
+          "--max-deposit <units>",
+          `refuse a proposal_deposit rule above this when --deposit is not given (default ${DEFAULT_MAX_DEPOSIT})`,
+        ),
     GOV_TX_ROUTES.SUBMIT_PROPOSAL,
     async (o, payload) =>
       payload.type === "SUBMIT_PROPOSAL" && payload.deposit < 0n
-        ? { ...payload, deposit: await defaultDeposit(o.node) }
+        ? { ...payload, deposit: await defaultDeposit(o) }
         : payload,
   );
   addTx(

@@ -4,8 +4,9 @@ import { xaiError } from "../../errors.js";
 import { NodeErrorCode } from "../../node/errors.js";
 import type { Payload } from "../../types/tx.js";
 import { DEFAULT_NODE } from "../client.js";
-import { printResult } from "../output.js";
 import { sendTx, type TxOptions } from "../signer.js";
+import { registerOffline } from "./offline.js";
+import { addPinOptions, addWaitOptions, printOutcome } from "./txOptions.js";
 
 const UINT_RE = /^(0|[1-9][0-9]*)$/;
 
@@ -26,21 +27,22 @@ export function addTx(
   route = "/tx",
   complete?: (o: TxOptions, payload: Payload) => Promise<Payload>,
 ): void {
-  extra(tx.command(name).description(description))
-    .requiredOption("--key <file|dev:N>", "signing key (stays on this machine)")
+  const c = extra(tx.command(name).description(description))
+    .option("--key <file|dev:N>", "signing key (stays on this machine; required unless --generate-only)")
     .option("--node <url>", "node API URL", DEFAULT_NODE)
-    .option("--fee <units>", "fee in base units (default: the chain's min_tx_fee)")
+    .option("--fee <units>", "fee in base units (default: the chain's min_tx_fee, at most --max-fee)")
     .option("--nonce <n>", "nonce (default: the account's next nonce)")
-    .option("--wait", "wait for inclusion and print the receipt")
-    .option("--timeout <ms>", "how long --wait waits", "60000")
+    .option("--generate-only", "print the unsigned body (base64) instead of signing; sign it with `tx sign`")
+    .option("--public-key <hex>", "with --generate-only: build for this public key instead of --key's");
+  addWaitOptions(addPinOptions(c))
     .option("--json", "print one JSON object")
     .action(async (o: TxOptions & { json?: boolean } & Record<string, unknown>) => {
       const payload = build(o);
-      printResult(await sendTx(o, complete ? await complete(o, payload) : payload, route), o.json === true);
+      printOutcome(await sendTx(o, complete ? await complete(o, payload) : payload, route), o.json === true);
     });
 }
 
-/** Registers `tx transfer`; governance adds its own transactions. */
+/** Registers `tx transfer` and the offline `tx sign` / `tx broadcast`; governance adds its own. */
 export function registerTx(program: Command): Command {
   const tx = program.command("tx").description("sign a transaction locally and submit it to a node");
   addTx(
@@ -57,5 +59,6 @@ export function registerTx(program: Command): Command {
         .requiredOption("--to <address>", "recipient")
         .requiredOption("--amount <units>", "amount in base units"),
   );
+  registerOffline(tx);
   return tx;
 }

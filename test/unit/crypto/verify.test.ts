@@ -12,9 +12,11 @@ import {
   keyPairFromSecret,
   sign,
 } from "../../../src/crypto/keys.js";
+import { isAcceptablePoint, withSignatureRule } from "../../../src/crypto/signatureRule.js";
 import {
   cachingVerifier,
   isAcceptablePublicKey,
+  isAcceptableSignature,
   type Verifier,
   verifyNoble,
   verifyNode,
@@ -23,8 +25,8 @@ import {
 
 // Differential test of the two signature verifiers (SPEC §2: consensus must not depend on which one a node
 // uses). Every vector is checked twice: both verifiers give the same boolean, and that boolean is the one the
-// consensus rule of src/crypto/verify.ts demands (cofactorless RFC 8032 check, canonical S, canonical
-// non-small-order public key).
+// consensus rule of src/crypto/signatureRule.ts demands (SPEC §3 v2: cofactorless RFC 8032 check, S < L,
+// A and R canonical and not of small order). scripts/nodeMatrix.sh runs this file on Node 20, 22 and 24.
 
 const Point = ed25519.Point;
 type EdPoint = InstanceType<typeof Point>;
@@ -423,12 +425,15 @@ describe("crypto/verify: verifyNode and verifyNoble agree (differential)", () =>
   });
 
   describe("signatures whose R is a small-order point", () => {
-    it("honest key, R = identity, S = k·a: satisfies the cofactorless rule, accepted by both", () => {
-      // Only the key holder can make it (S needs the secret scalar); the rule does not exclude it.
+    it("honest key, R = identity, S = k·a: satisfies the bare equation, refused by the rule (SPEC §3 v2)", () => {
+      // Only the key holder can make it (S needs the secret scalar). Node 20 and 22 accept it and
+      // Node 24 refuses it: the project's rule refuses it on every Node version.
       const R = unhex(SMALL_ORDER[0]!.hex);
       const k = challenge(R, honest.pk, msg);
       const sig = cat(R, le32((k * honest.a) % L));
-      expectVerdict(sig, msg, honest.pk, true);
+      assert.equal(cofactorlessEquationHolds(sig, msg, honest.pk), true);
+      assert.equal(isAcceptableSignature(sig), false);
+      expectVerdict(sig, msg, honest.pk, false);
       expectVerdict(sig, utf8("other"), honest.pk, false);
     });
 
@@ -448,25 +453,73 @@ describe("crypto/verify: verifyNode and verifyNoble agree (differential)", () =>
       }
     });
 
-    it("mixed-order key A + T8, R = small-order point: accepted exactly when R = -[k]T8", function () {
+    it("mixed-order key A + T8, R = small-order point: the equation holds for some, all are refused", function () {
       this.timeout(60_000);
+      // Before SPEC v2 these were accepted exactly when R = -[k]T8 (on Node 20 only).
       const T8 = Point.fromBytes(unhex(SMALL_ORDER[4]!.hex));
       const pk = honest.A.add(T8).toBytes();
-      let accepted = 0;
-      let rejected = 0;
-      for (let i = 0; i < 64 && (accepted < 2 || rejected < 2); i++) {
+      let held = 0;
+      let notHeld = 0;
+      for (let i = 0; i < 64 && (held < 2 || notHeld < 2); i++) {
         const m = utf8(`small R ${i}`);
         for (const t of SMALL_ORDER) {
           const R = unhex(t.hex);
           const k = challenge(R, pk, m);
           const sig = cat(R, le32((k * honest.a) % L));
-          const valid = hex(T8.multiplyUnsafe(k).negate().toBytes()) === t.hex;
-          expectVerdict(sig, m, pk, valid, `msg ${i} R ${t.name}`);
-          if (valid) accepted++;
-          else rejected++;
+          const equation = hex(T8.multiplyUnsafe(k).negate().toBytes()) === t.hex;
+          assert.equal(cofactorlessEquationHolds(sig, m, pk), equation, `msg ${i} R ${t.name}`);
+          expectVerdict(sig, m, pk, false, `msg ${i} R ${t.name}`);
+          if (equation) held++;
+          else notHeld++;
         }
       }
-      assert.ok(accepted >= 2 && rejected >= 2, `accepted ${accepted}, rejected ${rejected}`);
+      assert.ok(held >= 2 && notHeld >= 2, `equation held ${held}, not ${notHeld}`);
+    });
+  });
+
+  describe("the byte rule in front of any backend (SPEC §3 v2)", () => {
+    const acceptAll = withSignatureRule(() => true);
+    const throwing = withSignatureRule(() => {
+      throw new Error("backend failure");
+    });
+
+    it("L and p of the rule are the curve's (S = L - 1 passes the S check, S = L does not)", () => {
+      const r = goodSig.subarray(0, 32);
+      assert.equal(isAcceptableSignature(cat(r, le32(L - 1n))), true);
+      assert.equal(isAcceptableSignature(cat(r, le32(L))), false);
+      assert.equal(isAcceptableSignature(cat(r, le32(2n ** 256n - 1n))), false);
+      assert.equal(isAcceptablePoint(le32(P - 1n)), false, "y = p - 1 is the order-2 point");
+      assert.equal(isAcceptablePoint(le32(P - 2n)), true, "y = p - 2 is canonical");
+      assert.equal(isAcceptablePoint(le32(P)), false);
+    });
+
+    it("a backend that accepts everything still never accepts small-order or non-canonical R or A, or S >= L", () => {
+      const s = goodSig.subarray(32);
+      assert.equal(acceptAll(goodSig, msg, honest.pk), true);
+      for (const t of SMALL_ORDER) {
+        assert.equal(acceptAll(cat(unhex(t.hex), s), msg, honest.pk), false, `R ${t.name}`);
+        assert.equal(acceptAll(goodSig, msg, unhex(t.hex)), false, `A ${t.name}`);
+      }
+      for (const { label, bytes } of nonCanonicalEncodings()) {
+        assert.equal(acceptAll(cat(bytes, s), msg, honest.pk), false, `R ${label}`);
+        assert.equal(acceptAll(goodSig, msg, bytes), false, `A ${label}`);
+        expectVerdict(cat(bytes, s), msg, honest.pk, false, `R ${label}`);
+      }
+      assert.equal(acceptAll(cat(goodSig.subarray(0, 32), le32(L)), msg, honest.pk), false, "S = L");
+      assert.equal(acceptAll(goodSig.subarray(0, 63), msg, honest.pk), false, "63 bytes");
+    });
+
+    it("a backend that throws is a rejection", () => {
+      assert.equal(throwing(goodSig, msg, honest.pk), false);
+    });
+
+    it("every small-order R with S = k·a under an honest key is refused, whatever the equation says", () => {
+      for (const t of SMALL_ORDER) {
+        const R = unhex(t.hex);
+        const sig = cat(R, le32((challenge(R, honest.pk, msg) * honest.a) % L));
+        assert.equal(isAcceptableSignature(sig), false, t.name);
+        expectVerdict(sig, msg, honest.pk, false, t.name);
+      }
     });
   });
 
