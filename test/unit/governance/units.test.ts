@@ -19,7 +19,7 @@ import {
   proposal,
   propose,
   track,
-  YES3,
+  YES4,
 } from "../../utils/govFlow.js";
 
 const PARAM = action.param("max_block_txs", "500");
@@ -67,7 +67,7 @@ describe("governance: units", () => {
     };
     await c.submit(key(0), tx.propose(PARAM));
     grab((await c.nextBlock()).events);
-    for (const [n, o] of YES3) await c.submit(key(n), tx.vote(id, o));
+    for (const [n, o] of YES4) await c.submit(key(n), tx.vote(id, o));
     grab((await c.nextBlock()).events);
     for (const b of await c.runToHeight((await proposal(c, id)).votingEnd)) grab(b.events);
     for (const n of [4, 5]) await c.submit(key(n), tx.review(id, true));
@@ -104,7 +104,7 @@ describe("governance: units", () => {
     const c = track(await GovChain.create());
     // Proposal A enters review; B and C are submitted so that B, C voting ends coincide with A's review end.
     const a = await propose(c, 0, PARAM);
-    await castVotes(c, a, YES3);
+    await castVotes(c, a, YES4);
     const pa = await proposal(c, a);
     await c.runToHeight(pa.votingEnd - 1);
     // Included at A's voting end: their voting_end = A's review_end.
@@ -123,7 +123,7 @@ describe("governance: units", () => {
   it("assertGovernanceInvariants detects a corrupted tally, queue, escrow and status index", async () => {
     const c = track(await GovChain.create());
     const id = await propose(c, 0, PARAM);
-    await castVotes(c, id, YES3);
+    await castVotes(c, id, YES4);
     const p = await proposal(c, id);
     const corrupt = async (f: (s: StateOverlay) => Promise<void> | void, message: RegExp) => {
       const s = new StateOverlay(c.state);
