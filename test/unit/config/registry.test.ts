@@ -28,18 +28,19 @@ const SPEC_NUMERIC: Row[] = [
   ["rule", "voting_period_blocks", "uint", 20n, 5n, 10n ** 7n],
   ["rule", "review_period_blocks", "uint", 20n, 5n, 10n ** 7n],
   ["rule", "implementation_period_blocks", "uint", 20n, 5n, 10n ** 7n],
+  ["rule", "emergency_period_blocks", "uint", 5n, 2n, 10n ** 6n], // and <= each of the three periods
   ["rule", "timelock_blocks", "uint", 10n, 2n, 10n ** 7n],
   ["rule", "emergency_timelock_blocks", "uint", 3n, 1n, 10n ** 6n],
   ["rule", "execution_grace_blocks", "uint", 50n, 10n, 10n ** 7n],
-  ["rule", "min_voters", "uint", 3n, 1n, 100_000n],
-  ["rule", "quorum_bps", "bps", 2_000n, 100n, 10_000n],
+  ["rule", "min_voters", "uint", 3n, 1n, 100n],
+  ["rule", "quorum_bps", "bps", 3_340n, 500n, 5_000n], // and > max_individual_power_bps: a cross rule
   ["rule", "approval_bps", "bps", 6_600n, 5_100n, 9_000n],
   ["rule", "emergency_approval_bps", "bps", 7_500n, 5_100n, 10_000n], // lower bound approval_bps: a cross rule
   ["rule", "max_individual_power_bps", "bps", 2_000n, 500n, 5_000n],
-  ["rule", "min_code_reviewers", "uint", 2n, 1n, 1_000n],
+  ["rule", "min_code_reviewers", "uint", 2n, 1n, 20n],
   ["rule", "review_approval_bps", "bps", 6_600n, 5_100n, 10_000n],
-  ["rule", "implementation_approval_bps", "bps", 5_000n, 1n, 10_000n],
-  ["rule", "proposal_deposit", "amount", 10n * XAI, 0n, 10n ** 6n * XAI],
+  ["rule", "implementation_approval_bps", "bps", 5_000n, 1_000n, 9_000n],
+  ["rule", "proposal_deposit", "amount", 10n * XAI, 0n, 100_000n * XAI], // and <= 0.1 % of supply
   ["rule", "max_active_proposals_per_account", "uint", 3n, 1n, 100n],
 ];
 const SPEC_FEATURES: Array<[string, boolean]> = [
@@ -252,10 +253,33 @@ describe("config/registry", () => {
       assert.equal(c.holds(values({ max_tx_bytes: 20_001n, max_block_bytes: 20_000n })), false);
     });
 
-    it("there are exactly these three", () => {
+    it("A7/A4: quorum_bps > max_individual_power_bps (equality refused)", () => {
+      const c = rule("quorum_gt_max_individual_power");
+      assert.equal(c.holds(values({ quorum_bps: 2_001n, max_individual_power_bps: 2_000n })), true);
+      assert.equal(c.holds(values({ quorum_bps: 2_000n, max_individual_power_bps: 2_000n })), false);
+      assert.equal(c.holds(values({})), true); // 3340 > 2000
+    });
+
+    it("U5: emergency_period_blocks <= each of the voting, review and implementation periods", () => {
+      for (const [id, period] of [
+        ["emergency_period_le_voting_period", "voting_period_blocks"],
+        ["emergency_period_le_review_period", "review_period_blocks"],
+        ["emergency_period_le_implementation_period", "implementation_period_blocks"],
+      ] as const) {
+        const c = rule(id);
+        assert.equal(c.holds(values({ emergency_period_blocks: 7n, [period]: 7n })), true, id);
+        assert.equal(c.holds(values({ emergency_period_blocks: 8n, [period]: 7n })), false, id);
+      }
+    });
+
+    it("there are exactly these seven (the deposit-vs-supply rule depends on state: checkDepositBound)", () => {
       assert.deepEqual(CROSS_RULES.map((c) => c.id).sort(), [
         "emergency_approval_ge_approval",
+        "emergency_period_le_implementation_period",
+        "emergency_period_le_review_period",
+        "emergency_period_le_voting_period",
         "emergency_timelock_le_timelock",
+        "quorum_gt_max_individual_power",
         "tx_fits_block",
       ]);
     });

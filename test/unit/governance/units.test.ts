@@ -85,6 +85,7 @@ describe("governance: units", () => {
         "vote_cast",
         "vote_cast",
         "vote_cast",
+        "vote_cast",
         "review_submitted",
         "review_submitted",
         "implementation_vote",
@@ -136,7 +137,7 @@ describe("governance: units", () => {
       (s) => putProposal(s, { ...p, tally: { ...p.tally, yes: p.tally.yes + 1n } }),
       /tally differs/,
     );
-    await corrupt((s) => putProposal(s, { ...p, tally: { ...p.tally, voters: 4n } }), /voter counts/);
+    await corrupt((s) => putProposal(s, { ...p, tally: { ...p.tally, voters: 5n } }), /voter counts/);
     await corrupt(
       (s) => s.del(queueKey(GovBucket.QUEUE_VOTING_END, p.votingEnd, p.number)),
       /queue entry missing/,
