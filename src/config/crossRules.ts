@@ -21,6 +21,17 @@ export interface CrossRule {
  */
 export const DEPOSIT_SUPPLY_DIVISOR = 1_000n;
 
+/**
+ * While transfers are paused nobody can split a balance into more accounts, so the head counts
+ * must stay within what a genesis-like distribution has: the dev preset's 10 holders (the
+ * proposer cannot review its own proposal, hence one reviewer fewer). Found by the liveness
+ * property test (A4): `pause_transfers` with `min_voters` 11 and 10 holders bricks governance.
+ */
+export const PAUSED_MAX_MIN_VOTERS = 10n;
+
+/** See PAUSED_MAX_MIN_VOTERS. */
+export const PAUSED_MAX_MIN_CODE_REVIEWERS = 9n;
+
 /** Invariants checked whenever a registry value changes (at genesis, submission and execution). */
 export const CROSS_RULES: readonly CrossRule[] = [
   {
@@ -43,6 +54,21 @@ export const CROSS_RULES: readonly CrossRule[] = [
     id: "quorum_gt_max_individual_power",
     description: "quorum_bps > max_individual_power_bps",
     holds: (v) => v("rule", "quorum_bps") > v("rule", "max_individual_power_bps"),
+  },
+  {
+    // Every vote a proposal needs fits in one block (A4, found by the liveness property test:
+    // min_voters 100 with max_block_txs 10 and 5-block stages could never pass anything).
+    id: "min_voters_le_max_block_txs",
+    description: "min_voters <= max_block_txs",
+    holds: (v) => v("rule", "min_voters") <= v("param", "max_block_txs"),
+  },
+  {
+    id: "paused_head_counts",
+    description: `transfers on, or min_voters <= ${PAUSED_MAX_MIN_VOTERS} and min_code_reviewers <= ${PAUSED_MAX_MIN_CODE_REVIEWERS}`,
+    holds: (v) =>
+      v("feature", "transfers") === 1n ||
+      (v("rule", "min_voters") <= PAUSED_MAX_MIN_VOTERS &&
+        v("rule", "min_code_reviewers") <= PAUSED_MAX_MIN_CODE_REVIEWERS),
   },
   {
     // An emergency stage is never longer than the regular one it replaces (U5).

@@ -157,7 +157,10 @@ export function parseGenesis(json: unknown): Genesis {
     feature: registryValues("feature", g.features),
     rule: registryValues("rule", g.governance_rules),
   };
-  const value = (space: RegistrySpace, name: string) => BigInt(values[space][name]!);
+  const value = (space: RegistrySpace, name: string) => {
+    const raw = values[space][name]!;
+    return raw === "true" ? 1n : raw === "false" ? 0n : BigInt(raw);
+  };
   for (const c of CROSS_RULES)
     if (!c.holds(value))
       fail(GenesisFault.CROSS_RULE, `cross-rule invariant violated: ${c.description}`, { rule: c.id });

@@ -115,7 +115,10 @@ describe("config/registry", () => {
     it("every default parses and lies within its bounds; the cross rules hold on the defaults", () => {
       const all = [...PARAMS, ...FEATURES, ...RULES];
       for (const e of all) assert.equal(parseRegistryValue(e, e.default).ok, true, e.name);
-      const value = (space: RegistrySpace, name: string) => BigInt(entry(space, name).default);
+      const value = (space: RegistrySpace, name: string) => {
+        const d = entry(space, name).default;
+        return d === "true" ? 1n : d === "false" ? 0n : BigInt(d);
+      };
       for (const c of CROSS_RULES) assert.equal(c.holds(value), true, c.id);
     });
 
@@ -227,8 +230,10 @@ describe("config/registry", () => {
   });
 
   describe("CROSS_RULES", () => {
-    const values = (over: Record<string, bigint>) => (space: RegistrySpace, name: string) =>
-      over[name] ?? BigInt(entry(space, name).default);
+    const values = (over: Record<string, bigint>) => (space: RegistrySpace, name: string) => {
+      const d = entry(space, name).default;
+      return over[name] ?? (d === "true" ? 1n : d === "false" ? 0n : BigInt(d));
+    };
     const rule = (id: string) => {
       const c = CROSS_RULES.find((x) => x.id === id);
       assert.ok(c, id);
@@ -272,13 +277,29 @@ describe("config/registry", () => {
       }
     });
 
-    it("there are exactly these seven (the deposit-vs-supply rule depends on state: checkDepositBound)", () => {
+    it("A4 (liveness test finding): min_voters <= max_block_txs", () => {
+      const c = rule("min_voters_le_max_block_txs");
+      assert.equal(c.holds(values({ min_voters: 10n, max_block_txs: 10n })), true);
+      assert.equal(c.holds(values({ min_voters: 11n, max_block_txs: 10n })), false);
+    });
+
+    it("A4 (liveness test finding): while transfers are off, min_voters <= 10 and min_code_reviewers <= 9", () => {
+      const c = rule("paused_head_counts");
+      assert.equal(c.holds(values({ transfers: 0n, min_voters: 10n, min_code_reviewers: 9n })), true);
+      assert.equal(c.holds(values({ transfers: 0n, min_voters: 11n, min_code_reviewers: 9n })), false);
+      assert.equal(c.holds(values({ transfers: 0n, min_voters: 10n, min_code_reviewers: 10n })), false);
+      assert.equal(c.holds(values({ transfers: 1n, min_voters: 100n, min_code_reviewers: 20n })), true);
+    });
+
+    it("there are exactly these nine (the deposit-vs-supply rule depends on state: checkDepositBound)", () => {
       assert.deepEqual(CROSS_RULES.map((c) => c.id).sort(), [
         "emergency_approval_ge_approval",
         "emergency_period_le_implementation_period",
         "emergency_period_le_review_period",
         "emergency_period_le_voting_period",
         "emergency_timelock_le_timelock",
+        "min_voters_le_max_block_txs",
+        "paused_head_counts",
         "quorum_gt_max_individual_power",
         "tx_fits_block",
       ]);
