@@ -3,7 +3,7 @@
  * bound can express. They are checked whenever a registry value changes: at genesis, and at the
  * submission and the execution of every proposal that writes the registry (a rollback included).
  * Together with the bounds they are what keeps governance live (SPEC §4.4 "Liveness"): see
- * docs/GOVERNANCE_ENFORCEMENT_RUNBOOK.md#liveness for why each one is needed.
+ * docs/MODULE_REGISTRY.md#liveness for why each one is needed.
  */
 import type { RegistryName, RegistrySpace } from "./registry.js";
 
