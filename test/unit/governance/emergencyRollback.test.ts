@@ -210,6 +210,31 @@ describe("governance: v2 emergency track, rollback conflicts, deposit bound", ()
     });
   });
 
+  describe("A7 (quorum vs cap): quorum_bps > max_individual_power_bps", () => {
+    it("under the defaults one holder at the cap plus three dust accounts no longer reach quorum", async () => {
+      // Supply 100,000: dev:1 holds 21.7 % (counted 20,000, the cap), dev:2-4 one unit each.
+      const c = track(
+        await GovChain.create({
+          balances: [15000n, 21700n, 1n, 1n, 1n, 15000n, 15000n, 15000n, 15000n, 3297n],
+          rules: { proposal_deposit: "0" },
+        }),
+      );
+      const drain = await propose(c, 1, action.treasury(key(1).address, "1000"), { deposit: 0n });
+      await castVotes(c, drain, [
+        [1, "yes"],
+        [2, "yes"],
+        [3, "yes"],
+        [4, "yes"],
+      ]);
+      const p = await proposal(c, drain);
+      await c.runToHeight(p.votingEnd);
+      const r = await expectStatus(c, drain, "rejected");
+      assert.equal(r.snapshotSupply, 100000n);
+      assert.equal(r.tally.yes, 20003n); // v1: 20003 x 10,000 >= 2,000 x 100,000 passed
+      assert.equal(r.failureCode, "no_quorum");
+    });
+  });
+
   describe("A4: proposal_deposit <= 0.1 % of the circulating supply (total - treasury - escrow)", () => {
     // Ten dev accounts of 1,000,000 XAI: circulating 10^15 units, 0.1 % = 10^12 (10,000 XAI).
     const LIMIT = 10n ** 12n;
