@@ -22,15 +22,21 @@ export interface CrossRule {
 export const DEPOSIT_SUPPLY_DIVISOR = 1_000n;
 
 /**
- * While transfers are paused nobody can split a balance into more accounts, so the head counts
- * must stay within what a genesis-like distribution has: the dev preset's 10 holders (the
- * proposer cannot review its own proposal, hence one reviewer fewer). Found by the liveness
- * property test (A4): `pause_transfers` with `min_voters` 11 and 10 holders bricks governance.
+ * The reference distribution of the liveness guarantee (SPEC §4.4 "genesis-like distribution"):
+ * the dev preset's ten equal holders. Rules that depend on how many holders there are use it.
  */
-export const PAUSED_MAX_MIN_VOTERS = 10n;
+export const LIVENESS_HOLDERS = 10n;
+
+/**
+ * While transfers are paused nobody can split a balance into more accounts, so the head counts
+ * must stay within the reference distribution's holders (the proposer cannot review its own
+ * proposal, hence one reviewer fewer). Found by the liveness property test (A4):
+ * `pause_transfers` with `min_code_reviewers` 17 and ten holders bricks governance.
+ */
+export const PAUSED_MAX_MIN_VOTERS = LIVENESS_HOLDERS;
 
 /** See PAUSED_MAX_MIN_VOTERS. */
-export const PAUSED_MAX_MIN_CODE_REVIEWERS = 9n;
+export const PAUSED_MAX_MIN_CODE_REVIEWERS = LIVENESS_HOLDERS - 1n;
 
 /** Invariants checked whenever a registry value changes (at genesis, submission and execution). */
 export const CROSS_RULES: readonly CrossRule[] = [
@@ -56,8 +62,16 @@ export const CROSS_RULES: readonly CrossRule[] = [
     holds: (v) => v("rule", "quorum_bps") > v("rule", "max_individual_power_bps"),
   },
   {
-    // Every vote a proposal needs fits in one block (A4, found by the liveness property test:
-    // min_voters 100 with max_block_txs 10 and 5-block stages could never pass anything).
+    // Ten holders at the cap count more than the quorum, with room for the cap's rounding down
+    // (A4, found by the liveness property test: quorum 5000 with cap 500 and ten equal holders
+    // missed the quorum by a few units as soon as the supply was not a multiple of 20).
+    id: "quorum_lt_ten_capped_holders",
+    description: `quorum_bps < ${LIVENESS_HOLDERS} x max_individual_power_bps`,
+    holds: (v) => v("rule", "quorum_bps") < LIVENESS_HOLDERS * v("rule", "max_individual_power_bps"),
+  },
+  {
+    // Every vote a proposal needs fits in one block (A4, by analysis: min_voters 100 with
+    // max_block_txs 10 and 5-block stages could never pass anything).
     id: "min_voters_le_max_block_txs",
     description: "min_voters <= max_block_txs",
     holds: (v) => v("rule", "min_voters") <= v("param", "max_block_txs"),

@@ -260,6 +260,16 @@ describe("config/genesis", () => {
         GenesisFault.CROSS_RULE,
         "quorum_bps > max_individual_power_bps",
       );
+      // ten holders at the cap must exceed the quorum
+      assert.equal(
+        parseGenesis(rules({ quorum_bps: "5000", max_individual_power_bps: "501" })).values.rule.quorum_bps,
+        "5000",
+      );
+      expectInvalid(
+        () => parseGenesis(rules({ quorum_bps: "5000", max_individual_power_bps: "500" })),
+        GenesisFault.CROSS_RULE,
+        "quorum_bps < 10 x max_individual_power_bps",
+      );
       for (const period of ["voting_period_blocks", "review_period_blocks", "implementation_period_blocks"]) {
         const at = parseGenesis(rules({ [period]: "7", emergency_period_blocks: "7" }));
         assert.equal(at.values.rule.emergency_period_blocks, "7");

@@ -277,7 +277,7 @@ describe("config/registry", () => {
       }
     });
 
-    it("A4 (liveness test finding): min_voters <= max_block_txs", () => {
+    it("A4 (liveness analysis): min_voters <= max_block_txs", () => {
       const c = rule("min_voters_le_max_block_txs");
       assert.equal(c.holds(values({ min_voters: 10n, max_block_txs: 10n })), true);
       assert.equal(c.holds(values({ min_voters: 11n, max_block_txs: 10n })), false);
@@ -291,7 +291,14 @@ describe("config/registry", () => {
       assert.equal(c.holds(values({ transfers: 1n, min_voters: 100n, min_code_reviewers: 20n })), true);
     });
 
-    it("there are exactly these nine (the deposit-vs-supply rule depends on state: checkDepositBound)", () => {
+    it("A4 (liveness test finding): quorum_bps < 10 x max_individual_power_bps", () => {
+      const c = rule("quorum_lt_ten_capped_holders");
+      assert.equal(c.holds(values({ quorum_bps: 5_000n, max_individual_power_bps: 501n })), true);
+      assert.equal(c.holds(values({ quorum_bps: 5_000n, max_individual_power_bps: 500n })), false);
+      assert.equal(c.holds(values({ quorum_bps: 4_999n, max_individual_power_bps: 500n })), true);
+    });
+
+    it("there are exactly these ten (the deposit-vs-supply rule depends on state: checkDepositBound)", () => {
       assert.deepEqual(CROSS_RULES.map((c) => c.id).sort(), [
         "emergency_approval_ge_approval",
         "emergency_period_le_implementation_period",
@@ -301,6 +308,7 @@ describe("config/registry", () => {
         "min_voters_le_max_block_txs",
         "paused_head_counts",
         "quorum_gt_max_individual_power",
+        "quorum_lt_ten_capped_holders",
         "tx_fits_block",
       ]);
     });

@@ -275,6 +275,32 @@ describe("governance: A4 liveness (property): no in-bounds sequence bricks gover
   });
 });
 
+describe("governance: A4 liveness, what the property test found (each now a cross rule)", function () {
+  this.timeout(120_000);
+  afterEach(checkInvariants);
+
+  it("A4 finding 1: cap 500 then quorum 5000 is refused (quorum_lt_ten_capped_holders); at 4999 ten capped holders restore everything on an odd supply", async () => {
+    const base = await GovChain.create({ verifyBlocks: false });
+    const c = track(base.fork());
+    assert.equal(await applyExecution(c, action.rule("max_individual_power_bps", "500"), 1), true);
+    assert.equal(await applyExecution(c, action.rule("quorum_bps", "5000"), 2), false);
+    await live(base, [
+      action.rule("max_individual_power_bps", "500"),
+      action.rule("quorum_bps", "4999"),
+      action.param("block_reward", "1"), // the supply grows by one unit a block: not a multiple of 20
+    ]);
+  });
+
+  it("A4 finding 2: with transfers paused, min_code_reviewers 17 is refused (paused_head_counts); at 9 the ten holders restore everything", async () => {
+    const base = await GovChain.create({ verifyBlocks: false });
+    const c = track(base.fork());
+    assert.equal(await applyExecution(c, action.feature("transfers", false), 1), true);
+    assert.equal(await applyExecution(c, action.rule("min_code_reviewers", "17"), 2), false);
+    assert.equal(await applyExecution(c, action.rule("min_voters", "11"), 3), false);
+    await live(base, [action.emergency("pause_transfers"), action.rule("min_code_reviewers", "9")]);
+  });
+});
+
 describe("governance: A4 the review's two bricks are impossible", () => {
   afterEach(checkInvariants);
   const XAI = 100_000_000n;
