@@ -7,7 +7,7 @@
  *   (a) proposals restoring every default still pass and execute with the dev accounts (the
  *       genesis-like distribution: ten holders of 10 %) voting, through the real lifecycle, and
  *   (b) while transfers are paused, `resume_transfers` can still be proposed.
- * Runs: LIVENESS_RUNS (default 6 in `npm test`; `scripts/liveness.sh` or `npm run test:liveness`
+ * Runs: LIVENESS_RUNS (default 5 in `npm test`; `scripts/liveness.sh` or `npm run test:liveness`
  * runs more). LIVENESS_SEED replays a failure.
  *
  * Periods (voting, review, implementation, emergency, timelock, grace) are drawn from the low end
@@ -44,7 +44,7 @@ import {
   track,
 } from "../../utils/govFlow.js";
 
-const RUNS = Number(process.env.LIVENESS_RUNS ?? 6);
+const RUNS = Number(process.env.LIVENESS_RUNS ?? 5);
 const SEED = process.env.LIVENESS_SEED === undefined ? undefined : Number(process.env.LIVENESS_SEED);
 
 /** Rules measured in blocks: drawn from [min, min + 6] (see the header). */
