@@ -106,7 +106,7 @@ export interface LifecyclePlan {
   proposer: number;
   action: ProposalAction;
   title: string;
-  /** Votes (dev number, option); each is sent to node (k mod N). Default dev:1..3 yes. */
+  /** Votes (dev number, option); each is sent to node (k mod N). Default dev:1..4 yes (40 % > quorum 33.4 %). */
   votes?: Array<[number, VoteOption]>;
   /** Reviewers (dev numbers). Default dev:5, dev:6. */
   reviewers?: number[];
@@ -154,6 +154,7 @@ export async function runToQueued(
     [1, "yes"],
     [2, "yes"],
     [3, "yes"],
+    [4, "yes"],
   ];
   const { id, height } = await submitProposal(
     c,

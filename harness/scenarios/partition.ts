@@ -31,7 +31,7 @@ export const partition: Scenario = {
 
     // Majority: votes at each of its nodes, then reviews once it reaches code_review.
     const votes = await Promise.all(
-      [1, 2, 3].map((v, k) => send(c, major[k % major.length]!, dev(v), payloads.vote(id, "yes"))),
+      [1, 2, 3, 4].map((v, k) => send(c, major[k % major.length]!, dev(v), payloads.vote(id, "yes"))),
     );
     // Minority: a proposal of its own and a vote on it (gone with its fork after the heal, then re-included).
     const m0 = minor[0]!;

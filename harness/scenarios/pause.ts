@@ -23,6 +23,7 @@ export const pause: Scenario = {
         [1, "yes"],
         [2, "yes"],
         [3, "yes"],
+        [4, "yes"],
       ],
     });
     note("pause_proposal", p.id);

@@ -27,6 +27,7 @@ export const rollback: Scenario = {
         [2, "yes"],
         [3, "yes"],
         [4, "yes"],
+        [5, "yes"],
       ],
       submitAt: c.size - 1,
     });

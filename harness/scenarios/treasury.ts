@@ -29,6 +29,7 @@ export const treasury: Scenario = {
         [3, "yes"],
         [4, "yes"],
         [5, "yes"],
+        [6, "yes"],
       ],
       reviewers: [6, 7],
       submitAt: 1 % c.size,

@@ -20,7 +20,8 @@ async function fund(c: Cluster, keys: KeyPair[], amount: bigint): Promise<number
  *   P1: three voters funded with 1 XAI each after genesis (before P1) vote yes: their power counts
  *       but misses quorum, and they are below the participant floor (SPEC v2 §4.2), so they are no
  *       heads for min_voters either → rejected at voting end, deposit burned;
- *   P2: two large holders vote yes: quorum and approval would hold, min_voters (3) does not → rejected;
+ *   P2: two large holders vote yes: 2 voters < min_voters (3) → rejected (with 20 % it misses the
+ *       quorum of 33.4 % too);
  *   P3: voters funded after P3's snapshot are refused with GOV_NO_VOTING_POWER by every node.
  */
 export const underpowered: Scenario = {

@@ -54,7 +54,7 @@ export enum GenesisFault {
   CROSS_RULE = "cross_rule",
   /** fiat_unlock heights, votes or support out of their domain. */
   BAD_FIAT_UNLOCK = "bad_fiat_unlock",
-  /** Balances plus treasury reach 2^64. */
+  /** Balances plus treasury, plus the most block rewards could ever mint (MAX_MINTABLE), exceed 2^64 - 1. */
   SUPPLY_OVERFLOW = "supply_overflow",
   /** block_time_ms outside [100, 600000]. */
   BAD_BLOCK_TIME = "bad_block_time",

@@ -16,6 +16,7 @@ import {
   registryEntry,
   UNITS_PER_XAI,
 } from "./registry.js";
+import { MAX_GENESIS_SUPPLY, MAX_MINTABLE } from "./supply.js";
 
 /** A genesis validator. */
 export interface GenesisValidator {
@@ -61,6 +62,7 @@ const PRESET_RULES: Record<Preset, Partial<Record<RuleName, string>>> = {
     voting_period_blocks: "5",
     review_period_blocks: "5",
     implementation_period_blocks: "5",
+    emergency_period_blocks: "2",
     timelock_blocks: "3",
     emergency_timelock_blocks: "1",
     execution_grace_blocks: "20",
@@ -168,7 +170,10 @@ export function parseGenesis(json: unknown): Genesis {
     feature: registryValues("feature", g.features),
     rule: registryValues("rule", g.governance_rules),
   };
-  const value = (space: RegistrySpace, name: string) => BigInt(values[space][name]!);
+  const value = (space: RegistrySpace, name: string) => {
+    const raw = values[space][name]!;
+    return raw === "true" ? 1n : raw === "false" ? 0n : BigInt(raw);
+  };
   for (const c of CROSS_RULES)
     if (!c.holds(value))
       fail(GenesisFault.CROSS_RULE, `cross-rule invariant violated: ${c.description}`, { rule: c.id });
@@ -197,8 +202,12 @@ export function parseGenesis(json: unknown): Genesis {
     values,
     fiatUnlock,
   };
-  if (balances.reduce((n, b) => n + b.amount, genesis.treasuryBalance) >= U64_LIMIT)
-    fail(GenesisFault.SUPPLY_OVERFLOW, "total supply must be below 2^64");
+  // C2: the supply plus everything block rewards could ever mint must fit the amount type.
+  if (balances.reduce((n, b) => n + b.amount, genesis.treasuryBalance) > MAX_GENESIS_SUPPLY)
+    fail(
+      GenesisFault.SUPPLY_OVERFLOW,
+      `total supply must be at most ${MAX_GENESIS_SUPPLY} (2^64 - 1 minus ${MAX_MINTABLE}, the most block rewards can mint)`,
+    );
   if (genesis.blockTimeMs < 100 || genesis.blockTimeMs > 600_000)
     fail(GenesisFault.BAD_BLOCK_TIME, "block_time_ms must be within [100, 600000]");
   if (genesis.finalityDepth < 1 || genesis.finalityDepth > 10_000)

@@ -120,6 +120,15 @@ export const RULES = [
   ),
   num(
     "rule",
+    "emergency_period_blocks",
+    "uint",
+    5n,
+    2n,
+    1_000_000n,
+    "blocks of each stage (voting, review, implementation) of an emergency proposal",
+  ),
+  num(
+    "rule",
     "timelock_blocks",
     "uint",
     10n,
@@ -145,8 +154,16 @@ export const RULES = [
     10_000_000n,
     "blocks after eta during which execution is allowed",
   ),
-  num("rule", "min_voters", "uint", 3n, 1n, 100_000n, "distinct voters a proposal needs"),
-  num("rule", "quorum_bps", "bps", 2_000n, 100n, 10_000n, "participation needed, bps of snapshot supply"),
+  num("rule", "min_voters", "uint", 3n, 1n, 100n, "distinct voters a proposal needs"),
+  num(
+    "rule",
+    "quorum_bps",
+    "bps",
+    3_340n,
+    500n,
+    5_000n,
+    "participation needed, bps of snapshot supply (> max_individual_power_bps)",
+  ),
   num("rule", "approval_bps", "bps", 6_600n, 5_100n, 9_000n, "yes share of yes + no needed"),
   num(
     "rule",
@@ -166,7 +183,7 @@ export const RULES = [
     5_000n,
     "cap on one voter's counted power, bps of snapshot supply",
   ),
-  num("rule", "min_code_reviewers", "uint", 2n, 1n, 1_000n, "reviews a proposal needs"),
+  num("rule", "min_code_reviewers", "uint", 2n, 1n, 20n, "reviews a proposal needs"),
   num(
     "rule",
     "review_approval_bps",
@@ -181,11 +198,19 @@ export const RULES = [
     "implementation_approval_bps",
     "bps",
     5_000n,
-    1n,
-    10_000n,
+    1_000n,
+    9_000n,
     "share of original yes voters who must approve implementation (rounded up)",
   ),
-  num("rule", "proposal_deposit", "amount", xai(10n), 0n, xai(1_000_000n), "deposit a proposal must lock"),
+  num(
+    "rule",
+    "proposal_deposit",
+    "amount",
+    xai(10n),
+    0n,
+    xai(100_000n),
+    "deposit a proposal must lock (<= 0.1 % of the circulating supply)",
+  ),
   num(
     "rule",
     "max_active_proposals_per_account",
@@ -275,28 +300,4 @@ export function isCanonicalDecimal(raw: string): boolean {
   return raw.length <= 30 && DECIMAL_RE.test(raw);
 }
 
-/** A cross-rule invariant over registry values that no single-entry bound can express. */
-export interface CrossRule {
-  id: string;
-  description: string;
-  holds: (value: <S extends RegistrySpace>(space: S, name: RegistryName<S>) => bigint) => boolean;
-}
-
-/** Invariants checked whenever a registry value changes (at genesis, submission and execution). */
-export const CROSS_RULES: readonly CrossRule[] = [
-  {
-    id: "emergency_timelock_le_timelock",
-    description: "emergency_timelock_blocks <= timelock_blocks",
-    holds: (v) => v("rule", "emergency_timelock_blocks") <= v("rule", "timelock_blocks"),
-  },
-  {
-    id: "emergency_approval_ge_approval",
-    description: "emergency_approval_bps >= approval_bps",
-    holds: (v) => v("rule", "emergency_approval_bps") >= v("rule", "approval_bps"),
-  },
-  {
-    id: "tx_fits_block",
-    description: "max_tx_bytes <= max_block_bytes",
-    holds: (v) => v("param", "max_tx_bytes") <= v("param", "max_block_bytes"),
-  },
-];
+export { CROSS_RULES, type CrossRule, DEPOSIT_SUPPLY_DIVISOR } from "./crossRules.js";

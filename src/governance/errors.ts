@@ -24,7 +24,7 @@ export enum GovErrorCode {
   NOT_ORIGINAL_YES_VOTER = "GOV_NOT_ORIGINAL_YES_VOTER",
   /** The voter has already cast an implementation vote on this proposal. */
   DUPLICATE_IMPLEMENTATION_VOTE = "GOV_DUPLICATE_IMPLEMENTATION_VOTE",
-  /** EXECUTE_PROPOSAL on a proposal that is not `queued` (also execution: cancel_queued target). */
+  /** EXECUTE_PROPOSAL on a proposal that is not `queued`. */
   NOT_QUEUED = "GOV_NOT_QUEUED",
   /** EXECUTE_PROPOSAL before the proposal's eta. */
   TIMELOCK_ACTIVE = "GOV_TIMELOCK_ACTIVE",
@@ -32,7 +32,10 @@ export enum GovErrorCode {
   EXECUTION_WINDOW_PASSED = "GOV_EXECUTION_WINDOW_PASSED",
   /** CANCEL_PROPOSAL by someone other than the proposer. */
   NOT_PROPOSER = "GOV_NOT_PROPOSER",
-  /** CANCEL_PROPOSAL on a proposal not in `voting`; cancel_queued on a target that can never be queued. */
+  /**
+   * CANCEL_PROPOSAL on a proposal not in `voting`; emergency `cancel_proposal` of a target that is not
+   * in voting, code_review, implementation_vote or queued (at submission, and at execution).
+   */
   NOT_CANCELLABLE = "GOV_NOT_CANCELLABLE",
   /** A registry value of the wrong type or out of its bounds. */
   INVALID_VALUE = "GOV_INVALID_VALUE",
@@ -73,11 +76,11 @@ export enum GovErrorCode {
   TREASURY_SHORT = "GOV_TREASURY_SHORT",
   /** Execution: the `treasury_spending` feature is off. */
   TREASURY_SPENDING_DISABLED = "GOV_TREASURY_SPENDING_DISABLED",
-  /** Emergency action not one of pause_transfers, resume_transfers, cancel_queued, or malformed. */
+  /** Emergency action not one of pause_transfers, resume_transfers, cancel_proposal, or malformed. */
   INVALID_ACTION = "GOV_INVALID_ACTION",
   /** Rollback target is not an executed proposal of a reversible kind (also execution). */
   ROLLBACK_NOT_ALLOWED = "GOV_ROLLBACK_NOT_ALLOWED",
-  /** Execution: a key the target changed no longer holds the value it was set to. */
+  /** Execution: a key the target changed holds another value, or was written since by anyone else. */
   ROLLBACK_CONFLICT = "GOV_ROLLBACK_CONFLICT",
   /** FIAT_UNLOCK_VOTE before the window's start height. */
   FIAT_WINDOW_CLOSED = "GOV_FIAT_WINDOW_CLOSED",

@@ -26,7 +26,7 @@ import type { StateWriter } from "../state-transition/stateStore.js";
 import type { Payload } from "../types/tx.js";
 import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
-import { markRegistryWrite } from "./registryWrites.js";
+import { FIAT_UNLOCK_WRITER, markRegistryWrite } from "./registryWrites.js";
 import { fiatState, fiatVotes } from "./store.js";
 import { isHead, participantFloor } from "./tally.js";
 import { checkText } from "./text.js";
@@ -70,7 +70,7 @@ function unlock(state: StateWriter, s: FiatState, reason: "votes" | "auto", sink
   s.unlockReason = reason;
   s.unlockTxId = sink.txId ?? "";
   putRegistryRaw(state, "feature", "fiat_rails", "true");
-  markRegistryWrite(state, "feature", "fiat_rails", sink.height);
+  markRegistryWrite(state, "feature", "fiat_rails", FIAT_UNLOCK_WRITER);
   emit(sink, "fiat_unlocked", {
     reason,
     voters: s.voters.toString(),

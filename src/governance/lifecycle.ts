@@ -3,7 +3,8 @@
  * every change goes through `canTransition`, and the table only moves forward.
  *
  * Heights (H = inclusion height of SUBMIT_PROPOSAL; all periods from the proposal's own rules
- * snapshot taken at inclusion):
+ * snapshot taken at inclusion; an emergency proposal uses emergency_period_blocks for each of the
+ * voting, review and implementation periods):
  * - snapshot S = H - 1: powers are balances at the end of S, supply is circulating supply at S;
  * - voting_end = H + voting_period_blocks; CAST_VOTE valid at H <= height <= voting_end; the
  *   vote is evaluated at the END of block voting_end;
@@ -45,13 +46,14 @@ export const PROPOSAL_STATUSES: readonly ProposalStatus[] = [
 ];
 
 /**
- * Allowed transitions. `queued → cancelled` is an executed emergency `cancel_queued`;
- * `executed → rolled_back` an executed rollback. Statuses without an entry are terminal.
+ * Allowed transitions. `voting → cancelled` is the proposer's CANCEL_PROPOSAL or an executed
+ * emergency `cancel_proposal`, which also cancels from `code_review`, `implementation_vote` and
+ * `queued`; `executed → rolled_back` an executed rollback. Statuses without an entry are terminal.
  */
 const TRANSITIONS: Readonly<Record<ProposalStatus, readonly ProposalStatus[]>> = {
   voting: ["code_review", "rejected", "cancelled"],
-  code_review: ["implementation_vote", "rejected"],
-  implementation_vote: ["queued", "rejected"],
+  code_review: ["implementation_vote", "rejected", "cancelled"],
+  implementation_vote: ["queued", "rejected", "cancelled"],
   queued: ["executed", "failed", "expired", "cancelled"],
   executed: ["rolled_back"],
   rejected: [],

@@ -9,7 +9,7 @@ import type { Payload } from "../types/tx.js";
 import { GovErrorCode } from "./errors.js";
 import { burnDeposit, holdDeposit } from "./escrow.js";
 import { type EventSink, emit } from "./events.js";
-import { validateAction } from "./kinds/index.js";
+import { stagePeriods, validateAction } from "./kinds/index.js";
 import { proposalIdOf } from "./proposalId.js";
 import { enterInitialStatus, setStatus } from "./status.js";
 import { moveStatusCount } from "./statusCounts.js";
@@ -48,8 +48,9 @@ async function newProposal(ctx: TxContext, p: Submit, id: string): Promise<Propo
   const rule = (name: RuleName) => ruleOf(ctx.params, name);
   const snapshotHeight = ctx.height - 1;
   const snapshotSupply = await circulatingSupplyAt(ctx.state, snapshotHeight);
-  const votingEnd = ctx.height + Number(rule("voting_period_blocks"));
-  const reviewEnd = votingEnd + Number(rule("review_period_blocks"));
+  const periods = stagePeriods(p.action, rule);
+  const votingEnd = ctx.height + periods.voting;
+  const reviewEnd = votingEnd + periods.review;
   const zero = { yes: 0n, no: 0n, abstain: 0n, voters: 0n, yesVoters: 0n };
   return {
     id,
@@ -69,7 +70,7 @@ async function newProposal(ctx: TxContext, p: Submit, id: string): Promise<Propo
     participantFloor: participantFloor(snapshotSupply, rule("participant_floor_bps")),
     votingEnd,
     reviewEnd,
-    implementationEnd: reviewEnd + Number(rule("implementation_period_blocks")),
+    implementationEnd: reviewEnd + periods.implementation,
     eta: 0,
     tally: { ...zero, heads: 0n },
     review: { reviewers: 0n, approvePower: 0n, totalPower: 0n, approvals: 0n },

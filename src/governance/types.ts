@@ -146,7 +146,7 @@ export interface HistoryRecord {
   number: number;
   kind: ProposalKind;
   errorCode: string;
-  /** Target proposal of a rollback or cancel_queued. */
+  /** Target proposal of a rollback or cancel_proposal. */
   target: string;
   changes: Change[];
 }

@@ -9,6 +9,8 @@
  * candidate is left out and reported, and the block is filled up to max_block_txs and
  * max_block_bytes). Pure: the changes stay in the returned overlay; the caller writes them.
  */
+
+import { rewardAt } from "../config/supply.js";
 import { type ErrorCode, isXaiError, type XaiError, xaiError } from "../errors.js";
 import { BlockErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
@@ -47,12 +49,6 @@ export interface Skipped {
  * its limits).
  */
 export type ExecuteMode = "strict" | "skip-invalid";
-
-/** Block reward at `height`: block_reward halved every halving_interval blocks. */
-export function rewardAt(blockReward: bigint, halvingInterval: bigint, height: number): bigint {
-  const halvings = BigInt(height) / halvingInterval;
-  return halvings >= 64n ? 0n : blockReward >> halvings;
-}
 
 /** End of block: modules in their order, then the block reward, then the supply checkpoint. */
 export async function endBlock(

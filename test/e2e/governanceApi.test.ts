@@ -5,7 +5,7 @@
 //
 // Timeline (test preset: voting, review, implementation 5 blocks, timelock 3, grace 20):
 //   block 1   P1 (dev:0, block_reward 20 XAI), P2 (dev:0, treasury 1,000 XAI), P3 (dev:7), P4 (dev:8)
-//   block 2   votes on P1 (dev:1-3 yes, dev:4 no) and P2 (dev:1-3 yes); P3 cancelled
+//   block 2   votes on P1 (dev:1-3 yes, dev:4 no) and P2 (dev:1-3 and dev:5 yes: 40 % > quorum 33.4 %); P3 cancelled
 //   block 6   end of voting: P1, P2 → code_review; P4 (no votes) → rejected
 //   block 7   reviews by dev:5 and dev:6 on P1 and P2
 //   block 11  end of review → implementation_vote
@@ -75,18 +75,19 @@ const RULES: Array<[string, string, string, string, string]> = [
   ["voting_period_blocks", "uint", "5", "10000000", "20"],
   ["review_period_blocks", "uint", "5", "10000000", "20"],
   ["implementation_period_blocks", "uint", "5", "10000000", "20"],
+  ["emergency_period_blocks", "uint", "2", "1000000", "5"],
   ["timelock_blocks", "uint", "2", "10000000", "10"],
   ["emergency_timelock_blocks", "uint", "1", "1000000", "3"],
   ["execution_grace_blocks", "uint", "10", "10000000", "50"],
-  ["min_voters", "uint", "1", "100000", "3"],
-  ["quorum_bps", "bps", "100", "10000", "2000"],
+  ["min_voters", "uint", "1", "100", "3"],
+  ["quorum_bps", "bps", "500", "5000", "3340"],
   ["approval_bps", "bps", "5100", "9000", "6600"],
   ["emergency_approval_bps", "bps", "5100", "10000", "7500"],
   ["max_individual_power_bps", "bps", "500", "5000", "2000"],
-  ["min_code_reviewers", "uint", "1", "1000", "2"],
+  ["min_code_reviewers", "uint", "1", "20", "2"],
   ["review_approval_bps", "bps", "5100", "10000", "6600"],
-  ["implementation_approval_bps", "bps", "1", "10000", "5000"],
-  ["proposal_deposit", "amount", "0", "100000000000000", "1000000000"],
+  ["implementation_approval_bps", "bps", "1000", "9000", "5000"],
+  ["proposal_deposit", "amount", "0", "10000000000000", "1000000000"],
   ["max_active_proposals_per_account", "uint", "1", "100", "3"],
   ["participant_floor_bps", "bps", "0", "100", "10"],
 ];
@@ -95,6 +96,7 @@ const TEST_PRESET: Record<string, string> = {
   voting_period_blocks: "5",
   review_period_blocks: "5",
   implementation_period_blocks: "5",
+  emergency_period_blocks: "2",
   timelock_blocks: "3",
   emergency_timelock_blocks: "1",
   execution_grace_blocks: "20",
@@ -583,7 +585,7 @@ describe("e2e: governance HTTP API", function () {
     for (const n of [1, 2, 3])
       txs[`v1-${n}`] = await write("/governance/vote", dev(n), vote(ids.p1, "yes"), ids.p1);
     txs["v1-4"] = await write("/governance/vote", dev(4), vote(ids.p1, "no"), ids.p1);
-    for (const n of [1, 2, 3])
+    for (const n of [1, 2, 3, 5])
       txs[`v2-${n}`] = await write("/governance/vote", dev(n), vote(ids.p2, "yes"), ids.p2);
     txs.cancel = await write(
       "/governance/cancel",
@@ -623,7 +625,7 @@ describe("e2e: governance HTTP API", function () {
     const page3 = await ok(`/governance/proposals/${ids.p1}/votes?limit=2&cursor=${voters[3]}`);
     assert.deepEqual(page3, { votes: [], next_cursor: null });
     assertError(await get(`/governance/proposals/${ids.p1}/votes?cursor=nobody`), 400, "INVALID_ADDRESS");
-    assert.equal(((await ok(`/governance/proposals/${ids.p2}/votes`)).votes as Body[]).length, 3);
+    assert.equal(((await ok(`/governance/proposals/${ids.p2}/votes`)).votes as Body[]).length, 4);
   });
 
   it("GET /governance/voting-power/:address with and without proposal_id: exact values", async () => {
@@ -987,7 +989,7 @@ describe("e2e: governance HTTP API", function () {
     assert.equal(value("xai_governance_proposals", { kind: "protocol_parameter", status: "executed" }), 1);
     assert.equal(value("xai_governance_proposals", { kind: "treasury_allocation", status: "executed" }), 1);
     assert.equal(proposals.filter((s) => s.value === 0).length, 0);
-    assert.equal(value("xai_governance_votes_total", { option: "yes" }), 6);
+    assert.equal(value("xai_governance_votes_total", { option: "yes" }), 7);
     assert.equal(value("xai_governance_votes_total", { option: "no" }), 1);
     assert.equal(value("xai_governance_votes_total", { option: "abstain" }), undefined);
     assert.equal(

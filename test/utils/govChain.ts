@@ -158,8 +158,8 @@ export class GovChain {
    * Applies `payload` by `k` as the next block would, without keeping anything: the outcome, or
    * the XaiError code if it is invalid.
    */
-  async check(k: KeyPair, payload: Payload): Promise<{ code?: string; outcome?: TxOutcome }> {
-    const t = await this.tx(k, payload);
+  async check(k: KeyPair, payload: Payload, fee = 0n): Promise<{ code?: string; outcome?: TxOutcome }> {
+    const t = await this.tx(k, payload, fee);
     const scratch = new StateOverlay(this.state);
     for (const p of this.pending)
       (await applyTx(scratch, p, await this.nextContext(), RULES, [])).overlay.commitTo(scratch);

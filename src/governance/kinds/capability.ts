@@ -8,6 +8,7 @@
  */
 import {
   CROSS_RULES,
+  DEPOSIT_SUPPLY_DIVISOR,
   parseRegistryValue,
   type RegistrySpace,
   registryEntries,
@@ -18,6 +19,7 @@ import { type BlockParams, getRegistryRaw, putRegistryRaw } from "../../state-tr
 import type { StateReader, StateWriter } from "../../state-transition/stateStore.js";
 import type { ProposalAction, ProposalKind } from "../../types/tx.js";
 import { GovErrorCode } from "../errors.js";
+import { circulatingSupply } from "../escrow.js";
 import type { EventSink } from "../events.js";
 import { markRegistryWrite } from "../registryWrites.js";
 import type { Change, Json, Proposal } from "../types.js";
@@ -37,7 +39,7 @@ export interface EffectContext {
   sink: EventSink;
 }
 
-/** What an effect did: every changed value, and the proposal it acted on (rollback, cancel_queued). */
+/** What an effect did: every changed value, and the proposal it acted on (rollback, cancel_proposal). */
 export interface EffectResult {
   changes: Change[];
   target: string;
@@ -83,7 +85,11 @@ function numeric(type: string, raw: string): bigint {
   return type === "bool" ? (raw === "true" ? 1n : 0n) : BigInt(raw);
 }
 
-/** Throws GOV_CROSS_RULE_VIOLATION if the registry, with `writes` applied, breaks a cross rule. */
+/**
+ * Throws GOV_CROSS_RULE_VIOLATION if the registry, with `writes` applied, breaks a cross rule, or
+ * if `writes` set a `proposal_deposit` above 0.1 % of the circulating supply of `state` (the one
+ * state-dependent rule: checked at submission and at execution, each against its own state).
+ */
 export async function checkCrossRules(state: StateReader, writes: RegistryWrite[]): Promise<void> {
   const values = new Map<string, bigint>();
   for (const space of ["param", "feature", "rule"] as RegistrySpace[])
@@ -99,6 +105,23 @@ export async function checkCrossRules(state: StateReader, writes: RegistryWrite[
   for (const c of CROSS_RULES)
     if (!c.holds((space, name) => values.get(`${space}:${name}`) ?? 0n))
       throw xaiError(GovErrorCode.CROSS_RULE_VIOLATION, `would break ${c.description}`, { rule: c.id });
+  for (const w of writes)
+    if (w.space === "rule" && w.name === "proposal_deposit") await checkDepositBound(state, BigInt(w.raw));
+}
+
+/**
+ * Throws GOV_CROSS_RULE_VIOLATION (rule `deposit_le_supply_share`) unless
+ * deposit x DEPOSIT_SUPPLY_DIVISOR <= circulating supply, i.e. the deposit is at most 0.1 % of it
+ * (exact: no rounding), so a holder of 0.1 % of the spendable supply can always propose (A4).
+ */
+export async function checkDepositBound(state: StateReader, deposit: bigint): Promise<void> {
+  const supply = await circulatingSupply(state);
+  if (deposit * DEPOSIT_SUPPLY_DIVISOR > supply)
+    throw xaiError(
+      GovErrorCode.CROSS_RULE_VIOLATION,
+      `proposal_deposit ${deposit} is above 0.1 % of the circulating supply ${supply}`,
+      { rule: "deposit_le_supply_share" },
+    );
 }
 
 /** Throws unless `raw` is a valid value of a registered, governable entry. */
@@ -113,17 +136,20 @@ export function checkRegistryValue(space: RegistrySpace, name: string, raw: stri
   if (!r.ok) throw xaiError(GovErrorCode.INVALID_VALUE, r.reason, { space, name, value: raw });
 }
 
-/** Writes registry values at `height` and returns the changes (value before, after). */
+/**
+ * Writes registry values as the effect of proposal number `writer` and returns the changes (value
+ * before, after). Each key remembers its last writer, which is what a rollback checks (A6).
+ */
 export async function writeRegistry(
   state: StateWriter,
   writes: RegistryWrite[],
-  height: number,
+  writer: number,
 ): Promise<Change[]> {
   const changes: Change[] = [];
   for (const w of writes) {
     const before = await getRegistryRaw(state, w.space, w.name);
     putRegistryRaw(state, w.space, w.name, w.raw);
-    markRegistryWrite(state, w.space, w.name, height);
+    markRegistryWrite(state, w.space, w.name, writer);
     changes.push({ space: w.space, key: w.name, before, after: w.raw });
   }
   return changes;

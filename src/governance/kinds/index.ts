@@ -1,11 +1,12 @@
 /**
  * The proposal kinds (SPEC §4.4), one file each: the `CAPABILITIES` table and what the rest of the
  * node asks of a proposal's action through it. Validation and effect (proposals.ts, execution.ts),
- * the emergency track (tally.ts, voting.ts), the one JSON view of an action (`actionJson`, used by
+ * the emergency track (tally.ts, voting.ts, the stage lengths of proposals.ts), the one JSON view of an action (`actionJson`, used by
  * the API's proposal and transaction views and so by the CLI's queries) and its inverse
  * (`actionFromJson`, the CLI's --payload). Adding a kind: its messages in proto/xai/gov/v1/tx.proto,
  * its codec in src/types/tx.ts and txCodec.ts, one file here and one row below.
  */
+import type { RuleName } from "../../config/registry.js";
 import type { BlockParams } from "../../state-transition/params.js";
 import type { StateReader } from "../../state-transition/stateStore.js";
 import type { ProposalAction, ProposalKind } from "../../types/tx.js";
@@ -67,6 +68,29 @@ export function executeAction(ctx: EffectContext): Promise<EffectResult> {
 /** True if the action is on the emergency track (emergency approval and timelock). */
 export function isEmergency(action: ProposalAction): boolean {
   return capabilityOf(action.kind).emergency;
+}
+
+/** The lengths in blocks of a proposal's three stages. */
+export interface StagePeriods {
+  voting: number;
+  review: number;
+  implementation: number;
+}
+
+/**
+ * The stage lengths of a proposal with `action` under `rule` (its rules snapshot): an emergency
+ * proposal spends `emergency_period_blocks` in each stage instead of the regular periods (U5).
+ */
+export function stagePeriods(action: ProposalAction, rule: (name: RuleName) => bigint): StagePeriods {
+  if (isEmergency(action)) {
+    const n = Number(rule("emergency_period_blocks"));
+    return { voting: n, review: n, implementation: n };
+  }
+  return {
+    voting: Number(rule("voting_period_blocks")),
+    review: Number(rule("review_period_blocks")),
+    implementation: Number(rule("implementation_period_blocks")),
+  };
 }
 
 /** The JSON view of an action: its kind's payload fields in the names of SPEC §6, without `kind`. */

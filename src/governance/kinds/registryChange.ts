@@ -36,7 +36,10 @@ function registryKind<K extends ProposalKind>(spec: RegistryKindSpec<K>): Capabi
       await checkCrossRules(state, [w]);
     },
     async execute(ctx, action) {
-      return { changes: await writeRegistry(ctx.state, [spec.write(action)], ctx.height), target: "" };
+      return {
+        changes: await writeRegistry(ctx.state, [spec.write(action)], ctx.proposal.number),
+        target: "",
+      };
     },
     reversible: () => true,
     toJson: spec.toJson,

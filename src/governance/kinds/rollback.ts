@@ -1,7 +1,7 @@
 /**
  * `rollback` `{target}` (SPEC §4.4): restores the recorded before-values of an executed proposal
  * whose kind says it is reversible. At execution every recorded key must still hold its recorded
- * `after` and must not have been written since (A → B → A conflicts too), and the restored values
+ * `after` and must have been written last by the target (any later write, A → B → A too: A6), and the restored values
  * must keep the cross rules. The target becomes `rolled_back`; both records link. A rollback is
  * not itself reversible. Which kinds are reversible is asked of the kinds table, passed in by
  * index.ts (so this file does not import the table that imports it).
@@ -12,7 +12,7 @@ import { getRegistryRaw } from "../../state-transition/params.js";
 import type { ProposalKind } from "../../types/tx.js";
 import { GovErrorCode } from "../errors.js";
 import { emit } from "../events.js";
-import { lastRegistryWrite } from "../registryWrites.js";
+import { lastRegistryWriter } from "../registryWrites.js";
 import { setStatus } from "../status.js";
 import { loadProposal } from "../store.js";
 import type { Proposal } from "../types.js";
@@ -47,23 +47,23 @@ export function rollbackKind(capabilityOf: (kind: ProposalKind) => Capability): 
           kind: a.kind,
         });
       if (phase === "submit") return;
-      const executedAt = target.execution?.height ?? 0;
       for (const c of target.execution?.changes ?? []) {
         const now = await getRegistryRaw(state, c.space as RegistrySpace, c.key);
-        // Changed since: a different value now, or any later write (A → B → A included).
-        const written = await lastRegistryWrite(state, c.space, c.key);
-        if (now !== c.after || written > executedAt)
+        // Changed since: a different value now, or any later write, even later in the target's
+        // own block and even of the same value (A → B → A): the key's last writer is not the target.
+        const writer = await lastRegistryWriter(state, c.space, c.key);
+        if (now !== c.after || writer !== target.number)
           throw xaiError(
             GovErrorCode.ROLLBACK_CONFLICT,
             `${c.space} ${c.key} changed since the target's execution`,
-            { space: c.space, key: c.key, now, last_write_height: written },
+            { space: c.space, key: c.key, now, last_writer: writer ?? null },
           );
       }
       await checkCrossRules(state, restoreWrites(target));
     },
     async execute(ctx, action) {
       const target = await loadProposal(ctx.state, action.target);
-      const changes = await writeRegistry(ctx.state, restoreWrites(target), ctx.height);
+      const changes = await writeRegistry(ctx.state, restoreWrites(target), ctx.proposal.number);
       target.rolledBackBy = ctx.proposal.id;
       await setStatus(ctx.state, target, "rolled_back", ctx.sink);
       emit(ctx.sink, "rollback", {

@@ -11,6 +11,7 @@ import {
   proposerOfSlot,
 } from "../../../src/config/genesis.js";
 import { registryEntries, UNITS_PER_XAI } from "../../../src/config/registry.js";
+import { MAX_GENESIS_SUPPLY, MAX_MINTABLE, maxMintable, rewardAt } from "../../../src/config/supply.js";
 import { utf8 } from "../../../src/crypto/bytes.js";
 import { sha256 } from "../../../src/crypto/hash.js";
 import { addressOf, compareAddresses, devKeyPair, keyPairFromSecret } from "../../../src/crypto/keys.js";
@@ -97,12 +98,21 @@ describe("config/genesis", () => {
           review: g.values.rule.review_period_blocks,
           implementation: g.values.rule.implementation_period_blocks,
           timelock: g.values.rule.timelock_blocks,
+          emergencyStages: g.values.rule.emergency_period_blocks,
           emergency: g.values.rule.emergency_timelock_blocks,
           grace: g.values.rule.execution_grace_blocks,
         },
-        { voting: "5", review: "5", implementation: "5", timelock: "3", emergency: "1", grace: "20" },
+        {
+          voting: "5",
+          review: "5",
+          implementation: "5",
+          timelock: "3",
+          emergencyStages: "2",
+          emergency: "1",
+          grace: "20",
+        },
       );
-      assert.equal(g.values.rule.quorum_bps, "2000");
+      assert.equal(g.values.rule.quorum_bps, "3340");
     });
 
     it("without --dev, the validators are funded instead of the dev accounts (any chain id)", () => {
@@ -157,8 +167,15 @@ describe("config/genesis", () => {
 
     it("out-of-bounds rule and parameter values (just past min and max)", () => {
       for (const [field, name, bad] of [
-        ["governance_rules", "quorum_bps", "99"],
-        ["governance_rules", "quorum_bps", "10001"],
+        ["governance_rules", "quorum_bps", "499"],
+        ["governance_rules", "quorum_bps", "5001"],
+        ["governance_rules", "emergency_period_blocks", "1"],
+        ["governance_rules", "emergency_period_blocks", "1000001"],
+        ["governance_rules", "min_voters", "101"],
+        ["governance_rules", "min_code_reviewers", "21"],
+        ["governance_rules", "implementation_approval_bps", "999"],
+        ["governance_rules", "implementation_approval_bps", "9001"],
+        ["governance_rules", "proposal_deposit", (100_000n * UNITS_PER_XAI + 1n).toString()],
         ["governance_rules", "voting_period_blocks", "4"],
         ["governance_rules", "approval_bps", "9001"],
         ["params", "max_tx_bytes", "511"],
@@ -170,8 +187,8 @@ describe("config/genesis", () => {
       }
       // the bounds themselves are fine
       const j = json();
-      j.governance_rules = { quorum_bps: "100", voting_period_blocks: "5" };
-      assert.equal(parseGenesis(j).values.rule.quorum_bps, "100");
+      j.governance_rules = { quorum_bps: "5000", voting_period_blocks: "5" };
+      assert.equal(parseGenesis(j).values.rule.quorum_bps, "5000");
     });
 
     it("non-canonical values and wrong JSON types for registry values", () => {
@@ -226,6 +243,82 @@ describe("config/genesis", () => {
       const b = json();
       b.params = { max_block_bytes: "10000" }; // below the default max_tx_bytes 16384
       expectInvalid(() => parseGenesis(b), GenesisFault.CROSS_RULE, "max_tx_bytes <= max_block_bytes");
+    });
+
+    it("A4/A7/U5 cross rules: quorum_bps > max_individual_power_bps; emergency_period_blocks <= each period", () => {
+      const rules = (r: Record<string, string>) => {
+        const j = json();
+        j.governance_rules = r;
+        return j;
+      };
+      // quorum one unit above the cap is fine, equal to it (the v1 default 2000/2000) is refused
+      assert.equal(
+        parseGenesis(rules({ quorum_bps: "2001", max_individual_power_bps: "2000" })).values.rule.quorum_bps,
+        "2001",
+      );
+      expectInvalid(
+        () => parseGenesis(rules({ quorum_bps: "2000", max_individual_power_bps: "2000" })),
+        GenesisFault.CROSS_RULE,
+        "quorum_bps > max_individual_power_bps",
+      );
+      // ten holders at the cap must exceed the quorum
+      assert.equal(
+        parseGenesis(rules({ quorum_bps: "5000", max_individual_power_bps: "501" })).values.rule.quorum_bps,
+        "5000",
+      );
+      expectInvalid(
+        () => parseGenesis(rules({ quorum_bps: "5000", max_individual_power_bps: "500" })),
+        GenesisFault.CROSS_RULE,
+        "quorum_bps < 10 x max_individual_power_bps",
+      );
+      for (const period of ["voting_period_blocks", "review_period_blocks", "implementation_period_blocks"]) {
+        const at = parseGenesis(rules({ [period]: "7", emergency_period_blocks: "7" }));
+        assert.equal(at.values.rule.emergency_period_blocks, "7");
+        expectInvalid(
+          () => parseGenesis(rules({ [period]: "7", emergency_period_blocks: "8" })),
+          GenesisFault.CROSS_RULE,
+          `emergency_period_blocks <= ${period}`,
+        );
+      }
+    });
+
+    it("C2: total supply plus the most block rewards can ever mint must fit u64 (largest accepted is exact)", () => {
+      // 50 XAI max reward, halving interval at most 10^9, halvings by absolute height:
+      // (10^9 - 1) x 5e9 + sum over k >= 1 of 10^9 x (5e9 >> k)
+      assert.equal(MAX_MINTABLE, 9_999_999_984_000_000_000n);
+      assert.equal(MAX_GENESIS_SUPPLY, 2n ** 64n - 1n - 9_999_999_984_000_000_000n);
+      assert.equal(MAX_GENESIS_SUPPLY, 8_446_744_089_709_551_615n);
+      const withSupply = (total: bigint) => {
+        const j = json();
+        j.treasury_balance = "0";
+        const rest = total - 9n * 10n ** 14n;
+        j.balances = j.balances.map((b: { address: string }, i: number) => ({
+          address: b.address,
+          amount: i === 0 ? rest.toString() : (10n ** 14n).toString(),
+        }));
+        return j;
+      };
+      // the review's genesis: 2^64 - 1 (block 1 halted with TX_OVERFLOW) is refused at validation
+      expectInvalid(() => parseGenesis(withSupply(2n ** 64n - 1n)), GenesisFault.SUPPLY_OVERFLOW, "at most");
+      const g = parseGenesis(withSupply(MAX_GENESIS_SUPPLY));
+      assert.equal(
+        g.balances.reduce((n, b) => n + b.amount, g.treasuryBalance),
+        MAX_GENESIS_SUPPLY,
+      );
+      expectInvalid(
+        () => parseGenesis(withSupply(MAX_GENESIS_SUPPLY + 1n)),
+        GenesisFault.SUPPLY_OVERFLOW,
+        "at most",
+      );
+      // the per-block bound really holds: any in-bounds reward and interval mint at most the bound's block
+      for (const [r, i, h] of [
+        [50n * UNITS_PER_XAI, 100n, 99],
+        [50n * UNITS_PER_XAI, 10n ** 9n, 10 ** 9 - 1],
+        [50n * UNITS_PER_XAI, 10n ** 9n, 10 ** 9],
+        [7n, 100n, 10 ** 12],
+      ] as const)
+        assert.ok(rewardAt(r, i, h) <= rewardAt(50n * UNITS_PER_XAI, 10n ** 9n, h));
+      assert.equal(maxMintable(8n, 2n), 1n * 8n + 2n * (4n + 2n + 1n));
     });
 
     it("duplicate balances (same address twice, even with different amounts or order)", () => {
@@ -370,7 +463,7 @@ describe("config/genesis", () => {
         space: "param",
         name: "no_such_param",
       });
-      assert.deepEqual(dataOf(edited((j) => (j.governance_rules = { quorum_bps: "99" }))), {
+      assert.deepEqual(dataOf(edited((j) => (j.governance_rules = { quorum_bps: "499" }))), {
         reason: GenesisFault.BAD_REGISTRY_VALUE,
         space: "rule",
         name: "quorum_bps",
@@ -400,10 +493,10 @@ describe("config/genesis", () => {
     });
 
     it("is pinned for a fixed genesis.json (a change here changes every chain's identity)", () => {
-      assert.equal(hashOf(json()), "df05b5d3b028883be3312c21de5e58d80bdd2d67f6b6ca9deb75d212e6ac95da");
+      assert.equal(hashOf(json()), "f2cff87a01b645ba37cb946e0ff0a756cfd85959756b16f87d91b518d806b269");
       assert.equal(
         hashOf(json({ preset: "test" })),
-        "4ec2f087e8766d83cbae68694c61f8d847b31ecb0320399a73482bc8d3231b02",
+        "00aedcb9214a7daf513efb33e7a1252da7fe20dca15e32bf15dbdf4787dfc2a2",
       );
     });
 

@@ -29,18 +29,19 @@ const SPEC_NUMERIC: Row[] = [
   ["rule", "voting_period_blocks", "uint", 20n, 5n, 10n ** 7n],
   ["rule", "review_period_blocks", "uint", 20n, 5n, 10n ** 7n],
   ["rule", "implementation_period_blocks", "uint", 20n, 5n, 10n ** 7n],
+  ["rule", "emergency_period_blocks", "uint", 5n, 2n, 10n ** 6n], // and <= each of the three periods
   ["rule", "timelock_blocks", "uint", 10n, 2n, 10n ** 7n],
   ["rule", "emergency_timelock_blocks", "uint", 3n, 1n, 10n ** 6n],
   ["rule", "execution_grace_blocks", "uint", 50n, 10n, 10n ** 7n],
-  ["rule", "min_voters", "uint", 3n, 1n, 100_000n],
-  ["rule", "quorum_bps", "bps", 2_000n, 100n, 10_000n],
+  ["rule", "min_voters", "uint", 3n, 1n, 100n],
+  ["rule", "quorum_bps", "bps", 3_340n, 500n, 5_000n], // and > max_individual_power_bps: a cross rule
   ["rule", "approval_bps", "bps", 6_600n, 5_100n, 9_000n],
   ["rule", "emergency_approval_bps", "bps", 7_500n, 5_100n, 10_000n], // lower bound approval_bps: a cross rule
   ["rule", "max_individual_power_bps", "bps", 2_000n, 500n, 5_000n],
-  ["rule", "min_code_reviewers", "uint", 2n, 1n, 1_000n],
+  ["rule", "min_code_reviewers", "uint", 2n, 1n, 20n],
   ["rule", "review_approval_bps", "bps", 6_600n, 5_100n, 10_000n],
-  ["rule", "implementation_approval_bps", "bps", 5_000n, 1n, 10_000n],
-  ["rule", "proposal_deposit", "amount", 10n * XAI, 0n, 10n ** 6n * XAI],
+  ["rule", "implementation_approval_bps", "bps", 5_000n, 1_000n, 9_000n],
+  ["rule", "proposal_deposit", "amount", 10n * XAI, 0n, 100_000n * XAI], // and <= 0.1 % of supply
   ["rule", "max_active_proposals_per_account", "uint", 3n, 1n, 100n],
   ["rule", "participant_floor_bps", "bps", 10n, 0n, 100n],
 ];
@@ -116,7 +117,10 @@ describe("config/registry", () => {
     it("every default parses and lies within its bounds; the cross rules hold on the defaults", () => {
       const all = [...PARAMS, ...FEATURES, ...RULES];
       for (const e of all) assert.equal(parseRegistryValue(e, e.default).ok, true, e.name);
-      const value = (space: RegistrySpace, name: string) => BigInt(entry(space, name).default);
+      const value = (space: RegistrySpace, name: string) => {
+        const d = entry(space, name).default;
+        return d === "true" ? 1n : d === "false" ? 0n : BigInt(d);
+      };
       for (const c of CROSS_RULES) assert.equal(c.holds(value), true, c.id);
     });
 
@@ -230,8 +234,10 @@ describe("config/registry", () => {
   });
 
   describe("CROSS_RULES", () => {
-    const values = (over: Record<string, bigint>) => (space: RegistrySpace, name: string) =>
-      over[name] ?? BigInt(entry(space, name).default);
+    const values = (over: Record<string, bigint>) => (space: RegistrySpace, name: string) => {
+      const d = entry(space, name).default;
+      return over[name] ?? (d === "true" ? 1n : d === "false" ? 0n : BigInt(d));
+    };
     const rule = (id: string) => {
       const c = CROSS_RULES.find((x) => x.id === id);
       assert.ok(c, id);
@@ -256,10 +262,57 @@ describe("config/registry", () => {
       assert.equal(c.holds(values({ max_tx_bytes: 20_001n, max_block_bytes: 20_000n })), false);
     });
 
-    it("there are exactly these three", () => {
+    it("A7/A4: quorum_bps > max_individual_power_bps (equality refused)", () => {
+      const c = rule("quorum_gt_max_individual_power");
+      assert.equal(c.holds(values({ quorum_bps: 2_001n, max_individual_power_bps: 2_000n })), true);
+      assert.equal(c.holds(values({ quorum_bps: 2_000n, max_individual_power_bps: 2_000n })), false);
+      assert.equal(c.holds(values({})), true); // 3340 > 2000
+    });
+
+    it("U5: emergency_period_blocks <= each of the voting, review and implementation periods", () => {
+      for (const [id, period] of [
+        ["emergency_period_le_voting_period", "voting_period_blocks"],
+        ["emergency_period_le_review_period", "review_period_blocks"],
+        ["emergency_period_le_implementation_period", "implementation_period_blocks"],
+      ] as const) {
+        const c = rule(id);
+        assert.equal(c.holds(values({ emergency_period_blocks: 7n, [period]: 7n })), true, id);
+        assert.equal(c.holds(values({ emergency_period_blocks: 8n, [period]: 7n })), false, id);
+      }
+    });
+
+    it("A4 (liveness analysis): min_voters <= max_block_txs", () => {
+      const c = rule("min_voters_le_max_block_txs");
+      assert.equal(c.holds(values({ min_voters: 10n, max_block_txs: 10n })), true);
+      assert.equal(c.holds(values({ min_voters: 11n, max_block_txs: 10n })), false);
+    });
+
+    it("A4 (liveness test finding): while transfers are off, min_voters <= 10 and min_code_reviewers <= 9", () => {
+      const c = rule("paused_head_counts");
+      assert.equal(c.holds(values({ transfers: 0n, min_voters: 10n, min_code_reviewers: 9n })), true);
+      assert.equal(c.holds(values({ transfers: 0n, min_voters: 11n, min_code_reviewers: 9n })), false);
+      assert.equal(c.holds(values({ transfers: 0n, min_voters: 10n, min_code_reviewers: 10n })), false);
+      assert.equal(c.holds(values({ transfers: 1n, min_voters: 100n, min_code_reviewers: 20n })), true);
+    });
+
+    it("A4 (liveness test finding): quorum_bps < 10 x max_individual_power_bps", () => {
+      const c = rule("quorum_lt_ten_capped_holders");
+      assert.equal(c.holds(values({ quorum_bps: 5_000n, max_individual_power_bps: 501n })), true);
+      assert.equal(c.holds(values({ quorum_bps: 5_000n, max_individual_power_bps: 500n })), false);
+      assert.equal(c.holds(values({ quorum_bps: 4_999n, max_individual_power_bps: 500n })), true);
+    });
+
+    it("there are exactly these ten (the deposit-vs-supply rule depends on state: checkDepositBound)", () => {
       assert.deepEqual(CROSS_RULES.map((c) => c.id).sort(), [
         "emergency_approval_ge_approval",
+        "emergency_period_le_implementation_period",
+        "emergency_period_le_review_period",
+        "emergency_period_le_voting_period",
         "emergency_timelock_le_timelock",
+        "min_voters_le_max_block_txs",
+        "paused_head_counts",
+        "quorum_gt_max_individual_power",
+        "quorum_lt_ten_capped_holders",
         "tx_fits_block",
       ]);
     });

@@ -22,7 +22,7 @@ const SAMPLES: ProposalAction[] = [
   action.treasury(key(3).address, "500000000000", "audit"),
   action.treasury(key(3).address, "1", ""),
   action.emergency("pause_transfers"),
-  action.emergency("cancel_queued", PID),
+  action.emergency("cancel_proposal", PID),
   action.rule("timelock_blocks", "100"),
   action.rollback(PID),
 ];
@@ -65,8 +65,8 @@ describe("governance: the action view and its inverse", () => {
   it("the view is the payload fields of SPEC §6: no kind, no empty proposal_id", () => {
     assert.deepEqual(actionJson(action.param("min_tx_fee", "2000")), { name: "min_tx_fee", value: "2000" });
     assert.deepEqual(actionJson(action.emergency("pause_transfers")), { action: "pause_transfers" });
-    assert.deepEqual(actionJson(action.emergency("cancel_queued", PID)), {
-      action: "cancel_queued",
+    assert.deepEqual(actionJson(action.emergency("cancel_proposal", PID)), {
+      action: "cancel_proposal",
       proposal_id: PID,
     });
   });

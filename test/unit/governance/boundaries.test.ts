@@ -62,27 +62,43 @@ describe("governance: exact boundaries", () => {
     });
   });
 
-  describe("quorum_bps (2000): participation x 10,000 >= quorum_bps x snapshot supply", () => {
+  describe("quorum_bps (3340, the v2 default): participation x 10,000 >= quorum_bps x snapshot supply", () => {
     const yes3: Array<[number, "yes"]> = [
       [1, "yes"],
       [2, "yes"],
       [3, "yes"],
     ];
-    it("participation of exactly 20% of supply reaches quorum: deposit refunded", async () => {
-      const { c, p } = await votingOutcome([1000n, 2000n, 1000n, 1000n, 7500n, 7500n], yes3, 100n);
-      assert.equal(p.snapshotSupply, 20000n);
-      assert.equal(p.tally.yes, 4000n);
+    // dev:0 proposes (1,000), dev:1-3 vote yes, dev:4-6 hold the rest; each voter below the 20 % cap.
+    it("participation of exactly 33.40% of supply 100,000 reaches quorum: deposit refunded", async () => {
+      const { c, p } = await votingOutcome(
+        [1000n, 11134n, 11133n, 11133n, 20000n, 20000n, 25600n],
+        yes3,
+        100n,
+      );
+      assert.equal(p.snapshotSupply, 100000n);
+      assert.equal(p.tally.yes, 33400n);
       assert.equal(p.status, "code_review");
       assert.equal(p.depositState, "refunded");
       assert.equal(await getSupplyCounter(c.state, "burned"), 0n);
     });
-    it("one unit less misses quorum: rejected, deposit burned", async () => {
-      const { c, p } = await votingOutcome([1000n, 2000n, 1000n, 999n, 7500n, 7500n], yes3, 100n);
-      assert.equal(p.snapshotSupply, 19999n);
+    it("one unit less (33,399 of 99,999) misses quorum: rejected, deposit burned", async () => {
+      const { c, p } = await votingOutcome(
+        [1000n, 11134n, 11133n, 11132n, 20000n, 20000n, 25600n],
+        yes3,
+        100n,
+      );
+      assert.equal(p.snapshotSupply, 99999n);
+      assert.equal(p.tally.yes, 33399n);
       assert.equal(p.status, "rejected");
       assert.equal(p.failureCode, "no_quorum");
       assert.equal(p.depositState, "burned");
       assert.equal(await getSupplyCounter(c.state, "burned"), 100n);
+    });
+    it("rounding: 33,400 of 99,999 (33,399.67 needed, rounded up to 33,400) reaches quorum", async () => {
+      const { p } = await votingOutcome([1000n, 11134n, 11133n, 11133n, 20000n, 20000n, 25599n], yes3);
+      assert.equal(p.snapshotSupply, 99999n);
+      assert.equal(p.tally.yes, 33400n);
+      assert.equal(p.status, "code_review");
     });
   });
 
@@ -152,7 +168,7 @@ describe("governance: exact boundaries", () => {
       }
     });
 
-    it("3 yes voters at 5000 bps: the first approval is not enough, the second queues", async () => {
+    it("4 yes voters at 5000 bps: the first approval is not enough, the second queues", async () => {
       const c = track(await GovChain.create());
       const id = await toReview(c, PARAM);
       await toImplementation(c, id);
@@ -163,8 +179,8 @@ describe("governance: exact boundaries", () => {
       await expectStatus(c, id, "queued");
     });
 
-    it("at 1 bps one approval of 3 yes voters suffices (rounds up to 1, not down to 0)", async () => {
-      const c = track(await GovChain.create({ rules: { implementation_approval_bps: "1" } }));
+    it("at 1,000 bps (the v2 lower bound) one approval of 4 yes voters suffices (rounds up to 1)", async () => {
+      const c = track(await GovChain.create({ rules: { implementation_approval_bps: "1000" } }));
       const id = await toReview(c, PARAM);
       await toImplementation(c, id);
       assert.equal(implementationRequiredPower(await proposal(c, id)), 30_000_000_000n);
@@ -218,6 +234,7 @@ describe("governance: exact boundaries", () => {
     await castVotes(c, id, [
       [1, "yes"],
       [2, "yes"],
+      [6, "yes"],
     ]);
     const p = await proposal(c, id);
     await c.runToHeight(p.votingEnd - 1);

@@ -68,6 +68,16 @@ const halfYes = (p: Record<string, unknown>): string =>
   ((BigInt((p.tally as Record<string, string>).yes!) + 1n) / 2n).toString();
 const NO_IMPLEMENTATION_VOTES = { approvals: "0", rejections: "0", approve_power: "0", reject_power: "0" };
 
+/**
+ * These chains are about the lifecycle, not the quorum: three of the ten dev accounts (30 %) vote
+ * yes, a little under 30 % of a supply that grows by the block rewards, so their genesis sets
+ * quorum_bps 2,500 (the default 3,340 and its exact boundary are tested
+ * in boundaries.test.ts and the vectors).
+ */
+function lifecycleRules(json: Record<string, unknown>): void {
+  json.governance_rules = { ...(json.governance_rules as Record<string, string>), quorum_bps: "2500" };
+}
+
 /** Replays `source` into a scratch database (which checks the chain invariants) with the governance invariants as the check. */
 async function replayWithInvariants(genesis: Genesis, source: ChainDb, dirs: string[]) {
   const scratchDir = await tempDir("xai-replay-");
@@ -94,7 +104,7 @@ async function replayWithInvariants(genesis: Genesis, source: ChainDb, dirs: str
 
 describe("governance lifecycle on the real chain (Chain + LevelDB)", function () {
   this.timeout(120_000);
-  const genesis = testGenesis(1);
+  const genesis = testGenesis(1, lifecycleRules);
   let tc: TestChain;
   /** Every transaction included so far (the replay must count them all). */
   let included = 0;
@@ -164,7 +174,7 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
    */
   async function toQueued(
     action: ProposalAction,
-    o: { votingPeriod?: number; timelock?: number } = {},
+    o: { votingPeriod?: number; stage?: number; timelock?: number } = {},
   ): Promise<{ id: string; queuedAt: number; eta: number }> {
     const proposer = dev(0);
     const proposerBefore = await balance(proposer.address);
@@ -184,13 +194,15 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
     assert.equal(p.kind, action.kind);
     assert.equal(p.deposit_state, "held");
     assert.equal(await balance(proposer.address), proposerBefore - DEPOSIT - FEE);
-    const votingPeriod = o.votingPeriod ?? 5;
+    // Stages of 5 blocks (test preset); an emergency proposal's are emergency_period_blocks (2).
+    const stage = o.stage ?? 5;
+    const votingPeriod = o.votingPeriod ?? stage;
     assert.deepEqual(heights(p), {
       submitted: h,
       snapshot: h - 1,
       voting_end: h + votingPeriod,
-      review_end: h + votingPeriod + 5,
-      implementation_end: h + votingPeriod + 10,
+      review_end: h + votingPeriod + stage,
+      implementation_end: h + votingPeriod + 2 * stage,
       eta: null,
       execution_deadline: null,
     });
@@ -216,7 +228,7 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
       ),
     );
     await block(reviews);
-    await runToHeight(chain(), h + votingPeriod + 5);
+    await runToHeight(chain(), h + votingPeriod + stage);
     p = await expectStatus(id, "implementation_vote");
     // ceil(5000 x yes / 10000): half the yes power of the 3 yes voters (SPEC v2 §4.3 item 3).
     assert.equal((p.implementation as Record<string, unknown>).required_power, halfYes(p));
@@ -366,10 +378,10 @@ describe("governance lifecycle on the real chain (Chain + LevelDB)", function ()
     ]);
   });
 
-  it("emergency_action pause_transfers: timelock 1; transfers pass in block h, are refused from h+1", async () => {
+  it("emergency_action pause_transfers: stages of 2 blocks, timelock 1; transfers pass in block h, are refused from h+1", async () => {
     const { id, eta, queuedAt } = await toQueued(
       { kind: "emergency_action", action: "pause_transfers", proposalId: "" },
-      { timelock: 1 },
+      { stage: 2, timelock: 1 },
     );
     ids.pause = id;
     assert.equal(eta, queuedAt + 1);
@@ -511,6 +523,7 @@ describe("governance terminal statuses on the real chain (Chain + LevelDB)", fun
   const SHORT = 400n * XAI;
   const genesis = testGenesis(1, (json) => {
     json.treasury_balance = TREASURY0.toString();
+    lifecycleRules(json);
   });
   const small = testKey("small-voter");
   let tc: TestChain;

@@ -142,7 +142,7 @@ describe("governance: the original's defects are impossible", () => {
     assert.equal(await code(grant), GovErrorCode.ROLLBACK_NOT_ALLOWED);
     const queued = await passToQueued(c, PARAM);
     assert.equal(await code(queued), GovErrorCode.ROLLBACK_NOT_ALLOWED);
-    const cancel = await passAndExecute(c, action.emergency("cancel_queued", queued));
+    const cancel = await passAndExecute(c, action.emergency("cancel_proposal", queued));
     assert.equal(await code(cancel), GovErrorCode.ROLLBACK_NOT_ALLOWED);
     const param = await passAndExecute(c, action.param("max_block_txs", "900"));
     const rb = await passAndExecute(c, action.rollback(param));
@@ -267,7 +267,7 @@ describe("governance: the original's defects are impossible", () => {
           allowed++;
           assert.ok(rank[to] > rank[from], `${from} → ${to}`);
         }
-    assert.equal(allowed, 12);
+    assert.equal(allowed, 14);
     assert.equal(canTransition("executed", "queued"), false);
     assert.equal(canTransition("rejected", "voting"), false);
     assert.equal(canTransition("queued", "voting"), false);

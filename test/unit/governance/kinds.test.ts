@@ -119,10 +119,10 @@ describe("governance: every kind through the whole lifecycle", () => {
     assert.equal((await c.check(key(7), tx.transfer(key(8).address, 5n))).outcome?.result, "ok");
   });
 
-  it("emergency_action cancel_queued: the queued target becomes cancelled and can never execute", async () => {
+  it("emergency_action cancel_proposal: the queued target becomes cancelled and can never execute", async () => {
     const c = track(await GovChain.create());
     const target = await passToQueued(c, action.param("max_block_txs", "300"));
-    const id = await passAndExecute(c, action.emergency("cancel_queued", target));
+    const id = await passAndExecute(c, action.emergency("cancel_proposal", target));
     const t = await expectStatus(c, target, "cancelled");
     assert.equal(t.cancelledBy, id);
     assert.deepEqual((await proposal(c, id)).execution?.changes, [
@@ -138,13 +138,13 @@ describe("governance: every kind through the whole lifecycle", () => {
     const target = await passAndExecute(c, action.rule("quorum_bps", "2500"));
     assert.equal(await getRule(c.state, "quorum_bps"), 2500n);
     const id = await passAndExecute(c, action.rollback(target));
-    assert.equal(await getRule(c.state, "quorum_bps"), 2000n);
+    assert.equal(await getRule(c.state, "quorum_bps"), 3340n);
     const t = await expectStatus(c, target, "rolled_back");
     assert.equal(t.rolledBackBy, id);
     const r = await proposal(c, id);
     assert.equal(r.action.kind === "rollback" && r.action.target, target);
     assert.deepEqual(r.execution?.changes, [
-      { space: "rule", key: "quorum_bps", before: "2500", after: "2000" },
+      { space: "rule", key: "quorum_bps", before: "2500", after: "3340" },
     ]);
   });
 

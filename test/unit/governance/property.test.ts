@@ -103,7 +103,7 @@ describe("governance: vote order independence (property)", () => {
         });
         assert.deepEqual([oa.tally.yes, oa.tally.no, oa.tally.abstain], [sum.yes, sum.no, sum.abstain]);
         const passed =
-          (sum.yes + sum.no + sum.abstain) * 10_000n >= 2000n * 11_000n &&
+          (sum.yes + sum.no + sum.abstain) * 10_000n >= 3340n * 11_000n &&
           voters >= 3 &&
           sum.yes > 0n &&
           sum.yes * 10_000n >= 6600n * (sum.yes + sum.no);

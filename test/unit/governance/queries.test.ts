@@ -57,13 +57,13 @@ describe("governance: queries", () => {
       execution_deadline: p.eta + 20,
     });
     assert.deepEqual(j.tally, {
-      yes: (3n * 1_000_000n * XAI).toString(),
+      yes: (4n * 1_000_000n * XAI).toString(),
       no: "0",
       abstain: "0",
-      participation: (3n * 1_000_000n * XAI).toString(),
-      voters: "3",
-      yes_voters: "3",
-      heads: "3",
+      participation: (4n * 1_000_000n * XAI).toString(),
+      voters: "4",
+      yes_voters: "4",
+      heads: "4",
       quorum_reached: true,
       enough_voters: true,
       approved: true,

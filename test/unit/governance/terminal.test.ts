@@ -29,7 +29,7 @@ describe("governance: every terminal status", () => {
       const c = track(await GovChain.create());
       const burned0 = await getSupplyCounter(c.state, "burned");
       const id = await propose(c, 0, action.param("max_block_txs", "500"));
-      // 1 of 10 equal holders: 10% participation < 20% quorum.
+      // 1 of 10 equal holders: 10% participation < 33.4% quorum.
       await castVotes(c, id, [[1, "yes"]]);
       await c.runToHeight((await proposal(c, id)).votingEnd);
       const p = await expectStatus(c, id, "rejected");
@@ -40,13 +40,14 @@ describe("governance: every terminal status", () => {
     });
 
     it("with quorum but fewer than min_voters: rejected, deposit refunded", async () => {
-      const c = track(await GovChain.create({ rules: { min_voters: "4" } }));
+      const c = track(await GovChain.create({ rules: { min_voters: "5" } }));
       const id = await propose(c, 0, action.param("max_block_txs", "500"));
       const afterSubmit = (await getAccount(c.state, key(0).address)).balance;
       await castVotes(c, id, [
         [1, "yes"],
         [2, "yes"],
         [3, "yes"],
+        [4, "yes"],
       ]);
       await c.runToHeight((await proposal(c, id)).votingEnd);
       const p = await expectStatus(c, id, "rejected");
@@ -62,6 +63,7 @@ describe("governance: every terminal status", () => {
         [1, "yes"],
         [2, "no"],
         [3, "abstain"],
+        [4, "abstain"],
       ]);
       await c.runToHeight((await proposal(c, id)).votingEnd);
       assert.equal((await expectStatus(c, id, "rejected")).failureCode, "not_approved");
@@ -74,6 +76,7 @@ describe("governance: every terminal status", () => {
         [1, "abstain"],
         [2, "abstain"],
         [3, "abstain"],
+        [4, "abstain"],
       ]);
       await c.runToHeight((await proposal(c, id)).votingEnd);
       const p = await expectStatus(c, id, "rejected");
@@ -90,7 +93,8 @@ describe("governance: every terminal status", () => {
       const emergency = await propose(c, 0, action.emergency("pause_transfers"));
       await castVotes(c, normal, votes);
       await castVotes(c, emergency, votes);
-      await c.runToHeight((await proposal(c, emergency)).votingEnd);
+      // The emergency vote ends first (emergency_period_blocks 2 < voting_period_blocks 5).
+      await c.runToHeight((await proposal(c, normal)).votingEnd);
       await expectStatus(c, normal, "code_review");
       assert.equal((await expectStatus(c, emergency, "rejected")).failureCode, "not_approved");
     });
@@ -211,13 +215,13 @@ describe("governance: every terminal status", () => {
       await expectStatus(c, emergency, "failed");
     });
 
-    it("cancel_queued whose target is no longer queued → failed GOV_NOT_QUEUED", async () => {
+    it("cancel_proposal whose target executed meanwhile → failed GOV_NOT_CANCELLABLE", async () => {
       const c = track(await GovChain.create());
       const target = await passToQueued(c, action.param("max_block_txs", "300"));
-      const cancel = await passToQueued(c, action.emergency("cancel_queued", target));
+      const cancel = await passToQueued(c, action.emergency("cancel_proposal", target));
       assert.equal((await executeAtEta(c, target)).result, "ok");
       const o = await executeAtEta(c, cancel);
-      assert.equal(o.errorCode, "GOV_NOT_QUEUED");
+      assert.equal(o.errorCode, "GOV_NOT_CANCELLABLE");
       await expectStatus(c, target, "executed");
       await expectStatus(c, cancel, "failed");
     });

@@ -19,7 +19,7 @@ import {
   proposal,
   propose,
   track,
-  YES3,
+  YES4,
 } from "../../utils/govFlow.js";
 
 const PARAM = action.param("max_block_txs", "500");
@@ -80,7 +80,7 @@ describe("governance: units", () => {
       }
     };
     grab((await c.nextBlock()).events);
-    for (const [n, o] of YES3) await c.submit(key(n), tx.vote(id, o));
+    for (const [n, o] of YES4) await c.submit(key(n), tx.vote(id, o));
     grab((await c.nextBlock()).events);
     for (const b of await c.runToHeight((await proposal(c, id)).votingEnd)) grab(b.events);
     for (const n of [4, 5]) await c.submit(key(n), tx.review(id, true));
@@ -95,6 +95,7 @@ describe("governance: units", () => {
       types.filter((t) => t !== "proposal_status"),
       [
         "proposal_submitted",
+        "vote_cast",
         "vote_cast",
         "vote_cast",
         "vote_cast",
@@ -117,7 +118,7 @@ describe("governance: units", () => {
     const c = track(await GovChain.create());
     // Proposal A enters review; B and C are submitted so that B, C voting ends coincide with A's review end.
     const a = await propose(c, 0, PARAM);
-    await castVotes(c, a, YES3);
+    await castVotes(c, a, YES4);
     const pa = await proposal(c, a);
     await c.runToHeight(pa.votingEnd - 1);
     // Included at A's voting end: their voting_end = A's review_end.
@@ -136,7 +137,7 @@ describe("governance: units", () => {
   it("assertGovernanceInvariants detects a corrupted tally, queue, escrow and status index", async () => {
     const c = track(await GovChain.create());
     const id = await propose(c, 0, PARAM);
-    await castVotes(c, id, YES3);
+    await castVotes(c, id, YES4);
     const p = await proposal(c, id);
     const corrupt = async (f: (s: StateOverlay) => Promise<void> | void, message: RegExp) => {
       const s = new StateOverlay(c.state);
@@ -149,7 +150,7 @@ describe("governance: units", () => {
       (s) => putProposal(s, { ...p, tally: { ...p.tally, yes: p.tally.yes + 1n } }),
       /tally differs/,
     );
-    await corrupt((s) => putProposal(s, { ...p, tally: { ...p.tally, voters: 4n } }), /voter counts/);
+    await corrupt((s) => putProposal(s, { ...p, tally: { ...p.tally, voters: 5n } }), /voter counts/);
     await corrupt(
       (s) => s.del(queueKey(GovBucket.QUEUE_VOTING_END, p.votingEnd, p.number)),
       /queue entry missing/,

@@ -87,16 +87,16 @@ describe("governance: transaction validity", () => {
       assert.equal(await code("pause_transfers", UNKNOWN), E.INVALID_ACTION);
       assert.equal(await code("pause_transfers"), undefined);
       assert.equal(await code("resume_transfers"), undefined);
-      assert.equal(await code("cancel_queued"), E.UNKNOWN_PROPOSAL);
-      assert.equal(await code("cancel_queued", UNKNOWN), E.UNKNOWN_PROPOSAL);
+      assert.equal(await code("cancel_proposal"), E.UNKNOWN_PROPOSAL);
+      assert.equal(await code("cancel_proposal", UNKNOWN), E.UNKNOWN_PROPOSAL);
       const cancelled = await propose(c, 1, PARAM);
       assert.equal(
-        await code("cancel_queued", cancelled),
+        await code("cancel_proposal", cancelled),
         undefined,
         "a proposal in voting may still be queued",
       );
       await c.send(key(1), tx.cancel(cancelled));
-      assert.equal(await code("cancel_queued", cancelled), E.NOT_CANCELLABLE);
+      assert.equal(await code("cancel_proposal", cancelled), E.NOT_CANCELLABLE);
     });
 
     it("the id is proposalIdOf(submit tx id) and numbers count from 1", async () => {

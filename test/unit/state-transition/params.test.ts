@@ -21,7 +21,7 @@ describe("state-transition/params", () => {
     assert.deepEqual(Object.keys(p.rule).sort(), RULES.map((e) => e.name).sort());
     assert.equal(paramOf(p, "max_tx_bytes"), 16_384n);
     assert.equal(featureOf(p, "transfers"), true);
-    assert.equal(ruleOf(p, "quorum_bps"), 2_000n);
+    assert.equal(ruleOf(p, "quorum_bps"), 3_340n);
   });
 
   it("a misspelt or wrong-space name does not compile", () => {

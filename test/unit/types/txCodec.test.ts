@@ -99,7 +99,7 @@ const ACTIONS: ProposalAction[] = [
   { kind: "feature_activation", feature: "transfers", enabled: false },
   { kind: "treasury_allocation", recipient: kp.address, amount: "123456789", purpose: "grants — ünïcödé 😀" },
   { kind: "emergency_action", action: "pause_transfers", proposalId: "" },
-  { kind: "emergency_action", action: "cancel_queued", proposalId: PID },
+  { kind: "emergency_action", action: "cancel_proposal", proposalId: PID },
   { kind: "governance_rule", rule: "quorum_bps", value: "2500" },
   { kind: "rollback", target: PID },
 ];
