@@ -172,18 +172,18 @@ describe("governance: exact boundaries", () => {
       const c = track(await GovChain.create());
       const id = await toReview(c, PARAM);
       await toImplementation(c, id);
-      assert.equal(implementationRequiredPower(await proposal(c, id)), 150_000_000_000_000n);
+      assert.equal(implementationRequiredPower(await proposal(c, id)), 200_000_000_000_000n);
       await c.send(key(3), tx.implement(id, true));
       await expectStatus(c, id, "implementation_vote");
       await c.send(key(1), tx.implement(id, true));
       await expectStatus(c, id, "queued");
     });
 
-    it("at 1,000 bps (the v2 lower bound) one approval of 4 yes voters suffices (rounds up to 1)", async () => {
+    it("at 1,000 bps (the v2 lower bound) one approval of 4 yes voters suffices (10^14 >= 4 x 10^13)", async () => {
       const c = track(await GovChain.create({ rules: { implementation_approval_bps: "1000" } }));
       const id = await toReview(c, PARAM);
       await toImplementation(c, id);
-      assert.equal(implementationRequiredPower(await proposal(c, id)), 30_000_000_000n);
+      assert.equal(implementationRequiredPower(await proposal(c, id)), 40_000_000_000_000n);
       await expectStatus(c, id, "implementation_vote");
       await c.send(key(2), tx.implement(id, true));
       await expectStatus(c, id, "queued");

@@ -86,7 +86,7 @@ describe("governance: queries", () => {
       [key(1).address, key(2).address].sort(compareAddresses),
     );
     assert.deepEqual(j.implementation, {
-      required_power: (15n * 100_000n * XAI).toString(),
+      required_power: (2n * 1_000_000n * XAI).toString(),
       approvals: "2",
       rejections: "0",
       approve_power: M2,
@@ -264,6 +264,7 @@ describe("C1: bounded reads", () => {
       [1, "yes"],
       [2, "yes"],
       [3, "yes"],
+      [4, "yes"],
     ]);
     await c.runToHeight((await proposal(c, a)).votingEnd);
     const r = recording(c.state);
