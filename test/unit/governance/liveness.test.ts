@@ -320,6 +320,23 @@ describe("governance: A4 liveness, what the property test found (each now a cros
   });
 });
 
+describe("governance: A4 liveness, what the review of v2 found (now a cross rule)", function () {
+  this.timeout(300_000);
+  afterEach(checkInvariants);
+
+  it("min_voters 100 with participant_floor_bps 100 (100 heads of >= 1 % each) is refused either way round; at 50 x 100 bps the holders split and restore everything", async () => {
+    const base = await GovChain.create({ verifyBlocks: false, params: { block_reward: "1" } });
+    const c = track(base.fork());
+    assert.equal(await applyExecution(c, action.rule("participant_floor_bps", "100"), 1), true);
+    assert.equal(await applyExecution(c, action.rule("min_voters", "51"), 2), false);
+    assert.equal(await applyExecution(c, action.rule("min_voters", "50"), 3), true);
+    const d = track(base.fork());
+    assert.equal(await applyExecution(d, action.rule("min_voters", "100"), 1), true);
+    assert.equal(await applyExecution(d, action.rule("participant_floor_bps", "51"), 2), false);
+    await live(base, [action.rule("participant_floor_bps", "100"), action.rule("min_voters", "50")]);
+  });
+});
+
 describe("governance: A4 the review's two bricks are impossible", () => {
   afterEach(checkInvariants);
   const XAI = 100_000_000n;
