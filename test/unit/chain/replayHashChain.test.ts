@@ -14,10 +14,10 @@ import { ChainDb } from "../../../src/db/chainDb.js";
 import { createModules } from "../../../src/node/modules.js";
 import { makeBlock, openTestChain, produce, tempDir, testGenesis } from "../../utils/testChain.js";
 
-describe("REVIEW: replay and the hash chain", function () {
+describe("replay and the hash chain", function () {
   this.timeout(30_000);
 
-  it("REVIEW: replay refuses a database whose stored block at a height is not the block its successor links to", async () => {
+  it("replay refuses a database whose stored block at a height is not the block its successor links to", async () => {
     const genesis = testGenesis(1);
     const t = await openTestChain({ genesis });
     const other = await openTestChain({ genesis });
