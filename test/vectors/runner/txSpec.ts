@@ -61,6 +61,7 @@ const KIND_KEYS: Record<ProposalKind, readonly string[]> = {
   emergency_action: ["action", "proposal_id"],
   governance_rule: ["rule", "value"],
   rollback: ["target"],
+  validator_set: ["action", "address", "public_key", "activation_height"],
 };
 
 const KIND_REQUIRED: Record<ProposalKind, readonly string[]> = {
@@ -70,6 +71,7 @@ const KIND_REQUIRED: Record<ProposalKind, readonly string[]> = {
   emergency_action: ["action"],
   governance_rule: ["rule", "value"],
   rollback: ["target"],
+  validator_set: ["action", "address", "activation_height"],
 };
 
 /**
