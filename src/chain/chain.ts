@@ -103,7 +103,7 @@ export class Chain extends EventEmitter {
     const header = await this.header(headHash);
     if (!header) throw new XaiError(DbErrorCode.CORRUPT, "head block is missing");
     this._head = headInfo(headHash, header);
-    await Promise.all([this.validators.refresh(this.db.state), this.sideBlocks.load(this.db)]);
+    await Promise.all([this.validators.refresh(this.db.state, headHash), this.sideBlocks.load(this.db)]);
   }
 
   /** The canonical tip. */
@@ -246,7 +246,7 @@ export class Chain extends EventEmitter {
   private async setHead(block: Block): Promise<void> {
     this.known.remember(block.hashHex, block.header);
     this._head = headInfo(block.hash, block.header);
-    await this.validators.refresh(this.db.state);
+    await this.validators.refresh(this.db.state, block.hash);
   }
 
   private async pruneMempool(included: Tx[]): Promise<void> {

@@ -51,6 +51,11 @@ export function checkHeader(
 export interface ProposerSchedule {
   /** The validator that proposes `slot` in a block at `height`. */
   proposerOf(slot: number, height: number): Validator;
+  /**
+   * The validator whose key the gate checks `header`'s signature against, if not the slot's
+   * `proposerOf` (the state's schedule: for a block off the head, its named proposer if known).
+   */
+  gateProposer?(header: BlockHeader): Validator;
 }
 
 /** The schedule of the genesis validator set (tests; a chain without validator changes). */
@@ -74,7 +79,7 @@ export function checkHeadSignature(
   const h = head.header;
   // [REJECT] a block of another chain.
   if (h.chainId !== genesis.chainId) throw xaiError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
-  const expected = schedule.proposerOf(h.slot, h.height);
+  const expected = schedule.gateProposer?.(h) ?? schedule.proposerOf(h.slot, h.height);
   // [REJECT] a block whose proposer does not own its slot.
   if (h.proposer !== expected.address)
     throw xaiError(BlockErrorCode.WRONG_PROPOSER, `slot ${h.slot} belongs to ${expected.address}`);

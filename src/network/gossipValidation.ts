@@ -130,7 +130,7 @@ export const VERDICTS: Readonly<Record<GossipErrorCode, readonly [tx: Verdict, b
   [GovErrorCode.NOT_A_VALIDATOR]: ["ignore", "reject"],
   [GovErrorCode.LAST_VALIDATOR]: ["ignore", "reject"],
   [GovErrorCode.TOO_MANY_VALIDATORS]: ["ignore", "reject"],
-  [GovErrorCode.VALIDATOR_SET_UNKNOWN]: ["ignore", "ignore"],
+  [GovErrorCode.VALIDATOR_SET_UNKNOWN]: ["ignore", "reject"],
   [GovErrorCode.ROLLBACK_NOT_ALLOWED]: ["ignore", "reject"],
   [GovErrorCode.ROLLBACK_CONFLICT]: ["ignore", "reject"],
   [GovErrorCode.FIAT_WINDOW_CLOSED]: ["ignore", "reject"],
