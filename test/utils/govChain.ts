@@ -332,4 +332,8 @@ export const action = {
   rollback(target: string): ProposalAction {
     return { kind: "rollback", target };
   },
+  /** validator_set: `add` (with the key's hex) or `remove` (publicKey "") from `activationHeight`. */
+  validator(act: string, address: string, publicKey: string, activationHeight: number | string): ProposalAction {
+    return { kind: "validator_set", action: act, address, publicKey, activationHeight: `${activationHeight}` };
+  },
 };
