@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { adminRoutes } from "../api/admin.js";
 import { governanceRoutes } from "../api/governanceRoutes.js";
 import { createApi, type RoutePlugin } from "../api/server.js";
+import { validatorRoutes } from "../api/validatorRoutes.js";
 import { Chain, type NewHeadEvent } from "../chain/chain.js";
 import { slotAt, slotStartMs } from "../chain/slots.js";
 import type { KeyPair } from "../crypto/keys.js";
@@ -108,6 +109,7 @@ export class XaiNode {
     chain.on("head", (e: NewHeadEvent) => gm.observe(e.result.events));
     const api = createApi(apiCtx, [
       governanceRoutes(gm),
+      validatorRoutes,
       ...(o.routes ?? []),
       ...(network ? [adminRoutes(network)] : []),
     ]);

@@ -6,6 +6,8 @@
 // where the change never executed restores the old set exactly.
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
+import { createApi } from "../../../src/api/server.js";
+import { validatorRoutes } from "../../../src/api/validatorRoutes.js";
 import { Chain } from "../../../src/chain/chain.js";
 import type { ProposerSchedule } from "../../../src/chain/headerChecks.js";
 import { replayChain } from "../../../src/chain/replay.js";
@@ -146,6 +148,26 @@ describe("validator set in state on the real chain (SPEC v2 §4.8)", function ()
       chain.validators.current.pending.map((c) => [c.action, c.address, c.activationHeight, c.proposalId]),
       [["add", V2.address, addAt, id]],
     );
+    // GET /validators: the set in force for the next block, and the pending add with blocks left.
+    const app = createApi({ chain, metrics: {} as never, peers: () => 0, syncing: () => false }, [
+      validatorRoutes,
+    ]);
+    const res = await app.inject({ method: "GET", url: "/validators" });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), {
+      height: eta,
+      validators: [V0, V1].map((k) => ({ address: k.address, public_key: toHex(k.publicKey) })),
+      pending: [
+        {
+          action: "add",
+          address: V2.address,
+          public_key: toHex(V2.publicKey),
+          activation_height: addAt,
+          blocks_left: addAt - eta,
+          proposal_id: id,
+        },
+      ],
+    });
     await runToHeight(chain, addAt - 2);
     // [REJECT] before the activation height: V2 does not own a slot of the block after the head.
     const early = await makeBlock(chain, { key: V2, slot: slotOf(chain, V2, [V0, V1, V2]) });
@@ -153,6 +175,10 @@ describe("validator set in state on the real chain (SPEC v2 §4.8)", function ()
     await expectCode(chain.importBlock(early.bytes), BlockErrorCode.WRONG_PROPOSER);
     assert.equal(toHex(chain.head.stateRoot), root);
     await runToHeight(chain, addAt - 1);
+    // At the block before the activation height the next block's set already holds V2: nothing pending.
+    const atActivation = (await app.inject({ method: "GET", url: "/validators" })).json();
+    assert.deepEqual([atActivation.validators.length, atActivation.pending], [3, []]);
+    await app.close();
     // From the activation height the schedule is the set of three, and V2's blocks are the head.
     const three = [V0, V1, V2].map((k) => ({ address: k.address, publicKey: k.publicKey }));
     assert.deepEqual(addresses(chain.validators.setAt(addAt)), addresses(three));
