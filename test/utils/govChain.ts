@@ -333,7 +333,18 @@ export const action = {
     return { kind: "rollback", target };
   },
   /** validator_set: `add` (with the key's hex) or `remove` (publicKey "") from `activationHeight`. */
-  validator(act: string, address: string, publicKey: string, activationHeight: number | string): ProposalAction {
-    return { kind: "validator_set", action: act, address, publicKey, activationHeight: `${activationHeight}` };
+  validator(
+    act: string,
+    address: string,
+    publicKey: string,
+    activationHeight: number | string,
+  ): ProposalAction {
+    return {
+      kind: "validator_set",
+      action: act,
+      address,
+      publicKey,
+      activationHeight: `${activationHeight}`,
+    };
   },
 };
