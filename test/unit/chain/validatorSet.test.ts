@@ -19,6 +19,7 @@ import { ChainDb } from "../../../src/db/chainDb.js";
 import { assertGovernanceInvariants } from "../../../src/governance/invariants.js";
 import { proposalIdOf } from "../../../src/governance/proposalId.js";
 import { getProposal } from "../../../src/governance/queries.js";
+import { validateGossipBlock } from "../../../src/network/gossipValidation.js";
 import { createModules } from "../../../src/node/modules.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
 import { VALIDATORS_KEY, type Validator } from "../../../src/state-transition/validatorSet.js";
@@ -204,6 +205,12 @@ describe("validator set in state on the real chain (SPEC v2 §4.8)", function ()
     const root = toHex(chain.head.stateRoot);
     await expectCode(chain.importBlock(forged.bytes), BlockErrorCode.WRONG_PROPOSER);
     assert.equal(toHex(chain.head.stateRoot), root);
+    // The gossip topic's verdict: rejected (its sender penalised), not ignored.
+    assert.deepEqual(await validateGossipBlock(chain, forged.bytes), {
+      verdict: "reject",
+      code: BlockErrorCode.WRONG_PROPOSER,
+    });
+    assert.equal(toHex(chain.head.stateRoot), root);
 
     // A follower whose gate trusts any known key: applyBlock refuses the block by the parent's state.
     const dir = await tempDir();
@@ -231,6 +238,11 @@ describe("validator set in state on the real chain (SPEC v2 §4.8)", function ()
     assert.equal(e.data?.expected, follower.validators.proposerOf(forged.header.slot, removeAt).address);
     assert.equal(follower.head.hashHex, chain.head.hashHex);
     assert.equal(await stateDigest(db), digest);
+    // The follower knows the block invalid now: gossip of it again is rejected at once.
+    assert.deepEqual(await validateGossipBlock(follower, forged.bytes), {
+      verdict: "reject",
+      code: BlockErrorCode.KNOWN_INVALID,
+    });
     await follower.idle();
     await db.close();
 
