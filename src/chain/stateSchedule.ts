@@ -5,16 +5,17 @@
  * before the block's parent is looked up:
  *
  * - a block on the head (its parent hash is the head's): the slot's proposer in the set in force
- *   at its height, exactly the parent's schedule, so a wrong proposer is rejected at the gate;
- * - a block off the head (a fork or a block ahead): the parent's state may hold another set (a
- *   branch where a change did not execute), so the gate checks the signature against the key of
- *   the validator the header names, if this node has seen it in any set (genesis, or a record
- *   loaded since it started); unknown names get the head's answer. The exact check is
- *   applyBlock's, against the parent's state, when the branch is applied (reorg, replay).
+ *   at its height, exactly the parent's schedule;
+ * - a block off the head (a fork, or a block ahead): its branch may hold another record (one where
+ *   a recent change never executed), so the gate accepts the slot's proposer under any of the last
+ *   RECENT_RECORDS distinct records this node's head has held since it started, newest first. A
+ *   validator in the wrong slot under every one of them is still rejected at the gate; the exact
+ *   check is applyBlock's, against the parent's state, when the branch is applied (reorg, replay).
  */
 import { bytesEqual } from "../crypto/bytes.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import {
+  encodeValidatorRecord,
   loadValidatorRecord,
   proposerInSet,
   setInForce,
@@ -24,25 +25,29 @@ import {
 import type { BlockHeader } from "../types/block.js";
 import type { ProposerSchedule } from "./headerChecks.js";
 
+/** How many distinct validator records of past heads the gate keeps for blocks off the head. */
+export const RECENT_RECORDS = 8;
+
 /** The schedule of the head's validator record. */
 export class StateSchedule implements ProposerSchedule {
   private record: ValidatorRecord;
   private headHash: Uint8Array = new Uint8Array(0);
-  /** Every validator seen in a set, by address (a key never changes with its address). */
-  private readonly known = new Map<string, Validator>();
+  /** Distinct records of the heads seen since start, oldest first (the last is `record`). */
+  private recent: Array<{ record: ValidatorRecord; bytes: Uint8Array }> = [];
 
   constructor(private readonly genesisSet: readonly Validator[]) {
     this.record = { validators: [...genesisSet], pending: [] };
-    for (const v of genesisSet) this.known.set(v.address, v);
   }
 
   /** Reloads the record from the post-state of the head `headHash`. */
   async refresh(state: StateReader, headHash: Uint8Array): Promise<void> {
     this.record = await loadValidatorRecord(state, this.genesisSet);
     this.headHash = headHash;
-    for (const v of this.record.validators) this.known.set(v.address, v);
-    for (const c of this.record.pending)
-      if (c.action === "add") this.known.set(c.address, { address: c.address, publicKey: c.publicKey });
+    const bytes = encodeValidatorRecord(this.record);
+    if (!this.recent.some((r) => bytesEqual(r.bytes, bytes))) {
+      this.recent.push({ record: this.record, bytes });
+      if (this.recent.length > RECENT_RECORDS) this.recent.shift();
+    }
   }
 
   /** The head's record: the set and its pending changes (the API's view). */
@@ -60,7 +65,12 @@ export class StateSchedule implements ProposerSchedule {
   }
 
   gateProposer(h: BlockHeader): Validator {
-    if (bytesEqual(h.parentHash, this.headHash)) return this.proposerOf(h.slot, h.height);
-    return this.known.get(h.proposer) ?? this.proposerOf(h.slot, h.height);
+    const own = this.proposerOf(h.slot, h.height);
+    if (bytesEqual(h.parentHash, this.headHash) || own.address === h.proposer) return own;
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const v = proposerInSet(setInForce(this.recent[i]!.record, h.height), h.slot);
+      if (v.address === h.proposer) return v;
+    }
+    return own;
   }
 }

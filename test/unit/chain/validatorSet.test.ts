@@ -175,6 +175,15 @@ describe("validator set in state on the real chain (SPEC v2 §4.8)", function ()
     const root = toHex(chain.head.stateRoot);
     await expectCode(chain.importBlock(early.bytes), BlockErrorCode.WRONG_PROPOSER);
     assert.equal(toHex(chain.head.stateRoot), root);
+    // Off the head (a fork from two blocks back) a genesis validator in another's slot is still
+    // rejected at the gate: no set this node's head has held gives it that slot.
+    const forkParent = (await chain.blockAt(chain.head.height - 2))!;
+    const wrongSlot =
+      forkParent.header.slot +
+      2 +
+      (V0.address === [V0, V1][(forkParent.header.slot + 2) % 2]!.address ? 1 : 0);
+    const offHead = await makeBlock(chain, { parent: forkParent, key: V0, slot: wrongSlot });
+    await expectCode(chain.importBlock(offHead.bytes), BlockErrorCode.WRONG_PROPOSER);
     await runToHeight(chain, addAt - 1);
     // At the block before the activation height the next block's set already holds V2: nothing pending.
     const atActivation = (await app.inject({ method: "GET", url: "/validators" })).json();
