@@ -53,7 +53,8 @@ export interface ProposerSchedule {
   proposerOf(slot: number, height: number): Validator;
   /**
    * The validator whose key the gate checks `header`'s signature against, if not the slot's
-   * `proposerOf` (the state's schedule: for a block off the head, its named proposer if known).
+   * `proposerOf` (the state's schedule: for a block off the head, the slot's proposer under a
+   * recent validator record of the head, stateSchedule.ts).
    */
   gateProposer?(header: BlockHeader): Validator;
 }
