@@ -246,6 +246,11 @@ describe("validator_set (SPEC v2 §4.8)", function () {
       const at = 40;
       const id = await passAndExecute(c, add(V7, at));
       assert.ok(c.height < at, `executed at ${c.height}, before the activation height`);
+      // Not reversible: a later proposal makes the opposite change.
+      assert.equal(
+        (await c.check(key(0), tx.propose(action.rollback(id)))).code,
+        GovErrorCode.ROLLBACK_NOT_ALLOWED,
+      );
       const r = await recordOf(c);
       assert.deepEqual(addresses(r.validators), [GENESIS_VALIDATOR.address]);
       assert.deepEqual(
