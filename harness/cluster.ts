@@ -5,14 +5,16 @@
  * reaches the same head hash and state root.
  */
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { apiGet, apiPost } from "../src/cli/client.js";
 import { isRemoteError } from "../src/cli/errors.js";
 import { type Genesis, parseGenesis } from "../src/config/genesis.js";
+import type { KeyPair } from "../src/crypto/keys.js";
 import { type LocalNodeSpec, prepareLocalNetwork, spawnNode } from "../src/node/devnet.js";
+import { writeKeyFile } from "../src/node/keyFile.js";
 import { nodePaths } from "../src/node/paths.js";
 
 /** Options of a cluster. */
@@ -367,6 +369,31 @@ export class Cluster {
   }
 
   // ---- faults ---------------------------------------------------------------------------------
+
+  /**
+   * Starts one more node with validator key `key`, which genesis need not list (a validator to be
+   * added by governance, SPEC §4.8): its own directory with the network's genesis, free ports,
+   * every existing node as a peer. Waits until it answers and is peered; returns its index.
+   */
+  async addNode(key: KeyPair, timeoutMs = 60_000): Promise<number> {
+    const i = this.specs.length;
+    const ports = await findFreePorts(1);
+    const dir = join(this.dir, `node-${i}`);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(nodePaths(this.dir).genesis, nodePaths(dir).genesis);
+    writeKeyFile(nodePaths(dir).validatorKey, key);
+    const p2p = `/ip4/127.0.0.1/tcp/${ports.p2p}`;
+    const peers = this.specs.map((s) => s.p2p);
+    this.specs.push({ index: i, dir, apiHost: "127.0.0.1", apiPort: ports.api, p2p, peers });
+    this.children.push(undefined);
+    this.exits.push(undefined);
+    this.spawn(i);
+    await this.waitUp([i], timeoutMs);
+    this.peerIdCache[i] = (await this.peerInfo(i)).peer_id;
+    await this.waitPeered(this.alive, timeoutMs);
+    this.log(`node ${i} added (${key.address})`);
+    return i;
+  }
 
   /** kill -9 node i and waits for its process to end. */
   async kill(i: number): Promise<void> {

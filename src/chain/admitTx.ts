@@ -19,7 +19,7 @@
  * Codes are those a block would give for the same fault; only their order differs where a
  * transaction has several faults (a block checks the signature first).
  */
-import { type Genesis, proposerOfSlot } from "../config/genesis.js";
+import type { Genesis } from "../config/genesis.js";
 import { xaiError } from "../errors.js";
 import { getAccount } from "../state-transition/accounts.js";
 import { blockContext } from "../state-transition/applyBlock.js";
@@ -28,6 +28,7 @@ import type { BlockContext } from "../state-transition/module.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import { TxErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
+import type { ProposerSchedule } from "./headerChecks.js";
 import type { Mempool } from "./mempool.js";
 import type { PendingStates } from "./pendingState.js";
 import type { ChainView } from "./types.js";
@@ -42,7 +43,10 @@ export type AdmitView = Pick<ChainView, "db" | "genesis" | "rules" | "mempool" |
 export class NextBlockContext {
   private cached: { head: string; ctx: BlockContext } | undefined;
 
-  constructor(private readonly genesis: Genesis) {}
+  constructor(
+    private readonly genesis: Genesis,
+    private readonly proposers: ProposerSchedule,
+  ) {}
 
   /** The context of the block after `head`, over the head's post-state `state`. */
   async of(
@@ -51,12 +55,17 @@ export class NextBlockContext {
   ): Promise<BlockContext> {
     if (this.cached?.head === head.hashHex) return this.cached.ctx;
     const slot = head.slot + 1;
-    const ctx = await blockContext(state, {
-      chainId: this.genesis.chainId,
-      height: head.height + 1,
-      slot,
-      proposer: proposerOfSlot(this.genesis, slot).address,
-    });
+    const height = head.height + 1;
+    const ctx = await blockContext(
+      state,
+      {
+        chainId: this.genesis.chainId,
+        height,
+        slot,
+        proposer: this.proposers.proposerOf(slot, height).address,
+      },
+      this.genesis.validators,
+    );
     this.cached = { head: head.hashHex, ctx };
     return ctx;
   }

@@ -33,14 +33,15 @@ import { BlockCache } from "./blockCache.js";
 import { putCanonicalBlock, undoOf } from "./blockWrites.js";
 import { isPreferred } from "./forkChoice.js";
 import { writeGenesis } from "./genesisBlock.js";
-import { checkHeader, gateBlockHead, genesisSchedule, type ProposerSchedule } from "./headerChecks.js";
+import { checkHeader, gateBlockHead, type ProposerSchedule } from "./headerChecks.js";
 import { JobQueue } from "./jobQueue.js";
 import { DEFAULT_MEMPOOL_LIMITS, Mempool } from "./mempool.js";
 import { PendingStates } from "./pendingState.js";
 import { buildProposal, mayPropose } from "./produceBlock.js";
 import { branchResult, reorgTo, returnToMempool } from "./reorg.js";
 import { SideBlocks } from "./sideBlocks.js";
-import type { ChainOptions, HeadInfo, ImportStatus, NewHeadEvent } from "./types.js";
+import { StateSchedule } from "./stateSchedule.js";
+import { type ChainOptions, type HeadInfo, headInfo, type ImportStatus, type NewHeadEvent } from "./types.js";
 
 /** The chain's shapes (declared in types.ts), exported here where importers have always found them. */
 export type { ChainOptions, HeadInfo, ImportStatus, NewHeadEvent } from "./types.js";
@@ -60,7 +61,10 @@ export class Chain extends EventEmitter {
   readonly mempool: Mempool;
   private readonly now: () => number;
   private readonly log: Logger;
-  private readonly proposers: ProposerSchedule;
+  /** Who proposes each slot, for the gate and production (ChainOptions.proposers, or `validators`). */
+  readonly proposers: ProposerSchedule;
+  /** The validator set of the head's state and its schedule (SPEC §4.8), reloaded as the head moves. */
+  readonly validators: StateSchedule;
   private readonly known: BlockCache;
   private readonly sideBlocks: SideBlocks;
   private readonly caches: AdmitCaches;
@@ -71,15 +75,17 @@ export class Chain extends EventEmitter {
     super();
     this.genesis = opts.genesis;
     this.db = opts.db;
-    this.rules = { modules: opts.modules, verifier: opts.verifier ?? cachingVerifier(verifyNode) };
+    const verifier = opts.verifier ?? cachingVerifier(verifyNode);
+    this.rules = { modules: opts.modules, verifier, genesisValidators: opts.genesis.validators };
     this.mempool = new Mempool({ ...DEFAULT_MEMPOOL_LIMITS, ...opts.mempool });
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? silentLogger;
     this.known = new BlockCache(this.db);
     this.jobs = new JobQueue(opts.maxQueue ?? 10_000);
-    this.proposers = opts.proposers ?? genesisSchedule(this.genesis);
+    this.validators = new StateSchedule(opts.genesis.validators);
+    this.proposers = opts.proposers ?? this.validators;
     this.sideBlocks = new SideBlocks(this.genesis.finalityDepth, opts.maxSideBlocks);
-    this.caches = { next: new NextBlockContext(this.genesis), pending: new PendingStates() };
+    this.caches = { next: new NextBlockContext(this.genesis, this.proposers), pending: new PendingStates() };
   }
 
   /** Opens a chain on a database: writes genesis into a new one, or resumes from the stored head. */
@@ -97,7 +103,7 @@ export class Chain extends EventEmitter {
     const header = await this.header(headHash);
     if (!header) throw new XaiError(DbErrorCode.CORRUPT, "head block is missing");
     this._head = headInfo(headHash, header);
-    await this.sideBlocks.load(this.db);
+    await Promise.all([this.validators.refresh(this.db.state, headHash), this.sideBlocks.load(this.db)]);
   }
 
   /** The canonical tip. */
@@ -232,14 +238,15 @@ export class Chain extends EventEmitter {
     putCanonicalBlock(batch, block, result, await undoOf(this.db.state, result));
     this.sideBlocks.prune(batch, block.header.height);
     await batch.setHead(block.hash).write();
-    this.setHead(block);
+    await this.setHead(block);
     await this.pruneMempool(result.txs);
     this.emit("head", { block, result, reverted: [], durationMs: performance.now() - started });
   }
 
-  private setHead(block: Block): void {
+  private async setHead(block: Block): Promise<void> {
     this.known.remember(block.hashHex, block.header);
     this._head = headInfo(block.hash, block.header);
+    await this.validators.refresh(this.db.state, block.hash);
   }
 
   private async pruneMempool(included: Tx[]): Promise<void> {
@@ -255,7 +262,7 @@ export class Chain extends EventEmitter {
       markInvalid: (hashHex: string) => this.known.markInvalid(hashHex),
     };
     const r = await reorgTo(this, own, tip);
-    this.setHead(tip);
+    await this.setHead(tip);
     const [from, depth] = [r.reverted[0]?.header.height, r.reverted.length];
     this.log.warn({ from, to: tip.header.height, ancestor: r.ancestorHeight, depth }, "reorg");
     await this.pruneMempool(r.applied.flatMap((a) => a.result.txs));
@@ -289,8 +296,4 @@ export class Chain extends EventEmitter {
   idle(): Promise<void> {
     return this.jobs.idle();
   }
-}
-
-function headInfo(hash: Uint8Array, h: BlockHeader): HeadInfo {
-  return { hash, hashHex: toHex(hash), height: h.height, slot: h.slot, stateRoot: h.stateRoot };
 }

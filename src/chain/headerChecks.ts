@@ -1,6 +1,7 @@
-import { type Genesis, type GenesisValidator, proposerOfSlot } from "../config/genesis.js";
+import { type Genesis, proposerOfSlot } from "../config/genesis.js";
 import type { Verifier } from "../crypto/verify.js";
 import { xaiError } from "../errors.js";
+import type { Validator } from "../state-transition/validatorSet.js";
 import {
   type Block,
   type BlockHead,
@@ -13,15 +14,17 @@ import { maxClockDisparityMs, slotStartMs } from "./slots.js";
 
 /**
  * Checks of a block header against its parent and the clock: chain id, height, slot after the
- * parent's and not in the future, proposer of that slot, proposer's signature. `nowMs` null skips
- * the clock check (replay of stored blocks); `verifier` null skips the signature.
+ * parent's and not in the future; with `signer` (replay), also that the proposer is the slot's
+ * proposer `signer.expected` (from the parent's state) and, with a verifier, its signature.
+ * `nowMs` null skips the clock check (replay of stored blocks). Import leaves `signer` null: the
+ * gate checked the signature, and applyBlock checks the proposer against the parent's state.
  */
 export function checkHeader(
   genesis: Genesis,
   block: Block,
   parent: BlockHeader,
   nowMs: number | null,
-  verifier: Verifier | null,
+  signer: { expected: Validator; verifier: Verifier | null } | null,
 ): void {
   const h = block.header;
   if (h.chainId !== genesis.chainId) throw xaiError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
@@ -31,7 +34,8 @@ export function checkHeader(
     throw xaiError(BlockErrorCode.BAD_SLOT, `slot ${h.slot} not after ${parent.slot}`);
   if (nowMs !== null && slotStartMs(genesis, h.slot) > nowMs + maxClockDisparityMs(genesis))
     throw xaiError(BlockErrorCode.FUTURE_SLOT, `slot ${h.slot} has not started`);
-  const expected = proposerOfSlot(genesis, h.slot);
+  if (!signer) return;
+  const { expected, verifier } = signer;
   if (h.proposer !== expected.address)
     throw xaiError(BlockErrorCode.WRONG_PROPOSER, `slot ${h.slot} belongs to ${expected.address}`);
   if (verifier && !verifier(block.signature, blockSigningMessage(block.headerBytes), expected.publicKey))
@@ -39,16 +43,23 @@ export function checkHeader(
 }
 
 /**
- * Who proposes each slot. Today the genesis validator set (proposer = validators[slot mod n]); the
- * interface is what the header gate asks, so a validator set kept in state (SPEC §4.8) can answer
- * instead, from the set in force at the head, without changing the gate.
+ * Who proposes each slot: `set[slot mod n]` of the validator set in force at the block's height
+ * (SPEC §3, §4.8). The header gate asks it before the block's parent is looked up, so it answers
+ * from the set it knows (the chain's: the head's state, with its pending changes); the exact
+ * check against the parent's state is applyBlock's.
  */
 export interface ProposerSchedule {
-  /** The validator that proposes `slot`. */
-  proposerOf(slot: number): GenesisValidator;
+  /** The validator that proposes `slot` in a block at `height`. */
+  proposerOf(slot: number, height: number): Validator;
+  /**
+   * The validator whose key the gate checks `header`'s signature against, if not the slot's
+   * `proposerOf` (the state's schedule: for a block off the head, the slot's proposer under a
+   * recent validator record of the head, stateSchedule.ts).
+   */
+  gateProposer?(header: BlockHeader): Validator;
 }
 
-/** The schedule of the genesis validator set. */
+/** The schedule of the genesis validator set (tests; a chain without validator changes). */
 export function genesisSchedule(genesis: Genesis): ProposerSchedule {
   return { proposerOf: (slot) => proposerOfSlot(genesis, slot) };
 }
@@ -69,7 +80,7 @@ export function checkHeadSignature(
   const h = head.header;
   // [REJECT] a block of another chain.
   if (h.chainId !== genesis.chainId) throw xaiError(BlockErrorCode.WRONG_CHAIN, `chain id ${h.chainId}`);
-  const expected = schedule.proposerOf(h.slot);
+  const expected = schedule.gateProposer?.(h) ?? schedule.proposerOf(h.slot, h.height);
   // [REJECT] a block whose proposer does not own its slot.
   if (h.proposer !== expected.address)
     throw xaiError(BlockErrorCode.WRONG_PROPOSER, `slot ${h.slot} belongs to ${expected.address}`);

@@ -4,7 +4,6 @@
  * signed. Candidates found invalid are dropped from the mempool. The chain commits the block as it
  * commits an imported one (chain.ts `commitOnHead`).
  */
-import { proposerOfSlot } from "../config/genesis.js";
 import { type KeyPair, sign } from "../crypto/keys.js";
 import type { Logger } from "../logger.js";
 import { blockContext, buildBlock, txRootOf } from "../state-transition/applyBlock.js";
@@ -21,9 +20,12 @@ import type { ChainView } from "./types.js";
 /** What production reads: the head and its state, genesis, rules; and the mempool it drains. */
 export type ProduceView = Pick<ChainView, "state" | "genesis" | "rules" | "mempool" | "head">;
 
-/** True if `key` is the proposer of `slot` and the head is older than the slot. */
-export function mayPropose(c: Pick<ChainView, "genesis" | "head">, slot: number, key: KeyPair): boolean {
-  return slot > c.head.slot && proposerOfSlot(c.genesis, slot).address === key.address;
+/**
+ * True if `key` is the proposer of `slot` for the block after the head (the schedule of the set in
+ * force at that height in the head's state, SPEC §4.8) and the head is older than the slot.
+ */
+export function mayPropose(c: Pick<ChainView, "proposers" | "head">, slot: number, key: KeyPair): boolean {
+  return slot > c.head.slot && c.proposers.proposerOf(slot, c.head.height + 1).address === key.address;
 }
 
 /**
@@ -37,12 +39,11 @@ export async function buildProposal(
   key: KeyPair,
 ): Promise<{ block: Block; result: BlockResult }> {
   const head = p.head;
-  const ctx = await blockContext(p.state, {
-    chainId: p.genesis.chainId,
-    height: head.height + 1,
-    slot,
-    proposer: key.address,
-  });
+  const ctx = await blockContext(
+    p.state,
+    { chainId: p.genesis.chainId, height: head.height + 1, slot, proposer: key.address },
+    p.genesis.validators,
+  );
   const candidates = p.mempool.candidates(Number(ctx.params.param.max_block_txs) * 2);
   const result = await buildBlock(p.state, candidates, ctx, head.stateRoot, p.rules);
   for (const s of result.skipped) {

@@ -3,7 +3,7 @@ import { bytesEqual, toHex } from "../crypto/bytes.js";
 import { type Verifier, verifySignature } from "../crypto/verify.js";
 import type { ChainDb } from "../db/chainDb.js";
 import { XaiError } from "../errors.js";
-import { applyBlock } from "../state-transition/applyBlock.js";
+import { applyBlock, proposerAt } from "../state-transition/applyBlock.js";
 import type { TxRules } from "../state-transition/applyTx.js";
 import type { BlockResult } from "../state-transition/executeBlock.js";
 import { genesisState } from "../state-transition/genesis.js";
@@ -74,7 +74,7 @@ export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
   const clock = o.clock ?? (() => 0);
   const started = clock();
   const txVerifier = o.txVerifier === undefined ? verifySignature : o.txVerifier;
-  const rules = { modules: o.modules, verifier: txVerifier };
+  const rules = { modules: o.modules, verifier: txVerifier, genesisValidators: o.genesis.validators };
   const headHash = await o.source.getHead();
   if (!headHash) fail("the database has no head");
   const headBytes = await o.source.getBlockBytes(headHash);
@@ -126,7 +126,9 @@ async function checkedApply(
   height: number,
 ): Promise<BlockResult> {
   try {
-    checkHeader(o.genesis, block, parent, null, o.blockVerifier);
+    const h = block.header;
+    const expected = await proposerAt(o.scratch.state, o.genesis.validators, h.height, h.slot);
+    checkHeader(o.genesis, block, parent, null, { expected, verifier: o.blockVerifier });
     return await applyBlock(o.scratch.state, block, parent.stateRoot, rules);
   } catch (err) {
     if (!(err instanceof XaiError)) throw err;

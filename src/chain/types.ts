@@ -5,6 +5,7 @@
  * cycle); chain.ts re-exports the shapes it always exported.
  */
 import type { Genesis } from "../config/genesis.js";
+import { toHex } from "../crypto/bytes.js";
 import type { Verifier } from "../crypto/verify.js";
 import type { ChainDb } from "../db/chainDb.js";
 import type { Logger } from "../logger.js";
@@ -44,6 +45,11 @@ export interface HeadInfo {
   stateRoot: Uint8Array;
 }
 
+/** The head info of the block `hash` with header `h`. */
+export function headInfo(hash: Uint8Array, h: BlockHeader): HeadInfo {
+  return { hash, hashHex: toHex(hash), height: h.height, slot: h.slot, stateRoot: h.stateRoot };
+}
+
 /** What importing a block did. */
 export type ImportStatus = "head" | "reorg" | "side";
 
@@ -72,6 +78,8 @@ export interface ChainView {
   readonly finalizedHeight: number;
   /** The head's post-state. */
   readonly state: StateReader;
+  /** Who proposes each slot (the validator set in the head's state, SPEC §4.8). */
+  readonly proposers: ProposerSchedule;
   /** Header of a stored block (cached). */
   header(hash: Uint8Array): Promise<BlockHeader | undefined>;
   /** A stored block by hash. */

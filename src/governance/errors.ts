@@ -78,6 +78,31 @@ export enum GovErrorCode {
   TREASURY_SPENDING_DISABLED = "GOV_TREASURY_SPENDING_DISABLED",
   /** Emergency action not one of pause_transfers, resume_transfers, cancel_proposal, or malformed. */
   INVALID_ACTION = "GOV_INVALID_ACTION",
+  /** validator_set: the action is not `add` or `remove`, or a removal carries a public key (v2). */
+  INVALID_VALIDATOR_ACTION = "GOV_INVALID_VALIDATOR_ACTION",
+  /** validator_set: the address is not a bech32m xai address (`data.address_fault`) (v2). */
+  INVALID_VALIDATOR_ADDRESS = "GOV_INVALID_VALIDATOR_ADDRESS",
+  /**
+   * validator_set add: the public key is not 32 bytes of lowercase hex, not an acceptable ed25519
+   * key under the signature rule, or not the key of the address (v2).
+   */
+  INVALID_VALIDATOR_KEY = "GOV_INVALID_VALIDATOR_KEY",
+  /**
+   * validator_set: the activation height is not a canonical decimal, not after the block (at
+   * submission) or the execution (at execution), more than MAX_ACTIVATION_LEAD ahead, or before
+   * the activation of a change already pending (v2).
+   */
+  INVALID_ACTIVATION_HEIGHT = "GOV_INVALID_ACTIVATION_HEIGHT",
+  /** validator_set add of an address already in the set (counting pending changes) (v2). */
+  VALIDATOR_EXISTS = "GOV_VALIDATOR_EXISTS",
+  /** validator_set remove of an address not in the set (counting pending changes) (v2). */
+  NOT_A_VALIDATOR = "GOV_NOT_A_VALIDATOR",
+  /** validator_set remove of the last validator: at least one always remains (v2). */
+  LAST_VALIDATOR = "GOV_LAST_VALIDATOR",
+  /** validator_set add beyond MAX_VALIDATORS, or beyond the pending-change limit (v2). */
+  TOO_MANY_VALIDATORS = "GOV_TOO_MANY_VALIDATORS",
+  /** validator_set where the node gave no genesis validator set (never on a chain; unit tests) (v2). */
+  VALIDATOR_SET_UNKNOWN = "GOV_VALIDATOR_SET_UNKNOWN",
   /** Rollback target is not an executed proposal of a reversible kind (also execution). */
   ROLLBACK_NOT_ALLOWED = "GOV_ROLLBACK_NOT_ALLOWED",
   /** Execution: a key the target changed holds another value, or was written since by anyone else. */

@@ -6,8 +6,6 @@ export enum NodeErrorCode {
   ALREADY_INITIALIZED = "ALREADY_INITIALIZED",
   /** No genesis.json in the node's directory (run `xai-gov init` first). */
   NO_GENESIS = "NO_GENESIS",
-  /** The node's validator key is not one of the genesis validators. */
-  NOT_A_VALIDATOR = "NOT_A_VALIDATOR",
   /** A key file that cannot be read, has a malformed secret key, or an address that does not match it. */
   KEY_FILE_INVALID = "KEY_FILE_INVALID",
 }

@@ -4,19 +4,18 @@ import { pino } from "pino";
 import { adminRoutes } from "../api/admin.js";
 import { governanceRoutes } from "../api/governanceRoutes.js";
 import { createApi, type RoutePlugin } from "../api/server.js";
+import { validatorRoutes } from "../api/validatorRoutes.js";
 import { Chain, type NewHeadEvent } from "../chain/chain.js";
 import { slotAt, slotStartMs } from "../chain/slots.js";
-import { proposerOfSlot } from "../config/genesis.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { ChainDb } from "../db/chainDb.js";
-import { xaiError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { GovernanceMetrics } from "../metrics/governanceMetrics.js";
 import { NodeMetrics } from "../metrics/nodeMetrics.js";
 import { P2PNetwork } from "../network/network.js";
 import { loadOrCreateP2PKey } from "../network/p2pKey.js";
 import type { PenaltyOptions } from "../network/peerPenalties.js";
-import { NodeErrorCode } from "./errors.js";
+import { MAX_VALIDATORS } from "../state-transition/validatorSet.js";
 import { loadGenesis } from "./genesisFile.js";
 import { readKeyFile } from "./keyFile.js";
 import { createModules } from "./modules.js";
@@ -65,11 +64,6 @@ export class XaiNode {
     const paths = nodePaths(o.dir);
     const key =
       (o.produce ?? true) && existsSync(paths.validatorKey) ? readKeyFile(paths.validatorKey) : undefined;
-    if (key && !genesis.validators.some((v) => v.address === key.address))
-      throw xaiError(
-        NodeErrorCode.NOT_A_VALIDATOR,
-        `${key.address} is not a validator of ${genesis.chainId}`,
-      );
     const db = await ChainDb.open(paths.db);
     let chain: Chain;
     try {
@@ -78,6 +72,13 @@ export class XaiNode {
       await db.close();
       throw err;
     }
+    // A key outside the set is kept: the node follows the chain and starts producing in its slots
+    // once a validator_set proposal's addition of it is in force (SPEC §4.8).
+    if (key && !isKnownValidator(chain, key.address))
+      log.warn(
+        { validator: key.address },
+        "validator key is not in the validator set: following until it is added",
+      );
     const metrics = new NodeMetrics();
     let network: P2PNetwork | undefined;
     if (o.p2pListen && o.p2pListen.length > 0) {
@@ -108,6 +109,7 @@ export class XaiNode {
     chain.on("head", (e: NewHeadEvent) => gm.observe(e.result.events));
     const api = createApi(apiCtx, [
       governanceRoutes(gm),
+      validatorRoutes,
       ...(o.routes ?? []),
       ...(network ? [adminRoutes(network)] : []),
     ]);
@@ -162,13 +164,25 @@ export class XaiNode {
     this.metrics.mempoolSize.set(this.chain.mempool.size);
   }
 
-  /** Wakes at the start of every slot this node proposes and produces its block. */
+  /**
+   * Wakes at the start of the next slot this node proposes (by the schedule of the set in force
+   * after the head, SPEC §4.8) and produces its block. A key not in that set (a validator added
+   * but not yet active, or removed) finds no slot within MAX_VALIDATORS: it wakes at the next
+   * slot and looks again, so it starts producing as soon as its addition is in force.
+   */
   private scheduleNextSlot(): void {
     if (this.stopped || !this.key) return;
     const g = this.chain.genesis;
     const now = Date.now();
-    let slot = Math.max(slotAt(g, now) + 1, this.chain.head.slot + 1);
-    while (proposerOfSlot(g, slot).address !== this.key.address) slot++;
+    const first = Math.max(slotAt(g, now) + 1, this.chain.head.slot + 1);
+    const height = this.chain.head.height + 1;
+    let slot = first;
+    while (
+      slot < first + MAX_VALIDATORS &&
+      this.chain.proposers.proposerOf(slot, height).address !== this.key.address
+    )
+      slot++;
+    if (slot === first + MAX_VALIDATORS) slot = first;
     const delay = Math.max(0, slotStartMs(g, slot) - now);
     this.timer = setTimeout(() => void this.produce(slot), delay);
   }
@@ -202,4 +216,10 @@ export class XaiNode {
     await this.db.close();
     this.log.info({ height: this.chain.head.height }, "node stopped");
   }
+}
+
+/** True if `address` is in the head's validator set or in a pending addition. */
+function isKnownValidator(chain: Chain, address: string): boolean {
+  const r = chain.validators.current;
+  return r.validators.some((v) => v.address === address) || r.pending.some((c) => c.address === address);
 }

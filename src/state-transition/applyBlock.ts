@@ -7,8 +7,10 @@
  * - `buildBlock` (production): executeBlock in skip-invalid mode over mempool candidates, filling
  *   the block up to its limits; it returns what applyBlock would compute for the finished block.
  *
- * Header checks that need the parent or the clock (height, slot, proposer, signature) are the
- * chain's (src/chain/headerChecks.ts); the genesis state is genesis.ts.
+ * Header checks that need the parent header or the clock (height, slot, signature) are the chain's
+ * (src/chain/headerChecks.ts); the proposer is checked here, against the validator set in force in
+ * the pre-state (the parent's state, SPEC §4.8), so import, reorg and replay all check it alike.
+ * The genesis state is genesis.ts.
  */
 import { bytesEqual, toHex } from "../crypto/bytes.js";
 import { merkleRoot, sha256 } from "../crypto/hash.js";
@@ -22,19 +24,48 @@ import { type BlockResult, executeBlock, invalidTx, type Skipped } from "./execu
 import type { BlockContext } from "./module.js";
 import { loadBlockParams, paramOf } from "./params.js";
 import type { StateReader } from "./stateStore.js";
+import { loadValidatorRecord, proposerInSet, setInForce, type Validator } from "./validatorSet.js";
 
 /** The context a block is applied under, with the parameters of its pre-state. */
 export async function blockContext(
   pre: StateReader,
   h: { chainId: string; height: number; slot: number; proposer: string },
+  genesisValidators: readonly Validator[] = [],
 ): Promise<BlockContext> {
   return {
     chainId: h.chainId,
     height: h.height,
     slot: h.slot,
     proposer: h.proposer,
-    params: await loadBlockParams(pre),
+    params: await loadBlockParams(pre, genesisValidators),
   };
+}
+
+/**
+ * The proposer of `slot` for a block at `height` on `pre` (its parent's post-state): `set[slot mod
+ * n]` of the set in force at `height` (SPEC §3, §4.8).
+ */
+export async function proposerAt(
+  pre: StateReader,
+  genesisValidators: readonly Validator[],
+  height: number,
+  slot: number,
+): Promise<Validator> {
+  return proposerInSet(setInForce(await loadValidatorRecord(pre, genesisValidators), height), slot);
+}
+
+/**
+ * [REJECT] BLOCK_WRONG_PROPOSER unless the header's proposer owns its slot in the set in force in
+ * `pre` at its height. Skipped when no genesis set was given (unit tests of other rules).
+ */
+async function checkProposer(pre: StateReader, block: Block, genesisValidators: readonly Validator[]) {
+  if (genesisValidators.length === 0) return;
+  const h = block.header;
+  const expected = await proposerAt(pre, genesisValidators, h.height, h.slot);
+  if (h.proposer !== expected.address)
+    throw xaiError(BlockErrorCode.WRONG_PROPOSER, `slot ${h.slot} belongs to ${expected.address}`, {
+      expected: expected.address,
+    });
 }
 
 /** tx_root of a list of transactions. */
@@ -81,7 +112,8 @@ export async function applyBlock(
   // says nothing about the honest block with the same hash.
   if (!bytesEqual(txRootOfBytes(block.txs), block.header.txRoot))
     throw xaiError(BlockErrorCode.BAD_TX_ROOT, "tx_root does not match the transactions");
-  const ctx = await blockContext(pre, block.header);
+  await checkProposer(pre, block, rules.genesisValidators ?? []);
+  const ctx = await blockContext(pre, block.header, rules.genesisValidators);
   checkBlockLimits(
     ctx,
     block.txs.length,

@@ -18,12 +18,18 @@ import { addBalance, burn, getAccount, putAccount } from "./accounts.js";
 import type { BlockContext, ChainEvent, StateModule, TxOutcome } from "./module.js";
 import { type BlockParams, featureOf, paramOf } from "./params.js";
 import { StateOverlay, type StateReader } from "./stateStore.js";
+import type { Validator } from "./validatorSet.js";
 
 /** How transactions are checked: the modules that handle payloads and the signature verifier. */
 export interface TxRules {
   modules: readonly StateModule[];
   /** null switches signature checks off (replay of verified blocks, benchmarks). */
   verifier: Verifier | null;
+  /**
+   * The genesis validator set (validatorSet.ts): given by the chain and replay, so every block is
+   * checked against the proposer schedule of its parent's state; absent in unit tests of other rules.
+   */
+  genesisValidators?: readonly Validator[];
 }
 
 /** The size rule: at most `max_tx_bytes` encoded bytes. Throws TX_TOO_LARGE. */

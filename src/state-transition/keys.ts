@@ -21,6 +21,8 @@ export const StateBucket = {
   SUPPLY_CHECKPOINT: 0x06,
   /** utf8 name → u64be counter ("total_supply", "minted", "burned") */
   SUPPLY: 0x07,
+  /** the one key 0x08 → the validator set and its pending changes (validatorSet.ts; absent = genesis set) */
+  VALIDATORS: 0x08,
 } as const;
 
 /** Key of an account record. */

@@ -14,6 +14,7 @@ import { utf8 } from "../crypto/bytes.js";
 import { xaiError } from "../errors.js";
 import { registryKey, StateBucket } from "./keys.js";
 import type { StateReader, StateWriter } from "./stateStore.js";
+import type { Validator } from "./validatorSet.js";
 
 const dec = new TextDecoder();
 
@@ -88,10 +89,19 @@ export interface BlockParams {
   param: Record<ParamName, bigint>;
   feature: Record<FeatureName, boolean>;
   rule: Record<RuleName, bigint>;
+  /**
+   * The genesis validator set: what the validator set in state starts from while no change has
+   * executed (validatorSet.ts). Empty when the caller did not give it (unit tests of other
+   * rules); then `validator_set` proposals are refused and no proposer check can be made.
+   */
+  genesisValidators: readonly Validator[];
 }
 
-/** Loads every registered parameter, feature and rule from `state`. */
-export async function loadBlockParams(state: StateReader): Promise<BlockParams> {
+/** Loads every registered parameter, feature and rule from `state`, with the genesis validator set. */
+export async function loadBlockParams(
+  state: StateReader,
+  genesisValidators: readonly Validator[] = [],
+): Promise<BlockParams> {
   const param: Partial<BlockParams["param"]> = {};
   const feature: Partial<BlockParams["feature"]> = {};
   const rule: Partial<BlockParams["rule"]> = {};
@@ -99,7 +109,7 @@ export async function loadBlockParams(state: StateReader): Promise<BlockParams> 
   for (const e of registryEntries("feature")) feature[e.name] = await isFeatureOn(state, e.name);
   for (const e of registryEntries("rule")) rule[e.name] = await getRule(state, e.name);
   // Every registered name was read just above.
-  return { param, feature, rule } as BlockParams;
+  return { param, feature, rule, genesisValidators } as BlockParams;
 }
 
 /** A parameter of a block's parameters. */

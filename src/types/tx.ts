@@ -8,7 +8,8 @@ export type ProposalKind =
   | "treasury_allocation"
   | "emergency_action"
   | "governance_rule"
-  | "rollback";
+  | "rollback"
+  | "validator_set";
 
 /** A proposal's kind and its kind payload, as carried by SUBMIT_PROPOSAL. */
 export type ProposalAction =
@@ -17,7 +18,14 @@ export type ProposalAction =
   | { kind: "treasury_allocation"; recipient: string; amount: string; purpose: string }
   | { kind: "emergency_action"; action: string; proposalId: string }
   | { kind: "governance_rule"; rule: string; value: string }
-  | { kind: "rollback"; target: string };
+  | { kind: "rollback"; target: string }
+  | {
+      kind: "validator_set";
+      action: string;
+      address: string;
+      publicKey: string;
+      activationHeight: string;
+    };
 
 /** Transaction payloads (SPEC §4.1), discriminated by `type`. */
 export type Payload =

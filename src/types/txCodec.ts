@@ -32,6 +32,10 @@ export function actionToProto(a: ProposalAction): Obj {
       return { governanceRule: { rule: a.rule, value: a.value } };
     case "rollback":
       return { rollback: { target: a.target } };
+    case "validator_set": {
+      const { action, address, publicKey, activationHeight } = a;
+      return { validatorSet: { action, address, publicKey, activationHeight } };
+    }
   }
 }
 
@@ -117,6 +121,16 @@ export function actionFromProto(sp: Obj | null | undefined): ProposalAction | un
       };
     case "rollback":
       return { kind: "rollback", target: str(o("rollback").target) };
+    case "validatorSet": {
+      const v = o("validatorSet");
+      return {
+        kind: "validator_set",
+        action: str(v.action),
+        address: str(v.address),
+        publicKey: str(v.publicKey),
+        activationHeight: str(v.activationHeight),
+      };
+    }
     default:
       return undefined;
   }

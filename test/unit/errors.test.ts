@@ -119,6 +119,10 @@ const OLD_TX_REJECT = new Set([
   "GOV_COMMENT_TOO_LONG",
   "GOV_REASON_TOO_LONG",
   "GOV_PURPOSE_TOO_LONG",
+  // v2 validator_set: the payload's own fields, judged alike by every node
+  "GOV_INVALID_VALIDATOR_ACTION",
+  "GOV_INVALID_VALIDATOR_ADDRESS",
+  "GOV_INVALID_VALIDATOR_KEY",
 ]);
 const OLD_BLOCK_IGNORE = new Set([
   "BLOCK_KNOWN",

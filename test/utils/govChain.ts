@@ -15,6 +15,7 @@ import {
   applyBlock,
   blockContext,
   buildBlock,
+  proposerAt,
   txRootOf,
   txRootOfBytes,
 } from "../../src/state-transition/applyBlock.js";
@@ -63,6 +64,17 @@ export interface BlockOutcome {
 }
 
 const VALIDATOR = devKeyPair(50);
+
+/** Keys that may sign a GovChain's blocks: its genesis validator, and dev keys a test adds by governance. */
+const SIGNERS = new Map<string, KeyPair>([[VALIDATOR.address, VALIDATOR]]);
+
+/** The key of validator `address` (dev:50, or a dev key 0 … 99 added by a validator_set proposal). */
+function signerOf(address: string): KeyPair {
+  for (let n = 0; !SIGNERS.has(address) && n < 100; n++) SIGNERS.set(devKeyPair(n).address, devKeyPair(n));
+  const k = SIGNERS.get(address);
+  if (!k) throw new Error(`no key for validator ${address}`);
+  return k;
+}
 
 /** Dev key N. */
 export function key(n: number): KeyPair {
@@ -148,10 +160,17 @@ export class GovChain {
     return t;
   }
 
-  /** Context of the next block. */
+  /** The rules with this chain's genesis validator set (the proposer check of applyBlock). */
+  get rules(): TxRules {
+    return { ...RULES, genesisValidators: this.genesis.validators };
+  }
+
+  /** Context of the next block (slot = height; its proposer from the validator set in state). */
   async nextContext(): Promise<BlockContext> {
     const h = this.height + 1;
-    return blockContext(this.state, { chainId: CHAIN_ID, height: h, slot: h, proposer: VALIDATOR.address });
+    const g = this.genesis.validators;
+    const proposer = (await proposerAt(this.state, g, h, h)).address;
+    return blockContext(this.state, { chainId: CHAIN_ID, height: h, slot: h, proposer }, g);
   }
 
   /**
@@ -188,13 +207,13 @@ export class GovChain {
         stateRoot: built.stateRoot,
       };
       header.txRoot = txRootOf(built.txs);
-      const sig = sign(blockSigningMessage(encodeHeader(header)), VALIDATOR.secretKey);
+      const sig = sign(blockSigningMessage(encodeHeader(header)), signerOf(ctx.proposer).secretKey);
       const block = assembleBlock(
         header,
         sig,
         built.txs.map((t) => t.bytes),
       );
-      const applied = await applyBlock(this.state, block, this.stateRoot, RULES);
+      const applied = await applyBlock(this.state, block, this.stateRoot, this.rules);
       if (!bytesEqual(applied.stateRoot, built.stateRoot))
         throw new Error("applyBlock and buildBlock disagree");
     }
@@ -223,9 +242,9 @@ export class GovChain {
       txRoot: txRootOfBytes(bytes),
       stateRoot: new Uint8Array(32),
     };
-    const sig = sign(blockSigningMessage(encodeHeader(header)), VALIDATOR.secretKey);
+    const sig = sign(blockSigningMessage(encodeHeader(header)), signerOf(ctx.proposer).secretKey);
     try {
-      await applyBlock(this.state, assembleBlock(header, sig, bytes), this.stateRoot, RULES);
+      await applyBlock(this.state, assembleBlock(header, sig, bytes), this.stateRoot, this.rules);
       return {};
     } catch (err) {
       if (!isXaiError(err)) throw err;
@@ -312,5 +331,20 @@ export const action = {
   },
   rollback(target: string): ProposalAction {
     return { kind: "rollback", target };
+  },
+  /** validator_set: `add` (with the key's hex) or `remove` (publicKey "") from `activationHeight`. */
+  validator(
+    act: string,
+    address: string,
+    publicKey: string,
+    activationHeight: number | string,
+  ): ProposalAction {
+    return {
+      kind: "validator_set",
+      action: act,
+      address,
+      publicKey,
+      activationHeight: `${activationHeight}`,
+    };
   },
 };

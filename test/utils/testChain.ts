@@ -176,10 +176,25 @@ export function proposerKey(genesis: Genesis, slot: number): KeyPair {
   return key;
 }
 
+/** Test validator keys by address (validatorKey(0 … 119)), filled on first use. */
+const VALIDATOR_KEYS = new Map<string, KeyPair>();
+
+/**
+ * The key (of the test derivation) of the proposer of `slot` for the block after the head, by the
+ * chain's schedule (the validator set in its head's state, SPEC §4.8).
+ */
+export function scheduledKey(chain: Chain, slot: number): KeyPair {
+  if (VALIDATOR_KEYS.size === 0) for (const k of validatorKeys(120)) VALIDATOR_KEYS.set(k.address, k);
+  const address = chain.proposers.proposerOf(slot, chain.head.height + 1).address;
+  const key = VALIDATOR_KEYS.get(address);
+  if (!key) throw new Error(`no test key for validator ${address}`);
+  return key;
+}
+
 /** Produces and commits the next block (slot = head.slot + 1 unless given) with the slot's proposer key. */
 export async function produce(chain: Chain, slot?: number): Promise<Block> {
   const s = slot ?? chain.head.slot + 1;
-  const block = await chain.produceBlock(s, proposerKey(chain.genesis, s));
+  const block = await chain.produceBlock(s, scheduledKey(chain, s));
   if (!block) throw new Error(`no block produced at slot ${s}`);
   return block;
 }
@@ -250,12 +265,11 @@ export async function makeBlock(chain: Chain, o: MakeBlockOptions = {}): Promise
   }
   const height = parent.height + 1;
   const pre = new StateOverlay(o.state ?? chain.state);
-  const ctx = await blockContext(pre, {
-    chainId: chain.genesis.chainId,
-    height,
-    slot,
-    proposer: key.address,
-  });
+  const ctx = await blockContext(
+    pre,
+    { chainId: chain.genesis.chainId, height, slot, proposer: key.address },
+    chain.genesis.validators,
+  );
   const built = await buildBlock(pre, decoded, ctx, parent.stateRoot, chain.rules);
   const header: BlockHeader = {
     chainId: chain.genesis.chainId,

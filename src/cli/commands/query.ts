@@ -25,7 +25,7 @@ export function addQuery(
     });
 }
 
-/** Registers the chain queries (`query status|account|tx|block`); governance adds its own. */
+/** Registers the chain queries (`query status|account|tx|block|validators`); governance adds its own. */
 export function registerQuery(program: Command): Command {
   const query = program
     .command("query")
@@ -43,6 +43,12 @@ export function registerQuery(program: Command): Command {
     "block <height>",
     "block at a height (or 'latest')",
     ([h]) => `/blocks/${encodeURIComponent(h!)}`,
+  );
+  addQuery(
+    query,
+    "validators",
+    "validator set in force and pending changes (SPEC §4.8)",
+    () => "/validators",
   );
   return query;
 }

@@ -432,6 +432,28 @@ export const protoDescriptor = {
                     }
                   }
                 },
+                "ValidatorSet": {
+                  "fields": {
+                    "action": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "address": {
+                      "type": "string",
+                      "id": 2
+                    },
+                    "publicKey": {
+                      "type": "string",
+                      "id": 3,
+                      "protoName": "public_key"
+                    },
+                    "activationHeight": {
+                      "type": "string",
+                      "id": 4,
+                      "protoName": "activation_height"
+                    }
+                  }
+                },
                 "SubmitProposal": {
                   "oneofs": {
                     "kind": {
@@ -441,7 +463,8 @@ export const protoDescriptor = {
                         "treasuryAllocation",
                         "emergencyAction",
                         "governanceRule",
-                        "rollback"
+                        "rollback",
+                        "validatorSet"
                       ]
                     }
                   },
@@ -486,6 +509,11 @@ export const protoDescriptor = {
                     "rollback": {
                       "type": "Rollback",
                       "id": 15
+                    },
+                    "validatorSet": {
+                      "type": "ValidatorSet",
+                      "id": 17,
+                      "protoName": "validator_set"
                     }
                   }
                 },
@@ -498,7 +526,8 @@ export const protoDescriptor = {
                         "treasuryAllocation",
                         "emergencyAction",
                         "governanceRule",
-                        "rollback"
+                        "rollback",
+                        "validatorSet"
                       ]
                     }
                   },
@@ -531,6 +560,11 @@ export const protoDescriptor = {
                     "rollback": {
                       "type": "Rollback",
                       "id": 15
+                    },
+                    "validatorSet": {
+                      "type": "ValidatorSet",
+                      "id": 17,
+                      "protoName": "validator_set"
                     }
                   }
                 },

@@ -25,6 +25,8 @@ const SAMPLES: ProposalAction[] = [
   action.emergency("cancel_proposal", PID),
   action.rule("timelock_blocks", "100"),
   action.rollback(PID),
+  action.validator("add", key(7).address, "ab".repeat(32), 100),
+  action.validator("remove", key(7).address, "", 100),
 ];
 
 function fail(message: string): never {
@@ -50,6 +52,7 @@ describe("governance: the action view and its inverse", () => {
       "emergency_action",
       "governance_rule",
       "rollback",
+      "validator_set",
     ]);
     for (const k of PROPOSAL_KINDS) assert.equal(CAPABILITIES[k].kind, k);
     assert.ok(isProposalKind("rollback") && !isProposalKind("bogus") && !isProposalKind("toString"));
@@ -65,6 +68,12 @@ describe("governance: the action view and its inverse", () => {
   it("the view is the payload fields of SPEC §6: no kind, no empty proposal_id", () => {
     assert.deepEqual(actionJson(action.param("min_tx_fee", "2000")), { name: "min_tx_fee", value: "2000" });
     assert.deepEqual(actionJson(action.emergency("pause_transfers")), { action: "pause_transfers" });
+    // validator_set: a removal has no public_key; the activation height is a decimal string.
+    assert.deepEqual(actionJson(action.validator("remove", key(7).address, "", 100)), {
+      action: "remove",
+      address: key(7).address,
+      activation_height: "100",
+    });
     assert.deepEqual(actionJson(action.emergency("cancel_proposal", PID)), {
       action: "cancel_proposal",
       proposal_id: PID,

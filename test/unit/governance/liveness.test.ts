@@ -107,7 +107,7 @@ async function applyExecution(c: GovChain, a: ProposalAction, number: number): P
   const id = number.toString(16).padStart(32, "f");
   const p = { id, number: FIAT_UNLOCK_WRITER, action: a } as unknown as Proposal;
   try {
-    await validateAction(scratch, ctx.params, a, "execute");
+    await validateAction(scratch, ctx.params, a, "execute", ctx.height);
     await executeAction({
       state: scratch,
       params: ctx.params,

@@ -26,6 +26,7 @@ const KINDS: readonly ProposalKind[] = [
   "emergency_action",
   "governance_rule",
   "rollback",
+  "validator_set",
 ];
 
 const TX_TYPES: readonly TxType[] = [
@@ -61,6 +62,7 @@ const KIND_KEYS: Record<ProposalKind, readonly string[]> = {
   emergency_action: ["action", "proposal_id"],
   governance_rule: ["rule", "value"],
   rollback: ["target"],
+  validator_set: ["action", "address", "public_key", "activation_height"],
 };
 
 const KIND_REQUIRED: Record<ProposalKind, readonly string[]> = {
@@ -70,6 +72,7 @@ const KIND_REQUIRED: Record<ProposalKind, readonly string[]> = {
   emergency_action: ["action"],
   governance_rule: ["rule", "value"],
   rollback: ["target"],
+  validator_set: ["action", "address", "activation_height"],
 };
 
 /**
@@ -186,6 +189,18 @@ export function txSpec(v: unknown, where: string, labels: Labels): TxSpec {
         case "rollback": {
           const target = pid("target");
           act = (resolve) => ({ kind: "rollback", target: resolve(target) });
+          break;
+        }
+        case "validator_set": {
+          // Every field raw (the address may be an account name): the kind, not the runner, judges them.
+          const a: ProposalAction = {
+            kind: "validator_set",
+            action: string(o.action, at("action")),
+            address: recipient(o.address, at("address")),
+            publicKey: optString("public_key"),
+            activationHeight: string(o.activation_height, at("activation_height")),
+          };
+          act = () => a;
           break;
         }
       }

@@ -1,0 +1,76 @@
+/**
+ * The proposer schedule of the validator set in state (SPEC §4.8): the head's validator record
+ * (the set and its pending changes, src/state-transition/validatorSet.ts), reloaded whenever the
+ * head moves. Production asks it who proposes a slot of the next block; the header gate asks it
+ * before the block's parent is looked up:
+ *
+ * - a block on the head (its parent hash is the head's): the slot's proposer in the set in force
+ *   at its height, exactly the parent's schedule;
+ * - a block off the head (a fork, or a block ahead): its branch may hold another record (one where
+ *   a recent change never executed), so the gate accepts the slot's proposer under any of the last
+ *   RECENT_RECORDS distinct records this node's head has held since it started, newest first. A
+ *   validator in the wrong slot under every one of them is still rejected at the gate; the exact
+ *   check is applyBlock's, against the parent's state, when the branch is applied (reorg, replay).
+ */
+import { bytesEqual } from "../crypto/bytes.js";
+import type { StateReader } from "../state-transition/stateStore.js";
+import {
+  encodeValidatorRecord,
+  loadValidatorRecord,
+  proposerInSet,
+  setInForce,
+  type Validator,
+  type ValidatorRecord,
+} from "../state-transition/validatorSet.js";
+import type { BlockHeader } from "../types/block.js";
+import type { ProposerSchedule } from "./headerChecks.js";
+
+/** How many distinct validator records of past heads the gate keeps for blocks off the head. */
+export const RECENT_RECORDS = 8;
+
+/** The schedule of the head's validator record. */
+export class StateSchedule implements ProposerSchedule {
+  private record: ValidatorRecord;
+  private headHash: Uint8Array = new Uint8Array(0);
+  /** Distinct records of the heads seen since start, oldest first (the last is `record`). */
+  private recent: Array<{ record: ValidatorRecord; bytes: Uint8Array }> = [];
+
+  constructor(private readonly genesisSet: readonly Validator[]) {
+    this.record = { validators: [...genesisSet], pending: [] };
+  }
+
+  /** Reloads the record from the post-state of the head `headHash`. */
+  async refresh(state: StateReader, headHash: Uint8Array): Promise<void> {
+    this.record = await loadValidatorRecord(state, this.genesisSet);
+    this.headHash = headHash;
+    const bytes = encodeValidatorRecord(this.record);
+    if (!this.recent.some((r) => bytesEqual(r.bytes, bytes))) {
+      this.recent.push({ record: this.record, bytes });
+      if (this.recent.length > RECENT_RECORDS) this.recent.shift();
+    }
+  }
+
+  /** The head's record: the set and its pending changes (the API's view). */
+  get current(): ValidatorRecord {
+    return this.record;
+  }
+
+  /** The set in force at `height`, as the head's state sees it. */
+  setAt(height: number): Validator[] {
+    return setInForce(this.record, height);
+  }
+
+  proposerOf(slot: number, height: number): Validator {
+    return proposerInSet(this.setAt(height), slot);
+  }
+
+  gateProposer(h: BlockHeader): Validator {
+    const own = this.proposerOf(h.slot, h.height);
+    if (bytesEqual(h.parentHash, this.headHash) || own.address === h.proposer) return own;
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const v = proposerInSet(setInForce(this.recent[i]!.record, h.height), h.slot);
+      if (v.address === h.proposer) return v;
+    }
+    return own;
+  }
+}
