@@ -47,7 +47,7 @@ async function runEffect(
   sink: EventSink,
 ): Promise<{ scratch: StateOverlay; r: EffectResult }> {
   const scratch = new StateOverlay(ctx.state);
-  await validateAction(scratch, ctx.params, p.action, "execute");
+  await validateAction(scratch, ctx.params, p.action, "execute", ctx.height);
   const r = await executeAction({
     state: scratch,
     params: ctx.params,

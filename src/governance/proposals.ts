@@ -92,7 +92,7 @@ export async function submitProposal(ctx: TxContext, p: Submit): Promise<TxOutco
     throw xaiError(GovErrorCode.DEPOSIT_TOO_LOW, `deposit ${p.deposit} below ${minDeposit}`, {
       minimum: minDeposit.toString(),
     });
-  await validateAction(ctx.state, ctx.params, p.action, "submit");
+  await validateAction(ctx.state, ctx.params, p.action, "submit", ctx.height);
   const balance = (await getAccount(ctx.state, ctx.tx.sender)).balance;
   if (balance < p.deposit)
     throw xaiError(GovErrorCode.INSUFFICIENT_BALANCE, "balance does not cover the deposit", {

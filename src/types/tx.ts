@@ -8,16 +8,18 @@ export type ProposalKind =
   | "treasury_allocation"
   | "emergency_action"
   | "governance_rule"
-  | "rollback";
+  | "rollback"
+  | "software_upgrade";
 
 /** A proposal's kind and its kind payload, as carried by SUBMIT_PROPOSAL. */
 export type ProposalAction =
   | { kind: "protocol_parameter"; name: string; value: string }
   | { kind: "feature_activation"; feature: string; enabled: boolean }
   | { kind: "treasury_allocation"; recipient: string; amount: string; purpose: string }
-  | { kind: "emergency_action"; action: string; proposalId: string }
+  | { kind: "emergency_action"; action: string; proposalId: string; name?: string }
   | { kind: "governance_rule"; rule: string; value: string }
-  | { kind: "rollback"; target: string };
+  | { kind: "rollback"; target: string }
+  | { kind: "software_upgrade"; name: string; height: bigint; info: string };
 
 /** Transaction payloads (SPEC §4.1), discriminated by `type`. */
 export type Payload =

@@ -62,8 +62,17 @@ export interface Capability<K extends ProposalKind = ProposalKind> {
   readonly emergency: boolean;
   /** The --payload fields, as the CLI help shows them (`{"name","value"}`). */
   readonly payloadHelp: string;
-  /** Throws a GOV error unless the action is valid at `phase` against `state`. */
-  validate(state: StateReader, params: BlockParams, action: KindAction<K>, phase: Phase): Promise<void>;
+  /**
+   * Throws a GOV error unless the action is valid at `phase` against `state`, in the block at
+   * `height` (the submission's or the execution's).
+   */
+  validate(
+    state: StateReader,
+    params: BlockParams,
+    action: KindAction<K>,
+    phase: Phase,
+    height: number,
+  ): Promise<void>;
   /** Applies the effect (after `validate(…, "execute")` on the same scratch state). */
   execute(ctx: EffectContext, action: KindAction<K>): Promise<EffectResult>;
   /** True if a rollback may restore what this action's execution changed. */

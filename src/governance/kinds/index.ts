@@ -22,6 +22,7 @@ import {
 import { emergencyAction } from "./emergencyAction.js";
 import { featureActivation, governanceRule, protocolParameter } from "./registryChange.js";
 import { rollbackKind } from "./rollback.js";
+import { softwareUpgrade } from "./softwareUpgrade.js";
 import { treasuryAllocation } from "./treasuryAllocation.js";
 
 /** What execution.ts runs an effect with and gets back, and the validation phases. */
@@ -35,6 +36,7 @@ export const CAPABILITIES: { readonly [K in ProposalKind]: Capability<K> } = {
   emergency_action: emergencyAction,
   governance_rule: governanceRule,
   rollback: rollbackKind((kind) => capabilityOf(kind)),
+  software_upgrade: softwareUpgrade,
 };
 
 /** The capability of `kind`, typed for any action. */
@@ -50,14 +52,15 @@ export function isProposalKind(kind: string): kind is ProposalKind {
   return Object.hasOwn(CAPABILITIES, kind);
 }
 
-/** Validates a proposal's action at `phase`; throws a GOV error. */
+/** Validates a proposal's action at `phase` in the block at `height`; throws a GOV error. */
 export function validateAction(
   state: StateReader,
   params: BlockParams,
   action: ProposalAction,
   phase: Phase,
+  height: number,
 ): Promise<void> {
-  return capabilityOf(action.kind).validate(state, params, action, phase);
+  return capabilityOf(action.kind).validate(state, params, action, phase, height);
 }
 
 /** Applies the effect of `ctx.proposal`'s action (after `validateAction(…, "execute")`). */

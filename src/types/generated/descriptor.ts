@@ -409,6 +409,26 @@ export const protoDescriptor = {
                       "type": "string",
                       "id": 2,
                       "protoName": "proposal_id"
+                    },
+                    "name": {
+                      "type": "string",
+                      "id": 3
+                    }
+                  }
+                },
+                "SoftwareUpgrade": {
+                  "fields": {
+                    "name": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 2
+                    },
+                    "info": {
+                      "type": "string",
+                      "id": 3
                     }
                   }
                 },
@@ -441,7 +461,8 @@ export const protoDescriptor = {
                         "treasuryAllocation",
                         "emergencyAction",
                         "governanceRule",
-                        "rollback"
+                        "rollback",
+                        "softwareUpgrade"
                       ]
                     }
                   },
@@ -486,6 +507,11 @@ export const protoDescriptor = {
                     "rollback": {
                       "type": "Rollback",
                       "id": 15
+                    },
+                    "softwareUpgrade": {
+                      "type": "SoftwareUpgrade",
+                      "id": 16,
+                      "protoName": "software_upgrade"
                     }
                   }
                 },
@@ -498,7 +524,8 @@ export const protoDescriptor = {
                         "treasuryAllocation",
                         "emergencyAction",
                         "governanceRule",
-                        "rollback"
+                        "rollback",
+                        "softwareUpgrade"
                       ]
                     }
                   },
@@ -531,6 +558,11 @@ export const protoDescriptor = {
                     "rollback": {
                       "type": "Rollback",
                       "id": 15
+                    },
+                    "softwareUpgrade": {
+                      "type": "SoftwareUpgrade",
+                      "id": 16,
+                      "protoName": "software_upgrade"
                     }
                   }
                 },
@@ -1130,6 +1162,61 @@ export const protoDescriptor = {
                     "supply": {
                       "type": "uint64",
                       "id": 14
+                    }
+                  }
+                },
+                "UpgradePlan": {
+                  "fields": {
+                    "name": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 2
+                    },
+                    "info": {
+                      "type": "string",
+                      "id": 3
+                    },
+                    "proposalId": {
+                      "type": "string",
+                      "id": 4,
+                      "protoName": "proposal_id"
+                    },
+                    "number": {
+                      "type": "uint64",
+                      "id": 5
+                    },
+                    "scheduledHeight": {
+                      "type": "uint64",
+                      "id": 6,
+                      "protoName": "scheduled_height"
+                    }
+                  }
+                },
+                "AppliedUpgrade": {
+                  "fields": {
+                    "name": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 2
+                    },
+                    "info": {
+                      "type": "string",
+                      "id": 3
+                    },
+                    "proposalId": {
+                      "type": "string",
+                      "id": 4,
+                      "protoName": "proposal_id"
+                    },
+                    "number": {
+                      "type": "uint64",
+                      "id": 5
                     }
                   }
                 }

@@ -87,7 +87,7 @@ async function applyExecution(c: GovChain, a: ProposalAction, number: number): P
   const scratch = new StateOverlay(c.state);
   const p = { id: number.toString(16).padStart(32, "f"), number, action: a } as unknown as Proposal;
   try {
-    await validateAction(scratch, ctx.params, a, "execute");
+    await validateAction(scratch, ctx.params, a, "execute", ctx.height);
     await executeAction({
       state: scratch,
       params: ctx.params,

@@ -47,7 +47,8 @@ describe("types/proto: the two kind oneofs", () => {
         .oneofs.kind!.fieldsArray.map((f) => `${f.id} ${f.name} ${f.type}`)
         .sort();
     const submitted = members("xai.gov.v1.SubmitProposal");
-    assert.equal(submitted.length, 6);
+    assert.equal(submitted.length, 7);
+    assert.ok(submitted.includes("16 softwareUpgrade SoftwareUpgrade"));
     assert.deepEqual(members("xai.gov.v1.ProposalAction"), submitted);
   });
 });
