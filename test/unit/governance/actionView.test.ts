@@ -50,6 +50,7 @@ describe("governance: the action view and its inverse", () => {
       "emergency_action",
       "governance_rule",
       "rollback",
+      "software_upgrade",
     ]);
     for (const k of PROPOSAL_KINDS) assert.equal(CAPABILITIES[k].kind, k);
     assert.ok(isProposalKind("rollback") && !isProposalKind("bogus") && !isProposalKind("toString"));
