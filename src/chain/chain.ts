@@ -40,7 +40,8 @@ import { PendingStates } from "./pendingState.js";
 import { buildProposal, mayPropose } from "./produceBlock.js";
 import { branchResult, reorgTo, returnToMempool } from "./reorg.js";
 import { SideBlocks } from "./sideBlocks.js";
-import type { ChainOptions, HeadInfo, ImportStatus, NewHeadEvent } from "./types.js";
+import { type ChainOptions, type HeadInfo, headInfo, type ImportStatus, type NewHeadEvent } from "./types.js";
+import { isUpgradeNeeded, UpgradeHalt } from "./upgradeHalt.js";
 
 /** The chain's shapes (declared in types.ts), exported here where importers have always found them. */
 export type { ChainOptions, HeadInfo, ImportStatus, NewHeadEvent } from "./types.js";
@@ -66,6 +67,7 @@ export class Chain extends EventEmitter {
   private readonly caches: AdmitCaches;
   private readonly jobs: JobQueue;
   private _head!: HeadInfo;
+  readonly halt: UpgradeHalt;
 
   private constructor(opts: ChainOptions) {
     super();
@@ -80,6 +82,7 @@ export class Chain extends EventEmitter {
     this.proposers = opts.proposers ?? genesisSchedule(this.genesis);
     this.sideBlocks = new SideBlocks(this.genesis.finalityDepth, opts.maxSideBlocks);
     this.caches = { next: new NextBlockContext(this.genesis), pending: new PendingStates() };
+    this.halt = new UpgradeHalt(this.log, (plan) => this.emit("upgradeNeeded", plan));
   }
 
   /** Opens a chain on a database: writes genesis into a new one, or resumes from the stored head. */
@@ -181,11 +184,12 @@ export class Chain extends EventEmitter {
 
   private rejected(err: unknown): unknown {
     if (isXaiError(err)) this.emit("blockRejected", err.code);
-    return err;
+    return this.halt.note(err);
   }
 
   private async importDecoded(block: Block): Promise<ImportStatus> {
     const h = block.header;
+    this.halt.check();
     if (this.known.isInvalid(block.hashHex) || this.known.isInvalid(toHex(h.parentHash)))
       throw xaiError(BlockErrorCode.KNOWN_INVALID, "block or parent known invalid");
     if (this.db.hasBlock(block.hash)) throw xaiError(BlockErrorCode.KNOWN, "block already known");
@@ -206,7 +210,7 @@ export class Chain extends EventEmitter {
       try {
         result = await applyBlock(this.db.state, block, this._head.stateRoot, this.rules);
       } catch (err) {
-        if (isXaiError(err)) this.known.markInvalid(block.hashHex);
+        if (isXaiError(err) && !isUpgradeNeeded(err)) this.known.markInvalid(block.hashHex);
         throw err;
       }
       await this.commitOnHead(block, result, started);
@@ -277,9 +281,10 @@ export class Chain extends EventEmitter {
    */
   produceBlock(slot: number, key: KeyPair): Promise<Block | null> {
     return this.jobs.run("block", async () => {
+      this.halt.check();
       if (!mayPropose(this, slot, key)) return null;
       const started = performance.now();
-      const { block, result } = await buildProposal(this, this.log, slot, key);
+      const { block, result } = await buildProposal(this, this.log, slot, key).catch(this.halt.rethrow);
       await this.commitOnHead(block, result, started);
       return block;
     });
@@ -289,8 +294,4 @@ export class Chain extends EventEmitter {
   idle(): Promise<void> {
     return this.jobs.idle();
   }
-}
-
-function headInfo(hash: Uint8Array, h: BlockHeader): HeadInfo {
-  return { hash, hashHex: toHex(hash), height: h.height, slot: h.slot, stateRoot: h.stateRoot };
 }

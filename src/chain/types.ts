@@ -5,6 +5,7 @@
  * cycle); chain.ts re-exports the shapes it always exported.
  */
 import type { Genesis } from "../config/genesis.js";
+import { toHex } from "../crypto/bytes.js";
 import type { Verifier } from "../crypto/verify.js";
 import type { ChainDb } from "../db/chainDb.js";
 import type { Logger } from "../logger.js";
@@ -76,4 +77,9 @@ export interface ChainView {
   header(hash: Uint8Array): Promise<BlockHeader | undefined>;
   /** A stored block by hash. */
   blockByHash(hash: Uint8Array): Promise<Block | undefined>;
+}
+
+/** The head info of the block `hash` with header `h`. */
+export function headInfo(hash: Uint8Array, h: BlockHeader): HeadInfo {
+  return { hash, hashHex: toHex(hash), height: h.height, slot: h.slot, stateRoot: h.stateRoot };
 }

@@ -44,5 +44,11 @@ export function registerQuery(program: Command): Command {
     "block at a height (or 'latest')",
     ([h]) => `/blocks/${encodeURIComponent(h!)}`,
   );
+  addQuery(
+    query,
+    "upgrade",
+    "pending upgrade plan (blocks left, estimated time), applied upgrades, upgrade_needed",
+    () => "/upgrade",
+  );
   return query;
 }
