@@ -6,7 +6,11 @@
 // root; a reorg from below the plan's execution to a branch without it restores the state exactly.
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
+import { createApi } from "../../../src/api/server.js";
+import { upgradeRoutes } from "../../../src/api/upgradeRoutes.js";
+import type { Chain } from "../../../src/chain/chain.js";
 import { replayChain } from "../../../src/chain/replay.js";
+import { slotStartMs } from "../../../src/chain/slots.js";
 import { devKeyPair, type KeyPair } from "../../../src/crypto/keys.js";
 import { verifyNode } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
@@ -101,6 +105,20 @@ async function scheduleUpgrade(tc: TestChain): Promise<string> {
   return id;
 }
 
+/** GET `url` of an API over `chain` (the upgrade routes and /status), parsed. */
+async function apiGet(chain: Chain, url: string): Promise<Record<string, unknown>> {
+  const app = createApi({ chain, metrics: {} as never, peers: () => 0, syncing: () => false }, [
+    upgradeRoutes,
+  ]);
+  try {
+    const r = await app.inject({ method: "GET", url });
+    assert.equal(r.statusCode, 200, r.body);
+    return JSON.parse(r.body) as Record<string, unknown>;
+  } finally {
+    await app.close();
+  }
+}
+
 async function blocksOf(tc: TestChain, from: number, to: number): Promise<Block[]> {
   const out: Block[] = [];
   for (let h = from; h <= to; h++) out.push((await tc.chain.blockAt(h))!);
@@ -138,6 +156,24 @@ describe("chain: software upgrades on the real chain (SPEC v2 §4.7)", function 
     assert.equal(await tc.chain.blockAt(PLAN_HEIGHT), undefined);
     assert.deepEqual(events, [{ name: "v2-test", height: PLAN_HEIGHT, info: INFO }]);
     assert.deepEqual(tc.chain.halt.needed, events[0]);
+    // What the operator sees: /status upgrade_needed, GET /upgrade with the plan and blocks left.
+    const plan = { name: "v2-test", height: PLAN_HEIGHT, info: INFO };
+    assert.deepEqual((await apiGet(tc.chain, "/status")).upgrade_needed, plan);
+    const view = await apiGet(tc.chain, "/upgrade");
+    const pending = view.pending as Record<string, unknown>;
+    assert.deepEqual(
+      { ...pending, proposal_id: "", number: 0, scheduled_height: 0 },
+      {
+        ...plan,
+        release_sha256: "cd".repeat(32),
+        proposal_id: "",
+        number: 0,
+        scheduled_height: 0,
+        blocks_left: 1,
+        estimated_time: new Date(slotStartMs(genesis, head.slot + 1)).toISOString(),
+      },
+    );
+    assert.deepEqual([view.height, view.applied, view.upgrade_needed], [PLAN_HEIGHT - 1, [], plan]);
 
     await tc.close();
     const restarted = await chainOf(newRelease(), tc.dir);
@@ -150,6 +186,14 @@ describe("chain: software upgrades on the real chain (SPEC v2 §4.7)", function 
       [["v2-test", PLAN_HEIGHT]],
     );
     await runToHeight(restarted.chain, PLAN_HEIGHT + 2);
+    const after = await apiGet(restarted.chain, "/upgrade");
+    assert.equal(after.pending, null);
+    assert.equal(after.upgrade_needed, null);
+    assert.deepEqual(
+      (after.applied as Array<Record<string, unknown>>).map((u) => [u.name, u.height, u.info]),
+      [["v2-test", PLAN_HEIGHT, INFO]],
+    );
+    assert.equal((await apiGet(restarted.chain, "/status")).upgrade_needed, null);
 
     // Replay from genesis by the new release: every root agrees across the upgrade height.
     const scratchDir = await tempDir("xai-replay-");
