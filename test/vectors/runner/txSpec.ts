@@ -26,6 +26,7 @@ const KINDS: readonly ProposalKind[] = [
   "emergency_action",
   "governance_rule",
   "rollback",
+  "software_upgrade",
 ];
 
 const TX_TYPES: readonly TxType[] = [
