@@ -6,6 +6,7 @@
 // root; a reorg from below the plan's execution to a branch without it restores the state exactly.
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
+import { governanceRoutes } from "../../../src/api/governanceRoutes.js";
 import { createApi } from "../../../src/api/server.js";
 import { upgradeRoutes } from "../../../src/api/upgradeRoutes.js";
 import type { Chain } from "../../../src/chain/chain.js";
@@ -105,11 +106,10 @@ async function scheduleUpgrade(tc: TestChain): Promise<string> {
   return id;
 }
 
-/** GET `url` of an API over `chain` (the upgrade routes and /status), parsed. */
+/** GET `url` of an API over `chain` (the upgrade and governance routes, /status), parsed. */
 async function apiGet(chain: Chain, url: string): Promise<Record<string, unknown>> {
-  const app = createApi({ chain, metrics: {} as never, peers: () => 0, syncing: () => false }, [
-    upgradeRoutes,
-  ]);
+  const ctx = { chain, metrics: {} as never, peers: () => 0, syncing: () => false };
+  const app = createApi(ctx, [upgradeRoutes, governanceRoutes({} as never)]);
   try {
     const r = await app.inject({ method: "GET", url });
     assert.equal(r.statusCode, 200, r.body);
@@ -174,6 +174,10 @@ describe("chain: software upgrades on the real chain (SPEC v2 §4.7)", function 
       },
     );
     assert.deepEqual([view.height, view.applied, view.upgrade_needed], [PLAN_HEIGHT - 1, [], plan]);
+    // An entry the upgrade adds is not listed before it is in force.
+    const names = async (c: Chain) =>
+      ((await apiGet(c, "/governance/params")).params as Array<{ name: string }>).map((e) => e.name);
+    assert.equal((await names(tc.chain)).includes("min_transfer_amount"), false);
 
     await tc.close();
     const restarted = await chainOf(newRelease(), tc.dir);
@@ -194,6 +198,23 @@ describe("chain: software upgrades on the real chain (SPEC v2 §4.7)", function 
       [["v2-test", PLAN_HEIGHT, INFO]],
     );
     assert.equal((await apiGet(restarted.chain, "/status")).upgrade_needed, null);
+    const listed = (
+      (await apiGet(restarted.chain, "/governance/params")).params as Array<Record<string, unknown>>
+    ).find((e) => e.name === "min_transfer_amount");
+    assert.deepEqual(
+      { ...listed, description: undefined },
+      {
+        name: "min_transfer_amount",
+        type: "amount",
+        min: "0",
+        max: "100000000",
+        default: "1000",
+        value: "1000",
+        description: undefined,
+        governable: true,
+        since: "v2-test",
+      },
+    );
 
     // Replay from genesis by the new release: every root agrees across the upgrade height.
     const scratchDir = await tempDir("xai-replay-");

@@ -16,6 +16,8 @@ import {
   V2_TEST,
 } from "../../../src/governance/upgrade/handlers.js";
 import { appliedUpgrades, listAppliedUpgrades, upgradePlan } from "../../../src/governance/upgrade/plan.js";
+import { NodeErrorCode } from "../../../src/node/errors.js";
+import { nodeUpgrades, parseTestUpgrades } from "../../../src/node/upgrades.js";
 import { getParam, getRegistryRaw, isRegistryInForce } from "../../../src/state-transition/params.js";
 import { TxErrorCode } from "../../../src/types/errors.js";
 import type { ProposalAction } from "../../../src/types/tx.js";
@@ -326,6 +328,18 @@ describe("governance: software upgrades (SPEC v2 §4.7)", () => {
       assert.equal(knownUpgrades().has("v2-test"), false);
       assert.equal(knownUpgrades([V2_TEST]).has("v2-test"), true);
       assert.ok(TEST_UPGRADES.every((u) => u.test));
+    });
+
+    it("XAI_TEST_UPGRADES: a comma list of test upgrades; an unknown name is BAD_OPTION; none by default", () => {
+      assert.deepEqual(parseTestUpgrades(undefined), []);
+      assert.deepEqual(parseTestUpgrades(""), []);
+      assert.deepEqual(parseTestUpgrades(" v2-test , "), ["v2-test"]);
+      assert.deepEqual([...nodeUpgrades([]).keys()], []);
+      assert.deepEqual([...nodeUpgrades(["v2-test"]).keys()], ["v2-test"]);
+      assert.throws(
+        () => nodeUpgrades(["v3"]),
+        (e) => isXaiError(e) && e.code === NodeErrorCode.BAD_OPTION,
+      );
     });
   });
 });
