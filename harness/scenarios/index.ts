@@ -10,6 +10,7 @@ import { rollback } from "./rollback.js";
 import { timelock } from "./timelock.js";
 import { treasury } from "./treasury.js";
 import { underpowered } from "./underpowered.js";
+import { upgrade } from "./upgrade.js";
 
 /** Every scenario, in the order `npm run harness` runs them. */
 export const SCENARIOS: Scenario[] = [
@@ -24,6 +25,7 @@ export const SCENARIOS: Scenario[] = [
   forkExecution,
   payloadSwap,
   rogue,
+  upgrade,
 ];
 
 /** The CI-sized subset of `npm run harness:quick` (and of the mocha test). */
