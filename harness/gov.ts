@@ -178,11 +178,11 @@ export async function runToQueued(
   const required = BigInt((await proposal(c, nodes[0]!, id)).implementation.required_power);
   const counted = new Map(
     (
-      await c.get<{ votes: Array<{ voter: string; counted: string }> }>(
+      await c.get<{ votes: Array<{ voter: string; counted_power: string }> }>(
         nodes[0]!,
         `/governance/proposals/${id}/votes?limit=100`,
       )
-    ).votes.map((v) => [v.voter, BigInt(v.counted)]),
+    ).votes.map((v) => [v.voter, BigInt(v.counted_power)]),
   );
   const implementers: number[] = [];
   let power = 0n;

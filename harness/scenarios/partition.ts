@@ -88,7 +88,7 @@ export const partition: Scenario = {
     }
     const p = await proposal(c, m0, id);
     assert.ok(["code_review", "implementation_vote"].includes(p.status), `status ${p.status}`);
-    assert.equal(p.tally.voters, "3");
+    assert.equal(p.tally.voters, "4");
     const count = await assertSameGovernance(c);
     check(`identical governance state on every node (${count} proposals; the voted one is ${p.status})`);
 

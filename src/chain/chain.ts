@@ -219,7 +219,7 @@ export class Chain extends EventEmitter {
     if (!isPreferred({ height: h.height, slot: h.slot, hash: block.hash }, this._head)) {
       // A side branch: keep it (its header is checked) so that it can win later; bounded, and
       // pruned once final.
-      if (this.sideBlocks.hasRoom()) {
+      if (this.sideBlocks.hasRoom(block)) {
         const batch = this.db.batch().putBlock(block.hash, block.bytes);
         this.sideBlocks.add(batch, block);
         await batch.write();

@@ -91,6 +91,7 @@ export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
     const bytes = hash && (await o.source.getBlockBytes(hash));
     if (!bytes) fail(`canonical block ${height} is missing`);
     const block = decodeBlock(bytes);
+    if (!bytesEqual(block.hash, hash)) fail(`block ${height} is stored under another block's hash`);
     if (!bytesEqual(block.header.parentHash, await blockHashOf(o.source, height - 1)))
       fail(`block ${height} does not link to its parent`);
     const result = await checkedApply(o, rules, block, parent, height);

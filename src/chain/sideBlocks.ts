@@ -7,6 +7,11 @@
  * The index is persisted (SIDE_BLOCK bucket, docs/KEY_LAYOUT.md) in the same batch that stores,
  * adopts or prunes a block, and loaded when the chain opens: a restart forgets no side block, so
  * every one is still pruned once final and still counts against the cap (SPEC §3 v2; review C3).
+ *
+ * Besides the global cap, at most MAX_SIDE_BLOCKS_PER_SLOT are kept per slot. Only a slot's
+ * proposer can sign a block for it, so an equivocating validator can fill its own slots, never
+ * anyone else's: the side blocks of an honest competing branch always have room, and one
+ * validator can no longer fill the global cap and keep a node off a heavier branch (review of v2).
  */
 import { bytesEqual, toHex, utf8 } from "../crypto/bytes.js";
 import type { ChainDb, DbBatch } from "../db/chainDb.js";
@@ -28,9 +33,13 @@ async function indexOnce(db: ChainDb): Promise<void> {
 /** Most side-branch blocks stored at once (each is at most max_block_bytes). */
 export const MAX_SIDE_BLOCKS = 4096;
 
+/** Most side-branch blocks stored for one slot (an honest slot has one block; two leaves room). */
+export const MAX_SIDE_BLOCKS_PER_SLOT = 2;
+
 /** The stored side-branch blocks, by hash hex. */
 export class SideBlocks {
-  private readonly blocks = new Map<string, { hash: Uint8Array; height: number }>();
+  private readonly blocks = new Map<string, { hash: Uint8Array; height: number; slot: number }>();
+  private readonly perSlot = new Map<number, number>();
 
   constructor(
     private readonly finalityDepth: number,
@@ -44,7 +53,26 @@ export class SideBlocks {
    */
   async load(db: ChainDb): Promise<void> {
     if (!(await db.getMeta(INDEXED))) await indexOnce(db);
-    for (const { height, hash } of await db.sideBlockIndex()) this.blocks.set(toHex(hash), { hash, height });
+    for (const { height, hash } of await db.sideBlockIndex()) {
+      const bytes = await db.getBlockBytes(hash);
+      const slot = bytes ? readBlockHead(bytes).header.slot : -1;
+      this.remember(toHex(hash), { hash, height, slot });
+    }
+  }
+
+  private remember(key: string, b: { hash: Uint8Array; height: number; slot: number }): void {
+    this.blocks.set(key, b);
+    this.perSlot.set(b.slot, (this.perSlot.get(b.slot) ?? 0) + 1);
+  }
+
+  private forget(key: string): boolean {
+    const b = this.blocks.get(key);
+    if (!b) return false;
+    this.blocks.delete(key);
+    const n = (this.perSlot.get(b.slot) ?? 1) - 1;
+    if (n > 0) this.perSlot.set(b.slot, n);
+    else this.perSlot.delete(b.slot);
+    return true;
   }
 
   /** Number of side blocks stored. */
@@ -52,20 +80,22 @@ export class SideBlocks {
     return this.blocks.size;
   }
 
-  /** True if another side block may be stored. */
-  hasRoom(): boolean {
-    return this.blocks.size < this.max;
+  /** True if `block` may be stored: the global cap and the cap of its slot. */
+  hasRoom(block: Block): boolean {
+    return (
+      this.blocks.size < this.max && (this.perSlot.get(block.header.slot) ?? 0) < MAX_SIDE_BLOCKS_PER_SLOT
+    );
   }
 
   /** Remembers `block` as a stored side block and indexes it in `batch` (the caller stores its bytes). */
   add(batch: DbBatch, block: Block): void {
     batch.putSideBlock(block.header.height, block.hash);
-    this.blocks.set(block.hashHex, { hash: block.hash, height: block.header.height });
+    this.remember(block.hashHex, { hash: block.hash, height: block.header.height, slot: block.header.slot });
   }
 
   /** Forgets a block that became canonical (its bytes stay), in memory and in `batch`. */
   delete(batch: DbBatch, block: Block): void {
-    if (!this.blocks.delete(block.hashHex)) return;
+    if (!this.forget(block.hashHex)) return;
     batch.delSideBlock(block.header.height, block.hash);
   }
 
@@ -78,7 +108,7 @@ export class SideBlocks {
     for (const [key, b] of this.blocks)
       if (b.height <= final) {
         batch.delBlock(b.hash).delSideBlock(b.height, b.hash);
-        this.blocks.delete(key);
+        this.forget(key);
       }
   }
 }

@@ -38,6 +38,12 @@ export const PAUSED_MAX_MIN_VOTERS = LIVENESS_HOLDERS;
 /** See PAUSED_MAX_MIN_VOTERS. */
 export const PAUSED_MAX_MIN_CODE_REVIEWERS = LIVENESS_HOLDERS - 1n;
 
+/**
+ * The most of the supply (bps) that `min_voters` heads at the participant floor may need. Reviewers
+ * need no such rule: their bounds (20 x 100 bps) keep them within 2,000 bps.
+ */
+export const HEADS_AT_FLOOR_MAX_BPS = 5_000n;
+
 /** Invariants checked whenever a registry value changes (at genesis, submission and execution). */
 export const CROSS_RULES: readonly CrossRule[] = [
   {
@@ -75,6 +81,14 @@ export const CROSS_RULES: readonly CrossRule[] = [
     id: "min_voters_le_max_block_txs",
     description: "min_voters <= max_block_txs",
     holds: (v) => v("rule", "min_voters") <= v("param", "max_block_txs"),
+  },
+  {
+    // The heads a proposal needs, each at the participant floor, hold at most half the supply, so
+    // the holders can always form them (review of v2: min_voters 100 with a floor of 100 bps asked
+    // for 100 accounts of >= 1 % each: impossible once one unit sits anywhere else).
+    id: "heads_at_floor_le_half_supply",
+    description: `min_voters x participant_floor_bps <= ${HEADS_AT_FLOOR_MAX_BPS}`,
+    holds: (v) => v("rule", "min_voters") * v("rule", "participant_floor_bps") <= HEADS_AT_FLOOR_MAX_BPS,
   },
   {
     id: "paused_head_counts",

@@ -19,6 +19,7 @@ import {
   trailingNumber,
 } from "./keys.js";
 import { canTransition } from "./lifecycle.js";
+import { allRegistryWriters } from "./registryWrites.js";
 import { queueOf } from "./status.js";
 import { statusCounts } from "./statusCounts.js";
 import {
@@ -35,7 +36,7 @@ import {
   votes,
 } from "./store.js";
 import type { Proposal } from "./types.js";
-import { cappedPower } from "./votingPower.js";
+import { cappedPower, snapshotPower } from "./votingPower.js";
 
 function fail(message: string, data: Record<string, unknown> = {}): never {
   throw xaiError(GovErrorCode.INVARIANT, message, data);
@@ -77,6 +78,9 @@ async function checkReviews(state: StateReader, p: Proposal): Promise<void> {
   const r = { reviewers: 0n, approvePower: 0n, totalPower: 0n, approvals: 0n };
   for (const [, rev] of await reviews.range(state, u64be(p.number))) {
     check(rev.reviewer !== p.proposer, "proposer reviewed own proposal", { id: p.id });
+    const { counted } = await snapshotPower(state, rev.reviewer, p.snapshotHeight, p.powerCap);
+    check(rev.power === counted, "review power is not the counted snapshot power", { id: p.id });
+    check(rev.power >= p.participantFloor, "review below the participant floor", { id: p.id });
     r.reviewers += 1n;
     r.totalPower += rev.power;
     if (rev.approved) {
@@ -242,6 +246,17 @@ export async function assertGovernanceInvariants(state: StateReader): Promise<vo
   await checkAccounts(state, proposals);
   await checkStatusCounts(state, proposals);
   await checkHistoryAndFiat(state);
+  // Rollback trusts the last-writer index: each writer is the fiat unlock (0) or an executed proposal.
+  for (const writer of await allRegistryWriters(state)) {
+    const status = byNumber.get(writer)?.status;
+    check(
+      writer === 0 || status === "executed" || status === "rolled_back",
+      "registry writer never executed",
+      {
+        writer,
+      },
+    );
+  }
 }
 
 /** The (status, kind) counters of the proposals gauge equal the proposals' statuses and kinds. */

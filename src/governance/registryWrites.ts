@@ -28,3 +28,8 @@ export async function lastRegistryWriter(
 ): Promise<number | undefined> {
   return registryWrites.get(state, [space, name]);
 }
+
+/** Every recorded writer (for the invariants). */
+export async function allRegistryWriters(state: StateReader): Promise<number[]> {
+  return (await registryWrites.range(state)).map(([, w]) => w);
+}

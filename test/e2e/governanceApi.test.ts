@@ -871,7 +871,7 @@ describe("e2e: governance HTTP API", function () {
       { implementation_votes: implementationVotes.slice(1), next_cursor: implementationVotes[1]!.voter },
     );
     for (const list of ["reviews", "implementation-votes"]) {
-      assertError(await get(`/governance/proposals/${ids.p1}/${list}?cursor=nobody`), 400, "BAD_REQUEST");
+      assertError(await get(`/governance/proposals/${ids.p1}/${list}?cursor=nobody`), 400, "INVALID_ADDRESS");
       assertError(await get(`/governance/proposals/${ids.p1}/${list}?limit=-1`), 400, "BAD_REQUEST");
       assertError(await get(`/governance/proposals/${"ef".repeat(16)}/${list}`), 404, "GOV_UNKNOWN_PROPOSAL");
       assertError(await get(`/governance/proposals/xyz/${list}`), 400, "BAD_REQUEST");

@@ -312,13 +312,23 @@ describe("config/registry", () => {
       assert.equal(c.holds(values({ quorum_bps: 4_999n, max_individual_power_bps: 500n })), true);
     });
 
-    it("there are exactly these ten (the deposit-vs-supply rule depends on state: checkDepositBound)", () => {
+    it("review of v2 (liveness): min_voters x participant_floor_bps <= 5,000", () => {
+      const c = rule("heads_at_floor_le_half_supply");
+      assert.equal(c.holds(values({ min_voters: 50n, participant_floor_bps: 100n })), true);
+      assert.equal(c.holds(values({ min_voters: 51n, participant_floor_bps: 100n })), false);
+      assert.equal(c.holds(values({ min_voters: 100n, participant_floor_bps: 50n })), true);
+      assert.equal(c.holds(values({ min_voters: 100n, participant_floor_bps: 51n })), false);
+      assert.equal(c.holds(values({ min_voters: 100n, participant_floor_bps: 0n })), true);
+    });
+
+    it("there are exactly these eleven (the deposit-vs-supply rule depends on state: checkDepositBound)", () => {
       assert.deepEqual(CROSS_RULES.map((c) => c.id).sort(), [
         "emergency_approval_ge_approval",
         "emergency_period_le_implementation_period",
         "emergency_period_le_review_period",
         "emergency_period_le_voting_period",
         "emergency_timelock_le_timelock",
+        "heads_at_floor_le_half_supply",
         "min_voters_le_max_block_txs",
         "paused_head_counts",
         "quorum_gt_max_individual_power",
