@@ -28,9 +28,10 @@ import { isXaiError } from "../../../src/errors.js";
 import { GovErrorCode } from "../../../src/governance/errors.js";
 import { executeAction, validateAction } from "../../../src/governance/kinds/index.js";
 import { proposalIdOf } from "../../../src/governance/proposalId.js";
+import { FIAT_UNLOCK_WRITER } from "../../../src/governance/registryWrites.js";
 import type { Proposal } from "../../../src/governance/types.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
-import { getRegistryRaw, getRule } from "../../../src/state-transition/params.js";
+import { getRegistryRaw, getRule, isRegistryInForce } from "../../../src/state-transition/params.js";
 import { StateOverlay } from "../../../src/state-transition/stateStore.js";
 import type { Payload, ProposalAction, Tx } from "../../../src/types/tx.js";
 import { action, GovChain, key, tx } from "../../utils/govChain.js";
@@ -94,11 +95,17 @@ const step: fc.Arbitrary<ProposalAction> = fc.oneof(
   fc.constantFrom("pause_transfers", "resume_transfers").map((a) => action.emergency(a)),
 );
 
-/** Applies `a` as the execution of a proposal numbered `number`; false if such a proposal could not execute. */
+/**
+ * Applies `a` as the execution engine applies a proposal's effect (id from `number`); false if no
+ * proposal could execute it. There is no proposal record behind it, so its registry writes are
+ * recorded with writer 0, the writer of changes made outside any proposal (as the fiat unlock's):
+ * the invariants accept only that or an executed proposal as a last writer.
+ */
 async function applyExecution(c: GovChain, a: ProposalAction, number: number): Promise<boolean> {
   const ctx = await c.nextContext();
   const scratch = new StateOverlay(c.state);
-  const p = { id: number.toString(16).padStart(32, "f"), number, action: a } as unknown as Proposal;
+  const id = number.toString(16).padStart(32, "f");
+  const p = { id, number: FIAT_UNLOCK_WRITER, action: a } as unknown as Proposal;
   try {
     await validateAction(scratch, ctx.params, a, "execute", ctx.height);
     await executeAction({
@@ -150,6 +157,8 @@ async function restores(c: GovChain): Promise<ProposalAction[]> {
   const out: ProposalAction[] = [];
   for (const e of [...PARAMS, ...FEATURES, ...RULES]) {
     if (!e.governable || (await getRegistryRaw(c.state, e.space, e.name)) === e.default) continue;
+    // An entry an upgrade adds (v2 §4.7) is no target before it is in force: nothing to restore.
+    if (!(await isRegistryInForce(c.state, e.space, e.name))) continue;
     if (e.space === "param") out.push(action.param(e.name, e.default));
     else if (e.space === "rule") out.push(action.rule(e.name, e.default));
     else out.push(action.feature(e.name, e.default === "true"));
