@@ -25,6 +25,8 @@ const SAMPLES: ProposalAction[] = [
   action.emergency("cancel_proposal", PID),
   action.rule("timelock_blocks", "100"),
   action.rollback(PID),
+  action.upgrade("v2.1", 123_456_789_012n),
+  action.cancelUpgrade("v2.1"),
 ];
 
 function fail(message: string): never {
@@ -70,6 +72,26 @@ describe("governance: the action view and its inverse", () => {
       action: "cancel_proposal",
       proposal_id: PID,
     });
+    // v2 §4.7: the plan's height as a decimal string; cancel_upgrade names the plan, no proposal id.
+    const info = `sha256:${"ab".repeat(32)}`;
+    assert.deepEqual(actionJson(action.upgrade("v2", 1_000, info)), { name: "v2", height: "1000", info });
+    assert.deepEqual(actionJson(action.cancelUpgrade("v2")), { action: "cancel_upgrade", name: "v2" });
+  });
+
+  it("software_upgrade from JSON: the three fields required; a height not a canonical decimal is one the chain refuses", () => {
+    const info = `sha256:${"ab".repeat(32)}`;
+    assert.equal(
+      refusal("software_upgrade", { name: "v2", info }),
+      'software_upgrade payload needs "height"',
+    );
+    assert.equal(
+      refusal("software_upgrade", { name: "v2", height: 5, info }),
+      '"height" must be a string (numbers as decimal strings)',
+    );
+    for (const bad of ["1e3", "-1", "01", "1.5", ""]) {
+      const a = actionFromJson("software_upgrade", { name: "v2", height: bad, info }, fail);
+      assert.ok(a.height > BigInt(Number.MAX_SAFE_INTEGER), bad); // refused as GOV_INVALID_UPGRADE_HEIGHT
+    }
   });
 
   it("a SUBMIT_PROPOSAL transaction renders its action with the same view, plus kind", () => {
