@@ -23,7 +23,7 @@ import { loadGenesis } from "./genesisFile.js";
 import { readKeyFile } from "./keyFile.js";
 import { createModules } from "./modules.js";
 import { nodePaths } from "./paths.js";
-import { nodeUpgrades, parseTestUpgrades, TEST_UPGRADES_ENV } from "./upgrades.js";
+import { checkAppliedUpgrades, nodeUpgrades, parseTestUpgrades, TEST_UPGRADES_ENV } from "./upgrades.js";
 
 /** Options of `xai-gov start`. */
 export interface NodeOptions {
@@ -87,6 +87,7 @@ export class XaiNode {
     let chain: Chain;
     try {
       chain = await Chain.open({ genesis, db, modules: createModules(upgrades), log });
+      await checkAppliedUpgrades(chain.state, upgrades);
     } catch (err) {
       await db.close();
       throw err;

@@ -11,6 +11,8 @@ import {
   TEST_UPGRADES,
   type UpgradeSet,
 } from "../governance/upgrade/handlers.js";
+import { listAppliedUpgrades } from "../governance/upgrade/plan.js";
+import type { StateReader } from "../state-transition/stateStore.js";
 import { NodeErrorCode } from "./errors.js";
 
 /** Environment variable naming the test upgrades a node knows. */
@@ -39,4 +41,18 @@ export function nodeUpgrades(testNames: readonly string[]): UpgradeSet {
       return h;
     }),
   );
+}
+
+/**
+ * Refuses a database that applied an upgrade `known` lacks (UNKNOWN_APPLIED_UPGRADE): a release
+ * older than the chain would apply later blocks under rules the chain has left behind.
+ */
+export async function checkAppliedUpgrades(state: StateReader, known: UpgradeSet): Promise<void> {
+  for (const u of await listAppliedUpgrades(state))
+    if (!known.has(u.name))
+      throw xaiError(
+        NodeErrorCode.UNKNOWN_APPLIED_UPGRADE,
+        `this database applied upgrade ${u.name} at height ${u.height}, which this release does not know: run a release that knows it`,
+        { name: u.name, height: u.height },
+      );
 }

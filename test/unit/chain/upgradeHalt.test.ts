@@ -20,8 +20,9 @@ import { proposalIdOf } from "../../../src/governance/proposalId.js";
 import { findProposal } from "../../../src/governance/store.js";
 import type { UpgradeNeeded } from "../../../src/governance/upgrade/beginBlock.js";
 import { listAppliedUpgrades, upgradePlan } from "../../../src/governance/upgrade/plan.js";
+import { NodeErrorCode } from "../../../src/node/errors.js";
 import { createModules } from "../../../src/node/modules.js";
-import { nodeUpgrades, parseTestUpgrades } from "../../../src/node/upgrades.js";
+import { checkAppliedUpgrades, nodeUpgrades, parseTestUpgrades } from "../../../src/node/upgrades.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
 import { getRegistryRaw, isRegistryInForce } from "../../../src/state-transition/params.js";
 import type { Block } from "../../../src/types/block.js";
@@ -190,6 +191,13 @@ describe("chain: software upgrades on the real chain (SPEC v2 §4.7)", function 
       [["v2-test", PLAN_HEIGHT]],
     );
     await runToHeight(restarted.chain, PLAN_HEIGHT + 2);
+    // Started again without the upgrade (a downgrade), the node refuses the database.
+    await checkAppliedUpgrades(restarted.chain.state, nodeUpgrades(["v2-test"]));
+    const refused = await expectCode(
+      checkAppliedUpgrades(restarted.chain.state, nodeUpgrades([])),
+      NodeErrorCode.UNKNOWN_APPLIED_UPGRADE,
+    );
+    assert.deepEqual(refused.data, { name: "v2-test", height: PLAN_HEIGHT });
     const after = await apiGet(restarted.chain, "/upgrade");
     assert.equal(after.pending, null);
     assert.equal(after.upgrade_needed, null);
