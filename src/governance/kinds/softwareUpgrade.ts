@@ -9,7 +9,6 @@
  * faster than a rollback) or replaced by another plan, and once applied a migration is part of the
  * chain's history that only a reorg below finality undoes.
  */
-import { isCanonicalDecimal } from "../../config/registry.js";
 import { xaiError } from "../../errors.js";
 import { getRule } from "../../state-transition/params.js";
 import type { StateReader } from "../../state-transition/stateStore.js";
@@ -92,14 +91,10 @@ export const softwareUpgrade: Capability<"software_upgrade"> = {
   },
   reversible: () => false,
   toJson: (a) => ({ name: a.name, height: a.height.toString(), info: a.info }),
-  fromJson: (f) => {
-    const height = f.str("height");
-    return {
-      kind: "software_upgrade",
-      name: f.str("name"),
-      // A malformed height becomes one the validation refuses (GOV_INVALID_UPGRADE_HEIGHT).
-      height: isCanonicalDecimal(height) ? BigInt(height) : MAX_UPGRADE_HEIGHT + 1n,
-      info: f.str("info"),
-    };
-  },
+  fromJson: (f) => ({
+    kind: "software_upgrade",
+    name: f.str("name"),
+    height: f.u64("height"),
+    info: f.str("info"),
+  }),
 };
