@@ -249,6 +249,13 @@ describe("e2e: CLI", function () {
       assert.ok((b.txs as Array<{ tx_id: string }>).some((t) => t.tx_id === txId));
     });
 
+    it("query upgrade --json prints GET /upgrade: no plan, nothing applied, no halt (SPEC v2 §4.7)", async () => {
+      const u = oneJson(await cli(["query", "upgrade", "--node", url, "--json"]));
+      assert.deepEqual({ ...u, height: 0 }, { height: 0, pending: null, applied: [], upgrade_needed: null });
+      const s = oneJson(await cli(["query", "status", "--node", url, "--json"]));
+      assert.equal(s.upgrade_needed, null);
+    });
+
     it("tx transfer without --wait prints the 202 answer", async () => {
       const r = oneJson(
         await cli([
@@ -351,6 +358,7 @@ describe("e2e: CLI", function () {
       "query status",
       "query account",
       "query tx",
+      "query upgrade",
       "replay",
     ])
       assert.ok(seen.includes(c), `--help of ${c}`);
@@ -360,6 +368,13 @@ describe("e2e: CLI", function () {
     const r = await cli(["start", "--help"]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /--api <host:port>.*\(default: "127\.0\.0\.1:8545"\)/s);
+  });
+
+  it("start --help names the upgrade halt: upgrade-info.json, exit code 3, XAI_TEST_UPGRADES", async () => {
+    const r = await cli(["start", "--help"]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /DIR\/upgrade-info\.json and exits with code 3/);
+    assert.match(r.stdout, /XAI_TEST_UPGRADES=v2-test/);
   });
 
   it("dev keys are refused on a chain id that is not a devnet (pinned or reported)", async () => {
