@@ -320,7 +320,7 @@ describe("governance: software upgrades (SPEC v2 §4.7)", () => {
   });
 
   describe("the known sets", () => {
-    it("the production set holds no test upgrade; the default module halts at v2-test", () => {
+    it("the production set holds no test upgrade; the default known set lacks v2-test, a test set adds it", () => {
       assert.deepEqual(
         PRODUCTION_UPGRADES.filter((u) => u.test).map((u) => u.name),
         [],
