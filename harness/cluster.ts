@@ -139,6 +139,8 @@ export class Cluster {
   private readonly children: Array<ChildProcess | undefined>;
   private readonly exits: Array<{ code: number | null; signal: string | null } | undefined>;
   private peerIdCache: string[] = [];
+  /** Extra environment of each node's process (a release's known upgrades: XAI_TEST_UPGRADES). */
+  private readonly envs: Array<Record<string, string>> = [];
   private readonly ownsDir: boolean;
   private stopped = false;
   readonly genesis: Genesis;
@@ -214,7 +216,10 @@ export class Cluster {
   }
 
   private spawn(i: number): void {
-    const child = spawnNode(this.specs[i]!, { XAI_LOG_LEVEL: process.env.XAI_LOG_LEVEL ?? "info" });
+    const child = spawnNode(this.specs[i]!, {
+      XAI_LOG_LEVEL: process.env.XAI_LOG_LEVEL ?? "info",
+      ...this.envs[i],
+    });
     this.children[i] = child;
     this.exits[i] = undefined;
     child.on("exit", (code, signal) => {
@@ -406,13 +411,56 @@ export class Cluster {
     this.log(`node ${i} killed (SIGKILL)`);
   }
 
-  /** Starts node i again from its directory and waits until it answers and is peered again. */
-  async restart(i: number, timeoutMs = 60_000): Promise<void> {
+  /**
+   * Starts node i again from its directory and waits until it answers and is peered again; `env`
+   * replaces its extra environment (another release: XAI_TEST_UPGRADES).
+   */
+  async restart(i: number, timeoutMs = 60_000, env?: Record<string, string>): Promise<void> {
     if (this.children[i]) throw new Error(`node ${i} is running`);
+    if (env) this.envs[i] = env;
     this.spawn(i);
     await this.waitUp([i], timeoutMs);
     await this.waitPeered(this.alive, timeoutMs);
     this.log(`node ${i} restarted`);
+  }
+
+  /** Waits until node i's process exits by itself (a halt for an upgrade); its exit code and signal. */
+  async waitExit(i: number, timeoutMs = 120_000): Promise<{ code: number | null; signal: string | null }> {
+    return waitFor(
+      `node ${i} to exit`,
+      async () => (this.children[i] === undefined ? this.exits[i] : undefined),
+      { timeoutMs, intervalMs: 200 },
+    );
+  }
+
+  /**
+   * Adds a follower: a node without a validator key, from the cluster's genesis in a fresh
+   * directory, dialing every node; waits until it answers and is peered. Returns its index.
+   */
+  async addFollower(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<number> {
+    const i = this.specs.length;
+    const ports = await findFreePorts(1);
+    const dir = join(this.dir, `follower-${i}`);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(nodePaths(this.dir).genesis, nodePaths(dir).genesis);
+    const p2p = `/ip4/127.0.0.1/tcp/${ports.p2p}`;
+    this.specs.push({
+      index: i,
+      dir,
+      apiHost: "127.0.0.1",
+      apiPort: ports.api,
+      p2p,
+      peers: this.specs.map((s) => s.p2p),
+    });
+    this.children.push(undefined);
+    this.exits.push(undefined);
+    this.envs[i] = env;
+    this.spawn(i);
+    await this.waitUp([i], timeoutMs);
+    this.peerIdCache[i] = (await this.peerInfo(i)).peer_id;
+    await this.waitPeered(this.alive, timeoutMs);
+    this.log(`follower ${i} started`);
+    return i;
   }
 
   /**

@@ -10,6 +10,7 @@ import { rollback } from "./rollback.js";
 import { timelock } from "./timelock.js";
 import { treasury } from "./treasury.js";
 import { underpowered } from "./underpowered.js";
+import { upgrade } from "./upgrade.js";
 import { validators } from "./validators.js";
 
 /** Every scenario, in the order `npm run harness` runs them. */
@@ -26,6 +27,7 @@ export const SCENARIOS: Scenario[] = [
   payloadSwap,
   rogue,
   validators,
+  upgrade,
 ];
 
 /** The CI-sized subset of `npm run harness:quick` (and of the mocha test). */

@@ -17,7 +17,7 @@ import {
   votingPower,
 } from "../governance/queries.js";
 import type { GovernanceMetrics } from "../metrics/governanceMetrics.js";
-import { getRegistryRaw } from "../state-transition/params.js";
+import { getRegistryRaw, isRegistryInForce } from "../state-transition/params.js";
 import type { Tx, TxType } from "../types/tx.js";
 import { ApiErrorCode } from "./errors.js";
 import { GOV_TX_ROUTES, type GovTxType } from "./governanceTxRoutes.js";
@@ -44,19 +44,23 @@ function proposalIdOfTx(tx: Tx): string | undefined {
   return "proposalId" in p ? p.proposalId : undefined;
 }
 
-function registryJson(space: RegistrySpace, state: ApiContext["chain"]["state"]) {
-  return Promise.all(
-    registryEntries(space).map(async (e) => ({
-      name: e.name,
-      type: e.type,
-      min: e.min?.toString() ?? null,
-      max: e.max?.toString() ?? null,
-      default: e.default,
-      value: await getRegistryRaw(state, space, e.name),
-      description: e.description,
-      governable: e.governable,
-    })),
-  );
+/** The entries in force (v2 §4.7: one an upgrade adds appears from its height, with `since`). */
+async function registryJson(space: RegistrySpace, state: ApiContext["chain"]["state"]) {
+  const entries = [];
+  for (const e of registryEntries(space))
+    if (await isRegistryInForce(state, space, e.name))
+      entries.push({
+        name: e.name,
+        type: e.type,
+        min: e.min?.toString() ?? null,
+        max: e.max?.toString() ?? null,
+        default: e.default,
+        value: await getRegistryRaw(state, space, e.name),
+        description: e.description,
+        governable: e.governable,
+        ...(e.since ? { since: e.since } : {}),
+      });
+  return entries;
 }
 
 /** The governance routes of SPEC §5. */

@@ -114,6 +114,8 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
     min_tx_fee: (await getParam(chain.state, "min_tx_fee")).toString(),
     block_time_ms: chain.genesis.blockTimeMs,
     validator: ctx.validator ?? null,
+    // Set once this node halted before a block needing an upgrade its release lacks (SPEC v2 §4.7).
+    upgrade_needed: chain.halt.needed ?? null,
   }));
 
   app.get<{ Params: { height: string } }>("/blocks/:height", async (req) => {

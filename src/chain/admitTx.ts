@@ -133,3 +133,9 @@ export async function admitTx(a: AdmitView, caches: AdmitCaches, tx: Tx): Promis
   caches.pending.record(view, k, tx, state, applied.overlay);
   return tx;
 }
+
+/** After a new head: drops the pending transactions of `included`'s senders that it made stale. */
+export async function pruneMempool(a: Pick<AdmitView, "db" | "mempool">, included: Tx[]): Promise<void> {
+  const senders = new Set(included.map((t) => t.sender));
+  for (const s of senders) a.mempool.dropBelow(s, (await getAccount(a.db.state, s)).nonce);
+}

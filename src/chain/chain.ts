@@ -5,9 +5,10 @@
  * alone (headerChecks.ts `checkHeadSignature`), then the body's decoding; in the queue
  * `importDecoded`: parent, header checks, tx root, finality), after which a block extends the head
  * (applyBlock, then `commitOnHead`: one batch), is kept as a side block (sideBlocks.ts), or wins by
- * fork choice and is adopted by a reorg (reorg.ts). Mempool admission is admitTx.ts, block production produceBlock.ts;
- * each takes the `ChainView` members it reads (types.ts). The state transition itself is pure and
- * lives in src/state-transition/ (applyBlock.ts).
+ * fork choice and is adopted by a reorg (reorg.ts). Mempool admission (and pruning) is admitTx.ts,
+ * block production produceBlock.ts, the halt before a block needing an unknown upgrade
+ * upgradeHalt.ts; each takes the `ChainView` members it reads (types.ts). The state transition
+ * itself is pure and lives in src/state-transition/ (applyBlock.ts).
  */
 import { EventEmitter } from "node:events";
 import { GenesisErrorCode } from "../config/errors.js";
@@ -19,7 +20,6 @@ import type { ChainDb, StoredReceipt } from "../db/chainDb.js";
 import { DbErrorCode } from "../db/errors.js";
 import { isXaiError, XaiError, xaiError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
-import { getAccount } from "../state-transition/accounts.js";
 import { applyBlock, txRootOfBytes } from "../state-transition/applyBlock.js";
 import type { TxRules } from "../state-transition/applyTx.js";
 import type { BlockResult } from "../state-transition/executeBlock.js";
@@ -28,7 +28,7 @@ import { type Block, type BlockHeader, decodeBlock } from "../types/block.js";
 import { BlockErrorCode, TxErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
-import { type AdmitCaches, admitTx, NextBlockContext } from "./admitTx.js";
+import { type AdmitCaches, admitTx, NextBlockContext, pruneMempool } from "./admitTx.js";
 import { BlockCache } from "./blockCache.js";
 import { putCanonicalBlock, undoOf } from "./blockWrites.js";
 import { isPreferred } from "./forkChoice.js";
@@ -42,6 +42,7 @@ import { branchResult, reorgTo, returnToMempool } from "./reorg.js";
 import { SideBlocks } from "./sideBlocks.js";
 import { StateSchedule } from "./stateSchedule.js";
 import { type ChainOptions, type HeadInfo, headInfo, type ImportStatus, type NewHeadEvent } from "./types.js";
+import { isUpgradeNeeded, UpgradeHalt } from "./upgradeHalt.js";
 
 /** The chain's shapes (declared in types.ts), exported here where importers have always found them. */
 export type { ChainOptions, HeadInfo, ImportStatus, NewHeadEvent } from "./types.js";
@@ -70,6 +71,7 @@ export class Chain extends EventEmitter {
   private readonly caches: AdmitCaches;
   private readonly jobs: JobQueue;
   private _head!: HeadInfo;
+  readonly halt: UpgradeHalt;
 
   private constructor(opts: ChainOptions) {
     super();
@@ -86,6 +88,7 @@ export class Chain extends EventEmitter {
     this.proposers = opts.proposers ?? this.validators;
     this.sideBlocks = new SideBlocks(this.genesis.finalityDepth, opts.maxSideBlocks);
     this.caches = { next: new NextBlockContext(this.genesis, this.proposers), pending: new PendingStates() };
+    this.halt = new UpgradeHalt(this.log, (plan) => this.emit("upgradeNeeded", plan));
   }
 
   /** Opens a chain on a database: writes genesis into a new one, or resumes from the stored head. */
@@ -187,11 +190,12 @@ export class Chain extends EventEmitter {
 
   private rejected(err: unknown): unknown {
     if (isXaiError(err)) this.emit("blockRejected", err.code);
-    return err;
+    return this.halt.note(err);
   }
 
   private async importDecoded(block: Block): Promise<ImportStatus> {
     const h = block.header;
+    this.halt.check();
     if (this.known.isInvalid(block.hashHex) || this.known.isInvalid(toHex(h.parentHash)))
       throw xaiError(BlockErrorCode.KNOWN_INVALID, "block or parent known invalid");
     if (this.db.hasBlock(block.hash)) throw xaiError(BlockErrorCode.KNOWN, "block already known");
@@ -212,7 +216,7 @@ export class Chain extends EventEmitter {
       try {
         result = await applyBlock(this.db.state, block, this._head.stateRoot, this.rules);
       } catch (err) {
-        if (isXaiError(err)) this.known.markInvalid(block.hashHex);
+        if (isXaiError(err) && !isUpgradeNeeded(err)) this.known.markInvalid(block.hashHex);
         throw err;
       }
       await this.commitOnHead(block, result, started);
@@ -239,7 +243,7 @@ export class Chain extends EventEmitter {
     this.sideBlocks.prune(batch, block.header.height);
     await batch.setHead(block.hash).write();
     await this.setHead(block);
-    await this.pruneMempool(result.txs);
+    await pruneMempool(this, result.txs);
     this.emit("head", { block, result, reverted: [], durationMs: performance.now() - started });
   }
 
@@ -247,11 +251,6 @@ export class Chain extends EventEmitter {
     this.known.remember(block.hashHex, block.header);
     this._head = headInfo(block.hash, block.header);
     await this.validators.refresh(this.db.state, block.hash);
-  }
-
-  private async pruneMempool(included: Tx[]): Promise<void> {
-    const senders = new Set(included.map((t) => t.sender));
-    for (const s of senders) this.mempool.dropBelow(s, (await getAccount(this.db.state, s)).nonce);
   }
 
   /** Adopts the branch ending in `tip` (reorg.ts), then moves the head and the mempool. */
@@ -265,9 +264,9 @@ export class Chain extends EventEmitter {
     await this.setHead(tip);
     const [from, depth] = [r.reverted[0]?.header.height, r.reverted.length];
     this.log.warn({ from, to: tip.header.height, ancestor: r.ancestorHeight, depth }, "reorg");
-    await this.pruneMempool(r.applied.flatMap((a) => a.result.txs));
-    // The events of every block of the new branch, so none is lost to logs and metrics.
+    // The transactions and events of every block of the new branch, so none is lost to logs and metrics.
     const result = branchResult(r.applied);
+    await pruneMempool(this, result.txs);
     const event: NewHeadEvent = {
       block: tip,
       result,
@@ -284,9 +283,10 @@ export class Chain extends EventEmitter {
    */
   produceBlock(slot: number, key: KeyPair): Promise<Block | null> {
     return this.jobs.run("block", async () => {
+      this.halt.check();
       if (!mayPropose(this, slot, key)) return null;
       const started = performance.now();
-      const { block, result } = await buildProposal(this, this.log, slot, key);
+      const { block, result } = await buildProposal(this, this.log, slot, key).catch(this.halt.rethrow);
       await this.commitOnHead(block, result, started);
       return block;
     });

@@ -26,6 +26,7 @@ import { putCanonicalBlock, undoOf } from "./blockWrites.js";
 import type { Mempool } from "./mempool.js";
 import type { SideBlocks } from "./sideBlocks.js";
 import type { ChainView } from "./types.js";
+import { isUpgradeNeeded } from "./upgradeHalt.js";
 
 /** What a reorg reads: the head, stored blocks and undo records, the rules. */
 export type ReorgView = Pick<
@@ -113,7 +114,9 @@ export async function applyBranch(
     try {
       result = await applyBlock(overlay, b, parentRoot, r.rules);
     } catch (err) {
-      if (isXaiError(err)) for (const bad of branch.slice(i)) own.markInvalid(bad.hashHex);
+      // A block needing an unknown upgrade is not invalid: a release that knows it applies it.
+      if (isXaiError(err) && !isUpgradeNeeded(err))
+        for (const bad of branch.slice(i)) own.markInvalid(bad.hashHex);
       throw err;
     }
     applied.push({ block: b, result, undo: await undoOf(overlay, result) });

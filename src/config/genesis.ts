@@ -9,6 +9,7 @@ import { GenesisErrorCode, GenesisFault, type GenesisInvalidData } from "./error
 import {
   CROSS_RULES,
   isCanonicalDecimal,
+  isGenesisEntry,
   parseRegistryValue,
   type RegistrySpace,
   type RuleName,
@@ -103,10 +104,13 @@ function registryValues(space: RegistrySpace, raw: unknown): Record<string, stri
   if (typeof given !== "object" || Array.isArray(given))
     fail(GenesisFault.BAD_FIELD, `${space} values must be an object`);
   const out: Record<string, string> = {};
-  for (const name of Object.keys(given))
-    if (!registryEntry(space, name))
+  // An entry a later release adds comes into force through its upgrade, never through genesis.
+  for (const name of Object.keys(given)) {
+    const e = registryEntry(space, name);
+    if (!e || !isGenesisEntry(e))
       fail(GenesisFault.UNKNOWN_REGISTRY_NAME, `unknown ${space} ${name}`, { space, name });
-  for (const e of registryEntries(space)) {
+  }
+  for (const e of registryEntries(space).filter(isGenesisEntry)) {
     const v = given[e.name];
     const str = v === undefined ? e.default : typeof v === "boolean" ? String(v) : v;
     if (typeof str !== "string")

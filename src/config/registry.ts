@@ -18,6 +18,15 @@ export interface RegistryEntry<N extends string = string> {
   description: string;
   /** False for an entry set by another mechanism, never by proposals (fiat_rails: the fiat unlock). */
   governable: boolean;
+  /**
+   * The upgrade whose migration brings the entry into force (SPEC v2 §4.7, versioned registry).
+   * Absent for the entries of genesis. An entry with `since` is not part of genesis (so genesis stays
+   * byte-identical across releases), reads as `inactive` until its migration writes `default`, and
+   * no proposal may target it before.
+   */
+  since?: string;
+  /** The value an entry with `since` reads as before its upgrade: behaviour as before the entry. */
+  inactive?: string;
 }
 
 /** Base units per XAI. */
@@ -87,6 +96,20 @@ export const PARAMS = [
     "most bytes of transactions in a block",
   ),
   num("param", "max_tx_bytes", "uint", 16_384n, 512n, 262_144n, "largest encoded transaction"),
+  {
+    // Added by the test upgrade v2-test (governance/upgrade/handlers.ts): in force on test chains only.
+    ...num(
+      "param",
+      "min_transfer_amount",
+      "amount",
+      1_000n,
+      0n,
+      100_000_000n,
+      "smallest TRANSFER amount (0: any positive amount); added by the test upgrade v2-test",
+    ),
+    since: "v2-test",
+    inactive: "0",
+  },
 ] as const;
 
 /** Name of a chain parameter (a misspelt name does not compile). */
@@ -251,6 +274,11 @@ export function registryEntry<S extends RegistrySpace>(
   name: string,
 ): RegistryEntry<RegistryName<S>> | undefined {
   return ALL.get(`${space}:${name}`) as RegistryEntry<RegistryName<S>> | undefined;
+}
+
+/** True if `e` is part of genesis: not added by an upgrade. */
+export function isGenesisEntry(e: RegistryEntry): boolean {
+  return e.since === undefined;
 }
 
 /** Every entry of a registry space, in name order. */

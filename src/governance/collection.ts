@@ -66,12 +66,18 @@ export interface Item<V> {
   get(state: StateReader): Promise<V | undefined>;
   /** Stores the value. */
   put(state: StateWriter, v: V): void;
+  /** Deletes the value. */
+  del(state: StateWriter): void;
 }
 
 /** The item stored under the bare bucket byte `bucket`. */
 export function item<V>(bucket: number, codec: Codec<V>): Item<V> {
   const c = collection<void, V>(bucket, () => new Uint8Array(0), codec);
-  return { get: (state) => c.get(state), put: (state, v) => c.put(state, undefined, v) };
+  return {
+    get: (state) => c.get(state),
+    put: (state, v) => c.put(state, undefined, v),
+    del: (state) => c.del(state, undefined),
+  };
 }
 
 /** u64 big-endian ↔ number (counters, heights). */

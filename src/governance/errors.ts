@@ -111,6 +111,29 @@ export enum GovErrorCode {
   FIAT_WINDOW_CLOSED = "GOV_FIAT_WINDOW_CLOSED",
   /** FIAT_UNLOCK_VOTE after the unlock. */
   FIAT_ALREADY_UNLOCKED = "GOV_FIAT_ALREADY_UNLOCKED",
+  /**
+   * software_upgrade name not 1-64 bytes of lowercase ASCII letters, digits, `.`, `-`, `_`, starting
+   * with a letter or digit (v2, SPEC §4.7).
+   */
+  INVALID_UPGRADE_NAME = "GOV_INVALID_UPGRADE_NAME",
+  /** software_upgrade height above 2^53 - 1 (v2). */
+  INVALID_UPGRADE_HEIGHT = "GOV_INVALID_UPGRADE_HEIGHT",
+  /**
+   * software_upgrade height below the current height + `timelock_blocks` (at submission and at
+   * execution; `data.min_height`) (v2; also execution).
+   */
+  UPGRADE_HEIGHT_TOO_SOON = "GOV_UPGRADE_HEIGHT_TOO_SOON",
+  /** software_upgrade info without a `sha256:<64 hex>` of the release, or over 1,000 bytes (v2). */
+  INVALID_UPGRADE_INFO = "GOV_INVALID_UPGRADE_INFO",
+  /** software_upgrade of a name this chain has already applied (v2; also execution). */
+  UPGRADE_ALREADY_APPLIED = "GOV_UPGRADE_ALREADY_APPLIED",
+  /** cancel_upgrade of a name that is not the pending plan's (`data.pending`) (v2; also execution). */
+  NO_PENDING_UPGRADE = "GOV_NO_PENDING_UPGRADE",
+  /**
+   * The block is at the pending plan's height and this release has no handler for its name: the
+   * node halts before applying it (`data`: name, height, info) (v2, SPEC §4.7). Not an invalid block.
+   */
+  UPGRADE_NEEDED = "GOV_UPGRADE_NEEDED",
   /** A proposal with this id already exists. */
   ALREADY_EXISTS = "GOV_ALREADY_EXISTS",
   /** A lifecycle transition that the state machine forbids (a bug if ever thrown). */

@@ -13,7 +13,10 @@ export type GovEventType =
   | "rollback"
   | "emergency_action"
   | "fiat_unlock_vote"
-  | "fiat_unlocked";
+  | "fiat_unlocked"
+  | "upgrade_scheduled"
+  | "upgrade_cancelled"
+  | "upgrade_applied";
 
 /** Where governance code emits events: the block height, the event list, the tx if any. */
 export interface EventSink {

@@ -28,6 +28,9 @@ export const GovBucket = {
   FIAT_STATE: 0x2d,
   STATUS_INDEX: 0x2e,
   REGISTRY_WRITE: 0x2f,
+  // 0x30-0x37 left for other v2 work; the upgrade buckets (SPEC §4.7):
+  UPGRADE_PLAN: 0x38,
+  UPGRADE_APPLIED: 0x39,
 } as const;
 
 /** The end-of-block queues, one per lifecycle step. */

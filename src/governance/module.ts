@@ -14,6 +14,8 @@ import { executeProposal } from "./execution.js";
 import { fiatUnlockVote, initialFiatState } from "./fiatUnlock.js";
 import { cancelProposal, submitProposal } from "./proposals.js";
 import { fiatState } from "./store.js";
+import { processBeginBlock } from "./upgrade/beginBlock.js";
+import { knownUpgrades, type UpgradeSet } from "./upgrade/handlers.js";
 import { castVote, submitReview, voteImplementation } from "./voting.js";
 
 /** Transaction types handled by the governance module. */
@@ -55,12 +57,21 @@ export async function initGovernanceGenesis(state: StateWriter, genesis: Genesis
   fiatState.put(state, initialFiatState(genesis));
 }
 
-/** The governance module. */
-export const governanceModule: StateModule = {
-  name: "governance",
-  txTypes: GOV_TX_TYPES,
-  moduleAccounts: [DEPOSIT_ESCROW_ADDRESS],
-  applyTx: applyGovernanceTx,
-  endBlock: processEndBlock,
-  initGenesis: initGovernanceGenesis,
-};
+/**
+ * The governance module of a release that knows the upgrades `known` (SPEC v2 §4.7): at a plan's
+ * height it runs the migration, or refuses the block with GOV_UPGRADE_NEEDED.
+ */
+export function createGovernanceModule(known: UpgradeSet): StateModule {
+  return {
+    name: "governance",
+    txTypes: GOV_TX_TYPES,
+    moduleAccounts: [DEPOSIT_ESCROW_ADDRESS],
+    applyTx: applyGovernanceTx,
+    beginBlock: (ctx) => processBeginBlock(ctx, known),
+    endBlock: processEndBlock,
+    initGenesis: initGovernanceGenesis,
+  };
+}
+
+/** The governance module of this release: the production upgrades only. */
+export const governanceModule: StateModule = createGovernanceModule(knownUpgrades());

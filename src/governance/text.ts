@@ -21,6 +21,8 @@ export const TEXT_LIMITS = {
   reason: 500,
   /** Treasury allocation purpose: 0..500 bytes. */
   purpose: 500,
+  /** Upgrade plan info (release notes URL and the release's sha256): 0..1,000 bytes (v2). */
+  upgrade_info: 1_000,
 } as const;
 
 /** True for the six ASCII whitespace code units (tab, LF, VT, FF, CR, space). */

@@ -133,7 +133,7 @@ export interface ImplementationVoteRecord {
 }
 
 /** What a history entry records. */
-export type HistoryEvent = "executed" | "failed" | "expired";
+export type HistoryEvent = "executed" | "failed" | "expired" | "upgraded";
 
 /** An execution-history entry. */
 export interface HistoryRecord {

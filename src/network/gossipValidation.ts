@@ -58,6 +58,7 @@ export const VERDICTS: Readonly<Record<GossipErrorCode, readonly [tx: Verdict, b
   [TxErrorCode.TRANSFERS_DISABLED]: ["ignore", "reject"],
   [TxErrorCode.INVALID_RECIPIENT]: ["reject", "reject"],
   [TxErrorCode.ZERO_AMOUNT]: ["reject", "reject"],
+  [TxErrorCode.BELOW_MIN_TRANSFER]: ["ignore", "reject"], // a governed parameter
   [TxErrorCode.UNSUPPORTED]: ["reject", "reject"],
   [TxErrorCode.DUPLICATE]: ["ignore", "reject"],
   [TxErrorCode.REPLACEMENT_UNDERPRICED]: ["ignore", "reject"],
@@ -136,6 +137,14 @@ export const VERDICTS: Readonly<Record<GossipErrorCode, readonly [tx: Verdict, b
   [GovErrorCode.FIAT_WINDOW_CLOSED]: ["ignore", "reject"],
   [GovErrorCode.FIAT_ALREADY_UNLOCKED]: ["ignore", "reject"],
   [GovErrorCode.ALREADY_EXISTS]: ["ignore", "reject"],
+  [GovErrorCode.INVALID_UPGRADE_NAME]: ["reject", "reject"],
+  [GovErrorCode.INVALID_UPGRADE_HEIGHT]: ["reject", "reject"],
+  [GovErrorCode.UPGRADE_HEIGHT_TOO_SOON]: ["ignore", "reject"], // depends on the height and rules
+  [GovErrorCode.INVALID_UPGRADE_INFO]: ["reject", "reject"],
+  [GovErrorCode.UPGRADE_ALREADY_APPLIED]: ["ignore", "reject"],
+  [GovErrorCode.NO_PENDING_UPGRADE]: ["ignore", "reject"],
+  // This release cannot judge the block at an upgrade height: nothing bad about the sender.
+  [GovErrorCode.UPGRADE_NEEDED]: ["ignore", "ignore"],
   [GovErrorCode.INVALID_TRANSITION]: ["ignore", "reject"],
   [GovErrorCode.CORRUPT]: ["ignore", "reject"],
   [GovErrorCode.INVARIANT]: ["ignore", "reject"],

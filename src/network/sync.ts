@@ -27,6 +27,7 @@ import { isPreferred } from "../chain/forkChoice.js";
 import { slotAt } from "../chain/slots.js";
 import { bytesEqual } from "../crypto/bytes.js";
 import { type ErrorCode, isXaiError, xaiError } from "../errors.js";
+import { GovErrorCode } from "../governance/errors.js";
 import type { Logger } from "../logger.js";
 import { BlockErrorCode } from "../types/errors.js";
 import { NetworkOutcome, type PeerFaultCode, SyncErrorCode } from "./errors.js";
@@ -54,6 +55,8 @@ const STOP_WITHOUT_PENALTY: ReadonlySet<ErrorCode> = new Set([
   BlockErrorCode.REVERTS_FINALIZED,
   BlockErrorCode.FUTURE_SLOT,
   ChainErrorCode.NODE_BUSY,
+  // This release cannot apply the block (SPEC v2 §4.7): the peer served a valid chain; we halt.
+  GovErrorCode.UPGRADE_NEEDED,
 ]);
 
 const REQUEST_TIMEOUT_MS = 10_000;

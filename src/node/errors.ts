@@ -8,6 +8,11 @@ export enum NodeErrorCode {
   NO_GENESIS = "NO_GENESIS",
   /** A key file that cannot be read, has a malformed secret key, or an address that does not match it. */
   KEY_FILE_INVALID = "KEY_FILE_INVALID",
+  /**
+   * The database has applied an upgrade this release does not know (a downgrade, or a node started
+   * without the release that applied it; `data.name`, `data.height`) (SPEC v2 §4.7).
+   */
+  UNKNOWN_APPLIED_UPGRADE = "UNKNOWN_APPLIED_UPGRADE",
 }
 
 declare module "../errors.js" {

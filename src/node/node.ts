@@ -1,14 +1,16 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { adminRoutes } from "../api/admin.js";
 import { governanceRoutes } from "../api/governanceRoutes.js";
 import { createApi, type RoutePlugin } from "../api/server.js";
+import { upgradeRoutes } from "../api/upgradeRoutes.js";
 import { validatorRoutes } from "../api/validatorRoutes.js";
 import { Chain, type NewHeadEvent } from "../chain/chain.js";
 import { slotAt, slotStartMs } from "../chain/slots.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { ChainDb } from "../db/chainDb.js";
+import type { UpgradeNeeded } from "../governance/upgrade/beginBlock.js";
 import type { Logger } from "../logger.js";
 import { GovernanceMetrics } from "../metrics/governanceMetrics.js";
 import { NodeMetrics } from "../metrics/nodeMetrics.js";
@@ -20,6 +22,7 @@ import { loadGenesis } from "./genesisFile.js";
 import { readKeyFile } from "./keyFile.js";
 import { createModules } from "./modules.js";
 import { nodePaths } from "./paths.js";
+import { checkAppliedUpgrades, nodeUpgrades, parseTestUpgrades, TEST_UPGRADES_ENV } from "./upgrades.js";
 
 /** Options of `xai-gov start`. */
 export interface NodeOptions {
@@ -38,6 +41,14 @@ export interface NodeOptions {
   peers?: string[];
   /** Peer penalty limits (default: the network's). */
   penalties?: Partial<PenaltyOptions>;
+  /** Test upgrades this release knows (default: from XAI_TEST_UPGRADES; production: none). */
+  testUpgrades?: string[];
+  /**
+   * Called once the chain halted before a block needing an upgrade this release lacks (after the
+   * node stopped producing and wrote DIR/upgrade-info.json); `xai-gov start` then exits with
+   * UPGRADE_NEEDED_EXIT_CODE.
+   */
+  onUpgradeNeeded?: (plan: UpgradeNeeded) => void;
 }
 
 /** Composition root: database, chain, block production and the HTTP API of one node. */
@@ -64,10 +75,13 @@ export class XaiNode {
     const paths = nodePaths(o.dir);
     const key =
       (o.produce ?? true) && existsSync(paths.validatorKey) ? readKeyFile(paths.validatorKey) : undefined;
+    const testUpgrades = o.testUpgrades ?? parseTestUpgrades(process.env[TEST_UPGRADES_ENV]);
+    const upgrades = nodeUpgrades(testUpgrades);
     const db = await ChainDb.open(paths.db);
     let chain: Chain;
     try {
-      chain = await Chain.open({ genesis, db, modules: createModules(), log });
+      chain = await Chain.open({ genesis, db, modules: createModules(upgrades), log });
+      await checkAppliedUpgrades(chain.state, upgrades);
     } catch (err) {
       await db.close();
       throw err;
@@ -110,12 +124,14 @@ export class XaiNode {
     const api = createApi(apiCtx, [
       governanceRoutes(gm),
       validatorRoutes,
+      upgradeRoutes,
       ...(o.routes ?? []),
       ...(network ? [adminRoutes(network)] : []),
     ]);
     const node = new XaiNode(chain, db, metrics, api, key, log, network);
     chain.on("head", (e: NewHeadEvent) => node.onHead(e));
     chain.on("blockRejected", (code: string) => metrics.rejectedBlocks.inc({ code }));
+    chain.on("upgradeNeeded", (plan: UpgradeNeeded) => node.onUpgradeNeeded(plan, paths.upgradeInfo, o));
     node.updateGauges();
     node.apiAddress = await api.listen({ host: o.apiHost, port: o.apiPort });
     log.info(
@@ -126,6 +142,7 @@ export class XaiNode {
         validator: key?.address ?? null,
         peerId: network?.peerId ?? null,
         p2p: network?.listenAddrs() ?? [],
+        upgrades: [...upgrades.keys()],
       },
       "node started",
     );
@@ -156,6 +173,17 @@ export class XaiNode {
     );
     for (const ev of e.result.events)
       this.log.info({ event: ev.type, height: ev.height, txId: ev.txId, ...ev.attributes }, "chain event");
+  }
+
+  /**
+   * The chain halted for an upgrade (SPEC v2 §4.7): production stops, the plan is written to
+   * DIR/upgrade-info.json (what a supervisor reads, as Cosmovisor does) and the owner is told.
+   */
+  private onUpgradeNeeded(plan: UpgradeNeeded, file: string, o: NodeOptions): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
+    o.onUpgradeNeeded?.(plan);
   }
 
   private updateGauges(): void {

@@ -8,5 +8,7 @@ export function nodePaths(dir: string) {
     p2pKey: join(dir, "p2p.key"),
     db: join(dir, "db"),
     replayScratch: join(dir, "replay.tmp"),
+    /** Written when the node halts for an upgrade it does not know: `{name, height, info}`. */
+    upgradeInfo: join(dir, "upgrade-info.json"),
   };
 }

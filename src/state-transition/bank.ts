@@ -33,6 +33,11 @@ export const bankModule: StateModule = {
         "module accounts (the deposit escrow) accept no transfers",
       );
     if (p.amount === 0n) throw xaiError(TxErrorCode.ZERO_AMOUNT, "amount must be positive");
+    const minAmount = paramOf(ctx.params, "min_transfer_amount");
+    if (p.amount < minAmount)
+      throw xaiError(TxErrorCode.BELOW_MIN_TRANSFER, `amount below min_transfer_amount ${minAmount}`, {
+        min: minAmount.toString(),
+      });
     const extra = transferExtraFee(p.amount, paramOf(ctx.params, "transaction_fee_bps"));
     const sender = await getAccount(ctx.state, ctx.tx.sender);
     if (sender.balance < p.amount + extra)

@@ -17,7 +17,7 @@ import type { Tx } from "../types/tx.js";
 import { checkpointSupply, mint } from "./accounts.js";
 import { applyTx, type TxRules } from "./applyTx.js";
 import type { BlockContext, ChainEvent, TxOutcome } from "./module.js";
-import { paramOf } from "./params.js";
+import { loadBlockParams, paramOf } from "./params.js";
 import { computeStateRoot } from "./stateRoot.js";
 import { StateOverlay, type StateReader } from "./stateStore.js";
 
@@ -49,6 +49,23 @@ export interface Skipped {
  * its limits).
  */
 export type ExecuteMode = "strict" | "skip-invalid";
+
+/**
+ * Start of block: each module's beginBlock in module order (a due upgrade's migration). If one
+ * changed the registry, the context carries the parameters read again, so a migration's values
+ * hold from the block's first transaction (SPEC v2 §4.7).
+ */
+export async function beginBlock(
+  overlay: StateOverlay,
+  ctx: BlockContext,
+  rules: TxRules,
+  events: ChainEvent[],
+): Promise<BlockContext> {
+  let changed = false;
+  for (const m of rules.modules)
+    if (m.beginBlock && (await m.beginBlock({ ...ctx, state: overlay, events }))) changed = true;
+  return changed ? { ...ctx, params: await loadBlockParams(overlay, ctx.params.genesisValidators) } : ctx;
+}
 
 /** End of block: modules in their order, then the block reward, then the supply checkpoint. */
 export async function endBlock(
@@ -112,8 +129,8 @@ class BlockRoom {
 }
 
 /**
- * Executes `txs` in order on an overlay of `pre` under `ctx` (see ExecuteMode), then the end of
- * the block, and computes the state root over `parentRoot`. Receipts are numbered by position among
+ * Executes the start of the block, then `txs` in order on an overlay of `pre` under `ctx` (see
+ * ExecuteMode), then the end of the block, and computes the state root over `parentRoot`. Receipts are numbered by position among
  * the included transactions. Throws BLOCK_INVALID_TX in strict mode.
  */
 export async function executeBlock(
@@ -124,12 +141,14 @@ export async function executeBlock(
   parentRoot: Uint8Array,
   rules: TxRules,
 ): Promise<{ result: BlockResult; skipped: Skipped[] }> {
+  // The block limits are those of the pre-state, as applyBlock checks them before decoding.
   const room = mode === "skip-invalid" ? new BlockRoom(ctx) : undefined;
   const overlay = new StateOverlay(pre);
   const included: Tx[] = [];
   const receipts: Receipt[] = [];
   const events: ChainEvent[] = [];
   const skipped: Skipped[] = [];
+  ctx = await beginBlock(overlay, ctx, rules, events);
   for (const tx of txs) {
     const fit = room?.check(tx, included.length) ?? "fits";
     if (fit === "full") break;

@@ -62,6 +62,12 @@ export interface StateModule {
   readonly moduleAccounts: readonly string[];
   /** Validates a transaction against state and applies it; throws an XaiError if it is invalid. */
   applyTx(ctx: TxContext): Promise<TxOutcome>;
+  /**
+   * Start-of-block work, in module order, before the block's first transaction (the governance
+   * module runs a due upgrade's migration). Returns true if it changed the registry, so the
+   * block's parameters are read again. Throwing stops the block: nothing of it is applied.
+   */
+  beginBlock?(ctx: EndBlockContext): Promise<boolean>;
   /** End-of-block work, in module order. */
   endBlock?(ctx: EndBlockContext): Promise<void>;
   /** Writes the module's genesis state. */

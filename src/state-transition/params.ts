@@ -44,7 +44,22 @@ export async function getRegistryRaw(
 ): Promise<string> {
   const e = entryOf(space, name);
   const v = await state.get(registryKey(BUCKETS[space], name));
-  return v ? dec.decode(v) : e.default;
+  if (v) return dec.decode(v);
+  // An entry an upgrade adds reads as its inactive value until its migration writes it.
+  return e.since === undefined ? e.default : e.inactive!;
+}
+
+/**
+ * True if the entry is in force: part of genesis, or written by the migration of the upgrade that
+ * added it (SPEC v2 §4.7). REGISTRY_UNKNOWN for an unregistered name.
+ */
+export async function isRegistryInForce(
+  state: StateReader,
+  space: RegistrySpace,
+  name: string,
+): Promise<boolean> {
+  const e = entryOf(space, name);
+  return e.since === undefined || (await state.get(registryKey(BUCKETS[space], name))) !== undefined;
 }
 
 /** Writes a registry value (already validated by the caller) as its canonical string; REGISTRY_UNKNOWN as above. */

@@ -29,6 +29,8 @@ export enum TxErrorCode {
   INVALID_RECIPIENT = "TX_INVALID_RECIPIENT",
   /** Transfer of zero units. */
   ZERO_AMOUNT = "TX_ZERO_AMOUNT",
+  /** TRANSFER amount below `min_transfer_amount` (a parameter the test upgrade v2-test adds). */
+  BELOW_MIN_TRANSFER = "TX_BELOW_MIN_TRANSFER",
   /** No module handles this payload. */
   UNSUPPORTED = "TX_UNSUPPORTED",
   /** The same transaction is already in the mempool or on chain. */

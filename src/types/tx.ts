@@ -9,6 +9,7 @@ export type ProposalKind =
   | "emergency_action"
   | "governance_rule"
   | "rollback"
+  | "software_upgrade"
   | "validator_set";
 
 /** A proposal's kind and its kind payload, as carried by SUBMIT_PROPOSAL. */
@@ -16,9 +17,10 @@ export type ProposalAction =
   | { kind: "protocol_parameter"; name: string; value: string }
   | { kind: "feature_activation"; feature: string; enabled: boolean }
   | { kind: "treasury_allocation"; recipient: string; amount: string; purpose: string }
-  | { kind: "emergency_action"; action: string; proposalId: string }
+  | { kind: "emergency_action"; action: string; proposalId: string; name?: string }
   | { kind: "governance_rule"; rule: string; value: string }
   | { kind: "rollback"; target: string }
+  | { kind: "software_upgrade"; name: string; height: bigint; info: string }
   | {
       kind: "validator_set";
       action: string;

@@ -27,11 +27,13 @@ export function actionToProto(a: ProposalAction): Obj {
     case "treasury_allocation":
       return { treasuryAllocation: { recipient: a.recipient, amount: a.amount, purpose: a.purpose } };
     case "emergency_action":
-      return { emergencyAction: { action: a.action, proposalId: a.proposalId } };
+      return { emergencyAction: { action: a.action, proposalId: a.proposalId, name: a.name ?? "" } };
     case "governance_rule":
       return { governanceRule: { rule: a.rule, value: a.value } };
     case "rollback":
       return { rollback: { target: a.target } };
+    case "software_upgrade":
+      return { softwareUpgrade: { name: a.name, height: toLong(a.height), info: a.info } };
     case "validator_set": {
       const { action, address, publicKey, activationHeight } = a;
       return { validatorSet: { action, address, publicKey, activationHeight } };
@@ -107,12 +109,17 @@ export function actionFromProto(sp: Obj | null | undefined): ProposalAction | un
         purpose: str(t.purpose),
       };
     }
-    case "emergencyAction":
+    case "emergencyAction": {
+      const e = o("emergencyAction");
+      const name = str(e.name);
+      // `name` (cancel_upgrade only) is absent from the action when empty, as on the wire.
       return {
         kind: "emergency_action",
-        action: str(o("emergencyAction").action),
-        proposalId: str(o("emergencyAction").proposalId),
+        action: str(e.action),
+        proposalId: str(e.proposalId),
+        ...(name ? { name } : {}),
       };
+    }
     case "governanceRule":
       return {
         kind: "governance_rule",
@@ -121,6 +128,10 @@ export function actionFromProto(sp: Obj | null | undefined): ProposalAction | un
       };
     case "rollback":
       return { kind: "rollback", target: str(o("rollback").target) };
+    case "softwareUpgrade": {
+      const u = o("softwareUpgrade");
+      return { kind: "software_upgrade", name: str(u.name), height: fromLong(u.height), info: str(u.info) };
+    }
     case "validatorSet": {
       const v = o("validatorSet");
       return {

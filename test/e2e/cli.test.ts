@@ -249,6 +249,30 @@ describe("e2e: CLI", function () {
       assert.ok((b.txs as Array<{ tx_id: string }>).some((t) => t.tx_id === txId));
     });
 
+    it("query upgrade --json prints GET /upgrade: no plan, nothing applied, no halt (SPEC v2 §4.7)", async () => {
+      const u = oneJson(await cli(["query", "upgrade", "--node", url, "--json"]));
+      assert.deepEqual({ ...u, height: 0 }, { height: 0, pending: null, applied: [], upgrade_needed: null });
+      const s = oneJson(await cli(["query", "status", "--node", url, "--json"]));
+      assert.equal(s.upgrade_needed, null);
+    });
+
+    for (const route of ["validators", "upgrade"]) {
+      it(`query ${route} --json prints the JSON of GET /${route} (SPEC v2 §4.7, §4.8)`, async () => {
+        const get = async () => (await (await fetch(`${url}/${route}`)).json()) as Record<string, unknown>;
+        const before = await get();
+        const out = oneJson(await cli(["query", route, "--node", url, "--json"]));
+        const after = await get();
+        // The head moves meanwhile (a block every 200 ms): the CLI read one between the two.
+        const h = (j: Record<string, unknown>) => j.height as number;
+        assert.ok(
+          h(before) <= h(out) && h(out) <= h(after),
+          `height ${h(out)} in [${h(before)}, ${h(after)}]`,
+        );
+        assert.deepEqual({ ...out, height: 0 }, { ...after, height: 0 });
+        assert.deepEqual({ ...before, height: 0 }, { ...after, height: 0 }, "nothing else changed");
+      });
+    }
+
     it("tx transfer without --wait prints the 202 answer", async () => {
       const r = oneJson(
         await cli([
@@ -351,6 +375,8 @@ describe("e2e: CLI", function () {
       "query status",
       "query account",
       "query tx",
+      "query validators",
+      "query upgrade",
       "replay",
     ])
       assert.ok(seen.includes(c), `--help of ${c}`);
@@ -360,6 +386,13 @@ describe("e2e: CLI", function () {
     const r = await cli(["start", "--help"]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /--api <host:port>.*\(default: "127\.0\.0\.1:8545"\)/s);
+  });
+
+  it("start --help names the upgrade halt: upgrade-info.json, exit code 3, XAI_TEST_UPGRADES", async () => {
+    const r = await cli(["start", "--help"]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /DIR\/upgrade-info\.json and exits with code 3/);
+    assert.match(r.stdout, /XAI_TEST_UPGRADES=v2-test/);
   });
 
   it("dev keys are refused on a chain id that is not a devnet (pinned or reported)", async () => {

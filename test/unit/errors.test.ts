@@ -85,6 +85,7 @@ function oldStatus(code: string): number {
     case "TX_MEMPOOL_FULL":
       return 429;
     case "NODE_BUSY":
+    case "GOV_UPGRADE_NEEDED": // v2 §4.7: added with its status (the node halted for an upgrade)
       return 503;
     case "FORBIDDEN":
       return 403;
@@ -119,6 +120,10 @@ const OLD_TX_REJECT = new Set([
   "GOV_COMMENT_TOO_LONG",
   "GOV_REASON_TOO_LONG",
   "GOV_PURPOSE_TOO_LONG",
+  // v2 §4.7: faults of the plan's own bytes, judged alike by every node
+  "GOV_INVALID_UPGRADE_NAME",
+  "GOV_INVALID_UPGRADE_HEIGHT",
+  "GOV_INVALID_UPGRADE_INFO",
   // v2 validator_set: the payload's own fields, judged alike by every node
   "GOV_INVALID_VALIDATOR_ACTION",
   "GOV_INVALID_VALIDATOR_ADDRESS",
@@ -130,6 +135,7 @@ const OLD_BLOCK_IGNORE = new Set([
   "BLOCK_FUTURE_SLOT",
   "BLOCK_REVERTS_FINALIZED",
   "NODE_BUSY",
+  "GOV_UPGRADE_NEEDED", // v2 §4.7: this release cannot judge the block; nothing bad about the sender
 ]);
 
 describe("errors", () => {

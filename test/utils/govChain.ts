@@ -8,8 +8,9 @@ import { bytesEqual, toHex } from "../../src/crypto/bytes.js";
 import { devKeyPair, type KeyPair, sign } from "../../src/crypto/keys.js";
 import { verifyNode } from "../../src/crypto/verify.js";
 import { isXaiError } from "../../src/errors.js";
-import { governanceModule } from "../../src/governance/module.js";
+import { createGovernanceModule, governanceModule } from "../../src/governance/module.js";
 import { proposalIdOf } from "../../src/governance/proposalId.js";
+import type { UpgradeSet } from "../../src/governance/upgrade/handlers.js";
 import { getAccount } from "../../src/state-transition/accounts.js";
 import {
   applyBlock,
@@ -53,6 +54,13 @@ export interface GovChainOptions {
   };
   /** Also apply every block through applyBlock and compare roots (default true). */
   verifyBlocks?: boolean;
+  /** The upgrades the chain's release knows (default: the production set, SPEC v2 §4.7). */
+  upgrades?: UpgradeSet;
+}
+
+/** The rules of a release that knows `upgrades`. */
+export function rulesFor(upgrades: UpgradeSet): TxRules {
+  return { modules: [bankModule, createGovernanceModule(upgrades)], verifier: verifyNode };
 }
 
 /** What a block did. */
@@ -111,21 +119,28 @@ export class GovChain {
     public height: number,
     public stateRoot: Uint8Array,
     private readonly verifyBlocks: boolean,
+    /** The rules of this chain's release (its known upgrades). */
+    private readonly release: TxRules = RULES,
   ) {}
 
   /** A chain at its genesis. */
   static async create(o: GovChainOptions = {}): Promise<GovChain> {
     const genesis = testGenesis(o);
-    const g = await genesisState(genesis, RULES);
-    return new GovChain(genesis, g.overlay, 0, g.stateRoot, o.verifyBlocks ?? true);
+    const rules = o.upgrades ? rulesFor(o.upgrades) : RULES;
+    const g = await genesisState(genesis, rules);
+    return new GovChain(genesis, g.overlay, 0, g.stateRoot, o.verifyBlocks ?? true, rules);
   }
 
-  /** An independent copy: neither chain's later blocks affect the other. */
-  fork(): GovChain {
+  /**
+   * An independent copy (neither chain's later blocks affect the other), run by a release that
+   * knows `upgrades` if given (the same database opened by another release).
+   */
+  fork(upgrades?: UpgradeSet): GovChain {
     // Every chain's state is one overlay over the empty state holding all of it, so this copies it whole.
     const copy = new StateOverlay(EMPTY_STATE);
     this.state.commitTo(copy);
-    const c = new GovChain(this.genesis, copy, this.height, this.stateRoot, this.verifyBlocks);
+    const rules = upgrades ? rulesFor(upgrades) : this.release;
+    const c = new GovChain(this.genesis, copy, this.height, this.stateRoot, this.verifyBlocks, rules);
     c.pending = [...this.pending];
     return c;
   }
@@ -160,9 +175,12 @@ export class GovChain {
     return t;
   }
 
-  /** The rules with this chain's genesis validator set (the proposer check of applyBlock). */
+  /**
+   * The rules of this chain's release (its known upgrades), with its genesis validator set (the
+   * proposer check of applyBlock).
+   */
   get rules(): TxRules {
-    return { ...RULES, genesisValidators: this.genesis.validators };
+    return { ...this.release, genesisValidators: this.genesis.validators };
   }
 
   /** Context of the next block (slot = height; its proposer from the validator set in state). */
@@ -181,9 +199,9 @@ export class GovChain {
     const t = await this.tx(k, payload, fee);
     const scratch = new StateOverlay(this.state);
     for (const p of this.pending)
-      (await applyTx(scratch, p, await this.nextContext(), RULES, [])).overlay.commitTo(scratch);
+      (await applyTx(scratch, p, await this.nextContext(), this.rules, [])).overlay.commitTo(scratch);
     try {
-      const r = await applyTx(scratch, t, await this.nextContext(), RULES, []);
+      const r = await applyTx(scratch, t, await this.nextContext(), this.rules, []);
       return { outcome: r.outcome };
     } catch (err) {
       if (!isXaiError(err)) throw err;
@@ -194,7 +212,7 @@ export class GovChain {
   /** Produces the next block from the pending transactions and commits it. */
   async nextBlock(): Promise<BlockOutcome> {
     const ctx = await this.nextContext();
-    const built = await buildBlock(this.state, this.pending, ctx, this.stateRoot, RULES);
+    const built = await buildBlock(this.state, this.pending, ctx, this.stateRoot, this.rules);
     this.pending = [];
     if (this.verifyBlocks) {
       const header: BlockHeader = {
@@ -331,6 +349,16 @@ export const action = {
   },
   rollback(target: string): ProposalAction {
     return { kind: "rollback", target };
+  },
+  upgrade(
+    name: string,
+    height: number | bigint,
+    info = `https://example.org/${name} sha256:${"ab".repeat(32)}`,
+  ): ProposalAction {
+    return { kind: "software_upgrade", name, height: BigInt(height), info };
+  },
+  cancelUpgrade(name: string): ProposalAction {
+    return { kind: "emergency_action", action: "cancel_upgrade", proposalId: "", name };
   },
   /** validator_set: `add` (with the key's hex) or `remove` (publicKey "") from `activationHeight`. */
   validator(

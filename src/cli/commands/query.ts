@@ -50,5 +50,11 @@ export function registerQuery(program: Command): Command {
     "validator set in force and pending changes (SPEC §4.8)",
     () => "/validators",
   );
+  addQuery(
+    query,
+    "upgrade",
+    "pending upgrade plan (blocks left, estimated time), applied upgrades, upgrade_needed",
+    () => "/upgrade",
+  );
   return query;
 }

@@ -10,6 +10,7 @@ import { assertGovernanceInvariants } from "../../governance/invariants.js";
 import { loadGenesis } from "../../node/genesisFile.js";
 import { createModules } from "../../node/modules.js";
 import { nodePaths } from "../../node/paths.js";
+import { nodeUpgrades, parseTestUpgrades, TEST_UPGRADES_ENV } from "../../node/upgrades.js";
 import { printResult } from "../output.js";
 
 /** Registers `replay`. */
@@ -40,7 +41,8 @@ export function registerReplay(program: Command): void {
           genesis,
           source,
           scratch,
-          modules: createModules(),
+          // The release's known upgrades (XAI_TEST_UPGRADES adds test ones), as `start` runs them.
+          modules: createModules(nodeUpgrades(parseTestUpgrades(process.env[TEST_UPGRADES_ENV]))),
           blockVerifier: verifyNode,
           txVerifier: o.skipSignatures ? null : verifyNode,
           check: assertGovernanceInvariants,

@@ -9,6 +9,7 @@
 import {
   CROSS_RULES,
   DEPOSIT_SUPPLY_DIVISOR,
+  isCanonicalDecimal,
   parseRegistryValue,
   type RegistrySpace,
   registryEntries,
@@ -53,6 +54,8 @@ export interface JsonFields {
   optStr(name: string): string;
   /** A required boolean field. */
   bool(name: string): boolean;
+  /** A required uint64 field, as a canonical decimal string (below 2^64). */
+  u64(name: string): bigint;
 }
 
 /** A proposal kind: validation, effect, rollback data, JSON view and its inverse. */
@@ -62,7 +65,10 @@ export interface Capability<K extends ProposalKind = ProposalKind> {
   readonly emergency: boolean;
   /** The --payload fields, as the CLI help shows them (`{"name","value"}`). */
   readonly payloadHelp: string;
-  /** Throws a GOV error unless the action is valid at `phase` against `state`, in the block at `height`. */
+  /**
+   * Throws a GOV error unless the action is valid at `phase` against `state`, in the block at
+   * `height` (the submission's or the execution's).
+   */
   validate(
     state: StateReader,
     params: BlockParams,
@@ -179,6 +185,12 @@ export function jsonFields(o: Json, kind: string, fail: (message: string) => nev
     bool(name) {
       const v = need(name);
       return typeof v === "boolean" ? v : fail(`"${name}" must be true or false`);
+    },
+    u64(name) {
+      const v = need(name);
+      if (typeof v !== "string" || !isCanonicalDecimal(v) || BigInt(v) >= 1n << 64n)
+        fail(`"${name}" must be a decimal string below 2^64 (no sign, no leading zeros)`);
+      return BigInt(v as string);
     },
   };
 }

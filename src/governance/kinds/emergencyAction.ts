@@ -1,8 +1,10 @@
 /**
- * `emergency_action` `{action, proposal_id?}` (SPEC §4.4): `pause_transfers` / `resume_transfers`
- * write the `transfers` feature (reversible by a rollback); `cancel_proposal` moves a target in
- * any non-terminal stage (voting, code_review, implementation_vote, queued) to `cancelled` (not
- * reversible). Emergency proposals pass with `emergency_approval_bps`, spend
+ * `emergency_action` `{action, proposal_id?, name?}` (SPEC §4.4): `pause_transfers` /
+ * `resume_transfers` write the `transfers` feature (reversible by a rollback); `cancel_proposal`
+ * moves a target in any non-terminal stage (voting, code_review, implementation_vote, queued) to
+ * `cancelled` (not reversible); `cancel_upgrade` (v2, SPEC §4.7) removes the pending upgrade plan
+ * of that name (valid at submission and execution only while that plan is pending; not reversible:
+ * a new software_upgrade schedules it again). Emergency proposals pass with `emergency_approval_bps`, spend
  * `emergency_period_blocks` in each of their three stages and wait `emergency_timelock_blocks`, so
  * a cancel can overtake the regular proposal it targets (U5). At submission and at execution a
  * cancel target must exist and still be in a cancellable stage. A target cancelled in `voting`
@@ -10,6 +12,7 @@
  * refunded at the end of its voting (its quorum was reached), so nothing more happens to it.
  */
 import { xaiError } from "../../errors.js";
+import type { StateReader } from "../../state-transition/stateStore.js";
 import { GovErrorCode } from "../errors.js";
 import { burnDeposit } from "../escrow.js";
 import { emit } from "../events.js";
@@ -17,10 +20,22 @@ import type { ProposalStatus } from "../lifecycle.js";
 import { setStatus } from "../status.js";
 import { loadProposal } from "../store.js";
 import type { Proposal } from "../types.js";
-import { type Capability, checkCrossRules, writeRegistry } from "./capability.js";
+import { upgradePlan } from "../upgrade/plan.js";
+import {
+  type Capability,
+  checkCrossRules,
+  type EffectContext,
+  type EffectResult,
+  writeRegistry,
+} from "./capability.js";
 
 /** The emergency actions. */
-const EMERGENCY_ACTIONS = ["pause_transfers", "resume_transfers", "cancel_proposal"] as const;
+const EMERGENCY_ACTIONS = [
+  "pause_transfers",
+  "resume_transfers",
+  "cancel_proposal",
+  "cancel_upgrade",
+] as const;
 
 /** The stages from which `cancel_proposal` moves a target to `cancelled`. */
 const CANCELLABLE: readonly ProposalStatus[] = ["voting", "code_review", "implementation_vote", "queued"];
@@ -33,16 +48,44 @@ function checkCancellable(target: Proposal): void {
     });
 }
 
-/** emergency_action: pause or resume transfers, or cancel a proposal that has not executed. */
+/** Throws GOV_NO_PENDING_UPGRADE unless the pending plan is named `name`. */
+async function checkPendingUpgrade(state: StateReader, name: string): Promise<void> {
+  const plan = await upgradePlan.get(state);
+  if (!plan || plan.name !== name)
+    throw xaiError(GovErrorCode.NO_PENDING_UPGRADE, `no pending upgrade plan named ${name}`, {
+      name,
+      pending: plan?.name ?? "",
+    });
+}
+
+/** cancel_upgrade's effect: the plan is removed. */
+async function cancelUpgrade(ctx: EffectContext, name: string): Promise<EffectResult> {
+  const plan = (await upgradePlan.get(ctx.state))!;
+  upgradePlan.del(ctx.state);
+  emit(ctx.sink, "upgrade_cancelled", { proposal_id: ctx.proposal.id, name, height: String(plan.height) });
+  return {
+    changes: [{ space: "upgrade", key: "plan", before: `${plan.name}@${plan.height}`, after: "" }],
+    target: plan.proposalId,
+  };
+}
+
+/** emergency_action: pause or resume transfers, cancel a proposal that has not executed, or an upgrade plan. */
 export const emergencyAction: Capability<"emergency_action"> = {
   kind: "emergency_action",
   emergency: true,
-  payloadHelp: '{"action","proposal_id"?}',
+  payloadHelp: '{"action","proposal_id"?,"name"?}',
   async validate(state, _params, a) {
     if (!(EMERGENCY_ACTIONS as readonly string[]).includes(a.action))
       throw xaiError(GovErrorCode.INVALID_ACTION, `unknown emergency action ${a.action}`, {
         action: a.action,
       });
+    if (a.action !== "cancel_upgrade" && (a.name ?? "") !== "")
+      throw xaiError(GovErrorCode.INVALID_ACTION, `${a.action} takes no upgrade name`);
+    if (a.action === "cancel_upgrade") {
+      if (a.proposalId !== "")
+        throw xaiError(GovErrorCode.INVALID_ACTION, "cancel_upgrade takes no proposal id");
+      return checkPendingUpgrade(state, a.name ?? "");
+    }
     if (a.action !== "cancel_proposal") {
       if (a.proposalId !== "")
         throw xaiError(GovErrorCode.INVALID_ACTION, `${a.action} takes no proposal id`);
@@ -55,8 +98,9 @@ export const emergencyAction: Capability<"emergency_action"> = {
     emit(ctx.sink, "emergency_action", {
       proposal_id: ctx.proposal.id,
       action: a.action,
-      target: a.proposalId,
+      target: a.proposalId || (a.name ?? ""),
     });
+    if (a.action === "cancel_upgrade") return cancelUpgrade(ctx, a.name ?? "");
     if (a.action !== "cancel_proposal") {
       const raw = a.action === "pause_transfers" ? "false" : "true";
       const writes = [{ space: "feature" as const, name: "transfers", raw }];
@@ -75,11 +119,19 @@ export const emergencyAction: Capability<"emergency_action"> = {
       target: target.id,
     };
   },
-  reversible: (a) => a.action !== "cancel_proposal",
-  toJson: (a) => ({ action: a.action, ...(a.proposalId ? { proposal_id: a.proposalId } : {}) }),
-  fromJson: (f) => ({
-    kind: "emergency_action",
-    action: f.str("action"),
-    proposalId: f.optStr("proposal_id"),
+  reversible: (a) => a.action === "pause_transfers" || a.action === "resume_transfers",
+  toJson: (a) => ({
+    action: a.action,
+    ...(a.proposalId ? { proposal_id: a.proposalId } : {}),
+    ...(a.name ? { name: a.name } : {}),
   }),
+  fromJson: (f) => {
+    const name = f.optStr("name");
+    return {
+      kind: "emergency_action",
+      action: f.str("action"),
+      proposalId: f.optStr("proposal_id"),
+      ...(name ? { name } : {}),
+    };
+  },
 };

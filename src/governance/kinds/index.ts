@@ -22,6 +22,7 @@ import {
 import { emergencyAction } from "./emergencyAction.js";
 import { featureActivation, governanceRule, protocolParameter } from "./registryChange.js";
 import { rollbackKind } from "./rollback.js";
+import { softwareUpgrade } from "./softwareUpgrade.js";
 import { treasuryAllocation } from "./treasuryAllocation.js";
 import { validatorSet } from "./validatorSet.js";
 
@@ -36,6 +37,7 @@ export const CAPABILITIES: { readonly [K in ProposalKind]: Capability<K> } = {
   emergency_action: emergencyAction,
   governance_rule: governanceRule,
   rollback: rollbackKind((kind) => capabilityOf(kind)),
+  software_upgrade: softwareUpgrade,
   validator_set: validatorSet,
 };
 

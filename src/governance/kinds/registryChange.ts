@@ -5,7 +5,11 @@
  * again at execution. The effect writes the value (taking hold from the next block) and records
  * it before and after, which a rollback can restore.
  */
+import { registryEntry } from "../../config/registry.js";
+import { xaiError } from "../../errors.js";
+import { isRegistryInForce } from "../../state-transition/params.js";
 import type { ProposalKind } from "../../types/tx.js";
+import { GovErrorCode } from "../errors.js";
 import {
   type Capability,
   checkCrossRules,
@@ -33,6 +37,13 @@ function registryKind<K extends ProposalKind>(spec: RegistryKindSpec<K>): Capabi
     async validate(state, _params, action) {
       const w = spec.write(action);
       checkRegistryValue(w.space, w.name, w.raw);
+      // An entry a later upgrade adds is not a target until its migration brings it into force.
+      if (!(await isRegistryInForce(state, w.space, w.name)))
+        throw xaiError(GovErrorCode.UNKNOWN_TARGET, `${w.name} is not in force before its upgrade`, {
+          space: w.space,
+          name: w.name,
+          since: registryEntry(w.space, w.name)?.since ?? "",
+        });
       await checkCrossRules(state, [w]);
     },
     async execute(ctx, action) {

@@ -409,6 +409,26 @@ export const protoDescriptor = {
                       "type": "string",
                       "id": 2,
                       "protoName": "proposal_id"
+                    },
+                    "name": {
+                      "type": "string",
+                      "id": 3
+                    }
+                  }
+                },
+                "SoftwareUpgrade": {
+                  "fields": {
+                    "name": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 2
+                    },
+                    "info": {
+                      "type": "string",
+                      "id": 3
                     }
                   }
                 },
@@ -464,6 +484,7 @@ export const protoDescriptor = {
                         "emergencyAction",
                         "governanceRule",
                         "rollback",
+                        "softwareUpgrade",
                         "validatorSet"
                       ]
                     }
@@ -510,6 +531,11 @@ export const protoDescriptor = {
                       "type": "Rollback",
                       "id": 15
                     },
+                    "softwareUpgrade": {
+                      "type": "SoftwareUpgrade",
+                      "id": 16,
+                      "protoName": "software_upgrade"
+                    },
                     "validatorSet": {
                       "type": "ValidatorSet",
                       "id": 17,
@@ -527,6 +553,7 @@ export const protoDescriptor = {
                         "emergencyAction",
                         "governanceRule",
                         "rollback",
+                        "softwareUpgrade",
                         "validatorSet"
                       ]
                     }
@@ -560,6 +587,11 @@ export const protoDescriptor = {
                     "rollback": {
                       "type": "Rollback",
                       "id": 15
+                    },
+                    "softwareUpgrade": {
+                      "type": "SoftwareUpgrade",
+                      "id": 16,
+                      "protoName": "software_upgrade"
                     },
                     "validatorSet": {
                       "type": "ValidatorSet",
@@ -1164,6 +1196,61 @@ export const protoDescriptor = {
                     "supply": {
                       "type": "uint64",
                       "id": 14
+                    }
+                  }
+                },
+                "UpgradePlan": {
+                  "fields": {
+                    "name": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 2
+                    },
+                    "info": {
+                      "type": "string",
+                      "id": 3
+                    },
+                    "proposalId": {
+                      "type": "string",
+                      "id": 4,
+                      "protoName": "proposal_id"
+                    },
+                    "number": {
+                      "type": "uint64",
+                      "id": 5
+                    },
+                    "scheduledHeight": {
+                      "type": "uint64",
+                      "id": 6,
+                      "protoName": "scheduled_height"
+                    }
+                  }
+                },
+                "AppliedUpgrade": {
+                  "fields": {
+                    "name": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "height": {
+                      "type": "uint64",
+                      "id": 2
+                    },
+                    "info": {
+                      "type": "string",
+                      "id": 3
+                    },
+                    "proposalId": {
+                      "type": "string",
+                      "id": 4,
+                      "protoName": "proposal_id"
+                    },
+                    "number": {
+                      "type": "uint64",
+                      "id": 5
                     }
                   }
                 }

@@ -3,6 +3,7 @@ import {
   CROSS_RULES,
   FEATURES,
   isCanonicalDecimal,
+  isGenesisEntry,
   PARAMS,
   parseRegistryValue,
   type RegistryEntry,
@@ -100,7 +101,16 @@ describe("config/registry", () => {
         assert.equal(e.min, min, `${name} min`);
         assert.equal(e.max, max, `${name} max`);
       }
-      assert.equal(PARAMS.length + RULES.length, SPEC_NUMERIC.length);
+      const genesisEntries = [...PARAMS, ...RULES].filter((e) => isGenesisEntry(e));
+      assert.equal(genesisEntries.length, SPEC_NUMERIC.length);
+    });
+
+    it("entries added by an upgrade: min_transfer_amount since v2-test, inactive 0, default 1,000", () => {
+      const added = [...PARAMS, ...FEATURES, ...RULES].filter((e) => !isGenesisEntry(e));
+      assert.deepEqual(
+        added.map((e) => [e.space, e.name, e.type, e.since, e.inactive, e.default, e.min, e.max]),
+        [["param", "min_transfer_amount", "amount", "v2-test", "0", "1000", 0n, 100_000_000n]],
+      );
     });
 
     it("features: bool type and defaults", () => {

@@ -25,6 +25,8 @@ const SAMPLES: ProposalAction[] = [
   action.emergency("cancel_proposal", PID),
   action.rule("timelock_blocks", "100"),
   action.rollback(PID),
+  action.upgrade("v2.1", 123_456_789_012n),
+  action.cancelUpgrade("v2.1"),
   action.validator("add", key(7).address, "ab".repeat(32), 100),
   action.validator("remove", key(7).address, "", 100),
 ];
@@ -52,6 +54,7 @@ describe("governance: the action view and its inverse", () => {
       "emergency_action",
       "governance_rule",
       "rollback",
+      "software_upgrade",
       "validator_set",
     ]);
     for (const k of PROPOSAL_KINDS) assert.equal(CAPABILITIES[k].kind, k);
@@ -78,6 +81,27 @@ describe("governance: the action view and its inverse", () => {
       action: "cancel_proposal",
       proposal_id: PID,
     });
+    // v2 §4.7: the plan's height as a decimal string; cancel_upgrade names the plan, no proposal id.
+    const info = `sha256:${"ab".repeat(32)}`;
+    assert.deepEqual(actionJson(action.upgrade("v2", 1_000, info)), { name: "v2", height: "1000", info });
+    assert.deepEqual(actionJson(action.cancelUpgrade("v2")), { action: "cancel_upgrade", name: "v2" });
+  });
+
+  it("software_upgrade from JSON: the three fields required, the height a decimal string below 2^64", () => {
+    const info = `sha256:${"ab".repeat(32)}`;
+    assert.equal(
+      refusal("software_upgrade", { name: "v2", info }),
+      'software_upgrade payload needs "height"',
+    );
+    const message = '"height" must be a decimal string below 2^64 (no sign, no leading zeros)';
+    for (const bad of [5, "1e3", "-1", "01", "1.5", "", "18446744073709551616"])
+      assert.equal(refusal("software_upgrade", { name: "v2", height: bad, info }), message, String(bad));
+    const max = actionFromJson(
+      "software_upgrade",
+      { name: "v2", height: "18446744073709551615", info },
+      fail,
+    );
+    assert.equal(max.height, (1n << 64n) - 1n); // encodable; the chain refuses it (GOV_INVALID_UPGRADE_HEIGHT)
   });
 
   it("a SUBMIT_PROPOSAL transaction renders its action with the same view, plus kind", () => {

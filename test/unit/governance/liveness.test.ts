@@ -31,7 +31,7 @@ import { proposalIdOf } from "../../../src/governance/proposalId.js";
 import { FIAT_UNLOCK_WRITER } from "../../../src/governance/registryWrites.js";
 import type { Proposal } from "../../../src/governance/types.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
-import { getRegistryRaw, getRule } from "../../../src/state-transition/params.js";
+import { getRegistryRaw, getRule, isRegistryInForce } from "../../../src/state-transition/params.js";
 import { StateOverlay } from "../../../src/state-transition/stateStore.js";
 import type { Payload, ProposalAction, Tx } from "../../../src/types/tx.js";
 import { action, GovChain, key, tx } from "../../utils/govChain.js";
@@ -157,6 +157,8 @@ async function restores(c: GovChain): Promise<ProposalAction[]> {
   const out: ProposalAction[] = [];
   for (const e of [...PARAMS, ...FEATURES, ...RULES]) {
     if (!e.governable || (await getRegistryRaw(c.state, e.space, e.name)) === e.default) continue;
+    // An entry an upgrade adds (v2 §4.7) is no target before it is in force: nothing to restore.
+    if (!(await isRegistryInForce(c.state, e.space, e.name))) continue;
     if (e.space === "param") out.push(action.param(e.name, e.default));
     else if (e.space === "rule") out.push(action.rule(e.name, e.default));
     else out.push(action.feature(e.name, e.default === "true"));

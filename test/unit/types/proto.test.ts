@@ -47,7 +47,9 @@ describe("types/proto: the two kind oneofs", () => {
         .oneofs.kind!.fieldsArray.map((f) => `${f.id} ${f.name} ${f.type}`)
         .sort();
     const submitted = members("xai.gov.v1.SubmitProposal");
-    assert.equal(submitted.length, 6);
+    assert.equal(submitted.length, 8);
+    assert.ok(submitted.includes("16 softwareUpgrade SoftwareUpgrade"));
+    assert.ok(submitted.includes("17 validatorSet ValidatorSet"));
     assert.deepEqual(members("xai.gov.v1.ProposalAction"), submitted);
   });
 });

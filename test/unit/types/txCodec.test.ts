@@ -102,6 +102,9 @@ const ACTIONS: ProposalAction[] = [
   { kind: "emergency_action", action: "cancel_proposal", proposalId: PID },
   { kind: "governance_rule", rule: "quorum_bps", value: "2500" },
   { kind: "rollback", target: PID },
+  { kind: "software_upgrade", name: "v2", height: 1_234_567n, info: `sha256:${"ab".repeat(32)}` },
+  { kind: "software_upgrade", name: "", height: 0n, info: "" },
+  { kind: "emergency_action", action: "cancel_upgrade", proposalId: "", name: "v2" },
 ];
 
 const PAYLOADS: Array<{ label: string; payload: Payload }> = [
@@ -208,7 +211,7 @@ describe("types/txCodec", () => {
         "VOTE_IMPLEMENTATION",
       ]);
       const kinds = new Set(ACTIONS.map((a) => a.kind));
-      assert.equal(kinds.size, 6);
+      assert.equal(kinds.size, 7);
     });
 
     it("nonce and fee at 0 and at 2^64 - 1 survive the round trip", () => {
@@ -293,6 +296,15 @@ describe("types/txCodec", () => {
           { noNullPrototype: true },
         ),
         fc.record({ kind: fc.constant("rollback" as const), target: pid }, { noNullPrototype: true }),
+        fc.record(
+          {
+            kind: fc.constant("software_upgrade" as const),
+            name: str,
+            height: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+            info: str,
+          },
+          { noNullPrototype: true },
+        ),
       );
       const payload: fc.Arbitrary<Payload> = fc.oneof(
         fc.record(

@@ -26,6 +26,7 @@ const KINDS: readonly ProposalKind[] = [
   "emergency_action",
   "governance_rule",
   "rollback",
+  "software_upgrade",
   "validator_set",
 ];
 
@@ -59,9 +60,10 @@ const KIND_KEYS: Record<ProposalKind, readonly string[]> = {
   protocol_parameter: ["name", "value"],
   feature_activation: ["feature", "enabled"],
   treasury_allocation: ["recipient", "amount", "purpose"],
-  emergency_action: ["action", "proposal_id"],
+  emergency_action: ["action", "proposal_id", "name"],
   governance_rule: ["rule", "value"],
   rollback: ["target"],
+  software_upgrade: ["name", "height", "info"],
   validator_set: ["action", "address", "public_key", "activation_height"],
 };
 
@@ -72,6 +74,7 @@ const KIND_REQUIRED: Record<ProposalKind, readonly string[]> = {
   emergency_action: ["action"],
   governance_rule: ["rule", "value"],
   rollback: ["target"],
+  software_upgrade: ["name", "height", "info"],
   validator_set: ["action", "address", "activation_height"],
 };
 
@@ -183,7 +186,24 @@ export function txSpec(v: unknown, where: string, labels: Labels): TxSpec {
         case "emergency_action": {
           const action = string(o.action, at("action"));
           const target = "proposal_id" in o ? pid("proposal_id") : "";
-          act = (resolve) => ({ kind: "emergency_action", action, proposalId: target && resolve(target) });
+          const name = optString("name");
+          act = (resolve) => ({
+            kind: "emergency_action",
+            action,
+            proposalId: target && resolve(target),
+            ...(name ? { name } : {}),
+          });
+          break;
+        }
+        case "software_upgrade": {
+          // height stays a decimal string in the vector; the registry rules judge its value.
+          const a: ProposalAction = {
+            kind: "software_upgrade",
+            name: string(o.name, at("name")),
+            height: BigInt(string(o.height, at("height"))),
+            info: string(o.info, at("info")),
+          };
+          act = () => a;
           break;
         }
         case "rollback": {
