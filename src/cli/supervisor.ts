@@ -6,7 +6,7 @@
  * the same options. It never downloads anything and is no consensus path: the chain's rules decide
  * when to halt; the supervisor only picks which installed program runs next.
  *
- * Layout of UDIR (docs/RUNBOOK.md#upgrade-directory):
+ * Layout of UDIR (docs/RUNBOOK.md#upgrade-directory-start---upgrade-dir):
  *   UDIR/<name>/release.tgz     the release artifact as published; its sha256 is the plan's
  *   UDIR/<name>/bin/xai-gov.js  the same release unpacked there, with its dependencies installed
  *   UDIR/current                the name of the release running now (absent: the base release)

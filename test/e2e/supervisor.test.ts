@@ -20,7 +20,7 @@ const args = process.argv.slice(2);
 const dir = args[args.indexOf("--dir") + 1];
 const action = ${JSON.stringify(action)};
 const record = (extra) =>
-  appendFileSync(dir + "/runs.jsonl", JSON.stringify({ release: ${JSON.stringify(release)}, args, ...extra }) + "\\n");
+  appendFileSync(dir + "/runs.jsonl", JSON.stringify({ release: ${JSON.stringify(release)}, pid: process.pid, args, ...extra }) + "\\n");
 record({});
 if (action === "wait") {
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => { record({ signal: sig }); process.exit(0); });
@@ -60,7 +60,7 @@ function options(base: Action): SupervisorOptions {
   fakeRelease(baseEntry, "(base)", base);
   return { dir, upgradeDir: udir, baseEntry, args: ARGS(), log };
 }
-const runs = (): Array<{ release: string; args: string[]; signal?: string }> =>
+const runs = (): Array<{ release: string; pid: number; args: string[]; signal?: string }> =>
   existsSync(join(dir, "runs.jsonl"))
     ? readFileSync(join(dir, "runs.jsonl"), "utf8")
         .trim()
@@ -78,7 +78,14 @@ describe("upgrade supervisor (start --upgrade-dir, SPEC v2 §4.7)", () => {
     mkdirSync(udir);
     lines = [];
   });
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  afterEach(() => {
+    // A failed test may leave a waiting fake release behind: end it by its pid.
+    for (const r of runs())
+      try {
+        process.kill(r.pid, "SIGKILL");
+      } catch {}
+    rmSync(root, { recursive: true, force: true });
+  });
   after(() => killCliChildren());
 
   it("switches to UDIR/<name> when release.tgz has the plan's sha256, with the same args", async () => {
