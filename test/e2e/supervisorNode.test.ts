@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BIN, ROOT } from "../utils/cli.js";
@@ -82,8 +82,40 @@ async function scheduleV2Test(s: Awaited<ReturnType<typeof loadSrc>>, dbDir: str
   return genesis;
 }
 
+/** A JSON log line. */
+type Line = Record<string, unknown>;
+
+/** `xai-gov start --dir DIR --api 127.0.0.1:0 --upgrade-dir UDIR` (the base release: no test upgrade). */
+function startSupervised(dir: string, udir: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+  delete env.XAI_TEST_UPGRADES;
+  const args = [BIN, "start", "--dir", dir, "--api", "127.0.0.1:0", "--upgrade-dir", udir];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  child.stderr.on("data", (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
+  const lines = (): Line[] =>
+    out.split("\n").flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Line];
+      } catch {
+        return [];
+      }
+    });
+  const heads = () =>
+    lines()
+      .filter((l) => l.msg === "new head")
+      .map((l) => l.height as number);
+  return { child, exited, lines, heads, out: () => out };
+}
+
 describe("upgrade supervisor with the real node: base release halts at v2-test, the new one applies it", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let root: string;
   let child: ChildProcess | undefined;
   afterEach(() => {
@@ -91,7 +123,7 @@ describe("upgrade supervisor with the real node: base release halts at v2-test, 
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  it("halt (exit 3) -> verified switch -> the new release applies v2-test at its height and goes on; SIGTERM stops it (exit 0)", async () => {
+  it("no release: exit 4; wrong sha256: exit 5; installed: verified switch, v2-test applied at its height, SIGTERM exits 0", async () => {
     const s = await loadSrc();
     const { mkdtempSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
@@ -99,71 +131,70 @@ describe("upgrade supervisor with the real node: base release halts at v2-test, 
     const dir = join(root, "node");
     const udir = join(root, "upgrades");
     const release = join(udir, "v2-test");
-    mkdirSync(join(release, "bin"), { recursive: true });
+    mkdirSync(udir);
     // The new release: this build with the test upgrade known. Its "artifact" is the wrapper's text.
     const wrapper =
       `process.env.XAI_TEST_UPGRADES = "v2-test";\n` +
       `await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/src/cli/main.js")).href)});\n`;
-    writeFileSync(join(release, "bin", "xai-gov.js"), wrapper);
-    writeFileSync(join(release, "release.tgz"), wrapper);
     const sha = createHash("sha256").update(wrapper).digest("hex");
     const info = `https://example.org/v2-test sha256:${sha}`;
-
     mkdirSync(dir);
     const genesis = await scheduleV2Test(s, join(dir, "db"), info);
     writeFileSync(join(dir, "genesis.json"), JSON.stringify(s.testGenesisJson(1)));
     s.writeKeyFile(join(dir, "validator.key"), s.validatorKey(0));
+    const refusal = (ls: Line[]) => ls.find((l) => /UPGRADE SWITCH REFUSED/.test(String(l.msg)));
 
-    let out = "";
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-    delete env.XAI_TEST_UPGRADES;
-    child = spawn(
-      process.execPath,
-      [BIN, "start", "--dir", dir, "--api", "127.0.0.1:0", "--upgrade-dir", udir],
-      {
-        cwd: ROOT,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    child.stdout!.on("data", (d) => {
-      out += d;
-    });
-    child.stderr!.on("data", (d) => {
-      out += d;
-    });
-    const exited = new Promise<number | null>((res) => child!.on("exit", (code) => res(code)));
-    const lines = () =>
-      out.split("\n").flatMap((l) => {
-        try {
-          return [JSON.parse(l) as Record<string, unknown>];
-        } catch {
-          return [];
-        }
-      });
-    const heads = () =>
-      lines()
-        .filter((l) => l.msg === "new head")
-        .map((l) => l.height as number);
+    // 1. Nothing installed: the node halts before the plan's height and stays stopped (exit 4).
+    let run = startSupervised(dir, udir);
+    child = run.child;
+    assert.equal(await run.exited, 4, run.out());
+    assert.ok(run.out().includes("UPGRADE NEEDED"), "the base release logs the halt");
+    assert.equal(refusal(run.lines())?.reason, "missing", run.out());
+    assert.deepEqual(run.heads(), [], "no block written");
+
+    // 2. Installed, but release.tgz is not the artifact the plan names: refused (exit 5).
+    mkdirSync(join(release, "bin"), { recursive: true });
+    writeFileSync(join(release, "bin", "xai-gov.js"), wrapper);
+    writeFileSync(join(release, "release.tgz"), `${wrapper}// tampered\n`);
+    run = startSupervised(dir, udir);
+    child = run.child;
+    assert.equal(await run.exited, 5, run.out());
+    assert.equal(refusal(run.lines())?.reason, "sha256_mismatch", run.out());
+    assert.deepEqual(run.heads(), [], "no block written");
+    assert.ok(!existsSync(join(udir, "current")));
+
+    // 3. The right artifact: the node halts again, the supervisor switches, the chain goes on.
+    writeFileSync(join(release, "release.tgz"), wrapper);
+    run = startSupervised(dir, udir);
+    child = run.child;
     const deadline = Date.now() + 60_000;
-    while (!heads().some((h) => h >= PLAN_HEIGHT + 1)) {
-      assert.ok(Date.now() < deadline, `no block past ${PLAN_HEIGHT} in time; output:\n${out}`);
+    while (!run.heads().some((h) => h >= PLAN_HEIGHT + 1)) {
+      assert.ok(Date.now() < deadline, `no block past ${PLAN_HEIGHT} in time; output:\n${run.out()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     child.kill("SIGTERM");
-    assert.equal(await exited, 0, out);
+    assert.equal(await run.exited, 0, run.out());
     child = undefined;
 
-    const msgs = lines().map((l) => String(l.msg));
+    const msgs = run.lines().map((l) => String(l.msg));
     const at = (re: RegExp) => msgs.findIndex((m) => re.test(m));
-    assert.ok(at(/UPGRADE NEEDED/) >= 0, "the base release logs the halt");
-    const order = [/node halted for an upgrade/, /release verified/, /switched release/, /new head/];
+    const order = [
+      /UPGRADE NEEDED/,
+      /node halted for an upgrade/,
+      /release verified/,
+      /switched release/,
+      /new head/,
+    ];
     const seen = order.map(at);
     assert.ok(
       seen.every((i) => i >= 0) && seen.every((i, k) => k === 0 || i > seen[k - 1]!),
       msgs.join("\n"),
     );
-    assert.equal(Math.min(...heads()), PLAN_HEIGHT, "the first block any release wrote is the plan's height");
+    assert.equal(
+      Math.min(...run.heads()),
+      PLAN_HEIGHT,
+      "the first block any release wrote is the plan's height",
+    );
     assert.deepEqual(JSON.parse(readFileSync(join(dir, "upgrade-info.json"), "utf8")), {
       name: "v2-test",
       height: PLAN_HEIGHT,
