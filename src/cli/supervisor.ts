@@ -107,10 +107,10 @@ function readUpgradeInfo(dir: string): { name: string; height: number; info: str
   return undefined;
 }
 
-/** The release named by UDIR/current (re-verified), else the base release. */
 /** The base release's label in the log (no upgrade name can be it). */
 const BASE = "(base)";
 
+/** The release named by UDIR/current (re-verified), else the base release. */
 function startRelease(o: SupervisorOptions): { name: string; choice: Choice } {
   const file = join(o.upgradeDir, CURRENT_FILE);
   if (!existsSync(file)) return { name: BASE, choice: { ok: true, entry: o.baseEntry } };

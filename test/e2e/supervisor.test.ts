@@ -101,7 +101,7 @@ describe("upgrade supervisor (start --upgrade-dir, SPEC v2 §4.7)", () => {
     assert.ok(logged(/release verified/) && logged(/switched release/));
   });
 
-  it("keeps supervising: a later upgrade switches the same way, and a restart resumes UDIR/current", async () => {
+  it("keeps supervising: a later upgrade switches the same way; a restart resumes UDIR/current, checked again", async () => {
     const sha3 = install(udir, "v3", { exit: 7 });
     const sha2 = install(udir, "v2", { halt: "v3", sha256: sha3 });
     assert.equal(await supervise(options({ halt: "v2", sha256: sha2 })).done, 7);
@@ -112,6 +112,10 @@ describe("upgrade supervisor (start --upgrade-dir, SPEC v2 §4.7)", () => {
     // Restarted (e.g. by systemd), the supervisor runs v3 again, not the base release.
     assert.equal(await supervise(options({ exit: 0 })).done, 7);
     assert.deepEqual(runs().at(-1)?.release, "v3");
+    // ... after checking it again: a release.tgz changed since the switch is refused (exit 5).
+    writeFileSync(join(udir, "v3", "release.tgz"), "changed");
+    assert.equal(await supervise(options({ exit: 0 })).done, 5);
+    assert.equal(runs().length, 4);
   });
 
   it("refuses on a sha256 mismatch: exit 5, the release never runs, a log line", async () => {
@@ -150,6 +154,20 @@ describe("upgrade supervisor (start --upgrade-dir, SPEC v2 §4.7)", () => {
       ["(base)", "v2"],
     );
     assert.ok(lines.some((l) => l.obj.reason === "release_lacks_upgrade"));
+  });
+
+  it("refuses a halt it cannot read (exit 3 without upgrade-info.json) or a plan without a sha256: exit 5", async () => {
+    install(udir, "v2", { exit: 0 });
+    assert.equal(await supervise(options({ exit: 3 })).done, 5);
+    assert.equal(await supervise(options({ halt: "v2", sha256: "" })).done, 5);
+    assert.deepEqual(
+      lines.filter((l) => /UPGRADE SWITCH REFUSED/.test(l.msg)).map((l) => l.obj.reason),
+      ["bad_upgrade_info", "no_sha256"],
+    );
+    assert.deepEqual(
+      runs().map((r) => r.release),
+      ["(base)", "(base)"],
+    );
   });
 
   it("passes any other exit code of the node through (0, 1, 7) without switching", async () => {
