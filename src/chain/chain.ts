@@ -107,6 +107,7 @@ export class Chain extends EventEmitter {
     if (!header) throw new XaiError(DbErrorCode.CORRUPT, "head block is missing");
     this._head = headInfo(headHash, header);
     await Promise.all([this.validators.refresh(this.db.state, headHash), this.sideBlocks.load(this.db)]);
+    await this.validators.loadRecent(this.db, header.height, this.genesis.finalityDepth);
   }
 
   /** The canonical tip. */

@@ -11,14 +11,19 @@
  *   RECENT_RECORDS distinct records this node's head has held since it started, newest first. A
  *   validator in the wrong slot under every one of them is still rejected at the gate; the exact
  *   check is applyBlock's, against the parent's state, when the branch is applied (reorg, replay).
+ *   At startup these records are rebuilt from the undo records of the canonical blocks above the
+ *   final height (`loadRecent`), so a restart forgets none that a fork could still build on.
  */
 import { bytesEqual } from "../crypto/bytes.js";
+import type { ChainDb } from "../db/chainDb.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import {
+  decodeValidatorRecord,
   encodeValidatorRecord,
   loadValidatorRecord,
   proposerInSet,
   setInForce,
+  VALIDATORS_KEY,
   type Validator,
   type ValidatorRecord,
 } from "../state-transition/validatorSet.js";
@@ -48,6 +53,27 @@ export class StateSchedule implements ProposerSchedule {
       this.recent.push({ record: this.record, bytes });
       if (this.recent.length > RECENT_RECORDS) this.recent.shift();
     }
+  }
+
+  /**
+   * Adds the records the canonical chain held within the last `depth` blocks below `headHeight`
+   * (the reorg window): the value of the validator key before each block that wrote it, from the
+   * block's undo record (absent: the genesis set). Called once at startup, after `refresh`.
+   */
+  async loadRecent(db: ChainDb, headHeight: number, depth: number): Promise<void> {
+    const older: Array<{ record: ValidatorRecord; bytes: Uint8Array }> = [];
+    for (let h = headHeight; h > Math.max(0, headHeight - depth); h--) {
+      const hash = await db.getCanonicalHash(h);
+      const undo = hash && (await db.getUndo(hash));
+      const change = undo?.find(([k]) => bytesEqual(k, VALIDATORS_KEY));
+      if (!change) continue;
+      const record = change[1]
+        ? decodeValidatorRecord(change[1])
+        : { validators: [...this.genesisSet], pending: [] };
+      const bytes = encodeValidatorRecord(record);
+      if (![...older, ...this.recent].some((r) => bytesEqual(r.bytes, bytes))) older.push({ record, bytes });
+    }
+    this.recent = [...older.reverse(), ...this.recent].slice(-RECENT_RECORDS);
   }
 
   /** The head's record: the set and its pending changes (the API's view). */

@@ -346,4 +346,32 @@ describe("validator set: a reorg across an activation height (SPEC v2 §4.8)", f
       await y.cleanup();
     }
   });
+  it("after a restart too: the gate knows the sets of the reorg window from the undo records", async () => {
+    let x = await openTestChain({ genesis });
+    const y = await openTestChain({ genesis });
+    try {
+      const at = x.chain.head.height + 40;
+      const { id, eta } = await toEta(x.chain, add(V2, at));
+      const shared: Block[] = [];
+      for (let h = 1; h <= x.chain.head.height; h++) shared.push((await x.chain.blockAt(h))!);
+      await importAll(y.chain, shared);
+      await execute(x.chain, id);
+      await runToHeight(x.chain, at + 2);
+      await runToHeight(y.chain, at + 4);
+      // X restarts: before the fix its gate knew only the head's set (V0, V1, V2) and refused Y's
+      // blocks proposed under the old one (V0, V1) in the slots where the two differ.
+      await x.close();
+      x = await openTestChain({ genesis, dir: x.dir });
+      const yBlocks: Block[] = [];
+      for (let h = eta; h <= y.chain.head.height; h++) yBlocks.push((await y.chain.blockAt(h))!);
+      const statuses = await importAll(x.chain, yBlocks);
+      assert.ok(statuses.includes("reorg"), statuses.join(","));
+      assert.equal(x.chain.head.hashHex, y.chain.head.hashHex);
+      assert.equal(await stateDigest(x.db), await stateDigest(y.db));
+      assert.deepEqual(addresses(x.chain.validators.setAt(at + 10)), [V0.address, V1.address]);
+    } finally {
+      await x.cleanup();
+      await y.cleanup();
+    }
+  });
 });
