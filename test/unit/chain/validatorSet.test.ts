@@ -303,6 +303,22 @@ describe("validator set in state on the real chain (SPEC v2 §4.8)", function ()
   });
 });
 
+/**
+ * X and Y share a prefix up to the eta of an add of V2 activating 40 blocks on; X executes it and
+ * runs to 2 blocks past the activation, Y never executes it and runs 2 blocks further (heavier).
+ */
+async function executedOnXOnly(x: Chain, y: Chain): Promise<{ id: string; at: number; eta: number }> {
+  const at = x.head.height + 40;
+  const { id, eta } = await toEta(x, add(V2, at));
+  const shared: Block[] = [];
+  for (let h = 1; h <= x.head.height; h++) shared.push((await x.blockAt(h))!);
+  await importAll(y, shared);
+  await execute(x, id);
+  await runToHeight(x, at + 2);
+  await runToHeight(y, at + 4);
+  return { id, at, eta };
+}
+
 describe("validator set: a reorg across an activation height (SPEC v2 §4.8)", function () {
   this.timeout(120_000);
   const genesis: Genesis = testGenesis(2);
@@ -311,14 +327,7 @@ describe("validator set: a reorg across an activation height (SPEC v2 §4.8)", f
     const x = await openTestChain({ genesis });
     const y = await openTestChain({ genesis });
     try {
-      const at = x.chain.head.height + 40;
-      const { id, eta } = await toEta(x.chain, add(V2, at));
-      const shared: Block[] = [];
-      for (let h = 1; h <= x.chain.head.height; h++) shared.push((await x.chain.blockAt(h))!);
-      await importAll(y.chain, shared);
-      // X executes the add and runs past its activation height; Y never executes it.
-      await execute(x.chain, id);
-      await runToHeight(x.chain, at + 2);
+      const { id, at, eta } = await executedOnXOnly(x.chain, y.chain);
       assert.ok(x.chain.validators.current.pending.length === 1);
       const xBlocks: Block[] = [];
       for (let h = eta; h <= x.chain.head.height; h++) xBlocks.push((await x.chain.blockAt(h))!);
@@ -326,7 +335,6 @@ describe("validator set: a reorg across an activation height (SPEC v2 §4.8)", f
         xBlocks.some((b) => b.header.proposer === V2.address),
         "V2 proposed on X",
       );
-      await runToHeight(y.chain, at + 4);
       const yBlocks: Block[] = [];
       for (let h = eta; h <= y.chain.head.height; h++) yBlocks.push((await y.chain.blockAt(h))!);
       const statuses = await importAll(x.chain, yBlocks);
@@ -350,14 +358,7 @@ describe("validator set: a reorg across an activation height (SPEC v2 §4.8)", f
     let x = await openTestChain({ genesis });
     const y = await openTestChain({ genesis });
     try {
-      const at = x.chain.head.height + 40;
-      const { id, eta } = await toEta(x.chain, add(V2, at));
-      const shared: Block[] = [];
-      for (let h = 1; h <= x.chain.head.height; h++) shared.push((await x.chain.blockAt(h))!);
-      await importAll(y.chain, shared);
-      await execute(x.chain, id);
-      await runToHeight(x.chain, at + 2);
-      await runToHeight(y.chain, at + 4);
+      const { at, eta } = await executedOnXOnly(x.chain, y.chain);
       // X restarts: before the fix its gate knew only the head's set (V0, V1, V2) and refused Y's
       // blocks proposed under the old one (V0, V1) in the slots where the two differ.
       await x.close();
