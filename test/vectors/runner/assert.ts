@@ -23,7 +23,7 @@ import type { TxOutcome } from "../../../src/state-transition/module.js";
 import { getRegistryRaw } from "../../../src/state-transition/params.js";
 import type { Tx } from "../../../src/types/tx.js";
 import { decodeTx } from "../../../src/types/txCodec.js";
-import { CHAIN_ID, type GovChain, RULES } from "../../utils/govChain.js";
+import { type GovChain, RULES } from "../../utils/govChain.js";
 import { accountAddress, type Expect, isObj, type Obj, VectorFormatError } from "./checks.js";
 import type { TxSpec } from "./txSpec.js";
 
