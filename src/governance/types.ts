@@ -170,7 +170,7 @@ export interface FiatState {
   autoUnlockHeight: number;
   minVotes: bigint;
   supportBps: bigint;
-  /** Voted power x 10,000 must reach quorum_bps x `supply` (SPEC v2 §4.5). */
+  /** Voted power x 10000 must reach quorum_bps x `supply` (the fiat unlock's quorum, SPEC v2). */
   quorumBps: bigint;
   voters: bigint;
   /** Voters at or above the participant floor (what `min_votes` counts). */

@@ -131,7 +131,7 @@ export async function checkDepositBound(state: StateReader, deposit: bigint): Pr
   if (deposit * DEPOSIT_SUPPLY_DIVISOR > supply)
     throw xaiError(
       GovErrorCode.CROSS_RULE_VIOLATION,
-      `proposal_deposit ${deposit} is above 0.1 % of the circulating supply ${supply}`,
+      `proposal_deposit ${deposit} is above 1/${DEPOSIT_SUPPLY_DIVISOR} of the circulating supply ${supply}`,
       { rule: "deposit_le_supply_share" },
     );
 }
