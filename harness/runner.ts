@@ -87,8 +87,9 @@ const short = (h: string) => h.slice(0, 16);
 /** Runs one scenario on a fresh cluster of `nodes` validators. */
 export async function runScenario(
   s: Scenario,
-  o: { nodes: number; quick: boolean; keep: boolean; print: (line: string) => void },
+  run: { nodes: number; quick: boolean; keep: boolean; print: (line: string) => void },
 ): Promise<ScenarioReport> {
+  const o = { ...run, nodes: s.nodes ?? run.nodes };
   const started = Date.now();
   const report: ScenarioReport = {
     name: s.name,
@@ -189,7 +190,7 @@ export function printSummary(
     );
   }
   print(
-    `\n${rep.passed} passed, ${rep.failed} failed, ${rep.skipped} skipped in ${secs(rep.duration_ms)} with ${rep.nodes} nodes${reportPath ? `; report: ${reportPath}` : ""}`,
+    `\n${rep.passed} passed, ${rep.failed} failed, ${rep.skipped} skipped in ${secs(rep.duration_ms)} with ${rep.nodes} nodes (or a scenario's own)${reportPath ? `; report: ${reportPath}` : ""}`,
   );
 }
 

@@ -21,6 +21,8 @@ export interface Scenario {
   title: string;
   /** Fewest nodes it needs (default 3). */
   minNodes?: number;
+  /** Validators of its cluster whatever `--nodes` says (a scenario whose forks need an exact split). */
+  nodes?: number;
   /** Cluster options of this scenario (default: the `test` preset, 1 s blocks). */
   cluster?: Pick<ClusterOptions, "preset" | "blockTimeMs">;
   run(ctx: ScenarioContext): Promise<void>;

@@ -11,6 +11,7 @@ import { timelock } from "./timelock.js";
 import { treasury } from "./treasury.js";
 import { underpowered } from "./underpowered.js";
 import { upgrade } from "./upgrade.js";
+import { validatorHeal } from "./validatorHeal.js";
 import { validators } from "./validators.js";
 
 /** Every scenario, in the order `npm run harness` runs them. */
@@ -27,6 +28,7 @@ export const SCENARIOS: Scenario[] = [
   payloadSwap,
   rogue,
   validators,
+  validatorHeal,
   upgrade,
 ];
 

@@ -83,6 +83,7 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
   [BlockErrorCode.NON_CANONICAL]: 400,
   [BlockErrorCode.WRONG_CHAIN]: 400,
   [BlockErrorCode.UNKNOWN_PARENT]: 400,
+  [BlockErrorCode.UNKNOWN_PROPOSER]: 400,
   [BlockErrorCode.BAD_HEIGHT]: 400,
   [BlockErrorCode.BAD_SLOT]: 400,
   [BlockErrorCode.FUTURE_SLOT]: 400,

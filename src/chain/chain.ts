@@ -24,16 +24,18 @@ import { applyBlock, txRootOfBytes } from "../state-transition/applyBlock.js";
 import type { TxRules } from "../state-transition/applyTx.js";
 import type { BlockResult } from "../state-transition/executeBlock.js";
 import type { StateReader } from "../state-transition/stateStore.js";
-import { type Block, type BlockHeader, decodeBlock } from "../types/block.js";
+import { proposerInSet, setInForce } from "../state-transition/validatorSet.js";
+import { type Block, type BlockHead, type BlockHeader, decodeBlock } from "../types/block.js";
 import { BlockErrorCode, TxErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
 import { type AdmitCaches, admitTx, NextBlockContext, pruneMempool } from "./admitTx.js";
 import { BlockCache } from "./blockCache.js";
 import { putCanonicalBlock, undoOf } from "./blockWrites.js";
+import { BranchRecords } from "./branchSchedule.js";
 import { isPreferred } from "./forkChoice.js";
 import { writeGenesis } from "./genesisBlock.js";
-import { checkHeader, gateBlockHead, type ProposerSchedule } from "./headerChecks.js";
+import { checkHeader, checkProposer, gateBlockHead, type ProposerSchedule } from "./headerChecks.js";
 import { JobQueue } from "./jobQueue.js";
 import { DEFAULT_MEMPOOL_LIMITS, Mempool } from "./mempool.js";
 import { PendingStates } from "./pendingState.js";
@@ -66,6 +68,8 @@ export class Chain extends EventEmitter {
   readonly proposers: ProposerSchedule;
   /** The validator set of the head's state and its schedule (SPEC §4.8), reloaded as the head moves. */
   readonly validators: StateSchedule;
+  /** Validator records of branches the gate could not judge (branchSchedule.ts). */
+  private readonly branches: BranchRecords;
   private readonly known: BlockCache;
   private readonly sideBlocks: SideBlocks;
   private readonly caches: AdmitCaches;
@@ -86,6 +90,7 @@ export class Chain extends EventEmitter {
     this.jobs = new JobQueue(opts.maxQueue ?? 10_000);
     this.validators = new StateSchedule(opts.genesis.validators);
     this.proposers = opts.proposers ?? this.validators;
+    this.branches = new BranchRecords(opts.genesis.validators);
     this.sideBlocks = new SideBlocks(this.genesis.finalityDepth, opts.maxSideBlocks);
     this.caches = { next: new NextBlockContext(this.genesis, this.proposers), pending: new PendingStates() };
     this.halt = new UpgradeHalt(this.log, (plan) => this.emit("upgradeNeeded", plan));
@@ -173,15 +178,22 @@ export class Chain extends EventEmitter {
    * place in it, and never reaches the body decoding or the parent lookup.
    */
   importBlock(bytes: Uint8Array): Promise<{ status: ImportStatus; block: Block }> {
-    let block: Block;
+    let head: BlockHead;
+    let block: Block | undefined;
     try {
-      gateBlockHead(this.genesis, this.proposers, this.known, bytes, this.rules.verifier);
-      block = decodeBlock(bytes);
+      const gate = gateBlockHead(this.genesis, this.proposers, this.known, bytes, this.rules.verifier);
+      head = gate.head;
+      // A block the gate could not judge has its body decoded only once its proposer checks out.
+      if (gate.resolved) block = decodeBlock(bytes);
     } catch (err) {
       return Promise.reject(this.rejected(err));
     }
     return this.jobs.run("block", async () => {
       try {
+        if (!block) {
+          await this.checkProposerOnBranch(head);
+          block = decodeBlock(bytes);
+        }
         return { status: await this.importDecoded(block), block };
       } catch (err) {
         throw this.rejected(err);
@@ -235,6 +247,33 @@ export class Chain extends EventEmitter {
     }
     await this.reorg(block);
     return "reorg";
+  }
+
+  /**
+   * The exact proposer check of a block the gate let through unjudged (its parent is stored): the
+   * slot's proposer in the set in force at its height in the state after its parent
+   * (branchSchedule.ts), and its signature, before its body is decoded. A block in someone else's
+   * slot is invalid for good ([REJECT], remembered); a bad signature is not remembered (the hash
+   * does not cover it: an honest copy may follow).
+   */
+  private async checkProposerOnBranch(head: BlockHead): Promise<void> {
+    const h = head.header;
+    const parentHex = toHex(h.parentHash);
+    if (this.known.isInvalid(parentHex)) {
+      this.known.markInvalid(head.hashHex);
+      throw xaiError(BlockErrorCode.KNOWN_INVALID, "parent known invalid");
+    }
+    if (this.db.hasBlock(head.hash)) throw xaiError(BlockErrorCode.KNOWN, "block already known");
+    const own = { sideBlocks: this.sideBlocks, markInvalid: (x: string) => this.known.markInvalid(x) };
+    try {
+      const record = await this.branches.after(this, own, h.parentHash, parentHex);
+      checkProposer(head, proposerInSet(setInForce(record, h.height), h.slot), this.rules.verifier);
+    } catch (err) {
+      const code = isXaiError(err) ? err.code : undefined;
+      if (code === BlockErrorCode.WRONG_PROPOSER || code === BlockErrorCode.KNOWN_INVALID)
+        this.known.markInvalid(head.hashHex);
+      throw err;
+    }
   }
 
   /** Writes `block` (applied or built on the head) and its state in one batch and makes it the head. */

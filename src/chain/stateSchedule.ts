@@ -8,11 +8,14 @@
  *   at its height, exactly the parent's schedule;
  * - a block off the head (a fork, or a block ahead): its branch may hold another record (one where
  *   a recent change never executed), so the gate accepts the slot's proposer under any of the last
- *   RECENT_RECORDS distinct records this node's head has held since it started, newest first. A
- *   validator in the wrong slot under every one of them is still rejected at the gate; the exact
- *   check is applyBlock's, against the parent's state, when the branch is applied (reorg, replay).
- *   At startup these records are rebuilt from the undo records of the canonical blocks above the
- *   final height (`loadRecent`), so a restart forgets none that a fork could still build on.
+ *   RECENT_RECORDS distinct records this node's head has held since it started, newest first; the
+ *   exact check is applyBlock's, against the parent's state, when the branch is applied (reorg,
+ *   replay). At startup these records are rebuilt from the undo records of the canonical blocks
+ *   above the final height (`loadRecent`), so a restart forgets none that a fork could still build
+ *   on. A proposer in the slot under none of them (say one added on a branch this node never
+ *   followed) gets null: the chain checks it and its signature against the state after the
+ *   block's stored parent before storing anything (branchSchedule.ts), or ignores the block while
+ *   its parent is unknown.
  */
 import { bytesEqual } from "../crypto/bytes.js";
 import type { ChainDb } from "../db/chainDb.js";
@@ -90,13 +93,24 @@ export class StateSchedule implements ProposerSchedule {
     return proposerInSet(this.setAt(height), slot);
   }
 
-  gateProposer(h: BlockHeader): Validator {
+  gateProposer(h: BlockHeader): Validator | null {
     const own = this.proposerOf(h.slot, h.height);
     if (bytesEqual(h.parentHash, this.headHash) || own.address === h.proposer) return own;
     for (let i = this.recent.length - 1; i >= 0; i--) {
       const v = proposerInSet(setInForce(this.recent[i]!.record, h.height), h.slot);
       if (v.address === h.proposer) return v;
     }
-    return own;
+    return null;
+  }
+
+  memberOf(address: string): Validator | undefined {
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const { record } = this.recent[i]!;
+      const v =
+        record.validators.find((x) => x.address === address) ??
+        record.pending.find((c) => c.action === "add" && c.address === address);
+      if (v) return { address: v.address, publicKey: v.publicKey };
+    }
+    return undefined;
   }
 }

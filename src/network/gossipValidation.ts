@@ -69,6 +69,8 @@ export const VERDICTS: Readonly<Record<GossipErrorCode, readonly [tx: Verdict, b
   [BlockErrorCode.NON_CANONICAL]: ["ignore", "reject"],
   [BlockErrorCode.WRONG_CHAIN]: ["ignore", "reject"],
   [BlockErrorCode.UNKNOWN_PARENT]: ["ignore", "ignore"],
+  // Unsigned as far as this node can tell: ignored, and spends the sender's budget (no sync).
+  [BlockErrorCode.UNKNOWN_PROPOSER]: ["ignore", "ignore"],
   [BlockErrorCode.BAD_HEIGHT]: ["ignore", "reject"],
   [BlockErrorCode.BAD_SLOT]: ["ignore", "reject"],
   [BlockErrorCode.FUTURE_SLOT]: ["ignore", "ignore"],
@@ -240,6 +242,8 @@ export function followUpOf(topic: "tx" | "block", r: GossipResult): GossipFollow
   return {
     penalise: r.verdict === "reject",
     sync: topic === "block" && r.code === BlockErrorCode.UNKNOWN_PARENT,
-    spendBudget: topic === "tx" && r.verdict === "ignore" && !NOT_THE_SENDERS.has(r.code),
+    spendBudget:
+      (topic === "tx" && r.verdict === "ignore" && !NOT_THE_SENDERS.has(r.code)) ||
+      (topic === "block" && r.code === BlockErrorCode.UNKNOWN_PROPOSER),
   };
 }

@@ -245,7 +245,9 @@ export class BlockSync {
           } catch (err) {
             if (!isXaiError(err)) throw err;
             if (err.code === BlockErrorCode.KNOWN) return true;
-            if (err.code === BlockErrorCode.UNKNOWN_PARENT) result.outcome = "missing_parent";
+            // A proposer this node cannot judge before it has the parent: fetch further back too.
+            if (err.code === BlockErrorCode.UNKNOWN_PARENT || err.code === BlockErrorCode.UNKNOWN_PROPOSER)
+              result.outcome = "missing_parent";
             else if (STOP_WITHOUT_PENALTY.has(err.code)) result.outcome = "stop";
             else {
               await this.penalise(peer.toString(), err.code);

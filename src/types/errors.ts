@@ -53,6 +53,12 @@ export enum BlockErrorCode {
   WRONG_CHAIN = "BLOCK_WRONG_CHAIN",
   /** Parent block is not known to this node. */
   UNKNOWN_PARENT = "BLOCK_UNKNOWN_PARENT",
+  /**
+   * The proposer owns the block's slot under none of the validator sets this node knows, and the
+   * parent, on whose state it could be judged, is not stored (SPEC §4.8): it may be fine on a
+   * branch this node has not seen, or forged; its signature was not checked.
+   */
+  UNKNOWN_PROPOSER = "BLOCK_UNKNOWN_PROPOSER",
   /** Height is not parent height + 1. */
   BAD_HEIGHT = "BLOCK_BAD_HEIGHT",
   /** Slot is not after the parent's slot. */

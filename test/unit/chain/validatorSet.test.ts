@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { createApi } from "../../../src/api/server.js";
 import { validatorRoutes } from "../../../src/api/validatorRoutes.js";
+import { BranchRecords } from "../../../src/chain/branchSchedule.js";
 import { Chain } from "../../../src/chain/chain.js";
 import type { ProposerSchedule } from "../../../src/chain/headerChecks.js";
 import { replayChain } from "../../../src/chain/replay.js";
@@ -23,7 +24,7 @@ import { validateGossipBlock } from "../../../src/network/gossipValidation.js";
 import { createModules } from "../../../src/node/modules.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
 import { VALIDATORS_KEY, type Validator } from "../../../src/state-transition/validatorSet.js";
-import type { Block } from "../../../src/types/block.js";
+import { type Block, encodeBlock } from "../../../src/types/block.js";
 import { BlockErrorCode } from "../../../src/types/errors.js";
 import type { Payload, ProposalAction, Tx } from "../../../src/types/tx.js";
 import {
@@ -39,6 +40,7 @@ import {
   type TestChain,
   tempDir,
   testGenesis,
+  testKey,
   validatorKey,
 } from "../../utils/testChain.js";
 
@@ -113,6 +115,11 @@ async function execute(chain: Chain, id: string): Promise<void> {
   await produce(chain);
   const r = await chain.receipt(t.id);
   assert.deepEqual([r?.result, r?.errorCode], ["ok", undefined]);
+}
+
+/** `block`'s bytes with another signature. */
+function withSignature(block: Block, signature: Uint8Array): Uint8Array {
+  return encodeBlock(block.headerBytes, signature, block.txs);
 }
 
 /** The first slot after the head whose proposer by `set` (slot mod n) is `k`. */
@@ -349,6 +356,81 @@ describe("validator set: a reorg across an activation height (SPEC v2 §4.8)", f
       // X goes on under the old set.
       const next = await produce(x.chain);
       assert.equal(next.header.proposer, [V0, V1][next.header.slot % 2]!.address);
+    } finally {
+      await x.cleanup();
+      await y.cleanup();
+    }
+  });
+  it("onto a heavier branch where an add this node never saw executed and the new validator proposed: checked on the branch's state, then adopted", async () => {
+    const x = await openTestChain({ genesis });
+    const y = await openTestChain({ genesis });
+    try {
+      const at = x.chain.head.height + 40;
+      const { id, eta } = await toEta(x.chain, add(V2, at));
+      const shared: Block[] = [];
+      for (let h = 1; h <= x.chain.head.height; h++) shared.push((await x.chain.blockAt(h))!);
+      await importAll(y.chain, shared);
+      // X executes the add and runs 6 blocks past its activation; Y never executes it (the
+      // minority of a partition) and stays lighter. Y never held a record with V2 in it.
+      await execute(x.chain, id);
+      await runToHeight(x.chain, at + 6);
+      await runToHeight(y.chain, at + 2);
+      const xBlocks: Block[] = [];
+      for (let h = eta; h <= x.chain.head.height; h++) xBlocks.push((await x.chain.blockAt(h))!);
+      const byV2 = xBlocks.filter((b) => b.header.proposer === V2.address);
+      assert.ok(byV2.length > 0, "V2 proposed on X");
+      assert.equal(y.chain.validators.gateProposer(byV2[0]!.header), null, "Y's gate cannot name V2");
+
+      // Bad inputs first, each refused with its code and nothing stored. A block in V2's first slot
+      // signed by a key in no set, on X's stored branch: refused by the branch's state, remembered.
+      const upTo = xBlocks.filter((b) => b.header.height < byV2[0]!.header.height);
+      assert.deepEqual(new Set(await importAll(y.chain, upTo)), new Set(["side"]));
+      const [digest, sides, head] = [await stateDigest(y.db), y.chain.sideBlockCount, y.chain.head.hashHex];
+      const outsider = testKey("never-a-validator");
+      const parent = upTo[upTo.length - 1]!;
+      const forged = await makeBlock(x.chain, { parent, key: outsider, slot: byV2[0]!.header.slot });
+      await expectCode(y.chain.importBlock(forged.bytes), BlockErrorCode.WRONG_PROPOSER);
+      await expectCode(y.chain.importBlock(forged.bytes), BlockErrorCode.KNOWN_INVALID);
+      // The same, naming a parent nobody stores: ignored at the gate (no sync for it).
+      const orphan = await makeBlock(x.chain, {
+        parent,
+        key: outsider,
+        slot: byV2[0]!.header.slot,
+        header: { parentHash: new Uint8Array(32).fill(7) },
+      });
+      await expectCode(y.chain.importBlock(orphan.bytes), BlockErrorCode.UNKNOWN_PROPOSER);
+      // V2's real block with its signature broken: refused, not remembered (the honest copy follows).
+      const broken = withSignature(byV2[0]!, new Uint8Array(64).fill(1));
+      await expectCode(y.chain.importBlock(broken), BlockErrorCode.BAD_SIGNATURE);
+      assert.deepEqual(
+        [await stateDigest(y.db), y.chain.sideBlockCount, y.chain.head.hashHex],
+        [digest, sides, head],
+      );
+
+      // The honest branch: V2's blocks pass on the state after their parents, and X's heavier tip wins.
+      const statuses = await importAll(y.chain, xBlocks.slice(upTo.length));
+      assert.ok(statuses.includes("reorg"), statuses.join(","));
+      assert.equal(y.chain.head.hashHex, x.chain.head.hashHex);
+      assert.equal(await stateDigest(y.db), await stateDigest(x.db));
+      assert.deepEqual(addresses(y.chain.validators.setAt(at)), [V0.address, V1.address, V2.address]);
+      // Y goes on under the set of three.
+      const next = await produce(y.chain);
+      assert.equal(next.header.proposer, [V0, V1, V2][next.header.slot % 3]!.address);
+
+      // The records of canonical blocks come from the undo records, block by block.
+      const records = new BranchRecords(genesis.validators);
+      const own = { sideBlocks: undefined as never, markInvalid: () => assert.fail("nothing is invalid") };
+      const seen: Array<[number, string[], Array<[string, number]>]> = [];
+      for (const h of [eta - 1, eta, next.header.height]) {
+        const b = (await y.chain.blockAt(h))!;
+        const r = await records.after(y.chain, own, b.hash, b.hashHex);
+        seen.push([h, addresses(r.validators), r.pending.map((c) => [c.address, c.activationHeight])]);
+      }
+      assert.deepEqual(seen, [
+        [eta - 1, [V0.address, V1.address], []],
+        [eta, [V0.address, V1.address], [[V2.address, at]]],
+        [next.header.height, [V0.address, V1.address], [[V2.address, at]]],
+      ]);
     } finally {
       await x.cleanup();
       await y.cleanup();

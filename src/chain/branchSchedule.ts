@@ -1,0 +1,114 @@
+/**
+ * The validator record of a branch (SPEC §4.8), for a block whose proposer the header gate could
+ * not name (stateSchedule.ts `gateProposer` null): one proposed in a slot that, under every record
+ * this node's head has held, belongs to someone else. That happens to an honest block when its
+ * branch executed a `validator_set` change this node never applied: a node in the minority of a
+ * partition, where the majority added a validator that then proposed. Refusing such blocks at the
+ * gate would keep the node off the heavier chain for good; storing them unchecked would let any
+ * key fill the side-block store. So the chain asks this module for the record in the state after
+ * the block's stored parent, and checks the proposer and its signature exactly, as applyBlock
+ * will, before anything is stored.
+ *
+ * - a canonical parent: the head's record with the validator key's undo records of the canonical
+ *   blocks above the parent reverted (no block is applied);
+ * - a side-branch parent: the canonical state reverted to the branch's common ancestor and the
+ *   branch applied up to the parent on one overlay (reorg.ts `findBranch`, `revertTo`,
+ *   `applyBranch`); nothing is written, and an invalid branch block is marked invalid as a reorg
+ *   would.
+ *
+ * Every record computed is kept by block hash (a block's post-state never changes), at most
+ * MAX_RECORDS (as many as side blocks may be stored; a record is a few hundred bytes for a small
+ * set), so a parent asked again costs nothing. The work is bounded: a branch is at most the reorg
+ * window long (side blocks are pruned once final), and only a stored block can be a parent, so
+ * only blocks that passed the gate or this check (signed in their slot by a validator of some
+ * set) ever cause it. A forged header naming a stored parent costs a record look-up and is
+ * rejected without its body being decoded.
+ */
+import { bytesEqual } from "../crypto/bytes.js";
+import { isXaiError, type XaiError, xaiError } from "../errors.js";
+import { StateOverlay } from "../state-transition/stateStore.js";
+import {
+  decodeValidatorRecord,
+  loadValidatorRecord,
+  VALIDATORS_KEY,
+  type Validator,
+  type ValidatorRecord,
+} from "../state-transition/validatorSet.js";
+import { BlockErrorCode } from "../types/errors.js";
+import { applyBranch, findBranch, type ReorgBookkeeping, type ReorgView, revertTo } from "./reorg.js";
+import { isUpgradeNeeded } from "./upgradeHalt.js";
+
+/** Most validator records kept by block hash. */
+export const MAX_RECORDS = 4096;
+
+/** Validator records of stored blocks' post-states, computed on demand. */
+export class BranchRecords {
+  private readonly records = new Map<string, ValidatorRecord>();
+
+  constructor(private readonly genesisSet: readonly Validator[]) {}
+
+  /** How many records are kept (metrics, tests). */
+  get size(): number {
+    return this.records.size;
+  }
+
+  /**
+   * The validator record after the stored block `hash` (its post-state). Throws BLOCK_KNOWN_INVALID
+   * if the branch to it holds an invalid block (marked invalid through `own`), or the error of a
+   * branch block that needs an upgrade this release does not know.
+   */
+  async after(
+    r: ReorgView,
+    own: ReorgBookkeeping,
+    hash: Uint8Array,
+    hashHex: string,
+  ): Promise<ValidatorRecord> {
+    const kept = this.records.get(hashHex);
+    if (kept) return kept;
+    const header = await r.header(hash);
+    if (!header) throw xaiError(BlockErrorCode.UNKNOWN_PARENT, "parent block is unknown");
+    const canonical = await r.db.getCanonicalHash(header.height);
+    if (canonical && bytesEqual(canonical, hash)) {
+      const record = await this.canonicalAfter(r, header.height);
+      this.keep(hashHex, record);
+      return record;
+    }
+    const tip = (await r.blockByHash(hash))!;
+    const branch = await findBranch(r, tip);
+    const overlay = new StateOverlay(r.db.state);
+    await revertTo(r, overlay, branch[0]!.header.height - 1);
+    let record: ValidatorRecord | undefined;
+    for (const b of branch) {
+      try {
+        await applyBranch(r, own, overlay, [b]);
+      } catch (err) {
+        // A block needing an unknown upgrade is not invalid (the chain halts for it).
+        if (!isXaiError(err) || isUpgradeNeeded(err)) throw err;
+        const code = (err as XaiError).code;
+        throw xaiError(BlockErrorCode.KNOWN_INVALID, `branch block ${b.header.height} is invalid: ${code}`);
+      }
+      record = await loadValidatorRecord(overlay, this.genesisSet);
+      this.keep(b.hashHex, record);
+    }
+    return record!;
+  }
+
+  /** The record after the canonical block at `height`: the head's, with later changes undone. */
+  private async canonicalAfter(r: ReorgView, height: number): Promise<ValidatorRecord> {
+    let raw = await r.db.state.get(VALIDATORS_KEY);
+    for (let h = r.head.height; h > height; h--) {
+      const hash = await r.db.getCanonicalHash(h);
+      const change = hash && (await r.db.getUndo(hash))?.find(([k]) => bytesEqual(k, VALIDATORS_KEY));
+      if (change) raw = change[1] ?? undefined;
+    }
+    return raw
+      ? decodeValidatorRecord(raw)
+      : { validators: this.genesisSet.map((v) => ({ ...v })), pending: [] };
+  }
+
+  private keep(hashHex: string, record: ValidatorRecord): void {
+    this.records.delete(hashHex);
+    this.records.set(hashHex, record);
+    if (this.records.size > MAX_RECORDS) this.records.delete(this.records.keys().next().value!);
+  }
+}
