@@ -203,24 +203,28 @@ async function benchCluster(dir: string, voters: number): Promise<BenchRow[]> {
         value: percentile(samples, 50) * 1000,
         unit: "µs",
         detail: "submit at node 0 → known at nodes 1, 2; 200 transfers",
+        target: { op: "<=", value: 5_000 },
       },
       {
         name: "gossip latency p99 (tx, 3 processes)",
         value: percentile(samples, 99) * 1000,
         unit: "µs",
         detail: "includes HTTP polling (~1 ms)",
+        target: { op: "<=", value: 25_000 },
       },
       {
         name: "governance votes accepted at one node",
         value: voters / (submitted / 1000),
         unit: "votes/s",
         detail: `${voters} votes, HTTP, 16 in flight`,
+        target: { op: ">=", value: 5_000 },
       },
       {
         name: "governance votes end to end (3 nodes)",
         value: voters / (allApplied / 1000),
         unit: "votes/s",
         detail: "submitted at node 0 → included → applied on all 3",
+        target: { op: ">=", value: 2_000 },
       },
     ];
   } finally {
@@ -285,6 +289,7 @@ async function benchSync(dir: string, blocks: number): Promise<BenchRow[]> {
         value: blocks / (ms / 1000),
         unit: "blocks/s",
         detail: "empty blocks, one peer, process start included",
+        target: { op: ">=", value: 5_000 },
       },
     ];
   } finally {

@@ -13,8 +13,10 @@
  *   blocks above the parent reverted (no block is applied);
  * - a side-branch parent: the canonical state reverted to the branch's common ancestor and the
  *   branch applied up to the parent on one overlay (reorg.ts `findBranch`, `revertTo`,
- *   `applyBranch`); nothing is written, and an invalid branch block is marked invalid as a reorg
- *   would.
+ *   `applyBranch`); nothing is written. An invalid branch block and the blocks built on it are
+ *   marked invalid, as a reorg would (so a header naming one is refused at once next time); a
+ *   branch block that needs an upgrade this release does not know leaves the block unjudged
+ *   (BLOCK_UNKNOWN_PROPOSER): it is not this node's chain, and is no reason to halt.
  *
  * Every record computed is kept by block hash (a block's post-state never changes), at most
  * MAX_RECORDS (as many as side blocks may be stored; a record is a few hundred bytes for a small
@@ -36,10 +38,15 @@ import {
 } from "../state-transition/validatorSet.js";
 import { BlockErrorCode } from "../types/errors.js";
 import { applyBranch, findBranch, type ReorgBookkeeping, type ReorgView, revertTo } from "./reorg.js";
+import { MAX_SIDE_BLOCKS } from "./sideBlocks.js";
 import { isUpgradeNeeded } from "./upgradeHalt.js";
 
-/** Most validator records kept by block hash. */
-export const MAX_RECORDS = 4096;
+/**
+ * Most validator records kept by block hash: more than the blocks a node stores above the final
+ * height (side blocks, MAX_SIDE_BLOCKS, and the canonical window), the only ones a record is ever
+ * computed for, so a record is evicted only after its block was pruned.
+ */
+export const MAX_RECORDS = MAX_SIDE_BLOCKS + 1024;
 
 /** Validator records of stored blocks' post-states, computed on demand. */
 export class BranchRecords {
@@ -73,17 +80,24 @@ export class BranchRecords {
       this.keep(hashHex, record);
       return record;
     }
-    const tip = (await r.blockByHash(hash))!;
+    const tip = await r.blockByHash(hash);
+    // Pruned since the gate saw it (it became final): nothing to judge the block on any more.
+    if (!tip) throw xaiError(BlockErrorCode.UNKNOWN_PROPOSER, "the parent is no longer stored");
     const branch = await findBranch(r, tip);
     const overlay = new StateOverlay(r.db.state);
     await revertTo(r, overlay, branch[0]!.header.height - 1);
     let record: ValidatorRecord | undefined;
-    for (const b of branch) {
+    for (const [i, b] of branch.entries()) {
       try {
         await applyBranch(r, own, overlay, [b]);
       } catch (err) {
-        // A block needing an unknown upgrade is not invalid (the chain halts for it).
-        if (!isXaiError(err) || isUpgradeNeeded(err)) throw err;
+        if (!isXaiError(err)) throw err;
+        // A branch this release cannot apply (it needs an unknown upgrade) is not invalid, and
+        // is not this node's chain: the block cannot be judged here, and the chain does not halt.
+        if (isUpgradeNeeded(err))
+          throw xaiError(BlockErrorCode.UNKNOWN_PROPOSER, `branch block ${b.header.height} needs an upgrade`);
+        // As a reorg does: the failed block and every block built on it are invalid.
+        for (const bad of branch.slice(i + 1)) own.markInvalid(bad.hashHex);
         const code = (err as XaiError).code;
         throw xaiError(BlockErrorCode.KNOWN_INVALID, `branch block ${b.header.height} is invalid: ${code}`);
       }

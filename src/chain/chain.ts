@@ -252,28 +252,28 @@ export class Chain extends EventEmitter {
   /**
    * The exact proposer check of a block the gate let through unjudged (its parent is stored): the
    * slot's proposer in the set in force at its height in the state after its parent
-   * (branchSchedule.ts), and its signature, before its body is decoded. A block in someone else's
-   * slot is invalid for good ([REJECT], remembered); a bad signature is not remembered (the hash
-   * does not cover it: an honest copy may follow).
+   * (branchSchedule.ts), and its signature, before its body is decoded: [REJECT]
+   * BLOCK_WRONG_PROPOSER, BLOCK_BAD_SIGNATURE, or BLOCK_KNOWN_INVALID if its branch holds an
+   * invalid block.
    */
   private async checkProposerOnBranch(head: BlockHead): Promise<void> {
+    this.halt.check();
     const h = head.header;
     const parentHex = toHex(h.parentHash);
-    if (this.known.isInvalid(parentHex)) {
-      this.known.markInvalid(head.hashHex);
-      throw xaiError(BlockErrorCode.KNOWN_INVALID, "parent known invalid");
-    }
+    if (this.known.isInvalid(parentHex)) throw xaiError(BlockErrorCode.KNOWN_INVALID, "parent known invalid");
     if (this.db.hasBlock(head.hash)) throw xaiError(BlockErrorCode.KNOWN, "block already known");
+    // The cheap checks first, on the parent's header: a parent pruned since the gate, a final
+    // height, a height or slot that does not follow the parent.
+    const parent = this.db.hasBlock(h.parentHash) ? await this.header(h.parentHash) : undefined;
+    if (!parent) throw xaiError(BlockErrorCode.UNKNOWN_PROPOSER, "the parent is no longer stored");
+    if (h.height <= this.finalizedHeight)
+      throw xaiError(BlockErrorCode.REVERTS_FINALIZED, `height ${h.height} is final`);
+    checkHeader(this.genesis, head, parent, this.now(), null);
+    // Nothing is remembered for such a block: its signature was never checked, so anyone could
+    // fill the invalid-block memory with them. Asking again costs a kept record's look-up.
     const own = { sideBlocks: this.sideBlocks, markInvalid: (x: string) => this.known.markInvalid(x) };
-    try {
-      const record = await this.branches.after(this, own, h.parentHash, parentHex);
-      checkProposer(head, proposerInSet(setInForce(record, h.height), h.slot), this.rules.verifier);
-    } catch (err) {
-      const code = isXaiError(err) ? err.code : undefined;
-      if (code === BlockErrorCode.WRONG_PROPOSER || code === BlockErrorCode.KNOWN_INVALID)
-        this.known.markInvalid(head.hashHex);
-      throw err;
-    }
+    const record = await this.branches.after(this, own, h.parentHash, parentHex);
+    checkProposer(head, proposerInSet(setInForce(record, h.height), h.slot), this.rules.verifier);
   }
 
   /** Writes `block` (applied or built on the head) and its state in one batch and makes it the head. */

@@ -3,7 +3,6 @@ import type { Verifier } from "../crypto/verify.js";
 import { xaiError } from "../errors.js";
 import type { Validator } from "../state-transition/validatorSet.js";
 import {
-  type Block,
   type BlockHead,
   type BlockHeader,
   blockSigningMessage,
@@ -21,7 +20,7 @@ import { maxClockDisparityMs, slotStartMs } from "./slots.js";
  */
 export function checkHeader(
   genesis: Genesis,
-  block: Block,
+  block: Pick<BlockHead, "header" | "headerBytes" | "signature">,
   parent: BlockHeader,
   nowMs: number | null,
   signer: { expected: Validator; verifier: Verifier | null } | null,

@@ -26,10 +26,12 @@ import { checkAppliedUpgrades, nodeUpgrades, parseTestUpgrades } from "../../../
 import { getAccount } from "../../../src/state-transition/accounts.js";
 import { getRegistryRaw, isRegistryInForce } from "../../../src/state-transition/params.js";
 import type { Block } from "../../../src/types/block.js";
+import { BlockErrorCode } from "../../../src/types/errors.js";
 import type { Payload } from "../../../src/types/tx.js";
 import {
   expectCode,
   importAll,
+  makeBlock,
   openTestChain,
   produce,
   runToHeight,
@@ -38,6 +40,7 @@ import {
   type TestChain,
   tempDir,
   testGenesis,
+  testKey,
 } from "../../utils/testChain.js";
 
 const INFO = `https://example.org/v2-test sha256:${"cd".repeat(32)}`;
@@ -285,6 +288,35 @@ describe("chain: software upgrades on the real chain (SPEC v2 §4.7)", function 
     assert.deepEqual(await importAll(upgraded.chain, [atPlan!, next!]), ["head", "head"]);
     assert.deepEqual(upgraded.chain.head.stateRoot, leader.chain.head.stateRoot);
     assert.equal(await isRegistryInForce(upgraded.chain.state, "param", "min_transfer_amount"), true);
+  });
+
+  it("a header naming a stored side block past an unknown upgrade leaves it unjudged: no halt (review of v2 §4.8)", async () => {
+    // X (new release) executes the plan and passes its height; Y (old release) shares X's blocks
+    // up to the eta, then grows heavier alone; X's blocks reach Y as side blocks, never applied.
+    const x = await chainOf(newRelease());
+    const { id, eta } = await queueUpgrade(x);
+    await runToHeight(x.chain, eta - 1);
+    const y = await chainOf(oldRelease());
+    await importAll(y.chain, await blocksOf(x, 1, eta - 1));
+    await block(x, [[9, { type: "EXECUTE_PROPOSAL", proposalId: id }]]);
+    await runToHeight(x.chain, PLAN_HEIGHT + 1);
+    await produce(y.chain, y.chain.head.slot + 2);
+    await runToHeight(y.chain, PLAN_HEIGHT + 8);
+    const side = await blocksOf(x, eta, PLAN_HEIGHT + 1);
+    assert.deepEqual(new Set(await importAll(y.chain, side)), new Set(["side"]));
+    let halted = 0;
+    y.chain.on("upgradeNeeded", () => halted++);
+    const [digest, head] = [await stateDigest(y.db), y.chain.head.hashHex];
+    // A header by a key in no set, on X's block at the plan's height: judging it would mean
+    // applying X's branch, which this release cannot. Before the fix this halted Y.
+    const parent = side.find((b) => b.header.height === PLAN_HEIGHT)!;
+    const forged = await makeBlock(x.chain, { parent, key: testKey("nobody"), slot: parent.header.slot + 1 });
+    await expectCode(y.chain.importBlock(forged.bytes), BlockErrorCode.UNKNOWN_PROPOSER);
+    assert.equal(halted, 0);
+    assert.equal(y.chain.halt.needed, undefined);
+    assert.deepEqual([await stateDigest(y.db), y.chain.head.hashHex], [digest, head]);
+    // Y goes on.
+    assert.equal((await produce(y.chain)).header.height, PLAN_HEIGHT + 9);
   });
 
   it("a reorg from below the plan's execution to a branch without it restores the pre-upgrade state exactly", async () => {
