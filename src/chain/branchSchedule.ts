@@ -26,19 +26,24 @@
  * set) ever cause it. A forged header naming a stored parent costs a record look-up and is
  * rejected without its body being decoded.
  */
-import { bytesEqual } from "../crypto/bytes.js";
+import { bytesEqual, toHex } from "../crypto/bytes.js";
 import { isXaiError, type XaiError, xaiError } from "../errors.js";
 import { StateOverlay } from "../state-transition/stateStore.js";
 import {
   decodeValidatorRecord,
   loadValidatorRecord,
+  proposerInSet,
+  setInForce,
   VALIDATORS_KEY,
   type Validator,
   type ValidatorRecord,
 } from "../state-transition/validatorSet.js";
+import type { BlockHead } from "../types/block.js";
 import { BlockErrorCode } from "../types/errors.js";
+import { checkHeader, checkProposer } from "./headerChecks.js";
 import { applyBranch, findBranch, type ReorgBookkeeping, type ReorgView, revertTo } from "./reorg.js";
 import { MAX_SIDE_BLOCKS } from "./sideBlocks.js";
+import type { ChainView } from "./types.js";
 import { isUpgradeNeeded } from "./upgradeHalt.js";
 
 /**
@@ -48,11 +53,50 @@ import { isUpgradeNeeded } from "./upgradeHalt.js";
  */
 export const MAX_RECORDS = MAX_SIDE_BLOCKS + 1024;
 
+/** What judging a block on its branch reads of the chain. */
+export type BranchView = ReorgView & Pick<ChainView, "genesis">;
+
+/** The chain's invalid-block memory, as the judging reads and marks it. */
+export interface BranchBookkeeping extends ReorgBookkeeping {
+  isInvalid(hashHex: string): boolean;
+}
+
+/** The bookkeeping of a chain's side blocks and invalid-block memory (`known`). */
+export function bookkeepingOf(
+  sideBlocks: ReorgBookkeeping["sideBlocks"],
+  known: Pick<BranchBookkeeping, "markInvalid" | "isInvalid">,
+): BranchBookkeeping {
+  return { sideBlocks, markInvalid: (x) => known.markInvalid(x), isInvalid: (x) => known.isInvalid(x) };
+}
+
 /** Validator records of stored blocks' post-states, computed on demand. */
 export class BranchRecords {
   private readonly records = new Map<string, ValidatorRecord>();
 
   constructor(private readonly genesisSet: readonly Validator[]) {}
+
+  /**
+   * The exact proposer check of a block the gate let through unjudged (its parent was stored):
+   * the cheap checks on the parent's header first (still stored, not final, height and slot
+   * following it), then the slot's proposer in the set in force at its height in the state after
+   * the parent, and its signature, all before its body is decoded: [REJECT] BLOCK_WRONG_PROPOSER,
+   * BLOCK_BAD_SIGNATURE, or BLOCK_KNOWN_INVALID if its branch holds an invalid block. Nothing is
+   * remembered for the block itself: its signature was never checked, so anyone could fill the
+   * invalid-block memory with such headers; asking again costs a kept record's look-up.
+   */
+  async judge(r: BranchView, own: BranchBookkeeping, head: BlockHead, nowMs: number): Promise<void> {
+    const h = head.header;
+    const parentHex = toHex(h.parentHash);
+    if (own.isInvalid(parentHex)) throw xaiError(BlockErrorCode.KNOWN_INVALID, "parent known invalid");
+    if (r.db.hasBlock(head.hash)) throw xaiError(BlockErrorCode.KNOWN, "block already known");
+    const parent = r.db.hasBlock(h.parentHash) ? await r.header(h.parentHash) : undefined;
+    if (!parent) throw xaiError(BlockErrorCode.UNKNOWN_PROPOSER, "the parent is no longer stored");
+    if (h.height <= r.finalizedHeight)
+      throw xaiError(BlockErrorCode.REVERTS_FINALIZED, `height ${h.height} is final`);
+    checkHeader(r.genesis, head, parent, nowMs, null);
+    const record = await this.after(r, own, h.parentHash, parentHex);
+    checkProposer(head, proposerInSet(setInForce(record, h.height), h.slot), r.rules.verifier);
+  }
 
   /** How many records are kept (metrics, tests). */
   get size(): number {

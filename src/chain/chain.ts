@@ -24,7 +24,6 @@ import { applyBlock, txRootOfBytes } from "../state-transition/applyBlock.js";
 import type { TxRules } from "../state-transition/applyTx.js";
 import type { BlockResult } from "../state-transition/executeBlock.js";
 import type { StateReader } from "../state-transition/stateStore.js";
-import { proposerInSet, setInForce } from "../state-transition/validatorSet.js";
 import { type Block, type BlockHead, type BlockHeader, decodeBlock } from "../types/block.js";
 import { BlockErrorCode, TxErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
@@ -32,10 +31,10 @@ import { decodeTx } from "../types/txCodec.js";
 import { type AdmitCaches, admitTx, NextBlockContext, pruneMempool } from "./admitTx.js";
 import { BlockCache } from "./blockCache.js";
 import { putCanonicalBlock, undoOf } from "./blockWrites.js";
-import { BranchRecords } from "./branchSchedule.js";
+import { type BranchBookkeeping, BranchRecords, bookkeepingOf } from "./branchSchedule.js";
 import { isPreferred } from "./forkChoice.js";
 import { writeGenesis } from "./genesisBlock.js";
-import { checkHeader, checkProposer, gateBlockHead, type ProposerSchedule } from "./headerChecks.js";
+import { checkHeader, gateBlockHead, type ProposerSchedule } from "./headerChecks.js";
 import { JobQueue } from "./jobQueue.js";
 import { DEFAULT_MEMPOOL_LIMITS, Mempool } from "./mempool.js";
 import { PendingStates } from "./pendingState.js";
@@ -52,11 +51,7 @@ export type { ChainOptions, HeadInfo, ImportStatus, NewHeadEvent } from "./types
 /** Absolute cap on encoded transaction size before any decoding (the max_tx_bytes bound). */
 export const HARD_MAX_TX_BYTES = 262_144;
 
-/**
- * The chain: canonical head, block import with every check, fork choice and reorgs by undo
- * records, block production and the mempool. All mutations run one at a time through a queue
- * whose block lane goes before its admission lane.
- */
+/** The chain (see above): every mutation runs through the job queue, blocks ahead of admission. */
 export class Chain extends EventEmitter {
   readonly genesis: Genesis;
   readonly db: ChainDb;
@@ -72,6 +67,8 @@ export class Chain extends EventEmitter {
   private readonly branches: BranchRecords;
   private readonly known: BlockCache;
   private readonly sideBlocks: SideBlocks;
+  /** What reorgs and branch judging mark and read: side blocks, the invalid-block memory. */
+  private readonly bookkeeping: BranchBookkeeping;
   private readonly caches: AdmitCaches;
   private readonly jobs: JobQueue;
   private _head!: HeadInfo;
@@ -94,6 +91,7 @@ export class Chain extends EventEmitter {
     this.sideBlocks = new SideBlocks(this.genesis.finalityDepth, opts.maxSideBlocks);
     this.caches = { next: new NextBlockContext(this.genesis, this.proposers), pending: new PendingStates() };
     this.halt = new UpgradeHalt(this.log, (plan) => this.emit("upgradeNeeded", plan));
+    this.bookkeeping = bookkeepingOf(this.sideBlocks, this.known);
   }
 
   /** Opens a chain on a database: writes genesis into a new one, or resumes from the stored head. */
@@ -191,7 +189,9 @@ export class Chain extends EventEmitter {
     return this.jobs.run("block", async () => {
       try {
         if (!block) {
-          await this.checkProposerOnBranch(head);
+          // The exact proposer check of a block the gate let through unjudged (branchSchedule.ts).
+          this.halt.check();
+          await this.branches.judge(this, this.bookkeeping, head, this.now());
           block = decodeBlock(bytes);
         }
         return { status: await this.importDecoded(block), block };
@@ -238,42 +238,11 @@ export class Chain extends EventEmitter {
     if (!isPreferred({ height: h.height, slot: h.slot, hash: block.hash }, this._head)) {
       // A side branch: keep it (its header is checked) so that it can win later; bounded, and
       // pruned once final.
-      if (this.sideBlocks.hasRoom(block)) {
-        const batch = this.db.batch().putBlock(block.hash, block.bytes);
-        this.sideBlocks.add(batch, block);
-        await batch.write();
-      }
+      await this.sideBlocks.store(this.db, block);
       return "side";
     }
     await this.reorg(block);
     return "reorg";
-  }
-
-  /**
-   * The exact proposer check of a block the gate let through unjudged (its parent is stored): the
-   * slot's proposer in the set in force at its height in the state after its parent
-   * (branchSchedule.ts), and its signature, before its body is decoded: [REJECT]
-   * BLOCK_WRONG_PROPOSER, BLOCK_BAD_SIGNATURE, or BLOCK_KNOWN_INVALID if its branch holds an
-   * invalid block.
-   */
-  private async checkProposerOnBranch(head: BlockHead): Promise<void> {
-    this.halt.check();
-    const h = head.header;
-    const parentHex = toHex(h.parentHash);
-    if (this.known.isInvalid(parentHex)) throw xaiError(BlockErrorCode.KNOWN_INVALID, "parent known invalid");
-    if (this.db.hasBlock(head.hash)) throw xaiError(BlockErrorCode.KNOWN, "block already known");
-    // The cheap checks first, on the parent's header: a parent pruned since the gate, a final
-    // height, a height or slot that does not follow the parent.
-    const parent = this.db.hasBlock(h.parentHash) ? await this.header(h.parentHash) : undefined;
-    if (!parent) throw xaiError(BlockErrorCode.UNKNOWN_PROPOSER, "the parent is no longer stored");
-    if (h.height <= this.finalizedHeight)
-      throw xaiError(BlockErrorCode.REVERTS_FINALIZED, `height ${h.height} is final`);
-    checkHeader(this.genesis, head, parent, this.now(), null);
-    // Nothing is remembered for such a block: its signature was never checked, so anyone could
-    // fill the invalid-block memory with them. Asking again costs a kept record's look-up.
-    const own = { sideBlocks: this.sideBlocks, markInvalid: (x: string) => this.known.markInvalid(x) };
-    const record = await this.branches.after(this, own, h.parentHash, parentHex);
-    checkProposer(head, proposerInSet(setInForce(record, h.height), h.slot), this.rules.verifier);
   }
 
   /** Writes `block` (applied or built on the head) and its state in one batch and makes it the head. */
@@ -296,24 +265,15 @@ export class Chain extends EventEmitter {
   /** Adopts the branch ending in `tip` (reorg.ts), then moves the head and the mempool. */
   private async reorg(tip: Block): Promise<void> {
     const started = performance.now();
-    const own = {
-      sideBlocks: this.sideBlocks,
-      markInvalid: (hashHex: string) => this.known.markInvalid(hashHex),
-    };
-    const r = await reorgTo(this, own, tip);
+    const r = await reorgTo(this, this.bookkeeping, tip);
     await this.setHead(tip);
     const [from, depth] = [r.reverted[0]?.header.height, r.reverted.length];
     this.log.warn({ from, to: tip.header.height, ancestor: r.ancestorHeight, depth }, "reorg");
     // The transactions and events of every block of the new branch, so none is lost to logs and metrics.
     const result = branchResult(r.applied);
     await pruneMempool(this, result.txs);
-    const event: NewHeadEvent = {
-      block: tip,
-      result,
-      reverted: r.reverted,
-      durationMs: performance.now() - started,
-    };
-    this.emit("head", event);
+    const durationMs = performance.now() - started;
+    this.emit("head", { block: tip, result, reverted: r.reverted, durationMs } satisfies NewHeadEvent);
     await returnToMempool(this.mempool, r, (tx) => admitTx(this, this.caches, tx));
   }
 

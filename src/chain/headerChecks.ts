@@ -2,12 +2,7 @@ import { type Genesis, proposerOfSlot } from "../config/genesis.js";
 import type { Verifier } from "../crypto/verify.js";
 import { xaiError } from "../errors.js";
 import type { Validator } from "../state-transition/validatorSet.js";
-import {
-  type BlockHead,
-  type BlockHeader,
-  blockSigningMessage,
-  readBlockHead,
-} from "../types/block.js";
+import { type BlockHead, type BlockHeader, blockSigningMessage, readBlockHead } from "../types/block.js";
 import { BlockErrorCode } from "../types/errors.js";
 import { maxClockDisparityMs, slotStartMs } from "./slots.js";
 

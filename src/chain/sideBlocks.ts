@@ -88,6 +88,14 @@ export class SideBlocks {
   }
 
   /** Remembers `block` as a stored side block and indexes it in `batch` (the caller stores its bytes). */
+  /** Stores `block` as a side block if there is room (its own batch). */
+  async store(db: ChainDb, block: Block): Promise<void> {
+    if (!this.hasRoom(block)) return;
+    const batch = db.batch().putBlock(block.hash, block.bytes);
+    this.add(batch, block);
+    await batch.write();
+  }
+
   add(batch: DbBatch, block: Block): void {
     batch.putSideBlock(block.header.height, block.hash);
     this.remember(block.hashHex, { hash: block.hash, height: block.header.height, slot: block.header.slot });

@@ -136,6 +136,7 @@ const OLD_BLOCK_IGNORE = new Set([
   "BLOCK_REVERTS_FINALIZED",
   "NODE_BUSY",
   "GOV_UPGRADE_NEEDED", // v2 §4.7: this release cannot judge the block; nothing bad about the sender
+  "BLOCK_UNKNOWN_PROPOSER", // v2 §4.8: may be honest on a branch this node has not seen
 ]);
 
 describe("errors", () => {
