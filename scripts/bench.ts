@@ -1,12 +1,13 @@
 import "../src/polyfill.js";
 import { benchAdmission } from "./bench/admission.js";
+import { benchMemory } from "./bench/memory.js";
 import { benchNetwork } from "./bench/network.js";
 import { type BenchRow, report } from "./bench/report.js";
 import { benchSignatures } from "./bench/signatures.js";
 import { benchTransfers } from "./bench/transfers.js";
 import { benchVotes } from "./bench/votes.js";
 
-// `npm run bench [-- --only signatures,transfers,votes,admission,network]`: prints a table and writes
+// `npm run bench [-- --only signatures,transfers,votes,admission,network,memory]`: prints a table and writes
 // bench-results/bench.json (XAI_BENCH_OUT overrides). The figures are recorded in docs/BENCHMARKS.md.
 const only = process.argv.includes("--only")
   ? process.argv[process.argv.indexOf("--only") + 1]!.split(",")
@@ -19,6 +20,7 @@ try {
   if (want("votes")) rows.push(...(await benchVotes()));
   if (want("admission")) rows.push(...(await benchAdmission()));
   if (want("network")) rows.push(...(await benchNetwork()));
+  if (want("memory")) rows.push(...(await benchMemory()));
 } finally {
   // What was measured is reported even if a later benchmark fails (the run still exits non-zero).
   report(rows, process.env.XAI_BENCH_OUT ?? "bench-results/bench.json");

@@ -1,0 +1,168 @@
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Chain } from "../../src/chain/chain.js";
+import { u64be, utf8 } from "../../src/crypto/bytes.js";
+import { sha256 } from "../../src/crypto/hash.js";
+import { devKeyPair, type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
+import { ChainDb } from "../../src/db/chainDb.js";
+import { proposalIdOf } from "../../src/governance/proposalId.js";
+import { spawnNode } from "../../src/node/devnet.js";
+import { loadGenesis } from "../../src/node/genesisFile.js";
+import { initChain } from "../../src/node/initChain.js";
+import { readKeyFile } from "../../src/node/keyFile.js";
+import { createModules } from "../../src/node/modules.js";
+import { nodePaths } from "../../src/node/paths.js";
+import type { Payload } from "../../src/types/tx.js";
+import { encodeSignedTx, encodeTxBody, txSigningMessage } from "../../src/types/txCodec.js";
+import { fastSigner } from "./fastSign.js";
+import type { BenchRow } from "./report.js";
+
+const PER_BLOCK = 20_000;
+
+/** A free TCP port on 127.0.0.1 (asked of the kernel). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident set size of process `pid` in bytes (Linux /proc). */
+function rssOf(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  if (!kb) throw new Error(`no VmRSS for ${pid}`);
+  return Number(kb) * 1024;
+}
+
+async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await fn().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function stop(child: ChildProcess): Promise<unknown> {
+  return new Promise((r) => {
+    if (child.exitCode !== null) return r(undefined);
+    child.on("exit", r);
+    child.kill("SIGTERM");
+  });
+}
+
+/**
+ * Resident memory of a running node whose state holds `voters` votes on one proposal: the chain
+ * is built in this process (every vote through mempool admission and block production, so the
+ * database is what a node writes), then a node process is started on it (the CLI `start`, API
+ * and p2p up, producing blocks) and its RSS read from /proc after the API answered reads of the
+ * proposal and a page of its votes.
+ */
+export async function benchMemory(voters = 100_000): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), "xai-bench-mem-"));
+  const blockTimeMs = 1000;
+  const blocks = 2 + Math.ceil(voters / PER_BLOCK);
+  initChain(
+    { dir, dev: true, preset: "test", blockTimeMs: String(blockTimeMs) },
+    Date.now() - (blocks + 5) * 1000,
+  );
+  const keys = Array.from({ length: voters }, (_, i) =>
+    keyPairFromSecret(sha256(utf8("bench-mem-voter"), u64be(i))),
+  );
+  const paths = nodePaths(dir);
+  const g = JSON.parse(readFileSync(paths.genesis, "utf8"));
+  g.balances.push(...keys.map((k) => ({ address: k.address, amount: "100000000" })));
+  g.governance_rules.voting_period_blocks = "1000";
+  g.params = { ...g.params, max_block_txs: String(PER_BLOCK), max_block_bytes: "10000000" };
+  writeFileSync(paths.genesis, JSON.stringify(g));
+  let child: ChildProcess | undefined;
+  try {
+    const genesis = loadGenesis(dir);
+    const validator = readKeyFile(paths.validatorKey);
+    const db = await ChainDb.open(paths.db);
+    const chain = await Chain.open({
+      genesis,
+      db,
+      modules: createModules(),
+      now: () => Number.MAX_SAFE_INTEGER,
+      mempool: { maxTxs: PER_BLOCK, maxBytes: 64 * 1024 * 1024, maxPerSender: 256 },
+    });
+    const signers = new Map<string, (m: Uint8Array) => Uint8Array>();
+    const tx = (key: KeyPair, nonce: bigint, payload: Payload) => {
+      let s = signers.get(key.address);
+      if (!s) signers.set(key.address, (s = fastSigner(key.secretKey)));
+      const body = encodeTxBody({
+        chainId: genesis.chainId,
+        nonce,
+        publicKey: key.publicKey,
+        fee: 1000n,
+        payload,
+      });
+      return encodeSignedTx(body, s(txSigningMessage(body)));
+    };
+    let slot = 0;
+    const submit = await chain.submitTx(
+      tx(devKeyPair(0), 0n, {
+        type: "SUBMIT_PROPOSAL",
+        title: "bench",
+        description: "",
+        deposit: 1_000_000_000n,
+        action: { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
+      }),
+    );
+    await chain.produceBlock(++slot, validator);
+    const id = proposalIdOf(submit.id);
+    for (let i = 0; i < voters; i += PER_BLOCK) {
+      for (const k of keys.slice(i, i + PER_BLOCK))
+        await chain.submitTx(tx(k, 0n, { type: "CAST_VOTE", proposalId: id, option: "yes" }));
+      const b = await chain.produceBlock(++slot, validator);
+      if (!b || b.txs.length !== Math.min(PER_BLOCK, voters - i))
+        throw new Error(`block of ${b?.txs.length} votes`);
+    }
+    await chain.idle();
+    await db.close();
+
+    const [apiPort, p2pPort] = [await freePort(), await freePort()];
+    const spec = {
+      index: 0,
+      dir,
+      apiHost: "127.0.0.1",
+      apiPort,
+      p2p: `/ip4/127.0.0.1/tcp/${p2pPort}`,
+      peers: [],
+    };
+    child = spawnNode(spec, { XAI_LOG_LEVEL: "warn" });
+    const api = `http://127.0.0.1:${apiPort}`;
+    await until("node up", async () => (await fetch(`${api}/status`)).status === 200);
+    const started = (await (await fetch(`${api}/status`)).json()) as { height: number };
+    await until("a block produced", async () => {
+      const s = (await (await fetch(`${api}/status`)).json()) as { height: number };
+      return s.height > started.height;
+    });
+    const p = (await (await fetch(`${api}/governance/proposals/${id}`)).json()) as {
+      tally: { voters: string };
+    };
+    if (p.tally.voters !== String(voters)) throw new Error(`tally of ${p.tally.voters} voters`);
+    await (await fetch(`${api}/governance/proposals/${id}/votes?limit=100`)).arrayBuffer();
+    const rss = rssOf(child.pid!);
+    return [
+      {
+        name: `resident memory, node running, ${voters} voters' votes stored`,
+        value: rss / 2 ** 20,
+        unit: "MiB",
+        detail: "VmRSS of the node process after start, a block, and reads of the proposal and its votes",
+        target: { op: "<=", value: 250 },
+      },
+    ];
+  } finally {
+    if (child) await stop(child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
