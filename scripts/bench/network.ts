@@ -297,13 +297,18 @@ async function benchSync(dir: string, blocks: number): Promise<BenchRow[]> {
   }
 }
 
-/** The network benchmarks (real processes on 127.0.0.1). */
+/**
+ * The network benchmarks (real processes on 127.0.0.1). For profiling, `XAI_BENCH_NET_ONLY=cluster`
+ * or `sync` runs one part, and the node processes inherit the environment, so
+ * `NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR"` profiles each of them (and the bench itself).
+ */
 export async function benchNetwork(o: { voters?: number; syncBlocks?: number } = {}): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), "xai-bench-net-"));
+  const part = process.env.XAI_BENCH_NET_ONLY;
   try {
     return [
-      ...(await benchCluster(join(dir, "cluster"), o.voters ?? 2000)),
-      ...(await benchSync(join(dir, "sync"), o.syncBlocks ?? 10_000)),
+      ...(part === "sync" ? [] : await benchCluster(join(dir, "cluster"), o.voters ?? 2000)),
+      ...(part === "cluster" ? [] : await benchSync(join(dir, "sync"), o.syncBlocks ?? 10_000)),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
