@@ -16,8 +16,9 @@
  * genesis is penalised and dropped; one that serves an invalid block, or claims a better tip and
  * serves none of it, is penalised (PeerPenalties, via network.ts). Bounds: a request frame of
  * 1 KiB and 32 inbound streams when serving; 10 s per request; at most MAX_BLOCKS_PER_REQUEST
- * blocks per answer, each frame at most MAX_GOSSIP_BYTES and 64 MiB in all, imported as they
- * arrive (never all held at once); one sync per peer at a time.
+ * blocks per answer, each frame at most MAX_GOSSIP_BYTES and 64 MiB in all; one sync per peer at
+ * a time. Pipelined (issue 10): the next range is requested once a range has arrived, and arrives
+ * while that one is imported, so at most two answers are held.
  */
 import type { Libp2p, PeerId, Stream } from "@libp2p/interface";
 import { lpStream } from "it-length-prefixed-stream";
@@ -223,54 +224,72 @@ export class BlockSync {
     }
   }
 
+  /** The canonical blocks [start, start + count) of a peer, as read (each request's caps apply). */
+  private async fetchRange(peer: PeerId, start: number, count: number): Promise<Uint8Array[]> {
+    const frames: Uint8Array[] = [];
+    await this.request(peer, { type: "blocks", startHeight: start, count }, count, async (f) => {
+      frames.push(f);
+      return true;
+    });
+    return frames;
+  }
+
+  /** Imports one range in order; what the round does next. */
+  private async importRange(peer: PeerId, frames: Uint8Array[]): Promise<"more" | "missing_parent" | "stop"> {
+    for (const bytes of frames) {
+      try {
+        const { status: imported } = await this.chain.importBlock(bytes);
+        // "Behind" (which pauses this node's block production) only on proof: the peer's
+        // block extended our chain and our head is still old. Its status claim is not proof.
+        if (imported !== "side") this.behind = provesBehind(this.chain.head.slot, this.nowSlot());
+      } catch (err) {
+        if (!isXaiError(err)) throw err;
+        if (err.code === BlockErrorCode.KNOWN) continue;
+        // A proposer this node cannot judge before it has the parent: fetch further back too.
+        if (err.code === BlockErrorCode.UNKNOWN_PARENT || err.code === BlockErrorCode.UNKNOWN_PROPOSER)
+          return "missing_parent";
+        if (!STOP_WITHOUT_PENALTY.has(err.code)) await this.penalise(peer.toString(), err.code);
+        return "stop";
+      }
+    }
+    return "more";
+  }
+
+  // Pipelined: the next range is requested as soon as one has arrived, and arrives while that one
+  // is imported (at most two ranges held). A range that does not follow on is dropped unused.
   private async catchUp(peer: PeerId, status: SyncStatusMsg): Promise<void> {
     let start = this.chain.head.height + 1;
     let back = 1;
     // A tip at our height that fork choice prefers: its branch starts at or below our head.
     if (start > status.headHeight) start = Math.max(1, status.headHeight);
+    const fetch = (from: number) =>
+      this.fetchRange(peer, from, Math.min(MAX_BLOCKS_PER_REQUEST, status.headHeight - from + 1));
+    let next: Promise<Uint8Array[]> | undefined;
     while (start <= status.headHeight) {
-      const count = Math.min(MAX_BLOCKS_PER_REQUEST, status.headHeight - start + 1);
-      const result: { outcome: "more" | "missing_parent" | "stop" } = { outcome: "more" };
-      const received = await this.request(
-        peer,
-        { type: "blocks", startHeight: start, count },
-        count,
-        async (bytes) => {
-          try {
-            const { status: imported } = await this.chain.importBlock(bytes);
-            // "Behind" (which pauses this node's block production) only on proof: the peer's
-            // block extended our chain and our head is still old. Its status claim is not proof.
-            if (imported !== "side") this.behind = provesBehind(this.chain.head.slot, this.nowSlot());
-            return true;
-          } catch (err) {
-            if (!isXaiError(err)) throw err;
-            if (err.code === BlockErrorCode.KNOWN) return true;
-            // A proposer this node cannot judge before it has the parent: fetch further back too.
-            if (err.code === BlockErrorCode.UNKNOWN_PARENT || err.code === BlockErrorCode.UNKNOWN_PROPOSER)
-              result.outcome = "missing_parent";
-            else if (STOP_WITHOUT_PENALTY.has(err.code)) result.outcome = "stop";
-            else {
-              await this.penalise(peer.toString(), err.code);
-              result.outcome = "stop";
-            }
-            return false;
-          }
-        },
-      );
-      if (received === 0) {
+      const frames = await (next ?? fetch(start));
+      next = undefined;
+      if (frames.length === 0) {
         // It claimed a tip fork choice prefers and serves nothing of it.
         await this.penalise(peer.toString(), NetworkOutcome.SYNC_NO_BLOCKS);
         return;
       }
-      if (result.outcome === "stop") return;
-      if (result.outcome === "missing_parent") {
+      const following = start + frames.length;
+      if (following <= status.headHeight) {
+        next = fetch(following);
+        // Handled when awaited; until then (or if the round stops first) not an unhandled rejection.
+        next.catch(() => undefined);
+      }
+      const outcome = await this.importRange(peer, frames);
+      if (outcome === "stop") return;
+      if (outcome === "missing_parent") {
+        next = undefined;
         // Our chain and the peer's diverge below `start`: step back, doubling, to a common block.
         if (start <= this.chain.finalizedHeight + 1) return;
         start = Math.max(this.chain.finalizedHeight + 1, start - back);
         back *= 2;
         continue;
       }
-      start += received;
+      start = following;
     }
   }
 }
