@@ -136,17 +136,21 @@ export function batchFollowUp(b: BatchResult): { penalise: boolean; spend: numbe
 }
 
 /**
- * Collects the transactions this node admitted and publishes them as batches: one message per
- * `windowMs` (or sooner, when MAX_BATCH_GOSSIP_TXS or MAX_BATCH_GOSSIP_BYTES would be passed).
+ * Collects the transactions this node admitted and publishes them as batches. After a quiet
+ * `windowMs` the first transaction goes out at the end of the current event-loop turn (with what
+ * else was admitted in it: no added latency); after that, one message per `windowMs` at most, and
+ * sooner when MAX_BATCH_GOSSIP_TXS or MAX_BATCH_GOSSIP_BYTES would be passed.
  */
 export class TxBatcher {
   private buf: Uint8Array[] = [];
   private bytes = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private last = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly publish: (batch: Uint8Array) => void,
     private readonly windowMs = 2,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Queues one admitted transaction for the next batch. */
@@ -155,24 +159,36 @@ export class TxBatcher {
     if (this.buf.length >= MAX_BATCH_GOSSIP_TXS || this.bytes + size > MAX_BATCH_GOSSIP_BYTES) this.flush();
     this.buf.push(tx);
     this.bytes += size;
-    this.timer ??= setTimeout(() => this.flush(), this.windowMs);
+    if (this.timer) return;
+    const since = this.now() - this.last;
+    this.timer =
+      since >= this.windowMs
+        ? setImmediate(() => this.flush())
+        : setTimeout(() => this.flush(), this.windowMs - since);
   }
 
   /** Publishes what is queued now. */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancel();
     if (this.buf.length === 0) return;
     const batch = encodeTxBatch(this.buf);
     this.buf = [];
     this.bytes = 0;
+    this.last = this.now();
     this.publish(batch);
+  }
+
+  private cancel(): void {
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+    }
+    this.timer = undefined;
   }
 
   /** Drops what is queued (on stop). */
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancel();
     this.buf = [];
     this.bytes = 0;
   }

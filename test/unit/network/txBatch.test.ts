@@ -73,6 +73,37 @@ describe("gossip transaction batches: framing and caps", () => {
     assert.equal(out.length, 2, "nothing queued, nothing sent");
     b.stop();
   });
+
+  it("TxBatcher: after a quiet window the first transaction goes out at the end of the turn, then one per window", async () => {
+    let now = 0;
+    const out: number[] = [];
+    const b = new TxBatcher(
+      (m) => {
+        const d = decodeTxBatch(m);
+        assert.ok("txs" in d);
+        out.push(d.txs.length);
+      },
+      2,
+      () => now,
+    );
+    const turn = () => new Promise((r) => setImmediate(r));
+    b.add(new Uint8Array([1]));
+    b.add(new Uint8Array([2])); // admitted in the same turn: the same message
+    assert.deepEqual(out, []);
+    await turn();
+    assert.deepEqual(out, [2]);
+    now = 1; // within the window of the last message: waits for its end (a timer)
+    b.add(new Uint8Array([3]));
+    await turn();
+    assert.deepEqual(out, [2]);
+    b.flush();
+    assert.deepEqual(out, [2, 1]);
+    now = 10; // quiet again
+    b.add(new Uint8Array([4]));
+    await turn();
+    assert.deepEqual(out, [2, 1, 1]);
+    b.stop();
+  });
 });
 
 describe("gossip transaction batches: verdicts", () => {
