@@ -17,8 +17,8 @@
  * serves none of it, is penalised (PeerPenalties, via network.ts). Bounds: a request frame of
  * 1 KiB and 32 inbound streams when serving; 10 s per request; at most MAX_BLOCKS_PER_REQUEST
  * blocks per answer, each frame at most MAX_GOSSIP_BYTES and 64 MiB in all; one sync per peer at
- * a time. Pipelined (issue 10): the next range is requested once a range has arrived, and arrives
- * while that one is imported, so at most two answers are held.
+ * a time. Pipelined (issue 10, rangeFetch.ts): blocks are imported as they arrive, the next range
+ * is requested once a range has arrived whole and arrives while it is imported (two answers held).
  */
 import type { Libp2p, PeerId, Stream } from "@libp2p/interface";
 import { lpStream } from "it-length-prefixed-stream";
@@ -32,6 +32,7 @@ import { GovErrorCode } from "../governance/errors.js";
 import type { Logger } from "../logger.js";
 import { BlockErrorCode } from "../types/errors.js";
 import { NetworkOutcome, type PeerFaultCode, SyncErrorCode } from "./errors.js";
+import { RangeFetch } from "./rangeFetch.js";
 import {
   decodeSyncRequest,
   decodeSyncStatus,
@@ -224,19 +225,14 @@ export class BlockSync {
     }
   }
 
-  /** The canonical blocks [start, start + count) of a peer, as read (each request's caps apply). */
-  private async fetchRange(peer: PeerId, start: number, count: number): Promise<Uint8Array[]> {
-    const frames: Uint8Array[] = [];
-    await this.request(peer, { type: "blocks", startHeight: start, count }, count, async (f) => {
-      frames.push(f);
-      return true;
-    });
-    return frames;
-  }
-
-  /** Imports one range in order; what the round does next. */
-  private async importRange(peer: PeerId, frames: Uint8Array[]): Promise<"more" | "missing_parent" | "stop"> {
-    for (const bytes of frames) {
+  /** Imports one range in order as it arrives (see catchUp); what the round does next. */
+  private async importRange(
+    peer: PeerId,
+    range: RangeFetch,
+    prefetch: () => void,
+  ): Promise<"more" | "missing_parent" | "stop"> {
+    for await (const bytes of range.frames()) {
+      if (range.done) prefetch();
       try {
         const { status: imported } = await this.chain.importBlock(bytes);
         // "Behind" (which pauses this node's block production) only on proof: the peer's
@@ -255,31 +251,35 @@ export class BlockSync {
     return "more";
   }
 
-  // Pipelined: the next range is requested as soon as one has arrived, and arrives while that one
-  // is imported (at most two ranges held). A range that does not follow on is dropped unused.
+  // Pipelined: blocks are imported as they arrive, and the next range is asked for as soon as one
+  // has arrived whole, so it arrives while that one is imported (at most two answers held). A
+  // range that no longer follows on (the round stopped or stepped back) is dropped unused.
   private async catchUp(peer: PeerId, status: SyncStatusMsg): Promise<void> {
     let start = this.chain.head.height + 1;
     let back = 1;
     // A tip at our height that fork choice prefers: its branch starts at or below our head.
     if (start > status.headHeight) start = Math.max(1, status.headHeight);
-    const fetch = (from: number) =>
-      this.fetchRange(peer, from, Math.min(MAX_BLOCKS_PER_REQUEST, status.headHeight - from + 1));
-    let next: Promise<Uint8Array[]> | undefined;
+    const fetch = (from: number) => {
+      const count = Math.min(MAX_BLOCKS_PER_REQUEST, status.headHeight - from + 1);
+      return new RangeFetch((onFrame) =>
+        this.request(peer, { type: "blocks", startHeight: from, count }, count, onFrame),
+      );
+    };
+    let next: RangeFetch | undefined;
     while (start <= status.headHeight) {
-      const frames = await (next ?? fetch(start));
+      const range = next ?? fetch(start);
       next = undefined;
-      if (frames.length === 0) {
+      const from = start;
+      const prefetch = () => {
+        if (!next && range.count > 0 && from + range.count <= status.headHeight)
+          next = fetch(from + range.count);
+      };
+      const outcome = await this.importRange(peer, range, prefetch);
+      if (range.count === 0) {
         // It claimed a tip fork choice prefers and serves nothing of it.
         await this.penalise(peer.toString(), NetworkOutcome.SYNC_NO_BLOCKS);
         return;
       }
-      const following = start + frames.length;
-      if (following <= status.headHeight) {
-        next = fetch(following);
-        // Handled when awaited; until then (or if the round stops first) not an unhandled rejection.
-        next.catch(() => undefined);
-      }
-      const outcome = await this.importRange(peer, frames);
       if (outcome === "stop") return;
       if (outcome === "missing_parent") {
         next = undefined;
@@ -289,7 +289,8 @@ export class BlockSync {
         back *= 2;
         continue;
       }
-      start = following;
+      prefetch();
+      start += range.count;
     }
   }
 }
