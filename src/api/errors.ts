@@ -25,6 +25,8 @@ export enum ApiErrorCode {
   FORBIDDEN = "FORBIDDEN",
   /** The request body is larger than MAX_BODY_BYTES. */
   BODY_TOO_LARGE = "BODY_TOO_LARGE",
+  /** A `POST /txs` with more than MAX_BATCH_TXS transactions. */
+  TOO_MANY_TXS = "TOO_MANY_TXS",
   /** The request body is not application/json. */
   UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE",
   /** Anything thrown that is not an XaiError (a bug): its message is not shown. */
@@ -178,6 +180,7 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
   [ApiErrorCode.WRONG_TX_TYPE]: 400,
   [ApiErrorCode.FORBIDDEN]: 403,
   [ApiErrorCode.BODY_TOO_LARGE]: 413,
+  [ApiErrorCode.TOO_MANY_TXS]: 413,
   [ApiErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
   [ApiErrorCode.INTERNAL]: 500,
   [ApiErrorCode.BAD_URL]: 400,

@@ -13,6 +13,7 @@ import { TxErrorCode } from "../types/errors.js";
 import { blockJson, txJson } from "../types/json.js";
 import type { Tx, TxType } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
+import { batchRoutes } from "./batchRoutes.js";
 import { ApiErrorCode, errorBody, toHttpError } from "./errors.js";
 import { clientErrorHandler, frameworkErrors } from "./frameworkErrors.js";
 
@@ -178,6 +179,7 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
     return ctx.metrics.registry.metrics();
   });
 
+  batchRoutes(app, ctx);
   for (const plugin of plugins) plugin(app, ctx);
   return app;
 }

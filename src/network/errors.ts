@@ -36,6 +36,12 @@ export enum NetworkOutcome {
   RATE_LIMITED = "GOSSIP_RATE_LIMITED",
   /** A peer that used up its budget of ignored transactions (counted once as an invalid message). */
   IGNORE_FLOOD = "GOSSIP_IGNORE_FLOOD",
+  /** A transaction batch message that does not decode (TxBatch framing, txBatch.ts). */
+  BATCH_MALFORMED = "GOSSIP_BATCH_MALFORMED",
+  /** A transaction batch message over MAX_BATCH_GOSSIP_TXS transactions or MAX_BATCH_GOSSIP_BYTES. */
+  BATCH_TOO_LARGE = "GOSSIP_BATCH_TOO_LARGE",
+  /** A transaction of a batch left unvalidated: an earlier one of the same message was rejected. */
+  BATCH_ABANDONED = "GOSSIP_BATCH_ABANDONED",
   /** A sync peer on another genesis. */
   SYNC_WRONG_GENESIS = "SYNC_WRONG_GENESIS",
   /** A sync peer that claimed a preferred tip and served none of its blocks. */

@@ -14,7 +14,7 @@
  * transactions and MAX_PENDING_BLOCKS (16) blocks wait for validation at once, and more are ignored;
  * a peer whose transactions were ignored past its budget (IgnoreBudget) has its transactions
  * dropped unvalidated for a while, and is penalised once each time it spends the budget.
- * Gossip is best effort: a block with an unknown parent starts a sync with its sender (sync.ts), the
+ * Transactions this node admitted go out in batches (txBatch.ts). Gossip is best effort: a block with an unknown parent starts a sync with its sender (sync.ts), the
  * configured peers are redialled every 2 s, and the admin allow list (a partition) is enforced by the
  * same gater as the bans.
  */
@@ -36,7 +36,8 @@ import {
   type PenaltyOptions,
 } from "./peerPenalties.js";
 import { BlockSync } from "./sync.js";
-import { blockTopic, txTopic } from "./topics.js";
+import { blockTopic, txBatchTopic, txTopic } from "./topics.js";
+import { batchFollowUp, MAX_BATCH_GOSSIP_TXS, TxBatcher, validateGossipTxBatch } from "./txBatch.js";
 
 /** Options of the P2P network. */
 export interface NetworkOptions {
@@ -51,8 +52,10 @@ export interface NetworkOptions {
   penalties?: Partial<PenaltyOptions>;
   /** Each peer's budget of ignored transactions (default DEFAULT_IGNORE_BUDGET). */
   ignoreBudget?: Partial<IgnoreBudgetOptions>;
-  /** Most gossip messages waiting for validation; more are ignored. */
+  /** Most gossiped transactions waiting for validation (a batch counts each); more are ignored. */
   maxPendingValidations?: number;
+  /** How long admitted transactions are collected into one batch message (default 2 ms). */
+  batchWindowMs?: number;
 }
 
 /** Most gossiped blocks waiting for validation at once (each may be megabytes). */
@@ -77,7 +80,9 @@ export class P2PNetwork {
   private pendingBlocks = 0;
   private redial: NodeJS.Timeout | undefined;
   private readonly txTopic: string;
+  private readonly batchTopic: string;
   private readonly blockTopic: string;
+  private readonly batcher: TxBatcher;
 
   private constructor(
     readonly node: P2PNode,
@@ -87,7 +92,9 @@ export class P2PNetwork {
     this.penalties = penalties;
     this.ignoreBudget = new IgnoreBudget(o.ignoreBudget);
     this.txTopic = txTopic(o.chain.genesis.chainId);
+    this.batchTopic = txBatchTopic(o.chain.genesis.chainId);
     this.blockTopic = blockTopic(o.chain.genesis.chainId);
+    this.batcher = new TxBatcher((b) => void this.publish(this.batchTopic, b), o.batchWindowMs ?? 2);
     this.sync = new BlockSync(node, o.chain, o.log, (peer, why) => this.penalise(peer, why));
   }
 
@@ -101,7 +108,7 @@ export class P2PNetwork {
       listen: o.listen,
       isDenied: (id: PeerId) => ref.net?.isDenied(id.toString()) ?? false,
       asyncValidation: true,
-      scoredTopics: [txTopic(chainId), blockTopic(chainId)],
+      scoredTopics: [txTopic(chainId), txBatchTopic(chainId), blockTopic(chainId)],
     });
     const net = new P2PNetwork(node, o, penalties);
     ref.net = net;
@@ -116,6 +123,7 @@ export class P2PNetwork {
     node.addEventListener("peer:disconnect", () => o.metrics.peers.set(node.getPeers().length));
     await net.sync.serve();
     net.gossip.subscribe(net.txTopic);
+    net.gossip.subscribe(net.batchTopic);
     net.gossip.subscribe(net.blockTopic);
     net.sync.start(Math.max(1000, o.chain.genesis.blockTimeMs));
     net.dialPeers();
@@ -164,6 +172,7 @@ export class P2PNetwork {
   }
 
   private async onGossip(peer: string, msgId: string, topic: string, data: Uint8Array): Promise<void> {
+    if (topic === this.batchTopic) return this.onBatch(peer, msgId, data);
     const kind = topic === this.txTopic ? "tx" : topic === this.blockTopic ? "block" : "unknown";
     let r: GossipResult;
     // Separate bounds per topic: many small transactions may wait, few (large) blocks.
@@ -201,6 +210,32 @@ export class P2PNetwork {
     if (next.sync) void this.sync.syncWith(peerIdFromString(peer));
   }
 
+  // A batch of transactions (txBatch.ts): each validated on its own, one verdict for the message.
+  // It holds places in the validation bound by its size (a transaction is over 100 bytes).
+  private async onBatch(peer: string, msgId: string, data: Uint8Array): Promise<void> {
+    const held = Math.min(MAX_BATCH_GOSSIP_TXS, Math.ceil(data.length / 100));
+    let r: GossipResult = { verdict: "ignore", code: NetworkOutcome.VALIDATION_QUEUE_FULL };
+    let next = { penalise: false, spend: 0 };
+    if (this.ignoreBudget.isSpent(peer)) r = { verdict: "ignore", code: NetworkOutcome.RATE_LIMITED };
+    else if (this.pending + held <= (this.o.maxPendingValidations ?? 2048)) {
+      this.pending += held;
+      try {
+        const b = await validateGossipTxBatch(this.o.chain, data);
+        ({ result: r } = b);
+        next = batchFollowUp(b);
+        // Gossipsub relays an accepted message; what was admitted from any other goes in ours.
+        if (r.verdict !== "accept") for (const tx of b.admitted) this.batcher.add(tx);
+      } finally {
+        this.pending -= held;
+      }
+    }
+    this.gossip.reportMessageValidationResult(msgId, peer, VERDICTS[r.verdict]);
+    this.o.metrics.gossipResults.inc({ topic: "batch", result: r.verdict, code: r.code });
+    if (next.penalise) await this.penalise(peer, r.code);
+    for (let i = 0; i < next.spend; i++)
+      if (this.ignoreBudget.spend(peer)) await this.penalise(peer, NetworkOutcome.IGNORE_FLOOD);
+  }
+
   /** Counts an invalid message against a peer; bans and disconnects it past the limit. */
   async penalise(peer: string, why: PeerFaultCode): Promise<void> {
     this.o.log.warn({ peer, why, count: this.penalties.invalidCount(peer) + 1 }, "invalid message from peer");
@@ -209,9 +244,9 @@ export class P2PNetwork {
     await this.node.hangUp(peerIdFromString(peer)).catch(() => undefined);
   }
 
-  /** Gossips a transaction this node accepted (from its API). */
-  async publishTx(bytes: Uint8Array): Promise<void> {
-    await this.publish(this.txTopic, bytes);
+  /** Gossips a transaction this node accepted (from its API): in the next batch message. */
+  publishTx(bytes: Uint8Array): void {
+    this.batcher.add(bytes);
   }
 
   /** Gossips a block this node produced. */
@@ -258,6 +293,7 @@ export class P2PNetwork {
   async stop(): Promise<void> {
     if (this.redial) clearInterval(this.redial);
     this.sync.stop();
+    this.batcher.stop();
     await this.node.stop();
   }
 }

@@ -16,8 +16,9 @@
  * genesis is penalised and dropped; one that serves an invalid block, or claims a better tip and
  * serves none of it, is penalised (PeerPenalties, via network.ts). Bounds: a request frame of
  * 1 KiB and 32 inbound streams when serving; 10 s per request; at most MAX_BLOCKS_PER_REQUEST
- * blocks per answer, each frame at most MAX_GOSSIP_BYTES and 64 MiB in all, imported as they
- * arrive (never all held at once); one sync per peer at a time.
+ * blocks per answer, each frame at most MAX_GOSSIP_BYTES and 64 MiB in all; one sync per peer at
+ * a time. Pipelined (issue 10, rangeFetch.ts): blocks are imported as they arrive, the next range
+ * is requested once a range has arrived whole and arrives while it is imported (two answers held).
  */
 import type { Libp2p, PeerId, Stream } from "@libp2p/interface";
 import { lpStream } from "it-length-prefixed-stream";
@@ -31,6 +32,7 @@ import { GovErrorCode } from "../governance/errors.js";
 import type { Logger } from "../logger.js";
 import { BlockErrorCode } from "../types/errors.js";
 import { NetworkOutcome, type PeerFaultCode, SyncErrorCode } from "./errors.js";
+import { RangeFetch } from "./rangeFetch.js";
 import {
   decodeSyncRequest,
   decodeSyncStatus,
@@ -223,54 +225,72 @@ export class BlockSync {
     }
   }
 
+  /** Imports one range in order as it arrives (see catchUp); what the round does next. */
+  private async importRange(
+    peer: PeerId,
+    range: RangeFetch,
+    prefetch: () => void,
+  ): Promise<"more" | "missing_parent" | "stop"> {
+    for await (const bytes of range.frames()) {
+      if (range.done) prefetch();
+      try {
+        const { status: imported } = await this.chain.importBlock(bytes);
+        // "Behind" (which pauses this node's block production) only on proof: the peer's
+        // block extended our chain and our head is still old. Its status claim is not proof.
+        if (imported !== "side") this.behind = provesBehind(this.chain.head.slot, this.nowSlot());
+      } catch (err) {
+        if (!isXaiError(err)) throw err;
+        if (err.code === BlockErrorCode.KNOWN) continue;
+        // A proposer this node cannot judge before it has the parent: fetch further back too.
+        if (err.code === BlockErrorCode.UNKNOWN_PARENT || err.code === BlockErrorCode.UNKNOWN_PROPOSER)
+          return "missing_parent";
+        if (!STOP_WITHOUT_PENALTY.has(err.code)) await this.penalise(peer.toString(), err.code);
+        return "stop";
+      }
+    }
+    return "more";
+  }
+
+  // Pipelined: blocks are imported as they arrive, and the next range is asked for as soon as one
+  // has arrived whole, so it arrives while that one is imported (at most two answers held). A
+  // range that no longer follows on (the round stopped or stepped back) is dropped unused.
   private async catchUp(peer: PeerId, status: SyncStatusMsg): Promise<void> {
     let start = this.chain.head.height + 1;
     let back = 1;
     // A tip at our height that fork choice prefers: its branch starts at or below our head.
     if (start > status.headHeight) start = Math.max(1, status.headHeight);
-    while (start <= status.headHeight) {
-      const count = Math.min(MAX_BLOCKS_PER_REQUEST, status.headHeight - start + 1);
-      const result: { outcome: "more" | "missing_parent" | "stop" } = { outcome: "more" };
-      const received = await this.request(
-        peer,
-        { type: "blocks", startHeight: start, count },
-        count,
-        async (bytes) => {
-          try {
-            const { status: imported } = await this.chain.importBlock(bytes);
-            // "Behind" (which pauses this node's block production) only on proof: the peer's
-            // block extended our chain and our head is still old. Its status claim is not proof.
-            if (imported !== "side") this.behind = provesBehind(this.chain.head.slot, this.nowSlot());
-            return true;
-          } catch (err) {
-            if (!isXaiError(err)) throw err;
-            if (err.code === BlockErrorCode.KNOWN) return true;
-            // A proposer this node cannot judge before it has the parent: fetch further back too.
-            if (err.code === BlockErrorCode.UNKNOWN_PARENT || err.code === BlockErrorCode.UNKNOWN_PROPOSER)
-              result.outcome = "missing_parent";
-            else if (STOP_WITHOUT_PENALTY.has(err.code)) result.outcome = "stop";
-            else {
-              await this.penalise(peer.toString(), err.code);
-              result.outcome = "stop";
-            }
-            return false;
-          }
-        },
+    const fetch = (from: number) => {
+      const count = Math.min(MAX_BLOCKS_PER_REQUEST, status.headHeight - from + 1);
+      return new RangeFetch((onFrame) =>
+        this.request(peer, { type: "blocks", startHeight: from, count }, count, onFrame),
       );
-      if (received === 0) {
+    };
+    let next: RangeFetch | undefined;
+    while (start <= status.headHeight) {
+      const range = next ?? fetch(start);
+      next = undefined;
+      const from = start;
+      const prefetch = () => {
+        if (!next && range.count > 0 && from + range.count <= status.headHeight)
+          next = fetch(from + range.count);
+      };
+      const outcome = await this.importRange(peer, range, prefetch);
+      if (range.count === 0) {
         // It claimed a tip fork choice prefers and serves nothing of it.
         await this.penalise(peer.toString(), NetworkOutcome.SYNC_NO_BLOCKS);
         return;
       }
-      if (result.outcome === "stop") return;
-      if (result.outcome === "missing_parent") {
+      if (outcome === "stop") return;
+      if (outcome === "missing_parent") {
+        next = undefined;
         // Our chain and the peer's diverge below `start`: step back, doubling, to a common block.
         if (start <= this.chain.finalizedHeight + 1) return;
         start = Math.max(this.chain.finalizedHeight + 1, start - back);
         back *= 2;
         continue;
       }
-      start += received;
+      prefetch();
+      start += range.count;
     }
   }
 }

@@ -3,6 +3,11 @@ export function txTopic(chainId: string): string {
   return `/xai/${chainId}/tx/1`;
 }
 
+/** Gossip topic of transaction batches (several transactions per message, txBatch.ts). */
+export function txBatchTopic(chainId: string): string {
+  return `/xai/${chainId}/txs/1`;
+}
+
 /** Gossip topic of blocks. */
 export function blockTopic(chainId: string): string {
   return `/xai/${chainId}/block/1`;

@@ -19,19 +19,21 @@ import { BAD_ADDRESSES } from "../utils/badAddresses.js";
 // src/state-transition/stateStore.ts breaks (`btree.default` is undefined: "BTree is not a
 // constructor"), so nothing that builds state can run that way.
 async function loadSrc() {
-  const [server, chain, slots, init, start, client, keys, keyFile, node, paths, txCodec] = await Promise.all([
-    import("../../src/api/server.js"),
-    import("../../src/chain/chain.js"),
-    import("../../src/chain/slots.js"),
-    import("../../src/node/initChain.js"),
-    import("../../src/cli/commands/start.js"),
-    import("../../src/cli/client.js"),
-    import("../../src/crypto/keys.js"),
-    import("../../src/node/keyFile.js"),
-    import("../../src/node/node.js"),
-    import("../../src/node/paths.js"),
-    import("../../src/types/txCodec.js"),
-  ]);
+  const [server, chain, slots, init, start, client, keys, keyFile, node, paths, txCodec, batch] =
+    await Promise.all([
+      import("../../src/api/server.js"),
+      import("../../src/chain/chain.js"),
+      import("../../src/chain/slots.js"),
+      import("../../src/node/initChain.js"),
+      import("../../src/cli/commands/start.js"),
+      import("../../src/cli/client.js"),
+      import("../../src/crypto/keys.js"),
+      import("../../src/node/keyFile.js"),
+      import("../../src/node/node.js"),
+      import("../../src/node/paths.js"),
+      import("../../src/types/txCodec.js"),
+      import("../../src/api/batchRoutes.js"),
+    ]);
   return {
     ...server,
     ...chain,
@@ -44,6 +46,7 @@ async function loadSrc() {
     ...node,
     ...paths,
     ...txCodec,
+    ...batch,
   };
 }
 let src: Awaited<ReturnType<typeof loadSrc>>;
@@ -530,6 +533,97 @@ describe("e2e: HTTP API", function () {
       assert.equal(Number(m[1]), node.chain.head.height);
       assert.match(text, /^# TYPE xai_chain_height gauge$/m);
       assert.match(text, /^xai_chain_rejected_txs_total\{code="TX_BAD_SIGNATURE"\} [1-9]/m);
+    });
+  });
+
+  describe("POST /txs (issue 10)", () => {
+    const k3 = () => devKeyPair(3);
+    const k4 = () => devKeyPair(4);
+    const to = () => ({ type: "TRANSFER" as const, recipient: devKeyPair(9).address, amount: 5n });
+    const idOf = (bytes: Uint8Array) => src.decodeTx(bytes).id;
+
+    it("one result per transaction in order; each bad one has its code and stores nothing", async () => {
+      const rootBefore = (await get("/status")).body.state_root;
+      const mempoolBefore = node.chain.mempool.size;
+      const ok0 = signedTx({ key: k3(), nonce: 0n, payload: to() });
+      const ok1 = signedTx({ key: k3(), nonce: 1n, payload: to() });
+      const ok4 = signedTx({ key: k4(), nonce: 0n, payload: to() });
+      const txs = [
+        b64(ok0),
+        "not base64!!",
+        b64(ok0), // the same bytes again
+        b64(signedTx({ key: k3(), nonce: 1n, payload: to(), badSignature: true })),
+        b64(ok1), // follows ok0 of the same batch
+        b64(signedTx({ key: k3(), nonce: 5n, payload: to() })),
+        b64(signedTx({ key: k4(), nonce: 0n, payload: to(), chainId: "other-chain" })),
+        b64(new Uint8Array([0xff, 0xff, 0xff])),
+        "",
+        b64(new Uint8Array(src.HARD_MAX_TX_BYTES + 1)),
+        b64(ok4),
+      ];
+      const r = await postJson("/txs", { txs });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const results = r.body.results as Array<Record<string, unknown>>;
+      const codes = results.map((x) =>
+        "error" in x ? (x.error as { code: string }).code : `ok:${String(x.tx_id)}`,
+      );
+      assert.deepEqual(codes, [
+        `ok:${idOf(ok0)}`,
+        "BAD_REQUEST",
+        "TX_DUPLICATE",
+        "TX_BAD_SIGNATURE",
+        `ok:${idOf(ok1)}`,
+        "TX_NONCE_TOO_HIGH",
+        "TX_WRONG_CHAIN",
+        "TX_MALFORMED",
+        "TX_MALFORMED",
+        "TX_TOO_LARGE",
+        `ok:${idOf(ok4)}`,
+      ]);
+      assert.deepEqual(results[0], { tx_id: idOf(ok0), type: "TRANSFER", status: "pending" });
+      for (const x of results)
+        if ("error" in x) {
+          assert.deepEqual(Object.keys(x), ["error"]);
+          assert.equal(typeof (x.error as { message: unknown }).message, "string");
+        }
+      // Only the three valid ones entered the mempool; the state did not move.
+      assert.equal(node.chain.mempool.size, mempoolBefore + 3);
+      assert.deepEqual(
+        node.chain.mempool.pendingOf(k3().address).map((t) => t.id),
+        [idOf(ok0), idOf(ok1)],
+      );
+      assert.deepEqual(
+        node.chain.mempool.pendingOf(k4().address).map((t) => t.id),
+        [idOf(ok4)],
+      );
+      assert.equal((await get("/status")).body.state_root, rootBefore);
+      await mine();
+      assert.equal((await get(`/accounts/${k3().address}`)).body.nonce, "2");
+      assert.equal((await get(`/accounts/${k4().address}`)).body.nonce, "1");
+    });
+
+    it("more than MAX_BATCH_TXS → 413 TOO_MANY_TXS, nothing admitted", async () => {
+      const first = b64(signedTx({ key: k3(), nonce: 2n, payload: to() }));
+      const txs = [first, ...Array.from({ length: src.MAX_BATCH_TXS }, () => "AAAA")];
+      await expectRejected(() => postJson("/txs", { txs }), 413, "TOO_MANY_TXS");
+      assert.equal(node.chain.mempool.pendingOf(k3().address).length, 0);
+    });
+
+    it("a body over MAX_BATCH_BODY_BYTES → 413 BODY_TOO_LARGE; a bad shape → 400 BAD_REQUEST", async () => {
+      const body = JSON.stringify({ txs: ["A".repeat(src.MAX_BATCH_BODY_BYTES + 16)] });
+      await expectRejected(
+        () => req("/txs", { method: "POST", headers: { "content-type": "application/json" }, body }),
+        413,
+        "BODY_TOO_LARGE",
+      );
+      await expectRejected(() => postJson("/txs", {}), 400, "BAD_REQUEST");
+      await expectRejected(() => postJson("/txs", { txs: [{ a: 1 }] }), 400, "BAD_REQUEST");
+    });
+
+    it("an empty list → 200 with no results", async () => {
+      const r = await postJson("/txs", { txs: [] });
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.body, { results: [] });
     });
   });
 });

@@ -26,7 +26,7 @@ import { getProposal } from "../../src/governance/queries.js";
 import type { Logger } from "../../src/logger.js";
 import { loadOrCreateP2PKey } from "../../src/network/p2pKey.js";
 import { createP2PNode, gossipsubOf, type P2PNode } from "../../src/network/p2pNode.js";
-import { blockTopic, txTopic } from "../../src/network/topics.js";
+import { blockTopic, txBatchTopic, txTopic } from "../../src/network/topics.js";
 import { prepareLocalNetwork } from "../../src/node/devnet.js";
 import { readKeyFile } from "../../src/node/keyFile.js";
 import { XaiNode } from "../../src/node/node.js";
@@ -235,6 +235,7 @@ describe("e2e: P2P network (real libp2p nodes)", function () {
           (n) =>
             n.network!.peers().length >= 2 &&
             gossipOf(n).getSubscribers(txTopic(chainId)).length >= 2 &&
+            gossipOf(n).getSubscribers(txBatchTopic(chainId)).length >= 2 &&
             gossipOf(n).getSubscribers(blockTopic(chainId)).length >= 2,
         ),
     );
@@ -253,9 +254,10 @@ describe("e2e: P2P network (real libp2p nodes)", function () {
     const sender = devKeyPair(0);
     const recipient = devKeyPair(9).address;
     const nonce = (await getAccount(n0.chain.state, sender.address)).nonce;
+    // Issue 10: a node relays what it admitted in batch messages (the batch topic).
     const txGossip = async () =>
-      (await metricSum(node(1), GOSSIP, { topic: "tx" })) +
-      (await metricSum(node(2), GOSSIP, { topic: "tx" }));
+      (await metricSum(node(1), GOSSIP, { topic: "batch" })) +
+      (await metricSum(node(2), GOSSIP, { topic: "batch" }));
     const txGossipBefore = await txGossip();
     const bytes = signedTx(sender, { type: "TRANSFER", recipient, amount: 123_456n }, nonce, chainId);
     const r = await postJson(`${n0.apiAddress}/tx`, { tx: b64(bytes) });

@@ -77,6 +77,7 @@ function oldStatus(code: string): number {
       return 409;
     case "TX_TOO_LARGE":
     case "BODY_TOO_LARGE":
+    case "TOO_MANY_TXS": // issue 10: added with its status (POST /txs over MAX_BATCH_TXS)
       return 413;
     case "UNSUPPORTED_MEDIA_TYPE":
       return 415;

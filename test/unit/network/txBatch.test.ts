@@ -1,0 +1,192 @@
+// Transaction batches on gossip (issue 10): the strict framing and its caps, each transaction's own
+// verdict, and the message's one verdict, penalty and budget spend (src/network/txBatch.ts).
+import assert from "node:assert/strict";
+import { HARD_MAX_TX_BYTES } from "../../../src/chain/chain.js";
+import { devKeyPair } from "../../../src/crypto/keys.js";
+import { NetworkOutcome } from "../../../src/network/errors.js";
+import {
+  batchFollowUp,
+  decodeTxBatch,
+  encodeTxBatch,
+  MAX_BATCH_GOSSIP_BYTES,
+  MAX_BATCH_GOSSIP_TXS,
+  TxBatcher,
+  validateGossipTxBatch,
+} from "../../../src/network/txBatch.js";
+import { TxErrorCode } from "../../../src/types/errors.js";
+import { decodeTx } from "../../../src/types/txCodec.js";
+import { openTestChain, produce, type TestChain, testKey, transferTx } from "../../utils/testChain.js";
+
+const sink = testKey("sink").address;
+const ids = (t: TestChain, key = devKeyPair(6)) => t.chain.mempool.pendingOf(key.address).map((x) => x.id);
+const idOf = (b: Uint8Array) => decodeTx(b).id;
+
+describe("gossip transaction batches: framing and caps", () => {
+  it("round-trips, and is the protobuf `repeated bytes txs = 1` encoding", () => {
+    const txs = [new Uint8Array([1, 2, 3]), new Uint8Array(200).fill(7), new Uint8Array(0)];
+    const enc = encodeTxBatch(txs);
+    assert.deepEqual([...enc.subarray(0, 5)], [0x0a, 3, 1, 2, 3]);
+    assert.deepEqual([...enc.subarray(5, 8)], [0x0a, 0xc8, 0x01]); // 200 as a varint
+    const dec = decodeTxBatch(enc);
+    assert.ok("txs" in dec);
+    assert.deepEqual(
+      dec.txs.map((t) => [...t]),
+      txs.map((t) => [...t]),
+    );
+    assert.deepEqual(decodeTxBatch(new Uint8Array(0)), { txs: [] });
+  });
+
+  it("anything else is GOSSIP_BATCH_MALFORMED; over a cap GOSSIP_BATCH_TOO_LARGE", () => {
+    const malformed = { fault: NetworkOutcome.BATCH_MALFORMED };
+    const tooLarge = { fault: NetworkOutcome.BATCH_TOO_LARGE };
+    assert.deepEqual(decodeTxBatch(new Uint8Array([0x12, 1, 0])), malformed); // another field
+    assert.deepEqual(decodeTxBatch(new Uint8Array([0x0a, 3, 1, 2])), malformed); // truncated
+    assert.deepEqual(decodeTxBatch(new Uint8Array([0x0a, 0x81, 0x00, 1])), malformed); // non-minimal
+    assert.deepEqual(decodeTxBatch(new Uint8Array([0x0a, 0x80])), malformed); // varint cut
+    const many = Array.from({ length: MAX_BATCH_GOSSIP_TXS + 1 }, () => new Uint8Array([1]));
+    assert.deepEqual(decodeTxBatch(encodeTxBatch(many)), tooLarge);
+    assert.ok("txs" in decodeTxBatch(encodeTxBatch(many.slice(1))));
+    assert.deepEqual(decodeTxBatch(encodeTxBatch([new Uint8Array(HARD_MAX_TX_BYTES + 1)])), tooLarge);
+    const big = Array.from({ length: 5 }, () => new Uint8Array(HARD_MAX_TX_BYTES));
+    assert.ok(encodeTxBatch(big).length > MAX_BATCH_GOSSIP_BYTES);
+    assert.deepEqual(decodeTxBatch(encodeTxBatch(big)), tooLarge);
+  });
+
+  it("TxBatcher publishes one message per window, and early at the count cap", () => {
+    const out: Uint8Array[][] = [];
+    const b = new TxBatcher((m) => {
+      const d = decodeTxBatch(m);
+      assert.ok("txs" in d);
+      out.push(d.txs);
+    }, 60_000);
+    for (let i = 0; i < MAX_BATCH_GOSSIP_TXS + 3; i++) b.add(new Uint8Array([i & 0xff]));
+    assert.deepEqual(
+      out.map((m) => m.length),
+      [MAX_BATCH_GOSSIP_TXS],
+    );
+    b.flush();
+    assert.deepEqual(
+      out.map((m) => m.length),
+      [MAX_BATCH_GOSSIP_TXS, 3],
+    );
+    b.flush();
+    assert.equal(out.length, 2, "nothing queued, nothing sent");
+    b.stop();
+  });
+
+  it("TxBatcher: after a quiet window the first transaction goes out at the end of the turn, then one per window", async () => {
+    let now = 0;
+    const out: number[] = [];
+    const b = new TxBatcher(
+      (m) => {
+        const d = decodeTxBatch(m);
+        assert.ok("txs" in d);
+        out.push(d.txs.length);
+      },
+      2,
+      () => now,
+    );
+    const turn = () => new Promise((r) => setImmediate(r));
+    b.add(new Uint8Array([1]));
+    b.add(new Uint8Array([2])); // admitted in the same turn: the same message
+    assert.deepEqual(out, []);
+    await turn();
+    assert.deepEqual(out, [2]);
+    now = 1; // within the window of the last message: waits for its end (a timer)
+    b.add(new Uint8Array([3]));
+    await turn();
+    assert.deepEqual(out, [2]);
+    b.flush();
+    assert.deepEqual(out, [2, 1]);
+    now = 10; // quiet again
+    b.add(new Uint8Array([4]));
+    await turn();
+    assert.deepEqual(out, [2, 1, 1]);
+    b.stop();
+  });
+});
+
+describe("gossip transaction batches: verdicts", () => {
+  let t: TestChain;
+  const key = devKeyPair(6);
+  const tx = (nonce: bigint, amount = 1n) => transferTx(key, sink, amount, { nonce });
+
+  beforeEach(async () => {
+    t = await openTestChain();
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  it("all valid: accept (relayed by gossipsub), no penalty, no budget spent", async () => {
+    const b = await validateGossipTxBatch(t.chain, encodeTxBatch([tx(0n), tx(1n), tx(2n)]));
+    assert.deepEqual(b.result, { verdict: "accept", code: NetworkOutcome.OK });
+    assert.deepEqual(
+      b.txs.map((r) => r.verdict),
+      ["accept", "accept", "accept"],
+    );
+    assert.equal(b.admitted.length, 3);
+    assert.deepEqual(batchFollowUp(b), { penalise: false, spend: 0 });
+    assert.deepEqual(ids(t), [idOf(tx(0n)), idOf(tx(1n)), idOf(tx(2n))]);
+  });
+
+  it("valid with stale and unfunded: ignore, the valid ones admitted, one budget unit per ignored non-duplicate", async () => {
+    await t.chain.submitTx(tx(0n)); // this node has it already
+    const unfunded = transferTx(testKey("unfunded"), sink, 1n, { nonce: 0n });
+    const b = await validateGossipTxBatch(t.chain, encodeTxBatch([tx(0n), tx(1n), unfunded, tx(5n), tx(2n)]));
+    assert.deepEqual(b.txs, [
+      { verdict: "ignore", code: TxErrorCode.DUPLICATE },
+      { verdict: "accept", code: NetworkOutcome.OK },
+      { verdict: "ignore", code: TxErrorCode.INSUFFICIENT_BALANCE },
+      { verdict: "ignore", code: TxErrorCode.NONCE_TOO_HIGH },
+      { verdict: "accept", code: NetworkOutcome.OK },
+    ]);
+    assert.deepEqual(b.result, { verdict: "ignore", code: TxErrorCode.DUPLICATE });
+    assert.deepEqual(b.admitted.map(idOf), [idOf(tx(1n)), idOf(tx(2n))]);
+    assert.deepEqual(batchFollowUp(b), { penalise: false, spend: 2 });
+    assert.deepEqual(ids(t), [idOf(tx(0n)), idOf(tx(1n)), idOf(tx(2n))]);
+    assert.equal(t.chain.mempool.pendingOf(testKey("unfunded").address).length, 0);
+  });
+
+  it("an honest peer a block behind: its overlapping batch costs it nothing but budget for stale nonces", async () => {
+    for (const n of [0n, 1n]) await t.chain.submitTx(tx(n));
+    await produce(t.chain);
+    const b = await validateGossipTxBatch(t.chain, encodeTxBatch([tx(0n), tx(1n, 2n), tx(2n)]));
+    assert.deepEqual(
+      b.txs.map((r) => r.code),
+      [TxErrorCode.DUPLICATE, TxErrorCode.NONCE_TOO_LOW, NetworkOutcome.OK],
+    );
+    assert.equal(b.result.verdict, "ignore");
+    assert.deepEqual(batchFollowUp(b), { penalise: false, spend: 1 });
+  });
+
+  it("one invalid transaction: the message is rejected, the sender penalised once, the rest unvalidated", async () => {
+    const forged = transferTx(key, sink, 9n, { nonce: 1n, signer: devKeyPair(7) });
+    const b = await validateGossipTxBatch(t.chain, encodeTxBatch([tx(0n), forged, tx(1n), tx(2n)]));
+    assert.deepEqual(b.txs, [
+      { verdict: "accept", code: NetworkOutcome.OK },
+      { verdict: "reject", code: TxErrorCode.BAD_SIGNATURE },
+      { verdict: "ignore", code: NetworkOutcome.BATCH_ABANDONED },
+      { verdict: "ignore", code: NetworkOutcome.BATCH_ABANDONED },
+    ]);
+    assert.deepEqual(b.result, { verdict: "reject", code: TxErrorCode.BAD_SIGNATURE });
+    assert.deepEqual(batchFollowUp(b), { penalise: true, spend: 0 });
+    // The valid one before it is admitted (and relayed by this node's own batch); nothing else.
+    assert.deepEqual(b.admitted.map(idOf), [idOf(tx(0n))]);
+    assert.deepEqual(ids(t), [idOf(tx(0n))]);
+  });
+
+  it("a malformed or oversized message is rejected before any transaction is looked at", async () => {
+    const b = await validateGossipTxBatch(t.chain, new Uint8Array([0x0a, 9, 1]));
+    assert.deepEqual(b, {
+      result: { verdict: "reject", code: NetworkOutcome.BATCH_MALFORMED },
+      txs: [],
+      admitted: [],
+    });
+    assert.deepEqual(batchFollowUp(b), { penalise: true, spend: 0 });
+    const many = Array.from({ length: MAX_BATCH_GOSSIP_TXS + 1 }, (_, i) => tx(BigInt(i)));
+    const c = await validateGossipTxBatch(t.chain, encodeTxBatch(many));
+    assert.deepEqual(c.result, { verdict: "reject", code: NetworkOutcome.BATCH_TOO_LARGE });
+    assert.equal(t.chain.mempool.size, 0);
+  });
+});
