@@ -20,7 +20,7 @@ try {
   if (want("votes")) rows.push(...(await benchVotes()));
   if (want("admission")) rows.push(...(await benchAdmission()));
   if (want("network")) rows.push(...(await benchNetwork()));
-  if (want("memory")) rows.push(...(await benchMemory()));
+  if (want("memory")) rows.push(...(await benchMemory(Number(process.env.XAI_BENCH_MEM_VOTERS ?? 100_000))));
 } finally {
   // What was measured is reported even if a later benchmark fails (the run still exits non-zero).
   report(rows, process.env.XAI_BENCH_OUT ?? "bench-results/bench.json");
