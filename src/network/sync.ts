@@ -274,7 +274,11 @@ export class BlockSync {
         if (!next && range.count > 0 && from + range.count <= status.headHeight)
           next = fetch(from + range.count);
       };
-      const outcome = await this.importRange(peer, range, prefetch);
+      const outcome = await this.importRange(peer, range, prefetch).finally(() => {
+        // Whatever the outcome, this range is done with; a prefetch the round will not use goes too.
+        range.close();
+      });
+      if (outcome !== "more") (next as RangeFetch | undefined)?.close();
       if (range.count === 0) {
         // It claimed a tip fork choice prefers and serves nothing of it.
         await this.penalise(peer.toString(), NetworkOutcome.SYNC_NO_BLOCKS);

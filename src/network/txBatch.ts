@@ -24,6 +24,7 @@
  */
 import { type Chain, HARD_MAX_TX_BYTES } from "../chain/chain.js";
 import { TxErrorCode } from "../types/errors.js";
+import { decodeTx } from "../types/txCodec.js";
 import { NetworkOutcome, type PeerFaultCode } from "./errors.js";
 import { followUpOf, type GossipResult, validateGossipTx } from "./gossipValidation.js";
 
@@ -102,11 +103,56 @@ export interface BatchResult {
   admitted: Uint8Array[];
 }
 
-/** Validates a batch message (see the module comment); admitted transactions enter the mempool. */
-export async function validateGossipTxBatch(chain: Chain, data: Uint8Array): Promise<BatchResult> {
+/** Ids of transactions this node knows (admitted or found duplicate), bounded, oldest dropped first. */
+export class KnownTxIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly max = 65_536) {}
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+  add(id: string): void {
+    if (this.ids.has(id)) return;
+    if (this.ids.size >= this.max) this.ids.delete(this.ids.values().next().value!);
+    this.ids.add(id);
+  }
+}
+
+/** The batch validations of each chain, one after another, and the ids each knows (see below). */
+const running = new WeakMap<Chain, Promise<unknown>>();
+const knownOf = new WeakMap<Chain, KnownTxIds>();
+
+/**
+ * Validates a batch message (see the module comment); admitted transactions enter the mempool.
+ * Batches are validated one after another, never interleaved: one sender's nonces often span
+ * consecutive batches, and interleaved admission would see a later nonce before an earlier one
+ * (TX_NONCE_TOO_HIGH: lost here, and charged to an honest relayer). A transaction whose id the
+ * node knows (its mempool, or `known`) is TX_DUPLICATE at once, without the admission lane.
+ */
+export function validateGossipTxBatch(
+  chain: Chain,
+  data: Uint8Array,
+  known?: KnownTxIds,
+): Promise<BatchResult> {
+  if (!known) {
+    known = knownOf.get(chain) ?? new KnownTxIds();
+    knownOf.set(chain, known);
+  }
+  const ids = known;
+  const run = (running.get(chain) ?? Promise.resolve()).then(() => validateBatch(chain, data, ids));
+  running.set(
+    chain,
+    run.catch(() => undefined),
+  );
+  return run;
+}
+
+async function validateBatch(chain: Chain, data: Uint8Array, known: KnownTxIds): Promise<BatchResult> {
   const decoded = decodeTxBatch(data);
   if ("fault" in decoded)
     return { result: { verdict: "reject", code: decoded.fault }, txs: [], admitted: [] };
+  // An empty batch is nobody's traffic: an honest batcher never sends one.
+  if (decoded.txs.length === 0)
+    return { result: { verdict: "reject", code: NetworkOutcome.BATCH_MALFORMED }, txs: [], admitted: [] };
   const txs: GossipResult[] = [];
   const admitted: Uint8Array[] = [];
   let rejected: GossipResult | undefined;
@@ -116,8 +162,13 @@ export async function validateGossipTxBatch(chain: Chain, data: Uint8Array): Pro
       txs.push({ verdict: "ignore", code: NetworkOutcome.BATCH_ABANDONED });
       continue;
     }
-    const r = await validateGossipTx(chain, bytes);
+    const id = txIdOf(bytes);
+    const r: GossipResult =
+      id !== undefined && (chain.mempool.has(id) || known.has(id))
+        ? { verdict: "ignore", code: TxErrorCode.DUPLICATE }
+        : await validateGossipTx(chain, bytes);
     txs.push(r);
+    if (id !== undefined && (r.verdict === "accept" || r.code === TxErrorCode.DUPLICATE)) known.add(id);
     if (r.verdict === "accept") admitted.push(bytes);
     else if (r.verdict === "reject") rejected = r;
     else firstOther ??= r;
@@ -126,13 +177,34 @@ export async function validateGossipTxBatch(chain: Chain, data: Uint8Array): Pro
   return { result, txs, admitted };
 }
 
-/** What follows a batch's verdicts: penalise the sender once, and how much of its budget to spend. */
+/** Ignored transactions of a batch per unit of the sender's ignore budget. */
+export const IGNORED_PER_UNIT = 8;
+/** Duplicate transactions of a batch per unit (batches of different nodes overlap). */
+export const DUPLICATES_PER_UNIT = 32;
+
+/**
+ * What follows a batch's verdicts: penalise the sender once, and how much of its budget to
+ * spend: a unit per IGNORED_PER_UNIT ignored transactions and per DUPLICATES_PER_UNIT duplicates,
+ * rounded up. Per transaction, as on the single topic, would cost an honest relayer its whole
+ * budget for one batch that arrived before the batch it follows (another peer's copy, late); a
+ * flood of junk or of known transactions still spends it (a full batch of junk: 32 units).
+ */
 export function batchFollowUp(b: BatchResult): { penalise: boolean; spend: number } {
-  let spend = 0;
+  let [ignored, duplicates] = [0, 0];
   for (const r of b.txs)
-    if (r.code !== TxErrorCode.DUPLICATE && r.code !== NetworkOutcome.BATCH_ABANDONED)
-      if (followUpOf("tx", r).spendBudget) spend++;
+    if (r.code === TxErrorCode.DUPLICATE) duplicates++;
+    else if (r.code !== NetworkOutcome.BATCH_ABANDONED && followUpOf("tx", r).spendBudget) ignored++;
+  const spend = Math.ceil(ignored / IGNORED_PER_UNIT) + Math.ceil(duplicates / DUPLICATES_PER_UNIT);
   return { penalise: b.result.verdict === "reject", spend };
+}
+
+/** The id of a SignedTx's bytes (hex sha256 of its body, field 1), or undefined if it does not parse. */
+function txIdOf(bytes: Uint8Array): string | undefined {
+  try {
+    return decodeTx(bytes).id;
+  } catch {
+    return undefined; // the admission lane gives the code
+  }
 }
 
 /**
@@ -186,10 +258,8 @@ export class TxBatcher {
     this.timer = undefined;
   }
 
-  /** Drops what is queued (on stop). */
+  /** Publishes what is queued and stops (on the node's stop: admitted transactions still go out). */
   stop(): void {
-    this.cancel();
-    this.buf = [];
-    this.bytes = 0;
+    this.flush();
   }
 }

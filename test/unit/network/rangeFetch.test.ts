@@ -44,6 +44,18 @@ describe("network/RangeFetch", () => {
     assert.equal((await it.next()).done, true);
   });
 
+  it("review B3: a range given up (close) drops what it holds and stops the request at its next frame", async () => {
+    const c = controlled();
+    assert.equal(await c.send(1), true);
+    assert.equal(await c.send(2), true);
+    const frames = c.range.frames();
+    assert.deepEqual([...((await frames.next()).value as Uint8Array)], [1]);
+    c.range.close();
+    assert.equal(await c.send(3), false, "the request stops reading");
+    assert.equal(c.range.count, 2, "frames received before the close still count");
+    assert.deepEqual(await frames.next(), { done: true, value: undefined });
+  });
+
   it("a failed request throws after the frames received before it", async () => {
     const c = controlled();
     await c.send(7);

@@ -83,7 +83,7 @@ describe("gossip transaction batches: framing and caps", () => {
         assert.ok("txs" in d);
         out.push(d.txs.length);
       },
-      2,
+      1000, // long, so that the real timer never fires within the test's turns
       () => now,
     );
     const turn = () => new Promise((r) => setImmediate(r));
@@ -92,17 +92,23 @@ describe("gossip transaction batches: framing and caps", () => {
     assert.deepEqual(out, []);
     await turn();
     assert.deepEqual(out, [2]);
-    now = 1; // within the window of the last message: waits for its end (a timer)
+    now = 1; // within the window of the last message: waits for its end (a timer, 999 ms)
     b.add(new Uint8Array([3]));
     await turn();
     assert.deepEqual(out, [2]);
     b.flush();
     assert.deepEqual(out, [2, 1]);
-    now = 10; // quiet again
+    now = 2000; // quiet again
     b.add(new Uint8Array([4]));
     await turn();
     assert.deepEqual(out, [2, 1, 1]);
+    // Stopping publishes what is queued (admitted transactions still go out), then nothing is left.
+    now = 2001;
+    b.add(new Uint8Array([5]));
     b.stop();
+    assert.deepEqual(out, [2, 1, 1, 1]);
+    await turn();
+    assert.deepEqual(out, [2, 1, 1, 1]);
   });
 });
 
@@ -130,7 +136,7 @@ describe("gossip transaction batches: verdicts", () => {
     assert.deepEqual(ids(t), [idOf(tx(0n)), idOf(tx(1n)), idOf(tx(2n))]);
   });
 
-  it("valid with stale and unfunded: ignore, the valid ones admitted, one budget unit per ignored non-duplicate", async () => {
+  it("valid with stale and unfunded: ignore, the valid ones admitted, a budget unit per 8 ignored and per 32 duplicates (rounded up)", async () => {
     await t.chain.submitTx(tx(0n)); // this node has it already
     const unfunded = transferTx(testKey("unfunded"), sink, 1n, { nonce: 0n });
     const b = await validateGossipTxBatch(t.chain, encodeTxBatch([tx(0n), tx(1n), unfunded, tx(5n), tx(2n)]));
@@ -157,7 +163,54 @@ describe("gossip transaction batches: verdicts", () => {
       [TxErrorCode.DUPLICATE, TxErrorCode.NONCE_TOO_LOW, NetworkOutcome.OK],
     );
     assert.equal(b.result.verdict, "ignore");
-    assert.deepEqual(batchFollowUp(b), { penalise: false, spend: 1 });
+    // One stale nonce (a unit for up to 8) and one duplicate (a unit for up to 32).
+    assert.deepEqual(batchFollowUp(b), { penalise: false, spend: 2 });
+  });
+
+  it("review B1: batches validated at the same time are admitted one after another, so a sender's nonces across them all get in", async () => {
+    const other = devKeyPair(5);
+    const msgs: Uint8Array[] = [];
+    const batcher = new TxBatcher((m) => msgs.push(m), 2);
+    for (let i = 0; i < 200; i++) batcher.add(tx(BigInt(i)));
+    for (let i = 0; i < 100; i++) batcher.add(transferTx(other, sink, 1n, { nonce: BigInt(i) }));
+    batcher.stop(); // publishes what is queued
+    assert.equal(msgs.length, 2, "256 transactions, then 44");
+    const results = await Promise.all(msgs.map((m) => validateGossipTxBatch(t.chain, m)));
+    assert.deepEqual(
+      results.map((r) => r.result),
+      [
+        { verdict: "accept", code: NetworkOutcome.OK },
+        { verdict: "accept", code: NetworkOutcome.OK },
+      ],
+    );
+    assert.deepEqual([ids(t).length, ids(t, other).length], [200, 100]);
+  });
+
+  it("review B2: transactions this node knows are duplicates at the edge, without the admission lane; a flood of them spends budget", async () => {
+    const ten = Array.from({ length: 10 }, (_, i) => tx(BigInt(i)));
+    assert.equal((await validateGossipTxBatch(t.chain, encodeTxBatch(ten))).result.verdict, "accept");
+    let submitted = 0;
+    const submit = t.chain.submitTx.bind(t.chain);
+    t.chain.submitTx = (input) => {
+      submitted++;
+      return submit(input);
+    };
+    const again = await validateGossipTxBatch(t.chain, encodeTxBatch([...ten].reverse()));
+    assert.deepEqual(
+      again.txs.map((r) => r.code),
+      ten.map(() => TxErrorCode.DUPLICATE),
+    );
+    assert.equal(submitted, 0);
+    assert.deepEqual(batchFollowUp(again), { penalise: false, spend: 1 });
+    // 256 duplicates: 8 units.
+    const many = Array.from({ length: 256 }, (_, i) => ten[i % 10]!);
+    assert.deepEqual(batchFollowUp(await validateGossipTxBatch(t.chain, encodeTxBatch(many))).spend, 8);
+  });
+
+  it("an empty batch is rejected (an honest batcher never sends one)", async () => {
+    const b = await validateGossipTxBatch(t.chain, new Uint8Array(0));
+    assert.deepEqual(b.result, { verdict: "reject", code: NetworkOutcome.BATCH_MALFORMED });
+    assert.deepEqual(batchFollowUp(b), { penalise: true, spend: 0 });
   });
 
   it("one invalid transaction: the message is rejected, the sender penalised once, the rest unvalidated", async () => {
