@@ -7,6 +7,7 @@
  * fills every domain field and refuses bytes that do not decode with GOV_CORRUPT.
  */
 import { xaiError } from "../errors.js";
+import type { RecordCodec } from "../state-transition/stateStore.js";
 import {
   type DecodeFailure,
   decodeMessage,
@@ -23,12 +24,16 @@ type Obj = Record<string, unknown>;
 export interface ValueCodec<T> {
   enc(v: T): unknown;
   dec(v: unknown): T;
+  /** A copy sharing nothing mutable (absent: the value is immutable and is shared). */
+  copy?(v: T): T;
 }
 
 /** A domain field's place in a message: it writes and reads one or more proto fields. */
 export interface Slot<T> {
   write(v: T, out: Obj): void;
   read(o: Obj): T;
+  /** A deep copy of the domain value (a record cell's clone, stateStore.ts). */
+  copy(v: T): T;
 }
 
 /** The slots of every field of a domain type. */
@@ -56,6 +61,7 @@ export const flag: ValueCodec<boolean> = { enc: (b) => b, dec: (v) => v === true
 export const bytes: ValueCodec<Uint8Array> = {
   enc: (b) => b,
   dec: (v) => new Uint8Array((v as Uint8Array | undefined) ?? new Uint8Array(0)),
+  copy: (b) => new Uint8Array(b),
 };
 
 /** string ↔ a string union, trusted as stored (no check on decode). */
@@ -83,6 +89,7 @@ export function field<T>(name: string, c: ValueCodec<T>): Slot<T> {
       out[name] = c.enc(v);
     },
     read: (o) => c.dec(o[name]),
+    copy: c.copy ?? ((v) => v),
   };
 }
 
@@ -93,6 +100,7 @@ export function field<T>(name: string, c: ValueCodec<T>): Slot<T> {
 interface Compiled<T> {
   write(v: T, out: Obj): Obj;
   read(o: Obj): T;
+  copy(v: T): T;
 }
 
 function compile<T>(table: Table<T>): Compiled<T> {
@@ -107,13 +115,18 @@ function compile<T>(table: Table<T>): Compiled<T> {
       for (const [k, slot] of entries) v[k] = slot.read(o);
       return v;
     },
+    copy(v) {
+      const c = {} as T;
+      for (const [k, slot] of entries) c[k] = slot.copy(v[k]);
+      return c;
+    },
   };
 }
 
 /** A nested domain object whose fields are proto fields of the enclosing message. */
 export function group<T>(table: Table<T>): Slot<T> {
   const c = compile(table);
-  return { write: (v, out) => void c.write(v, out), read: (o) => c.read(o) };
+  return { write: (v, out) => void c.write(v, out), read: (o) => c.read(o), copy: (v) => c.copy(v) };
 }
 
 /** A repeated sub-message, one per element. */
@@ -124,6 +137,7 @@ export function list<T>(name: string, table: Table<T>): Slot<T[]> {
       out[name] = v.map((x) => c.write(x, {}));
     },
     read: (o) => ((o[name] as Obj[] | null | undefined) ?? []).map((x) => c.read(x)),
+    copy: (v) => v.map((x) => c.copy(x)),
   };
 }
 
@@ -137,6 +151,7 @@ export function optional<T>(name: string, presence: string, table: Table<T>): Sl
       out[presence] = true;
     },
     read: (o) => (o[presence] === true && o[name] ? c.read(o[name] as Obj) : undefined),
+    copy: (v) => (v === undefined ? undefined : c.copy(v)),
   };
 }
 
@@ -145,12 +160,31 @@ const corrupt = {
   onError: (f: DecodeFailure) => xaiError(GovErrorCode.CORRUPT, `${f.type} does not decode: ${f.detail}`),
 };
 
-/** The codec of a record: the message `typeName` of proto/xai/gov/v1/state.proto and its table. */
-export function recordCodec<T>(typeName: string, table: Table<T>): Codec<T> {
+/**
+ * A deep copy of a plain value (objects, arrays, byte arrays, strings, numbers, bigints, booleans,
+ * undefined), for a slot with no table of its own (a proposal's action).
+ */
+export function cloneRecord<T>(v: T): T {
+  if (typeof v !== "object" || v === null) return v;
+  if (v instanceof Uint8Array) return new Uint8Array(v) as T;
+  if (Array.isArray(v)) return v.map(cloneRecord) as T;
+  const out: Obj = {};
+  for (const k in v) out[k] = cloneRecord((v as Obj)[k]);
+  return out as T;
+}
+
+/**
+ * The codec of a record: the message `typeName` of proto/xai/gov/v1/state.proto and its table.
+ * Its `clone` lets overlays keep the record decoded within a block (collection.ts).
+ */
+export function recordCodec<T>(typeName: string, table: Table<T>): RecordCodec<T> {
+  // `clone` copies field by field through the table: a copy of what decode(encode(v)) gives, the
+  // record cells' stand-in for that round trip (stateStore.ts).
   const t = protoType(typeName);
   const c = compile(table);
   return {
     encode: (v) => encodeMessage(t, c.write(v, {})),
     decode: (b) => c.read(decodeMessage(t, b, corrupt)),
+    clone: (v) => c.copy(v),
   };
 }

@@ -5,8 +5,24 @@
  * each call takes the StateReader / StateWriter it works on.
  */
 import { concatBytes, readU64be, u64be } from "../crypto/bytes.js";
-import type { RangeOptions, StateReader, StateWriter } from "../state-transition/stateStore.js";
+import {
+  type RangeOptions,
+  type RecordCodec,
+  readRecord,
+  type StateReader,
+  type StateWriter,
+  writeRecord,
+} from "../state-transition/stateStore.js";
 import type { Codec } from "./codec.js";
+
+/**
+ * Record codecs (records.ts) can clone a value: their records stay decoded in a block's overlays
+ * (stateStore.ts record cells), so a proposal voted on 20,000 times in a block is decoded once and
+ * encoded once instead of 20,000 times each.
+ */
+function isRecordCodec<V>(c: Codec<V>): c is RecordCodec<V> {
+  return "clone" in c;
+}
 
 /** The values of one bucket, by key. */
 export interface Collection<K, V> {
@@ -42,6 +58,7 @@ export function collection<K, V>(
     key,
     prefix,
     async get(state, k) {
+      if (isRecordCodec(codec)) return readRecord(state, key(k), codec);
       const v = await state.get(key(k));
       return v ? codec.decode(v) : undefined;
     },
@@ -49,7 +66,8 @@ export function collection<K, V>(
       return (await state.get(key(k))) !== undefined;
     },
     put(state, k, v) {
-      state.put(key(k), codec.encode(v));
+      if (isRecordCodec(codec)) writeRecord(state, key(k), v, codec);
+      else state.put(key(k), codec.encode(v));
     },
     del(state, k) {
       state.del(key(k));

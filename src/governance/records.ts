@@ -4,11 +4,13 @@
  * A proposal's action is stored as the transaction's own kind message (types/txCodec.ts).
  */
 import { xaiError } from "../errors.js";
+import type { RecordCodec } from "../state-transition/stateStore.js";
 import type { ProposalAction, ProposalKind } from "../types/tx.js";
 import { actionFromProto, actionToProto } from "../types/txCodec.js";
 import {
   bytes,
   type Codec,
+  cloneRecord,
   field,
   flag,
   group,
@@ -68,6 +70,7 @@ const rules: Slot<Record<string, bigint>> = {
     for (const x of (o.rules as Obj[] | null) ?? []) r[text.dec(x.name)] = BigInt(text.dec(x.value));
     return r;
   },
+  copy: (r) => ({ ...r }),
 };
 
 /** The action, as the transaction's kind message (tx.proto `ProposalAction`). */
@@ -80,6 +83,7 @@ const action: Slot<ProposalAction> = {
     if (!a) throw xaiError(GovErrorCode.CORRUPT, "proposal action has no kind");
     return a;
   },
+  copy: cloneRecord,
 };
 
 const PROPOSAL: Table<Proposal> = {
@@ -131,7 +135,7 @@ const PROPOSAL: Table<Proposal> = {
 };
 
 /** Proposal records (bucket PROPOSAL). */
-export const proposalCodec: Codec<Proposal> = recordCodec("xai.gov.v1.Proposal", PROPOSAL);
+export const proposalCodec: RecordCodec<Proposal> = recordCodec("xai.gov.v1.Proposal", PROPOSAL);
 
 /** Canonical encoding of a proposal. */
 export const encodeProposal = (p: Proposal): Uint8Array => proposalCodec.encode(p);

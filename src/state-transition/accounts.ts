@@ -10,7 +10,14 @@ import {
   supplyCheckpointKey,
   supplyKey,
 } from "./keys.js";
-import { findLast, type StateReader, type StateWriter } from "./stateStore.js";
+import {
+  findLast,
+  type RecordCodec,
+  readRecord,
+  type StateReader,
+  type StateWriter,
+  writeRecord,
+} from "./stateStore.js";
 
 /** An account: balance in base units and the next nonce. */
 export interface Account {
@@ -51,9 +58,18 @@ function decodeRecord(v: Uint8Array): AccountRecord {
   };
 }
 
-async function getRecord(state: StateReader, address: string): Promise<AccountRecord | undefined> {
-  const v = await state.get(accountKey(address));
-  return v ? decodeRecord(v) : undefined;
+/**
+ * Account records are record cells in a block's overlays (stateStore.ts): the proposer's account,
+ * credited with every fee of the block, is encoded once at its end rather than once per transaction.
+ */
+const accountCodec: RecordCodec<AccountRecord> = {
+  encode: encodeAccount,
+  decode: decodeRecord,
+  clone: (r) => ({ ...r }),
+};
+
+function getRecord(state: StateReader, address: string): Promise<AccountRecord | undefined> {
+  return readRecord(state, accountKey(address), accountCodec);
 }
 
 /** Decodes a stored account record (a value of the ACCOUNT bucket) into the account. */
@@ -85,7 +101,7 @@ export async function putAccount(
   if (!before) record = { ...a, changed: height, previous: 0n, previousChanged: 0 };
   else if (before.balance === a.balance || before.changed === height) record = { ...before, ...a };
   else record = { ...a, changed: height, previous: before.balance, previousChanged: before.changed };
-  state.put(accountKey(address), encodeAccount(record));
+  writeRecord(state, accountKey(address), record, accountCodec);
   if (!before || before.balance !== a.balance) state.put(checkpointKey(address, height), u64be(a.balance));
 }
 

@@ -19,7 +19,7 @@ import { applyTx, type TxRules } from "./applyTx.js";
 import type { BlockContext, ChainEvent, TxOutcome } from "./module.js";
 import { loadBlockParams, paramOf } from "./params.js";
 import { computeStateRoot } from "./stateRoot.js";
-import { StateOverlay, type StateReader } from "./stateStore.js";
+import { ReadCache, StateOverlay, type StateReader } from "./stateStore.js";
 
 /** What a valid transaction left behind: its outcome at its position in the block. */
 export interface Receipt extends TxOutcome {
@@ -143,7 +143,8 @@ export async function executeBlock(
 ): Promise<{ result: BlockResult; skipped: Skipped[] }> {
   // The block limits are those of the pre-state, as applyBlock checks them before decoding.
   const room = mode === "skip-invalid" ? new BlockRoom(ctx) : undefined;
-  const overlay = new StateOverlay(pre);
+  // Every read of the block below its overlay goes through one ReadCache (stateStore.ts).
+  const overlay = new StateOverlay(new ReadCache(pre));
   const included: Tx[] = [];
   const receipts: Receipt[] = [];
   const events: ChainEvent[] = [];

@@ -25,19 +25,29 @@ export const StateBucket = {
   VALIDATORS: 0x08,
 } as const;
 
+/** bucket || address(20) [|| u64be(height)], written into one array (these keys are built per tx). */
+function addressKey(bucket: number, address: string, height?: number): Uint8Array {
+  const a = addressBytes(address);
+  const out = new Uint8Array(1 + a.length + (height === undefined ? 0 : 8));
+  out[0] = bucket;
+  out.set(a, 1);
+  if (height !== undefined) out.set(u64be(height), 1 + a.length);
+  return out;
+}
+
 /** Key of an account record. */
 export function accountKey(address: string): Uint8Array {
-  return concatBytes(new Uint8Array([StateBucket.ACCOUNT]), addressBytes(address));
+  return addressKey(StateBucket.ACCOUNT, address);
 }
 
 /** Prefix of an account's balance checkpoints. */
 export function checkpointPrefix(address: string): Uint8Array {
-  return concatBytes(new Uint8Array([StateBucket.BALANCE_CHECKPOINT]), addressBytes(address));
+  return addressKey(StateBucket.BALANCE_CHECKPOINT, address);
 }
 
 /** Key of an account's balance checkpoint at `height`. */
 export function checkpointKey(address: string, height: number): Uint8Array {
-  return concatBytes(checkpointPrefix(address), u64be(height));
+  return addressKey(StateBucket.BALANCE_CHECKPOINT, address, height);
 }
 
 /** Key of a registry value. */

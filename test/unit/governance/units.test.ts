@@ -6,7 +6,7 @@ import { GovErrorCode } from "../../../src/governance/errors.js";
 import { assertGovernanceInvariants } from "../../../src/governance/invariants.js";
 import { GovBucket, queueKey, statusIndexKey } from "../../../src/governance/keys.js";
 import { proposalIdOf } from "../../../src/governance/proposalId.js";
-import { decodeProposal, encodeProposal } from "../../../src/governance/records.js";
+import { decodeProposal, encodeProposal, proposalCodec } from "../../../src/governance/records.js";
 import { putProposal } from "../../../src/governance/store.js";
 import { addBalance } from "../../../src/state-transition/accounts.js";
 import { StateOverlay } from "../../../src/state-transition/stateStore.js";
@@ -66,6 +66,20 @@ describe("governance: units", () => {
     // Rules are encoded in name order whatever the object's key order.
     const reordered = { ...p, rules: Object.fromEntries(Object.entries(p.rules).reverse()) };
     assert.deepEqual(encodeProposal(reordered), bytes);
+  });
+
+  it("a proposal's clone is what decode(encode(p)) gives, and shares no mutable part with p", async () => {
+    const c = track(await GovChain.create());
+    const id = await passAndExecute(c, action.treasury(key(7).address, "42", "grant"));
+    const p = await proposal(c, id);
+    const copy = proposalCodec.clone(p);
+    assert.deepEqual(copy, decodeProposal(encodeProposal(p)));
+    copy.tally.yes += 1n;
+    copy.statusHistory[0]!.height += 1;
+    copy.rules.quorum_bps = 1n;
+    copy.execution!.changes[0]!.after = "changed";
+    (copy.action as { recipient: string }).recipient = "changed";
+    assert.deepEqual(p, await proposal(c, id));
   });
 
   it("events: one for every step of a lifecycle", async () => {
