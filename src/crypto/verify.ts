@@ -15,7 +15,6 @@ import { bytesKey, withSignatureRule } from "./signatureRule.js";
 
 const Point = ed25519.Point;
 const L = Point.Fn.ORDER;
-const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 const CACHE_LIMIT = 20_000;
 
 const keyObjects = new Map<string, KeyObject>();
@@ -43,7 +42,13 @@ function keyObject(pk: Uint8Array): KeyObject {
   const k = bytesKey(pk);
   let obj = keyObjects.get(k);
   if (!obj) {
-    obj = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, pk]), format: "der", type: "spki" });
+    // JWK, not SPKI DER: the same raw key, but OpenSSL 3's DER decoder makes a DER import cost
+    // about as much as a verify, and a JWK import a tenth of that (docs/BENCHMARKS.md, issue 10),
+    // which is what a verify of a key seen for the first time (a new voter) pays on top.
+    obj = createPublicKey({
+      key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(pk).toString("base64url") },
+      format: "jwk",
+    });
     if (keyObjects.size >= CACHE_LIMIT) keyObjects.clear(); // bounded; a miss only recomputes
     keyObjects.set(k, obj);
   }

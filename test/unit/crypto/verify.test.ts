@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, createPublicKey } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
@@ -658,6 +658,39 @@ describe("crypto/verify: cachingVerifier", () => {
     assert.equal(cachingVerifier(inner.verifier)(sig, msg, kp.publicKey), true);
     assert.equal(cachingVerifier(inner.verifier)(sig, msg, kp.publicKey), true);
     assert.equal(inner.calls(), 2);
+  });
+});
+
+// Issue 10: verifyNode imports keys as JWK (a tenth of the cost of SPKI DER on OpenSSL 3); the
+// key it gets is the one the DER import gives, for honest keys and for every odd encoding above.
+describe("crypto/verify: the JWK key import is the SPKI DER import", () => {
+  it("same DER export for 50 honest keys and every public key the vectors above used", () => {
+    const prefix = Buffer.from("302a300506032b6570032100", "hex");
+    const keys = [...Array.from({ length: 50 }, (_, i) => scalarKey(1000 + i).pk), ...SEEN.map((v) => v.pk)];
+    let compared = 0;
+    for (const pk of keys) {
+      if (pk.length !== 32) continue;
+      const der = Buffer.concat([prefix, pk]);
+      let fromDer: string | null = null;
+      let fromJwk: string | null = null;
+      try {
+        fromDer = hex(
+          createPublicKey({ key: der, format: "der", type: "spki" }).export({ format: "der", type: "spki" }),
+        );
+      } catch {}
+      try {
+        const x = Buffer.from(pk).toString("base64url");
+        fromJwk = hex(
+          createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" }).export({
+            format: "der",
+            type: "spki",
+          }),
+        );
+      } catch {}
+      assert.equal(fromJwk, fromDer, `key ${hex(pk)}`);
+      compared++;
+    }
+    assert.ok(compared > 100);
   });
 });
 
