@@ -4,10 +4,11 @@ import { benchMemory } from "./bench/memory.js";
 import { benchNetwork } from "./bench/network.js";
 import { type BenchRow, report } from "./bench/report.js";
 import { benchSignatures } from "./bench/signatures.js";
+import { benchSigPool } from "./bench/sigPool.js";
 import { benchTransfers } from "./bench/transfers.js";
 import { benchVotes } from "./bench/votes.js";
 
-// `npm run bench [-- --only signatures,transfers,votes,admission,network,memory]`: prints a table and writes
+// `npm run bench [-- --only signatures,transfers,votes,sigpool,admission,network,memory]`: prints a table and writes
 // bench-results/bench.json (XAI_BENCH_OUT overrides). The figures are recorded in docs/BENCHMARKS.md.
 const only = process.argv.includes("--only")
   ? process.argv[process.argv.indexOf("--only") + 1]!.split(",")
@@ -18,6 +19,7 @@ try {
   if (want("signatures")) rows.push(...benchSignatures());
   if (want("transfers")) rows.push(...(await benchTransfers()));
   if (want("votes")) rows.push(...(await benchVotes()));
+  if (want("sigpool")) rows.push(...(await benchSigPool()));
   if (want("admission")) rows.push(...(await benchAdmission()));
   if (want("network")) rows.push(...(await benchNetwork()));
   if (want("memory")) rows.push(...(await benchMemory(Number(process.env.XAI_BENCH_MEM_VOTERS ?? 100_000))));

@@ -5,8 +5,9 @@
  * alone (headerChecks.ts `checkHeadSignature`), then the body's decoding; in the queue
  * `importDecoded`: parent, header checks, tx root, finality), after which a block extends the head
  * (applyBlock, then `commitOnHead`: one batch), is kept as a side block (sideBlocks.ts), or wins by
- * fork choice and is adopted by a reorg (reorg.ts). Mempool admission (and pruning) is admitTx.ts,
- * block production produceBlock.ts, the halt before a block needing an unknown upgrade
+ * fork choice and is adopted by a reorg (reorg.ts); its signatures are verified on the pool while
+ * earlier blocks apply (txSignatures.ts, also admission's). Mempool admission (and pruning) is
+ * admitTx.ts, block production produceBlock.ts, the halt before a block needing an unknown upgrade
  * upgradeHalt.ts; each takes the `ChainView` members it reads (types.ts). The state transition
  * itself is pure and lives in src/state-transition/ (applyBlock.ts).
  */
@@ -25,9 +26,8 @@ import type { TxRules } from "../state-transition/applyTx.js";
 import type { BlockResult } from "../state-transition/executeBlock.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import { type Block, type BlockHead, type BlockHeader, decodeBlock } from "../types/block.js";
-import { BlockErrorCode, TxErrorCode } from "../types/errors.js";
+import { BlockErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
-import { decodeTx } from "../types/txCodec.js";
 import { type AdmitCaches, admitTx, NextBlockContext, pruneMempool } from "./admitTx.js";
 import { BlockCache } from "./blockCache.js";
 import { putCanonicalBlock, undoOf } from "./blockWrites.js";
@@ -42,14 +42,13 @@ import { buildProposal, mayPropose } from "./produceBlock.js";
 import { branchResult, reorgTo, returnToMempool } from "./reorg.js";
 import { SideBlocks } from "./sideBlocks.js";
 import { StateSchedule } from "./stateSchedule.js";
+import { TxSignatures } from "./txSignatures.js";
 import { type ChainOptions, type HeadInfo, headInfo, type ImportStatus, type NewHeadEvent } from "./types.js";
 import { isUpgradeNeeded, UpgradeHalt } from "./upgradeHalt.js";
 
+export { HARD_MAX_TX_BYTES } from "./txSignatures.js";
 /** The chain's shapes (declared in types.ts), exported here where importers have always found them. */
 export type { ChainOptions, HeadInfo, ImportStatus, NewHeadEvent } from "./types.js";
-
-/** Absolute cap on encoded transaction size before any decoding (the max_tx_bytes bound). */
-export const HARD_MAX_TX_BYTES = 262_144;
 
 /** The chain (see above): every mutation runs through the job queue, blocks ahead of admission. */
 export class Chain extends EventEmitter {
@@ -71,6 +70,7 @@ export class Chain extends EventEmitter {
   private readonly bookkeeping: BranchBookkeeping;
   private readonly caches: AdmitCaches;
   private readonly jobs: JobQueue;
+  private readonly sigs: TxSignatures;
   private _head!: HeadInfo;
   readonly halt: UpgradeHalt;
 
@@ -85,6 +85,7 @@ export class Chain extends EventEmitter {
     this.log = opts.log ?? silentLogger;
     this.known = new BlockCache(this.db);
     this.jobs = new JobQueue(opts.maxQueue ?? 10_000);
+    this.sigs = new TxSignatures(verifier, opts.signaturePool ?? null, this.jobs, opts.maxQueue);
     this.validators = new StateSchedule(opts.genesis.validators);
     this.proposers = opts.proposers ?? this.validators;
     this.branches = new BranchRecords(opts.genesis.validators);
@@ -163,11 +164,7 @@ export class Chain extends EventEmitter {
    * adds it to the mempool. Throws an XaiError with the reason; nothing is stored then.
    */
   submitTx(input: Uint8Array | Tx): Promise<Tx> {
-    if (input instanceof Uint8Array && input.length > HARD_MAX_TX_BYTES)
-      return Promise.reject(xaiError(TxErrorCode.TOO_LARGE, `transaction is ${input.length} bytes`));
-    return this.jobs.run("admission", () =>
-      admitTx(this, this.caches, input instanceof Uint8Array ? decodeTx(input) : input),
-    );
+    return this.sigs.admit(this, input, (tx) => admitTx(this, this.caches, tx));
   }
 
   /**
@@ -186,13 +183,16 @@ export class Chain extends EventEmitter {
     } catch (err) {
       return Promise.reject(this.rejected(err));
     }
+    const preverified = block && this.sigs.preverify(block.txs);
     return this.jobs.run("block", async () => {
       try {
+        await preverified;
         if (!block) {
           // The exact proposer check of a block the gate let through unjudged (branchSchedule.ts).
           this.halt.check();
           await this.branches.judge(this, this.bookkeeping, head, this.now());
           block = decodeBlock(bytes);
+          await this.sigs.preverify(block.txs);
         }
         return { status: await this.importDecoded(block), block };
       } catch (err) {

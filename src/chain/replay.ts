@@ -1,6 +1,6 @@
 import type { Genesis } from "../config/genesis.js";
 import { bytesEqual, toHex } from "../crypto/bytes.js";
-import { type Verifier, verifySignature } from "../crypto/verify.js";
+import { cachingVerifier, type Verifier, verifySignature } from "../crypto/verify.js";
 import type { ChainDb } from "../db/chainDb.js";
 import { XaiError } from "../errors.js";
 import { applyBlock, proposerAt } from "../state-transition/applyBlock.js";
@@ -13,6 +13,12 @@ import type { StateReader } from "../state-transition/stateStore.js";
 import { type Block, type BlockHeader, decodeBlock } from "../types/block.js";
 import { ChainErrorCode } from "./errors.js";
 import { checkHeader } from "./headerChecks.js";
+import { JobQueue } from "./jobQueue.js";
+import type { SignaturePool } from "./sigPool.js";
+import { TxSignatures } from "./txSignatures.js";
+
+/** Blocks read and their signatures verified on the pool ahead of the one being applied. */
+const AHEAD = 3;
 
 /** What a replay found. */
 export interface ReplayReport {
@@ -48,7 +54,15 @@ export interface ReplayOptions {
    * null skips them (`xai-gov replay --skip-signatures`, for speed on a database one trusts).
    */
   txVerifier?: Verifier | null;
-  onProgress?: (height: number, total: number) => void;
+  /**
+   * Worker threads that verify the transaction signatures of the next blocks while one is applied
+   * (txSignatures.ts; with the default txVerifier only): the verdicts are verifyNode's, and a
+   * signature the pool refused is verified again on the main thread, so a forged one fails as it
+   * does without the pool. The caller closes it.
+   */
+  pool?: SignaturePool;
+  /** After each block: its height, the head's height, transactions replayed so far. */
+  onProgress?: (height: number, total: number, txs: number) => void;
   /**
    * Runs after the rebuild over the rebuilt state (the governance invariants), after the chain
    * invariants (assertChainInvariants), which every replay checks.
@@ -74,7 +88,10 @@ export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
   const clock = o.clock ?? (() => 0);
   const started = clock();
   const txVerifier = o.txVerifier === undefined ? verifySignature : o.txVerifier;
-  const rules = { modules: o.modules, verifier: txVerifier, genesisValidators: o.genesis.validators };
+  const usePool = o.pool !== undefined && o.txVerifier === undefined;
+  const verifier = usePool ? cachingVerifier(verifySignature) : txVerifier;
+  const sigs = new TxSignatures(verifier ?? verifySignature, usePool ? o.pool! : null, new JobQueue(1));
+  const rules = { modules: o.modules, verifier, genesisValidators: o.genesis.validators };
   const headHash = await o.source.getHead();
   if (!headHash) fail("the database has no head");
   const headBytes = await o.source.getBlockBytes(headHash);
@@ -86,11 +103,14 @@ export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
   await o.scratch.batch().applyState(g.overlay.changes()).write();
   let parent: BlockHeader = block0.header;
   let txs = 0;
+  const ahead = new Map<number, Promise<Loaded>>();
   for (let height = 1; height <= total; height++) {
-    const hash = await o.source.getCanonicalHash(height);
-    const bytes = hash && (await o.source.getBlockBytes(hash));
-    if (!bytes) fail(`canonical block ${height} is missing`);
-    const block = decodeBlock(bytes);
+    for (let h = height; h <= Math.min(total, height + AHEAD); h++)
+      if (!ahead.has(h)) ahead.set(h, loadBlock(o.source, sigs, h));
+    const { hash, block, error } = await ahead.get(height)!;
+    ahead.delete(height);
+    if (error) throw error;
+    if (!hash || !block) fail(`canonical block ${height} is missing`);
     if (!bytesEqual(block.hash, hash)) fail(`block ${height} is stored under another block's hash`);
     if (!bytesEqual(block.header.parentHash, await blockHashOf(o.source, height - 1)))
       fail(`block ${height} does not link to its parent`);
@@ -98,7 +118,7 @@ export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
     await o.scratch.batch().applyState(result.overlay.changes()).write();
     txs += block.txs.length;
     parent = block.header;
-    o.onProgress?.(height, total);
+    o.onProgress?.(height, total, txs);
   }
   await assertChainInvariants(o.scratch.state);
   if (o.check) await o.check(o.scratch.state);
@@ -115,6 +135,27 @@ export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
     txSignatures: txVerifier ? "verified" : "skipped",
     ms: clock() - started,
   };
+}
+
+/** A canonical block read ahead: its hash, the block, or what decoding it threw. */
+interface Loaded {
+  hash?: Uint8Array;
+  block?: Block;
+  error?: unknown;
+}
+
+/** Reads and decodes canonical block `height`, then verifies its signatures on the pool. Never rejects. */
+async function loadBlock(db: ChainDb, sigs: TxSignatures, height: number): Promise<Loaded> {
+  try {
+    const hash = await db.getCanonicalHash(height);
+    const bytes = hash && (await db.getBlockBytes(hash));
+    if (!hash || !bytes) return {};
+    const block = decodeBlock(bytes);
+    await sigs.preverify(block.txs);
+    return { hash, block };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** The header checks and applyBlock of one stored block; a failure names the block and its cause. */

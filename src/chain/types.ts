@@ -16,14 +16,20 @@ import type { StateReader } from "../state-transition/stateStore.js";
 import type { Block, BlockHeader } from "../types/block.js";
 import type { ProposerSchedule } from "./headerChecks.js";
 import type { Mempool, MempoolLimits } from "./mempool.js";
+import type { SignaturePool } from "./sigPool.js";
 
 /** Options of a chain. */
 export interface ChainOptions {
   genesis: Genesis;
   db: ChainDb;
   modules: readonly StateModule[];
-  /** Signature verifier of the block path (default: node:crypto). */
+  /** Signature verifier of the block path (default: node:crypto behind a memo, cachingVerifier). */
   verifier?: Verifier;
+  /**
+   * Worker threads that verify transaction signatures before a block is applied and before
+   * admission (txSignatures.ts); used with the default verifier only. The owner closes it.
+   */
+  signaturePool?: SignaturePool;
   /** Wall clock in ms, for the future-slot check (injected by tests). */
   now?: () => number;
   mempool?: Partial<MempoolLimits>;

@@ -15,7 +15,6 @@ import { bytesKey, withSignatureRule } from "./signatureRule.js";
 
 const Point = ed25519.Point;
 const L = Point.Fn.ORDER;
-const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 const CACHE_LIMIT = 20_000;
 
 const keyObjects = new Map<string, KeyObject>();
@@ -43,7 +42,13 @@ function keyObject(pk: Uint8Array): KeyObject {
   const k = bytesKey(pk);
   let obj = keyObjects.get(k);
   if (!obj) {
-    obj = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, pk]), format: "der", type: "spki" });
+    // JWK, not SPKI DER: the same raw key, but OpenSSL 3's DER decoder makes a DER import cost
+    // about as much as a verify, and a JWK import a tenth of that (docs/BENCHMARKS.md, issue 10),
+    // which is what a verify of a key seen for the first time (a new voter) pays on top.
+    obj = createPublicKey({
+      key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(pk).toString("base64url") },
+      format: "jwk",
+    });
     if (keyObjects.size >= CACHE_LIMIT) keyObjects.clear(); // bounded; a miss only recomputes
     keyObjects.set(k, obj);
   }
@@ -61,22 +66,53 @@ export type Verifier = (signature: Uint8Array, message: Uint8Array, publicKey: U
 /** The verifier the node uses on the block path. */
 export const verifySignature: Verifier = verifyNode;
 
+/** A Verifier with a memo of what verified (cachingVerifier). */
+export interface CachingVerifier extends Verifier {
+  /** True if these exact bytes verified before (a memo hit; no verification). */
+  has(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+  /**
+   * Enters bytes that verified elsewhere under the same rule (the signature pool, chain/sigPool.ts, runs
+   * verifyNode on its workers) as verified. Only for bytes a verifyNode call accepted.
+   */
+  remember(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): void;
+  /** `remember` by the memo key (memoKey) of the bytes, as the pool's workers return it. */
+  rememberKey(key: Uint8Array): void;
+}
+
+/** The memo's key of (signature, message, public key): sha256(signature ‖ key ‖ message). */
+export function memoKey(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  return sha256(signature, publicKey, message);
+}
+
 /**
- * A verifier that remembers what verified: a transaction checked at mempool admission is not
- * checked again when its block is built or imported. The memo is keyed by sha256(signature ‖ key ‖
- * message), so a hit means these exact bytes verified before: a memo of a pure function, bounded,
- * never a source of different results. Failures are not remembered (they cost the sender a
- * rejection, not the node a second check). Each instance has its own memo; the consensus core
- * holds none.
+ * A verifier that remembers what verified: a transaction checked at mempool admission, or on the
+ * signature pool before its block is applied, is not checked again when its block is built or
+ * imported. The memo is keyed by sha256(signature ‖ key ‖ message), so a hit means these exact bytes
+ * verified before: a memo of a pure function, bounded, never a source of different results.
+ * Failures are not remembered (a non-memoized signature is verified by `inner` on every call, so a
+ * bad one fails where and with the code it always did). Each instance has its own memo; the
+ * consensus core holds none.
  */
-export function cachingVerifier(inner: Verifier, limit = 200_000): Verifier {
+export function cachingVerifier(inner: Verifier, limit = 200_000): CachingVerifier {
   const verified = new Set<string>();
-  return (signature, message, publicKey) => {
-    const key = Buffer.from(sha256(signature, publicKey, message)).toString("latin1");
-    if (verified.has(key)) return true;
-    if (!inner(signature, message, publicKey)) return false;
+  const keyOf = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) =>
+    bytesKey(memoKey(signature, message, publicKey));
+  const add = (key: string) => {
     if (verified.size >= limit) verified.clear();
     verified.add(key);
+  };
+  const verifier = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => {
+    const key = keyOf(signature, message, publicKey);
+    if (verified.has(key)) return true;
+    if (!inner(signature, message, publicKey)) return false;
+    add(key);
     return true;
   };
+  return Object.assign(verifier, {
+    has: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) =>
+      verified.has(keyOf(signature, message, publicKey)),
+    remember: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) =>
+      add(keyOf(signature, message, publicKey)),
+    rememberKey: (key: Uint8Array) => add(bytesKey(key)),
+  });
 }

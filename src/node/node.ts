@@ -7,6 +7,7 @@ import { createApi, type RoutePlugin } from "../api/server.js";
 import { upgradeRoutes } from "../api/upgradeRoutes.js";
 import { validatorRoutes } from "../api/validatorRoutes.js";
 import { Chain, type NewHeadEvent } from "../chain/chain.js";
+import { SignaturePool } from "../chain/sigPool.js";
 import { slotAt, slotStartMs } from "../chain/slots.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { ChainDb } from "../db/chainDb.js";
@@ -49,6 +50,8 @@ export interface NodeOptions {
    * UPGRADE_NEEDED_EXIT_CODE.
    */
   onUpgradeNeeded?: (plan: UpgradeNeeded) => void;
+  /** Worker threads verifying transaction signatures (default 2: this machine's cores). */
+  signatureWorkers?: number;
 }
 
 /** Composition root: database, chain, block production and the HTTP API of one node. */
@@ -66,6 +69,7 @@ export class XaiNode {
     readonly key: KeyPair | undefined,
     readonly log: Logger,
     readonly network: P2PNetwork | undefined,
+    private readonly signaturePool: SignaturePool,
   ) {}
 
   /** Opens the database, resumes from its head, starts the API and block production. */
@@ -78,11 +82,14 @@ export class XaiNode {
     const testUpgrades = o.testUpgrades ?? parseTestUpgrades(process.env[TEST_UPGRADES_ENV]);
     const upgrades = nodeUpgrades(testUpgrades);
     const db = await ChainDb.open(paths.db);
+    // Transaction signatures on worker threads (src/chain/sigPool.ts), closed on stop.
+    const signaturePool = new SignaturePool({ size: o.signatureWorkers ?? 2 });
     let chain: Chain;
     try {
-      chain = await Chain.open({ genesis, db, modules: createModules(upgrades), log });
+      chain = await Chain.open({ genesis, db, modules: createModules(upgrades), log, signaturePool });
       await checkAppliedUpgrades(chain.state, upgrades);
     } catch (err) {
+      await signaturePool.close();
       await db.close();
       throw err;
     }
@@ -107,6 +114,7 @@ export class XaiNode {
           ...(o.penalties ? { penalties: o.penalties } : {}),
         });
       } catch (err) {
+        await signaturePool.close();
         await db.close();
         throw err;
       }
@@ -128,7 +136,7 @@ export class XaiNode {
       ...(o.routes ?? []),
       ...(network ? [adminRoutes(network)] : []),
     ]);
-    const node = new XaiNode(chain, db, metrics, api, key, log, network);
+    const node = new XaiNode(chain, db, metrics, api, key, log, network, signaturePool);
     chain.on("head", (e: NewHeadEvent) => node.onHead(e));
     chain.on("blockRejected", (code: string) => metrics.rejectedBlocks.inc({ code }));
     chain.on("upgradeNeeded", (plan: UpgradeNeeded) => node.onUpgradeNeeded(plan, paths.upgradeInfo, o));
@@ -241,6 +249,7 @@ export class XaiNode {
     await this.api.close();
     await this.network?.stop();
     await this.chain.idle();
+    await this.signaturePool.close();
     await this.db.close();
     this.log.info({ height: this.chain.head.height }, "node stopped");
   }

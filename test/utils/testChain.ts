@@ -1,11 +1,13 @@
 // Helpers for tests that run a real Chain on a temporary LevelDB database: genesis, keys, signed
 // transactions, block production and hand-built (possibly invalid) blocks.
+
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Chain, type HeadInfo } from "../../src/chain/chain.js";
 import type { MempoolLimits } from "../../src/chain/mempool.js";
+import type { SignaturePool } from "../../src/chain/sigPool.js";
 import { createGenesisJson, type Genesis, parseGenesis, proposerOfSlot } from "../../src/config/genesis.js";
 import { toHex, utf8 } from "../../src/crypto/bytes.js";
 import { merkleRoot, sha256 } from "../../src/crypto/hash.js";
@@ -89,6 +91,8 @@ export interface TestChainOptions {
   modules?: StateModule[];
   /** Side-block cap (default MAX_SIDE_BLOCKS). */
   maxSideBlocks?: number;
+  /** Signature worker pool (ChainOptions.signaturePool; the test closes it). */
+  signaturePool?: SignaturePool;
 }
 
 /** A chain on its own temporary database. */
@@ -121,6 +125,7 @@ export async function openTestChain(o: TestChainOptions = {}): Promise<TestChain
     ...(o.mempool ? { mempool: o.mempool } : {}),
     ...(o.verifier ? { verifier: o.verifier } : {}),
     ...(o.maxSideBlocks !== undefined ? { maxSideBlocks: o.maxSideBlocks } : {}),
+    ...(o.signaturePool ? { signaturePool: o.signaturePool } : {}),
   });
   let closed = false;
   const close = async (): Promise<void> => {

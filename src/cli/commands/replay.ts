@@ -3,6 +3,7 @@ import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { ChainErrorCode } from "../../chain/errors.js";
 import { replayChain } from "../../chain/replay.js";
+import { SignaturePool } from "../../chain/sigPool.js";
 import { verifyNode } from "../../crypto/verify.js";
 import { ChainDb } from "../../db/chainDb.js";
 import { xaiError } from "../../errors.js";
@@ -25,8 +26,9 @@ export function registerReplay(program: Command): void {
       "--skip-signatures",
       "do not re-check transaction signatures (faster; only for a database you trust; block signatures are still checked)",
     )
+    .option("--workers <n>", "worker threads verifying transaction signatures (0: on the main thread)", "2")
     .option("--json", "print one JSON object")
-    .action(async (o: { dir: string; json?: boolean; skipSignatures?: boolean }) => {
+    .action(async (o: { dir: string; json?: boolean; skipSignatures?: boolean; workers: string }) => {
       const genesis = loadGenesis(o.dir);
       const paths = nodePaths(o.dir);
       const source = await ChainDb.open(paths.db);
@@ -34,7 +36,14 @@ export function registerReplay(program: Command): void {
       const scratch = await ChainDb.open(paths.replayScratch);
       const bar = o.json
         ? undefined
-        : new SingleBar({ format: "replay [{bar}] {value}/{total} blocks", stream: process.stderr });
+        : new SingleBar({
+            format: "replay [{bar}] {value}/{total} blocks | {txs} tx | {rate} tx/s | eta {eta_formatted}",
+            stream: process.stderr,
+          });
+      const workers = Number.parseInt(o.workers, 10);
+      // Signatures of the next blocks verified on the workers while one is applied (replay.ts).
+      const pool = !o.skipSignatures && workers > 0 ? new SignaturePool({ size: workers }) : undefined;
+      const t0 = performance.now();
       try {
         let started = false;
         const report = await replayChain({
@@ -44,16 +53,18 @@ export function registerReplay(program: Command): void {
           // The release's known upgrades (XAI_TEST_UPGRADES adds test ones), as `start` runs them.
           modules: createModules(nodeUpgrades(parseTestUpgrades(process.env[TEST_UPGRADES_ENV]))),
           blockVerifier: verifyNode,
-          txVerifier: o.skipSignatures ? null : verifyNode,
+          // With the pool: the default verifier (verifyNode behind a memo the pool fills).
+          ...(o.skipSignatures ? { txVerifier: null } : pool ? { pool } : { txVerifier: verifyNode }),
           check: assertGovernanceInvariants,
           clock: () => performance.now(),
-          onProgress: (h, total) => {
+          onProgress: (h, total, txs) => {
             if (!bar) return;
+            const rate = Math.round(txs / Math.max(0.001, (performance.now() - t0) / 1000));
             if (!started) {
-              bar.start(total, 0);
+              bar.start(total, 0, { txs, rate });
               started = true;
             }
-            bar.update(h);
+            bar.update(h, { txs, rate });
           },
         });
         bar?.stop();
@@ -70,6 +81,7 @@ export function registerReplay(program: Command): void {
           throw xaiError(ChainErrorCode.REPLAY_MISMATCH, `${report.mismatches} state entries differ`);
       } finally {
         bar?.stop();
+        await pool?.close();
         await scratch.close();
         await source.close();
         rmSync(paths.replayScratch, { recursive: true, force: true });

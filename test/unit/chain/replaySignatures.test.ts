@@ -7,6 +7,7 @@ import { rm } from "node:fs/promises";
 import { Chain } from "../../../src/chain/chain.js";
 import { ChainErrorCode } from "../../../src/chain/errors.js";
 import { replayChain } from "../../../src/chain/replay.js";
+import { SignaturePool } from "../../../src/chain/sigPool.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
 import { verifyNode } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
@@ -15,6 +16,15 @@ import { createModules } from "../../../src/node/modules.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
 import { decodeTx, txSigningMessage } from "../../../src/types/txCodec.js";
 import { FAR_FUTURE_MS, produce, tempDir, testGenesis, testKey, transferTx } from "../../utils/testChain.js";
+
+/** A pool that counts the transactions sent to it. */
+class CountingPool extends SignaturePool {
+  sent = 0;
+  override verifyTxs(txs: readonly Uint8Array[]) {
+    this.sent += txs.length;
+    return super.verifyTxs(txs);
+  }
+}
 
 describe("U4: replay verifies every transaction signature by default", function () {
   this.timeout(30_000);
@@ -52,7 +62,7 @@ describe("U4: replay verifies every transaction signature by default", function 
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function replay(txVerifier?: null) {
+  async function replay(txVerifier?: null, pool?: SignaturePool) {
     const source = await ChainDb.open(dir);
     const scratchDir = await tempDir("xai-u4-scratch-");
     const scratch = await ChainDb.open(scratchDir);
@@ -64,6 +74,7 @@ describe("U4: replay verifies every transaction signature by default", function 
         modules: createModules(),
         blockVerifier: verifyNode,
         ...(txVerifier === null ? { txVerifier } : {}),
+        ...(pool ? { pool } : {}),
       });
     } finally {
       await scratch.close();
@@ -86,6 +97,25 @@ describe("U4: replay verifies every transaction signature by default", function 
     assert.equal(data.txCode, "TX_BAD_SIGNATURE");
     assert.equal(data.txId, forgedId);
     assert.equal(data.index, 0);
+  });
+
+  it("issue 10: with the signature pool the forged transfer fails the same way (block 2, TX_BAD_SIGNATURE), both transactions having gone through the pool", async () => {
+    const pool = new CountingPool({ size: 2 });
+    let caught: unknown;
+    try {
+      await replay(undefined, pool);
+    } catch (err) {
+      caught = err;
+    } finally {
+      await pool.close();
+    }
+    assert.ok(isXaiError(caught, ChainErrorCode.REPLAY_MISMATCH), `got ${String(caught)}`);
+    const data = (caught as { data: Record<string, unknown> }).data;
+    assert.deepEqual(
+      [data.height, data.cause, data.txCode, data.txId],
+      [2, "BLOCK_INVALID_TX", "TX_BAD_SIGNATURE", forgedId],
+    );
+    assert.equal(pool.sent, 2);
   });
 
   it("U4: with txVerifier null (--skip-signatures) the same database replays with 0 mismatches, and the report says so", async () => {

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, createPublicKey } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
+import { SignaturePool } from "../../../src/chain/sigPool.js";
 import {
   addressBytes,
   addressOf,
@@ -59,11 +60,15 @@ function challenge(r: Uint8Array, pk: Uint8Array, msg: Uint8Array): bigint {
   return leToBig(sha512(cat(r, pk, msg))) % L;
 }
 
+/** Every vector `both` saw, with verifyNode's verdict: the pool and the memo are checked on them last. */
+const SEEN: Array<{ sig: Uint8Array; msg: Uint8Array; pk: Uint8Array; verdict: boolean; label: string }> = [];
+
 /** Runs both verifiers, asserts they agree, and returns the common verdict. */
 function both(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array, label = ""): boolean {
   const a = verifyNode(sig, msg, pk);
   const b = verifyNoble(sig, msg, pk);
   assert.equal(a, b, `verifiers disagree ${label}: node=${a} noble=${b} sig=${hex(sig)} pk=${hex(pk)}`);
+  SEEN.push({ sig, msg, pk, verdict: a, label });
   return a;
 }
 
@@ -653,5 +658,72 @@ describe("crypto/verify: cachingVerifier", () => {
     assert.equal(cachingVerifier(inner.verifier)(sig, msg, kp.publicKey), true);
     assert.equal(cachingVerifier(inner.verifier)(sig, msg, kp.publicKey), true);
     assert.equal(inner.calls(), 2);
+  });
+});
+
+// Issue 10: verifyNode imports keys as JWK (a tenth of the cost of SPKI DER on OpenSSL 3); the
+// key it gets is the one the DER import gives, for honest keys and for every odd encoding above.
+describe("crypto/verify: the JWK key import is the SPKI DER import", () => {
+  it("same DER export for 50 honest keys and every public key the vectors above used", () => {
+    const prefix = Buffer.from("302a300506032b6570032100", "hex");
+    const keys = [...Array.from({ length: 50 }, (_, i) => scalarKey(1000 + i).pk), ...SEEN.map((v) => v.pk)];
+    let compared = 0;
+    for (const pk of keys) {
+      if (pk.length !== 32) continue;
+      const der = Buffer.concat([prefix, pk]);
+      let fromDer: string | null = null;
+      let fromJwk: string | null = null;
+      try {
+        fromDer = hex(
+          createPublicKey({ key: der, format: "der", type: "spki" }).export({ format: "der", type: "spki" }),
+        );
+      } catch {}
+      try {
+        const x = Buffer.from(pk).toString("base64url");
+        fromJwk = hex(
+          createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" }).export({
+            format: "der",
+            type: "spki",
+          }),
+        );
+      } catch {}
+      assert.equal(fromJwk, fromDer, `key ${hex(pk)}`);
+      compared++;
+    }
+    assert.ok(compared > 100);
+  });
+});
+
+// Issue 10: the worker pool (sigPool.ts, verifyNode on worker threads) and the memo path (a
+// cachingVerifier filled from the pool's memo keys) must give verifyNode's verdict on every vector of
+// this file. Runs last, over all the vectors the tests above passed through `both`.
+describe("crypto/verify: the signature pool and the memo agree with verifyNode on every vector above", function () {
+  this.timeout(120_000);
+
+  it("pool.verify, the caching verifier (twice), and a memo filled only from the pool's keys", async () => {
+    assert.ok(SEEN.length > 1000, `only ${SEEN.length} vectors`);
+    const pool = new SignaturePool({ size: 2, chunk: 257 });
+    try {
+      const items = SEEN.map((v) => ({ signature: v.sig, message: v.msg, publicKey: v.pk }));
+      const verdicts = await pool.verify(items);
+      const memo = cachingVerifier(verifyNode);
+      const poolOnly = cachingVerifier(() => false); // accepts only what the pool entered
+      const keys = await pool.verifyTxs([]); // empty batch: no message, empty answer
+      assert.deepEqual(keys, []);
+      // The memo keys come back with the verdicts of a tx batch; for (sig, msg, key) items the main
+      // thread computes them (memoKey), as txSignatures.ts does at admission.
+      SEEN.forEach((v, i) => {
+        assert.equal(verdicts[i], v.verdict, `pool disagrees: ${v.label}`);
+        assert.equal(memo(v.sig, v.msg, v.pk), v.verdict, `memo (first) disagrees: ${v.label}`);
+        assert.equal(memo(v.sig, v.msg, v.pk), v.verdict, `memo (second) disagrees: ${v.label}`);
+        if (verdicts[i]) poolOnly.remember(v.sig, v.msg, v.pk);
+      });
+      SEEN.forEach((v) => {
+        assert.equal(poolOnly(v.sig, v.msg, v.pk), v.verdict, `pool-filled memo disagrees: ${v.label}`);
+      });
+      assert.ok(SEEN.some((v) => v.verdict) && SEEN.some((v) => !v.verdict), "both verdicts occur");
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -1,0 +1,232 @@
+/**
+ * A bounded pool of worker threads that verify signatures (sigWorker.ts: `verifyNode`, the byte
+ * rule in front of node:crypto, as on the main thread). Calls made in the same turn of the event
+ * loop are merged and split evenly over the workers, so a block's transactions and a burst of
+ * single admissions both become a few large messages. The pool only accelerates: a caller that
+ * gets a PoolUnavailable rejection (queue full, closed, a worker died) verifies on its own thread.
+ * Plain worker_threads rather than piscina: a few dozen lines for a fixed-size pool with one task
+ * type, its own batching and a cap; no dependency.
+ *
+ * Workers start on first use and are unref'd while idle, so a process that forgets `close()` still
+ * exits; the node closes its pool on stop.
+ */
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { pack, packTxs, type SigItem } from "./sigBatch.js";
+
+export type { SigItem } from "./sigBatch.js";
+
+/** Options of a pool. */
+export interface SignaturePoolOptions {
+  /** Worker threads (default: 2, at most the machine's parallelism). */
+  size?: number;
+  /** Most signatures queued or in flight at once (default 100,000); beyond it `verify` rejects. */
+  maxQueued?: number;
+  /** Most signatures per message to a worker (default 1,024). */
+  chunk?: number;
+}
+
+/** A verified item's memo key (verify.ts memoKey), or null: not verified. */
+export type PoolVerdict = Uint8Array | null;
+
+interface Request {
+  txs: boolean;
+  items: readonly SigItem[] | readonly Uint8Array[];
+  verdicts: PoolVerdict[];
+  remaining: number;
+  settled: boolean;
+  resolve: (v: PoolVerdict[]) => void;
+  reject: (e: unknown) => void;
+}
+
+/** A message in flight: which request item each of its verdicts belongs to. */
+interface Task {
+  refs: Array<[Request, number]>;
+}
+
+interface Slot {
+  worker: Worker;
+  tasks: Map<number, Task>;
+  load: number;
+}
+
+// Under tsx (tests, scripts run from source) this module is .ts and so is the worker, which then
+// registers tsx's loader first; the built node runs the .js files.
+const IS_TS = import.meta.url.endsWith(".ts");
+const WORKER_URL = new URL(IS_TS ? "./sigWorker.ts" : "./sigWorker.js", import.meta.url);
+
+function newWorker(): Worker {
+  if (!IS_TS) return new Worker(WORKER_URL);
+  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
+  const api = pathToFileURL(join(tsxDir, "dist/esm/api/index.mjs")).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(boot, { eval: true, execArgv: [] });
+}
+
+/** Why the pool did not verify a batch: its queue is full, it is closed, or a worker failed. */
+export class PoolUnavailable extends Error {
+  constructor(
+    readonly reason: "busy" | "closed" | "worker",
+    detail = "",
+  ) {
+    super(`signature pool ${reason} ${detail}`.trim());
+  }
+}
+
+function unavailable(reason: "busy" | "closed" | "worker", detail = ""): Error {
+  return new PoolUnavailable(reason, detail);
+}
+
+/** The pool (see above). */
+export class SignaturePool {
+  readonly size: number;
+  private readonly maxQueued: number;
+  private readonly chunk: number;
+  private readonly slots: Slot[] = [];
+  private waiting: Request[] = [];
+  private flushScheduled = false;
+  private queued = 0;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(o: SignaturePoolOptions = {}) {
+    this.size = Math.max(1, Math.min(o.size ?? 2, availableParallelism()));
+    this.maxQueued = o.maxQueued ?? 100_000;
+    this.chunk = o.chunk ?? 1024;
+  }
+
+  /** Signatures queued or in flight. */
+  get queueLength(): number {
+    return this.queued;
+  }
+
+  /**
+   * Verifies `items` on the workers: one boolean per item, verifyNode's verdict. Rejects with
+   * PoolUnavailable if the pool is closed or the batch does not fit in its queue.
+   */
+  async verify(items: readonly SigItem[]): Promise<boolean[]> {
+    return (await this.submit(false, items)).map((k) => k !== null);
+  }
+
+  /**
+   * Verifies the signatures of signed transactions (SignedTx bytes, decoded on the workers): for
+   * each, the memo key of (signature, signing message, key) if it verified, null if it did not or
+   * does not decode. Rejects as `verify` does.
+   */
+  verifyTxs(txs: readonly Uint8Array[]): Promise<PoolVerdict[]> {
+    return this.submit(true, txs);
+  }
+
+  private submit(isTxs: boolean, items: readonly SigItem[] | readonly Uint8Array[]): Promise<PoolVerdict[]> {
+    if (this.closed) return Promise.reject(unavailable("closed"));
+    if (items.length === 0) return Promise.resolve([]);
+    if (this.queued + items.length > this.maxQueued)
+      return Promise.reject(unavailable("busy", `(${this.queued} queued)`));
+    this.queued += items.length;
+    return new Promise((resolve, reject) => {
+      const verdicts = new Array<PoolVerdict>(items.length);
+      this.waiting.push({
+        txs: isTxs,
+        items,
+        verdicts,
+        remaining: items.length,
+        settled: false,
+        resolve,
+        reject,
+      });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Rejects what is waiting, stops the workers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const r of this.waiting) this.fail(r, unavailable("closed"));
+    this.waiting = [];
+    const slots = this.slots.splice(0);
+    for (const s of slots)
+      for (const t of s.tasks.values()) for (const [r] of t.refs) this.fail(r, unavailable("closed"));
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const requests = this.waiting;
+    this.waiting = [];
+    if (this.closed || requests.length === 0) return;
+    try {
+      while (this.slots.length < this.size) this.slots.push(this.spawn());
+    } catch (err) {
+      for (const r of requests) this.fail(r, unavailable("worker", String(err)));
+      for (const r of requests) this.queued -= r.items.length;
+      return;
+    }
+    for (const txs of [false, true]) {
+      const refs: Array<[Request, number]> = [];
+      for (const r of requests) if (r.txs === txs) for (let i = 0; i < r.items.length; i++) refs.push([r, i]);
+      // Even shares over the workers, each at most `chunk` long, each to the least loaded worker.
+      const per = Math.min(this.chunk, Math.ceil(refs.length / this.size));
+      for (let o = 0; o < refs.length; o += per) this.send(txs, refs.slice(o, o + per));
+    }
+  }
+
+  private send(txs: boolean, part: Array<[Request, number]>): void {
+    const slot = this.slots.reduce((a, b) => (b.load < a.load ? b : a));
+    const id = this.nextId++;
+    slot.tasks.set(id, { refs: part });
+    slot.load += part.length;
+    if (slot.load === part.length) slot.worker.ref();
+    const batch = txs
+      ? packTxs(part.map(([r, i]) => r.items[i] as Uint8Array))
+      : pack(part.map(([r, i]) => r.items[i] as SigItem));
+    slot.worker.postMessage({ id, batch, txs }, [
+      batch.bytes.buffer as ArrayBuffer,
+      batch.lens.buffer as ArrayBuffer,
+    ]);
+  }
+
+  private spawn(): Slot {
+    const worker = newWorker();
+    const slot: Slot = { worker, tasks: new Map(), load: 0 };
+    worker.on("message", (m: { id: number; verdicts: Uint8Array; keys: Uint8Array }) => {
+      const task = slot.tasks.get(m.id);
+      if (!task) return;
+      slot.tasks.delete(m.id);
+      slot.load -= task.refs.length;
+      if (slot.load === 0) worker.unref();
+      this.queued -= task.refs.length;
+      task.refs.forEach(([r, i], j) => {
+        r.verdicts[i] = m.verdicts[j] === 1 ? m.keys.subarray(j * 32, j * 32 + 32) : null;
+        if (--r.remaining === 0 && !r.settled) {
+          r.settled = true;
+          r.resolve(r.verdicts);
+        }
+      });
+    });
+    const died = (err: unknown) => {
+      const at = this.slots.indexOf(slot);
+      if (at >= 0) this.slots.splice(at, 1); // the next flush starts a new one
+      for (const t of slot.tasks.values()) {
+        this.queued -= t.refs.length;
+        for (const [r] of t.refs) this.fail(r, unavailable("worker", String(err)));
+      }
+      slot.tasks.clear();
+    };
+    worker.on("error", died);
+    worker.on("exit", (code) => died(`exit ${code}`));
+    worker.unref(); // after the listeners (adding one refs the worker's port again)
+    return slot;
+  }
+
+  private fail(r: Request, err: unknown): void {
+    if (r.settled) return;
+    r.settled = true;
+    r.reject(err);
+  }
+}

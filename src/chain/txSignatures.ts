@@ -1,0 +1,154 @@
+/**
+ * Transaction signatures on the signature pool (src/chain/sigPool.ts), verified once per node:
+ * before a block is applied its transactions' signatures are verified in parallel on the pool and
+ * the successes entered into the chain's caching verifier (src/crypto/verify.ts), so applyBlock's
+ * synchronous verifier then only hits the memo. A signature the pool refused (or never saw: pool
+ * busy, closed, absent) is not in the memo, so applyTx verifies it on the main thread and a bad one
+ * fails exactly where and with the code it always did; the pool changes when a signature is
+ * verified, never the verdict.
+ *
+ * Admission (`admit`): a transaction that passes the cheap pre-checks (size, decoding, chain id, not
+ * pending, a sender whose balance covers the fee and whose nonce is not stale) is verified on the
+ * pool before it enters the chain's admission lane; transactions enter the lane in the order they
+ * were submitted. A transaction from an unfunded or stale key is not verified here (review A5):
+ * the lane refuses it, before any signature check, with the code it always gave.
+ */
+
+import { sha256 } from "../crypto/hash.js";
+import { bytesKey } from "../crypto/signatureRule.js";
+import { type CachingVerifier, memoKey, type Verifier } from "../crypto/verify.js";
+import { XaiError, xaiError } from "../errors.js";
+import { getAccount } from "../state-transition/accounts.js";
+import { TxErrorCode } from "../types/errors.js";
+import type { Tx } from "../types/tx.js";
+import { decodeTx, txSigningMessage } from "../types/txCodec.js";
+import { ChainErrorCode } from "./errors.js";
+import type { JobQueue } from "./jobQueue.js";
+import type { SignaturePool } from "./sigPool.js";
+import type { ChainView } from "./types.js";
+
+/** Absolute cap on encoded transaction size before any decoding (the max_tx_bytes bound). */
+export const HARD_MAX_TX_BYTES = 262_144;
+
+/** Most transaction hashes remembered as verified (their signatures are in the memo). */
+const VERIFIED_TXS_LIMIT = 200_000;
+
+function isCaching(v: Verifier): v is CachingVerifier {
+  return typeof (v as Partial<CachingVerifier>).remember === "function";
+}
+
+/** The chain's use of the pool (see above). */
+export class TxSignatures {
+  private readonly memo: CachingVerifier | null;
+  /** The admission that entered (or will enter) the lane last: the next one waits for it. */
+  private last: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
+  /** Hashes of transactions whose signature this node verified (in the memo): not sent again. */
+  private readonly verifiedTxs = new Set<string>();
+
+  constructor(
+    verifier: Verifier,
+    private readonly pool: SignaturePool | null,
+    private readonly jobs: JobQueue,
+    /** Most admissions between `admit` and the lane at once (beyond: NODE_BUSY). */
+    private readonly maxWaiting = 10_000,
+  ) {
+    this.memo = pool && isCaching(verifier) ? verifier : null;
+  }
+
+  /**
+   * Verifies on the pool the signatures of a block's transactions (SignedTx bytes, decoded on the
+   * workers) that this node has not verified yet, and enters the successes into the memo. Never
+   * rejects: without a pool, or if it is unavailable, nothing is entered.
+   */
+  async preverify(txs: readonly Uint8Array[]): Promise<void> {
+    const memo = this.memo;
+    if (!memo || !this.pool || txs.length === 0) return;
+    const todo: Uint8Array[] = [];
+    const hashes: string[] = [];
+    for (const bytes of txs) {
+      const h = bytesKey(sha256(bytes));
+      if (!this.verifiedTxs.has(h)) {
+        todo.push(bytes);
+        hashes.push(h);
+      }
+    }
+    try {
+      const keys = await this.pool.verifyTxs(todo);
+      keys.forEach((k, i) => {
+        if (k) this.entered(memo, k, hashes[i]!);
+      });
+    } catch {
+      // Unavailable (busy, closed, a worker died): the synchronous verifier checks these.
+    }
+  }
+
+  /** Enters a verified signature (its memo key) and its transaction (hash, as a string). */
+  private entered(memo: CachingVerifier, key: Uint8Array, txHash: string): void {
+    memo.rememberKey(key);
+    if (this.verifiedTxs.size >= VERIFIED_TXS_LIMIT) this.verifiedTxs.clear(); // a miss re-verifies
+    this.verifiedTxs.add(txHash);
+  }
+
+  /** The admission side: one decoded transaction on the pool (merged with others by the pool). */
+  private async preverifyTx(tx: Tx): Promise<void> {
+    const memo = this.memo!;
+    const item = {
+      signature: tx.signature,
+      message: txSigningMessage(tx.bodyBytes),
+      publicKey: tx.body.publicKey,
+    };
+    try {
+      const [ok] = await this.pool!.verify([item]);
+      if (ok) this.entered(memo, memoKey(item.signature, item.message, item.publicKey), bytesKey(tx.hash));
+    } catch {
+      // As above.
+    }
+  }
+
+  /**
+   * Decodes `input`, pre-verifies its signature on the pool if it passes the cheap checks (see
+   * above), then runs `admit` (the chain's admission) on the queue's admission lane, in
+   * submission order.
+   */
+  admit(
+    chain: Pick<ChainView, "genesis" | "mempool" | "state">,
+    input: Uint8Array | Tx,
+    admit: (tx: Tx) => Promise<Tx>,
+  ): Promise<Tx> {
+    const lane = (tx: Tx) => this.jobs.run("admission", () => admit(tx));
+    let tx: Tx;
+    try {
+      if (input instanceof Uint8Array && input.length > HARD_MAX_TX_BYTES)
+        throw xaiError(TxErrorCode.TOO_LARGE, `transaction is ${input.length} bytes`);
+      tx = input instanceof Uint8Array ? decodeTx(input) : input;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (!this.memo) return lane(tx);
+    if (this.waiting >= this.maxWaiting)
+      return Promise.reject(new XaiError(ChainErrorCode.NODE_BUSY, "admission queue is full"));
+    this.waiting++;
+    const checked = this.worthVerifying(chain, tx).then((yes) => (yes ? this.preverifyTx(tx) : undefined));
+    const turn = this.last.then(() => checked);
+    this.last = turn;
+    return turn.then(() => {
+      this.waiting--;
+      return lane(tx);
+    });
+  }
+
+  /** The cheap pre-checks (read only; the lane checks everything again). Never rejects. */
+  private async worthVerifying(
+    chain: Pick<ChainView, "genesis" | "mempool" | "state">,
+    tx: Tx,
+  ): Promise<boolean> {
+    if (tx.body.chainId !== chain.genesis.chainId || chain.mempool.has(tx.id)) return false;
+    try {
+      const account = await getAccount(chain.state, tx.sender);
+      return tx.body.nonce >= account.nonce && account.balance >= tx.body.fee;
+    } catch {
+      return false;
+    }
+  }
+}
