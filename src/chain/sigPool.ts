@@ -27,6 +27,8 @@ export interface SignaturePoolOptions {
   maxQueued?: number;
   /** Most signatures per message to a worker (default 1,024). */
   chunk?: number;
+  /** A batch not answered in this time fails over to the caller's thread (default 10,000 ms). */
+  timeoutMs?: number;
 }
 
 /** A verified item's memo key (verify.ts memoKey), or null: not verified. */
@@ -40,6 +42,8 @@ interface Request {
   settled: boolean;
   resolve: (v: PoolVerdict[]) => void;
   reject: (e: unknown) => void;
+  /** The deadline (timeoutMs): a request still open then is failed, and its workers replaced. */
+  timer?: NodeJS.Timeout;
 }
 
 /** A message in flight: which request item each of its verdicts belongs to. */
@@ -69,14 +73,14 @@ function newWorker(): Worker {
 /** Why the pool did not verify a batch: its queue is full, it is closed, or a worker failed. */
 export class PoolUnavailable extends Error {
   constructor(
-    readonly reason: "busy" | "closed" | "worker",
+    readonly reason: "busy" | "closed" | "worker" | "timeout",
     detail = "",
   ) {
     super(`signature pool ${reason} ${detail}`.trim());
   }
 }
 
-function unavailable(reason: "busy" | "closed" | "worker", detail = ""): Error {
+function unavailable(reason: "busy" | "closed" | "worker" | "timeout", detail = ""): Error {
   return new PoolUnavailable(reason, detail);
 }
 
@@ -85,6 +89,7 @@ export class SignaturePool {
   readonly size: number;
   private readonly maxQueued: number;
   private readonly chunk: number;
+  private readonly timeoutMs: number;
   private readonly slots: Slot[] = [];
   private waiting: Request[] = [];
   private flushScheduled = false;
@@ -96,6 +101,7 @@ export class SignaturePool {
     this.size = Math.max(1, Math.min(o.size ?? 2, availableParallelism()));
     this.maxQueued = o.maxQueued ?? 100_000;
     this.chunk = o.chunk ?? 1024;
+    this.timeoutMs = o.timeoutMs ?? 10_000;
   }
 
   /** Signatures queued or in flight. */
@@ -128,7 +134,7 @@ export class SignaturePool {
     this.queued += items.length;
     return new Promise((resolve, reject) => {
       const verdicts = new Array<PoolVerdict>(items.length);
-      this.waiting.push({
+      const r: Request = {
         txs: isTxs,
         items,
         verdicts,
@@ -136,7 +142,10 @@ export class SignaturePool {
         settled: false,
         resolve,
         reject,
-      });
+      };
+      r.timer = setTimeout(() => this.timedOut(r), this.timeoutMs);
+      r.timer.unref();
+      this.waiting.push(r);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -205,6 +214,7 @@ export class SignaturePool {
         r.verdicts[i] = m.verdicts[j] === 1 ? m.keys.subarray(j * 32, j * 32 + 32) : null;
         if (--r.remaining === 0 && !r.settled) {
           r.settled = true;
+          clearTimeout(r.timer);
           r.resolve(r.verdicts);
         }
       });
@@ -227,6 +237,23 @@ export class SignaturePool {
   private fail(r: Request, err: unknown): void {
     if (r.settled) return;
     r.settled = true;
+    clearTimeout(r.timer);
     r.reject(err);
+  }
+
+  /**
+   * A request past its deadline (a worker hung without exiting): its caller verifies on its own
+   * thread (PoolUnavailable), and each worker holding a part of it is terminated, which fails
+   * that worker's other tasks the same way (its exit handler); the next batch starts a new one.
+   */
+  private timedOut(r: Request): void {
+    if (r.settled) return;
+    for (const slot of this.slots)
+      for (const t of slot.tasks.values())
+        if (t.refs.some(([x]) => x === r)) {
+          void slot.worker.terminate();
+          break;
+        }
+    this.fail(r, unavailable("timeout", `after ${this.timeoutMs} ms`));
   }
 }

@@ -19,6 +19,7 @@ import { bytesKey } from "../crypto/signatureRule.js";
 import { type CachingVerifier, memoKey, type Verifier } from "../crypto/verify.js";
 import { XaiError, xaiError } from "../errors.js";
 import { getAccount } from "../state-transition/accounts.js";
+import { getParam } from "../state-transition/params.js";
 import { TxErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { decodeTx, txSigningMessage } from "../types/txCodec.js";
@@ -138,15 +139,25 @@ export class TxSignatures {
     });
   }
 
-  /** The cheap pre-checks (read only; the lane checks everything again). Never rejects. */
+  /**
+   * The cheap pre-checks (read only; the lane checks everything again), so that nothing the lane
+   * refuses before its signature check costs a signature check here (SPEC §3, cheap checks first):
+   * chain id, not pending, size within max_tx_bytes, the nonce within what one sender may have
+   * pending (maxPerSender), the fee covered. Never rejects.
+   */
   private async worthVerifying(
     chain: Pick<ChainView, "genesis" | "mempool" | "state">,
     tx: Tx,
   ): Promise<boolean> {
     if (tx.body.chainId !== chain.genesis.chainId || chain.mempool.has(tx.id)) return false;
     try {
+      if (BigInt(tx.bytes.length) > (await getParam(chain.state, "max_tx_bytes"))) return false;
       const account = await getAccount(chain.state, tx.sender);
-      return tx.body.nonce >= account.nonce && account.balance >= tx.body.fee;
+      // The lane's window is the account's nonce plus its pending count; admissions still on their
+      // way to the lane are not counted yet, so the window here is the most a sender may have pending.
+      const window = BigInt(chain.mempool.limits.maxPerSender);
+      const { nonce } = tx.body;
+      return nonce >= account.nonce && nonce <= account.nonce + window && account.balance >= tx.body.fee;
     } catch {
       return false;
     }

@@ -79,16 +79,26 @@ export interface CachingVerifier extends Verifier {
   rememberKey(key: Uint8Array): void;
 }
 
-/** The memo's key of (signature, message, public key): sha256(signature ‖ key ‖ message). */
+/**
+ * The memo's key of (signature, message, public key): sha256(len(signature) ‖ signature ‖
+ * len(key) ‖ key ‖ message), lengths as 4 bytes big-endian, so that no two different triples
+ * share the bytes hashed (without them, bytes moved from the end of the signature to the key
+ * would hit the memo of another triple).
+ */
 export function memoKey(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Uint8Array {
-  return sha256(signature, publicKey, message);
+  return sha256(u32be(signature.length), signature, u32be(publicKey.length), publicKey, message);
+}
+
+function u32be(n: number): Uint8Array {
+  return new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
 }
 
 /**
  * A verifier that remembers what verified: a transaction checked at mempool admission, or on the
  * signature pool before its block is applied, is not checked again when its block is built or
- * imported. The memo is keyed by sha256(signature ‖ key ‖ message), so a hit means these exact bytes
- * verified before: a memo of a pure function, bounded, never a source of different results.
+ * imported. The memo is keyed by memoKey (the hash of the three, framed by their lengths), so a
+ * hit means these exact bytes verified before: a memo of a pure function, bounded, never a
+ * source of different results.
  * Failures are not remembered (a non-memoized signature is verified by `inner` on every call, so a
  * bad one fails where and with the code it always did). Each instance has its own memo; the
  * consensus core holds none.

@@ -86,6 +86,30 @@ describe("chain/sigPool", function () {
     }
   });
 
+  it("review B3: a batch not answered by its deadline fails over (timeout), its worker is replaced, and the pool goes on", async () => {
+    // 1 ms: no worker verifies 2,000 signatures in that time, so the deadline always passes first.
+    const pool = new SignaturePool({ size: 1, timeoutMs: 1 });
+    try {
+      const many = Array.from({ length: 2000 }, (_, i) => item(i % 50, true));
+      await assert.rejects(
+        pool.verify(many),
+        (e: unknown) => e instanceof PoolUnavailable && e.reason === "timeout",
+      );
+      // The terminated worker's tasks are failed and uncounted; a new worker answers the next batch.
+      const deadline = Date.now() + 10_000;
+      while (pool.queueLength > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(pool.queueLength, 0);
+    } finally {
+      await pool.close();
+    }
+    const patient = new SignaturePool({ size: 1 });
+    try {
+      assert.deepEqual(await patient.verify([item(1, true), item(2, false)]), [true, false]);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it("a closed pool refuses (closed), also what was waiting", async () => {
     const pool = new SignaturePool({ size: 1 });
     const waiting = pool.verify([item(1, true)]);

@@ -12,6 +12,7 @@ import {
   makeBlock,
   openTestChain,
   produce,
+  signTx,
   snapshot,
   type TestChain,
   testGenesis,
@@ -145,6 +146,27 @@ describe("chain: transaction signatures on the worker pool", function () {
     );
     assert.equal(pool.sent, 1);
     assert.equal(inner.calls(), 1);
+  });
+
+  it("review B1: what the lane refuses before its signature check is not sent to the pool (a nonce past what a sender may have pending, a size over max_tx_bytes)", async () => {
+    for (let i = 0; i < 20; i++)
+      await expectCode(
+        t.chain.submitTx(transferTx(alice, bob.address, 1n, { nonce: 1_000_000n + BigInt(i), signer: bob })),
+        TxErrorCode.NONCE_TOO_HIGH,
+      );
+    const huge = signTx(
+      alice,
+      {
+        type: "SUBMIT_PROPOSAL",
+        title: "x",
+        description: "d".repeat(40_000),
+        deposit: 1n,
+        action: { kind: "feature_activation", feature: "fee_burn", enabled: true },
+      },
+      { nonce: 0n, signer: bob },
+    );
+    await expectCode(t.chain.submitTx(huge), TxErrorCode.TOO_LARGE);
+    assert.deepEqual([pool.sent, inner.calls()], [0, 0]);
   });
 
   it("admissions keep their submission order into the lane (nonces 0..29 from one sender all admitted)", async () => {
