@@ -639,6 +639,19 @@ describe("crypto/verify: cachingVerifier", () => {
     assert.equal(inner.calls(), 4);
   });
 
+  it("review: bytes moved between signature, key and message are another triple, not a memo hit (the key is framed by lengths)", () => {
+    const inner = counting();
+    const v = cachingVerifier(inner.verifier);
+    assert.equal(v(sig, msg, kp.publicKey), true);
+    // The same bytes in a row (sig ‖ key ‖ msg), cut in other places.
+    const sig2 = new Uint8Array([...sig, kp.publicKey[0]!]);
+    const pk2 = new Uint8Array([...kp.publicKey.subarray(1), msg[0]!]);
+    const msg2 = msg.subarray(1);
+    assert.equal(verifyNode(sig2, msg2, pk2), false);
+    assert.equal(v(sig2, msg2, pk2), false);
+    assert.equal(inner.calls(), 2);
+  });
+
   it("does not remember failures, and stays bounded", () => {
     const inner = counting();
     const v = cachingVerifier(inner.verifier, 2);
