@@ -366,29 +366,20 @@ describe("validator set: a reorg across an activation height (SPEC v2 §4.8)", f
     const x = await openTestChain({ genesis });
     const y = await openTestChain({ genesis });
     try {
-      const at = x.chain.head.height + 40;
-      const { id, eta } = await toEta(x.chain, add(V2, at));
-      const shared: Block[] = [];
-      for (let h = 1; h <= x.chain.head.height; h++) shared.push((await x.chain.blockAt(h))!);
-      await importAll(y.chain, shared);
       // X executes the add and runs 6 blocks past its activation; Y never executes it (the
-      // minority of a partition) and stays lighter. Y never held a record with V2 in it.
-      await execute(x.chain, id);
-      await runToHeight(x.chain, at + 6);
-      await runToHeight(y.chain, at + 2);
-      const xBlocks: Block[] = [];
-      for (let h = eta; h <= x.chain.head.height; h++) xBlocks.push((await x.chain.blockAt(h))!);
+      // minority of a partition) and stays lighter. Y never held a record with V2 in it. Y holds
+      // X's blocks before V2's first one as side blocks.
+      const { at, xBlocks, firstV2, parent } = await neverSawAdd(x.chain, y.chain);
+      const eta = xBlocks[0]!.header.height; // xBlocks are X's from the add's eta on
       const byV2 = xBlocks.filter((b) => b.header.proposer === V2.address);
-      assert.ok(byV2.length > 0, "V2 proposed on X");
-      assert.equal(y.chain.validators.gateProposer(byV2[0]!.header), null, "Y's gate cannot name V2");
+      assert.equal(byV2[0], firstV2, "V2 proposed on X");
+      assert.equal(y.chain.validators.gateProposer(firstV2.header), null, "Y's gate cannot name V2");
+      const upTo = xBlocks.filter((b) => b.header.height < firstV2.header.height);
 
       // Bad inputs first, each refused with its code and nothing stored. A block in V2's first slot
-      // signed by a key in no set, on X's stored branch: refused by the branch's state, remembered.
-      const upTo = xBlocks.filter((b) => b.header.height < byV2[0]!.header.height);
-      assert.deepEqual(new Set(await importAll(y.chain, upTo)), new Set(["side"]));
+      // signed by a key in no set, on X's stored branch: refused by the branch's state.
       const [digest, sides, head] = [await stateDigest(y.db), y.chain.sideBlockCount, y.chain.head.hashHex];
       const outsider = testKey("never-a-validator");
-      const parent = upTo[upTo.length - 1]!;
       const forged = await makeBlock(x.chain, { parent, key: outsider, slot: byV2[0]!.header.slot });
       await expectCode(y.chain.importBlock(forged.bytes), BlockErrorCode.WRONG_PROPOSER);
       // Not remembered (its signature was never checked, so anyone could fill that memory): asked
