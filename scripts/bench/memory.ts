@@ -1,6 +1,5 @@
 import type { ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Chain } from "../../src/chain/chain.js";
@@ -16,21 +15,10 @@ import { readKeyFile } from "../../src/node/keyFile.js";
 import { createModules } from "../../src/node/modules.js";
 import { nodePaths } from "../../src/node/paths.js";
 import { makeTxFactory } from "./benchChain.js";
+import { freeBase, stopAll, waitFor } from "./network.js";
 import type { BenchRow } from "./report.js";
 
 const PER_BLOCK = 20_000;
-
-/** A free TCP port on 127.0.0.1 (asked of the kernel). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resident set size of process `pid` now and at its peak (VmHWM), in MiB (Linux /proc). */
 function rssOf(pid: number): { now: number; peak: number } {
@@ -38,23 +26,6 @@ function rssOf(pid: number): { now: number; peak: number } {
   const mib = (field: string) =>
     Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
   return { now: mib("VmRSS"), peak: mib("VmHWM") };
-}
-
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await fn().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function stop(child: ChildProcess): Promise<unknown> {
-  return new Promise((r) => {
-    if (child.exitCode !== null) return r(undefined);
-    child.on("exit", r);
-    child.kill("SIGTERM");
-  });
 }
 
 /**
@@ -117,7 +88,8 @@ export async function benchMemory(voters = 100_000): Promise<BenchRow[]> {
     await db.close();
 
     if (process.env.XAI_BENCH_KEEP === "1") cpSync(dir, `${dir}-unstarted`, { recursive: true });
-    const [apiPort, p2pPort] = [await freePort(), await freePort()];
+    const base = await freeBase(2);
+    const [apiPort, p2pPort] = [base, base + 1];
     const spec = {
       index: 0,
       dir,
@@ -128,9 +100,9 @@ export async function benchMemory(voters = 100_000): Promise<BenchRow[]> {
     };
     child = spawnNode(spec, { XAI_LOG_LEVEL: "warn" });
     const api = `http://127.0.0.1:${apiPort}`;
-    await until("node up", async () => (await fetch(`${api}/status`)).status === 200);
+    await waitFor("node up", async () => (await fetch(`${api}/status`)).status === 200);
     const started = (await (await fetch(`${api}/status`)).json()) as { height: number };
-    await until("a block produced", async () => {
+    await waitFor("a block produced", async () => {
       const s = (await (await fetch(`${api}/status`)).json()) as { height: number };
       return s.height > started.height;
     });
@@ -152,7 +124,7 @@ export async function benchMemory(voters = 100_000): Promise<BenchRow[]> {
       },
     ];
   } finally {
-    if (child) await stop(child);
+    if (child) await stopAll([child]);
     // XAI_BENCH_KEEP=1 keeps the node directory (to look at the node's memory by hand).
     if (process.env.XAI_BENCH_KEEP === "1") console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ import { fastSigner } from "./fastSign.js";
 import type { BenchRow } from "./report.js";
 
 /** A base port with `n` consecutive free ports after it (others may run nodes on this machine). */
-async function freeBase(n: number): Promise<number> {
+export async function freeBase(n: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     // Below Linux's ephemeral range (32768-60999), which outgoing connections draw from.
     const base = 10_000 + Math.floor(Math.random() * 22_000);
@@ -62,7 +62,7 @@ async function post(url: string, body: unknown, expect = 202): Promise<Json> {
   return json;
 }
 
-async function waitFor<T>(
+export async function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined | false>,
   timeoutMs = 120_000,
@@ -108,7 +108,7 @@ function signerFor(chainId: string) {
   };
 }
 
-function stopAll(children: ChildProcess[]): Promise<unknown> {
+export function stopAll(children: ChildProcess[]): Promise<unknown> {
   return Promise.all(
     children.map(
       (c) =>

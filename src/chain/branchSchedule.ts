@@ -30,19 +30,20 @@ import { bytesEqual, toHex } from "../crypto/bytes.js";
 import { isXaiError, type XaiError, xaiError } from "../errors.js";
 import { StateOverlay } from "../state-transition/stateStore.js";
 import {
-  decodeValidatorRecord,
   loadValidatorRecord,
   proposerInSet,
   setInForce,
   VALIDATORS_KEY,
   type Validator,
   type ValidatorRecord,
+  validatorRecordOf,
 } from "../state-transition/validatorSet.js";
 import type { BlockHead } from "../types/block.js";
 import { BlockErrorCode } from "../types/errors.js";
 import { checkHeader, checkProposer } from "./headerChecks.js";
 import { applyBranch, findBranch, type ReorgBookkeeping, type ReorgView, revertTo } from "./reorg.js";
 import { MAX_SIDE_BLOCKS } from "./sideBlocks.js";
+import { validatorKeyUndos } from "./stateSchedule.js";
 import type { ChainView } from "./types.js";
 import { isUpgradeNeeded } from "./upgradeHalt.js";
 
@@ -153,15 +154,9 @@ export class BranchRecords {
 
   /** The record after the canonical block at `height`: the head's, with later changes undone. */
   private async canonicalAfter(r: ReorgView, height: number): Promise<ValidatorRecord> {
-    let raw = await r.db.state.get(VALIDATORS_KEY);
-    for (let h = r.head.height; h > height; h--) {
-      const hash = await r.db.getCanonicalHash(h);
-      const change = hash && (await r.db.getUndo(hash))?.find(([k]) => bytesEqual(k, VALIDATORS_KEY));
-      if (change) raw = change[1] ?? undefined;
-    }
-    return raw
-      ? decodeValidatorRecord(raw)
-      : { validators: this.genesisSet.map((v) => ({ ...v })), pending: [] };
+    let raw: Uint8Array | null | undefined = await r.db.state.get(VALIDATORS_KEY);
+    for await (const prior of validatorKeyUndos(r.db, r.head.height, height)) raw = prior;
+    return validatorRecordOf(raw, this.genesisSet);
   }
 
   private keep(hashHex: string, record: ValidatorRecord): void {

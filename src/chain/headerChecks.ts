@@ -6,6 +6,9 @@ import { type BlockHead, type BlockHeader, blockSigningMessage, readBlockHead } 
 import { BlockErrorCode } from "../types/errors.js";
 import { maxClockDisparityMs, slotStartMs } from "./slots.js";
 
+/** What the proposer checks read of a block: its header, as signed, and the signature. */
+type SignedHeader = Pick<BlockHead, "header" | "headerBytes" | "signature">;
+
 /**
  * Checks of a block header against its parent and the clock: chain id, height, slot after the
  * parent's and not in the future; with `signer` (replay), also that the proposer is the slot's
@@ -15,7 +18,7 @@ import { maxClockDisparityMs, slotStartMs } from "./slots.js";
  */
 export function checkHeader(
   genesis: Genesis,
-  block: Pick<BlockHead, "header" | "headerBytes" | "signature">,
+  block: SignedHeader,
   parent: BlockHeader,
   nowMs: number | null,
   signer: { expected: Validator; verifier: Verifier | null } | null,
@@ -28,12 +31,7 @@ export function checkHeader(
     throw xaiError(BlockErrorCode.BAD_SLOT, `slot ${h.slot} not after ${parent.slot}`);
   if (nowMs !== null && slotStartMs(genesis, h.slot) > nowMs + maxClockDisparityMs(genesis))
     throw xaiError(BlockErrorCode.FUTURE_SLOT, `slot ${h.slot} has not started`);
-  if (!signer) return;
-  const { expected, verifier } = signer;
-  if (h.proposer !== expected.address)
-    throw xaiError(BlockErrorCode.WRONG_PROPOSER, `slot ${h.slot} belongs to ${expected.address}`);
-  if (verifier && !verifier(block.signature, blockSigningMessage(block.headerBytes), expected.publicKey))
-    throw xaiError(BlockErrorCode.BAD_SIGNATURE, "proposer signature does not verify");
+  if (signer) checkProposer(block, signer.expected, signer.verifier);
 }
 
 /**
@@ -101,19 +99,22 @@ export function checkHeadSignature(
   // signs with that key only (the address is the key's hash): [REJECT] a bad signature now.
   const member = schedule.memberOf?.(h.proposer);
   if (!member) return "unsigned";
-  if (verifier && !verifier(head.signature, blockSigningMessage(head.headerBytes), member.publicKey))
-    throw xaiError(BlockErrorCode.BAD_SIGNATURE, "proposer signature does not verify");
+  checkSignature(head, member, verifier);
   return "signed";
 }
 
 /** [REJECT] a block whose proposer is not `expected`, or not signed by its key. */
-export function checkProposer(head: BlockHead, expected: Validator, verifier: Verifier | null): void {
+export function checkProposer(head: SignedHeader, expected: Validator, verifier: Verifier | null): void {
   const h = head.header;
   // [REJECT] a block whose proposer does not own its slot.
   if (h.proposer !== expected.address)
     throw xaiError(BlockErrorCode.WRONG_PROPOSER, `slot ${h.slot} belongs to ${expected.address}`);
-  // [REJECT] a block not signed by the slot's proposer.
-  if (verifier && !verifier(head.signature, blockSigningMessage(head.headerBytes), expected.publicKey))
+  checkSignature(head, expected, verifier);
+}
+
+/** [REJECT] a block not signed by `signer`'s key. */
+function checkSignature(head: SignedHeader, signer: Validator, verifier: Verifier | null): void {
+  if (verifier && !verifier(head.signature, blockSigningMessage(head.headerBytes), signer.publicKey))
     throw xaiError(BlockErrorCode.BAD_SIGNATURE, "proposer signature does not verify");
 }
 

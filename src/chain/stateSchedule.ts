@@ -21,7 +21,6 @@ import { bytesEqual } from "../crypto/bytes.js";
 import type { ChainDb } from "../db/chainDb.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import {
-  decodeValidatorRecord,
   encodeValidatorRecord,
   loadValidatorRecord,
   proposerInSet,
@@ -29,9 +28,26 @@ import {
   VALIDATORS_KEY,
   type Validator,
   type ValidatorRecord,
+  validatorRecordOf,
 } from "../state-transition/validatorSet.js";
 import type { BlockHeader } from "../types/block.js";
 import type { ProposerSchedule } from "./headerChecks.js";
+
+/**
+ * The values the validator key held before each canonical block above `downTo` that wrote it, from
+ * `from` down (from the blocks' undo records; null: absent, the genesis set).
+ */
+export async function* validatorKeyUndos(
+  db: Pick<ChainDb, "getCanonicalHash" | "getUndo">,
+  from: number,
+  downTo: number,
+): AsyncGenerator<Uint8Array | null> {
+  for (let h = from; h > downTo; h--) {
+    const hash = await db.getCanonicalHash(h);
+    const change = hash && (await db.getUndo(hash))?.find(([k]) => bytesEqual(k, VALIDATORS_KEY));
+    if (change) yield change[1];
+  }
+}
 
 /** How many distinct validator records of past heads the gate keeps for blocks off the head. */
 export const RECENT_RECORDS = 8;
@@ -65,14 +81,8 @@ export class StateSchedule implements ProposerSchedule {
    */
   async loadRecent(db: ChainDb, headHeight: number, depth: number): Promise<void> {
     const older: Array<{ record: ValidatorRecord; bytes: Uint8Array }> = [];
-    for (let h = headHeight; h > Math.max(0, headHeight - depth); h--) {
-      const hash = await db.getCanonicalHash(h);
-      const undo = hash && (await db.getUndo(hash));
-      const change = undo?.find(([k]) => bytesEqual(k, VALIDATORS_KEY));
-      if (!change) continue;
-      const record = change[1]
-        ? decodeValidatorRecord(change[1])
-        : { validators: [...this.genesisSet], pending: [] };
+    for await (const prior of validatorKeyUndos(db, headHeight, Math.max(0, headHeight - depth))) {
+      const record = validatorRecordOf(prior, this.genesisSet);
       const bytes = encodeValidatorRecord(record);
       if (![...older, ...this.recent].some((r) => bytesEqual(r.bytes, bytes))) older.push({ record, bytes });
     }

@@ -7,6 +7,7 @@ import { type ErrorCode, isXaiError } from "../errors.js";
 import { GovErrorCode } from "../governance/errors.js";
 import { ChainInvariantErrorCode } from "../state-transition/invariants.js";
 import { BlockErrorCode, TxErrorCode } from "../types/errors.js";
+import type { Tx } from "../types/tx.js";
 import { NetworkOutcome, type PeerFaultCode } from "./errors.js";
 
 /** What gossipsub is told about a message. */
@@ -188,7 +189,7 @@ export function verdictOf(err: unknown, topic: "tx" | "block" = "tx"): GossipRes
 }
 
 /** Validates a gossiped transaction with the mempool's rules (it enters the mempool if valid). */
-export async function validateGossipTx(chain: Chain, data: Uint8Array): Promise<GossipResult> {
+export async function validateGossipTx(chain: Chain, data: Uint8Array | Tx): Promise<GossipResult> {
   try {
     await chain.submitTx(data);
     return verdictOf(undefined);

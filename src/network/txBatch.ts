@@ -24,6 +24,7 @@
  */
 import { type Chain, HARD_MAX_TX_BYTES } from "../chain/chain.js";
 import { TxErrorCode } from "../types/errors.js";
+import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
 import { NetworkOutcome, type PeerFaultCode } from "./errors.js";
 import { followUpOf, type GossipResult, validateGossipTx } from "./gossipValidation.js";
@@ -162,11 +163,14 @@ async function validateBatch(chain: Chain, data: Uint8Array, known: KnownTxIds):
       txs.push({ verdict: "ignore", code: NetworkOutcome.BATCH_ABANDONED });
       continue;
     }
-    const id = txIdOf(bytes);
+    // Decoded once: for its id here, and handed to admission as it is (bytes that do not decode go
+    // as bytes, for admission's own code).
+    const tx = decodeOrUndefined(bytes);
+    const id = tx?.id;
     const r: GossipResult =
       id !== undefined && (chain.mempool.has(id) || known.has(id))
         ? { verdict: "ignore", code: TxErrorCode.DUPLICATE }
-        : await validateGossipTx(chain, bytes);
+        : await validateGossipTx(chain, tx ?? bytes);
     txs.push(r);
     if (id !== undefined && (r.verdict === "accept" || r.code === TxErrorCode.DUPLICATE)) known.add(id);
     if (r.verdict === "accept") admitted.push(bytes);
@@ -198,12 +202,12 @@ export function batchFollowUp(b: BatchResult): { penalise: boolean; spend: numbe
   return { penalise: b.result.verdict === "reject", spend };
 }
 
-/** The id of a SignedTx's bytes (hex sha256 of its body, field 1), or undefined if it does not parse. */
-function txIdOf(bytes: Uint8Array): string | undefined {
+/** A SignedTx's bytes decoded, or undefined if they do not decode (admission gives the code). */
+function decodeOrUndefined(bytes: Uint8Array): Tx | undefined {
   try {
-    return decodeTx(bytes).id;
+    return decodeTx(bytes);
   } catch {
-    return undefined; // the admission lane gives the code
+    return undefined;
   }
 }
 

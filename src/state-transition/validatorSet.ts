@@ -54,7 +54,14 @@ export async function loadValidatorRecord(
   state: StateReader,
   genesisSet: readonly Validator[],
 ): Promise<ValidatorRecord> {
-  const raw = await state.get(VALIDATORS_KEY);
+  return validatorRecordOf(await state.get(VALIDATORS_KEY), genesisSet);
+}
+
+/** The record stored as `raw` under VALIDATORS_KEY; absent (undefined or null): the genesis set. */
+export function validatorRecordOf(
+  raw: Uint8Array | null | undefined,
+  genesisSet: readonly Validator[],
+): ValidatorRecord {
   if (!raw) return { validators: genesisSet.map((v) => ({ ...v })), pending: [] };
   return decodeValidatorRecord(raw);
 }
