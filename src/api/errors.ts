@@ -168,9 +168,13 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
   [DbErrorCode.LOCKED]: 400,
   [DbErrorCode.SCHEMA_MISMATCH]: 400,
   [DbErrorCode.CORRUPT]: 400,
+  [DbErrorCode.WRITE_FAILED]: 503, // this node stopped writing (fail-stop) and is shutting down
 
   [ChainErrorCode.NODE_BUSY]: 503,
   [ChainErrorCode.REPLAY_MISMATCH]: 400,
+  [ChainErrorCode.SIGN_STATE_INVALID]: 503,
+  [ChainErrorCode.SIGN_STATE_WRITE_FAILED]: 503,
+  [ChainErrorCode.DOUBLE_SIGN]: 503,
 
   [SyncErrorCode.MALFORMED]: 400,
   [SyncErrorCode.NO_STATUS]: 400,

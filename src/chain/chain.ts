@@ -7,31 +7,29 @@
  * (applyBlock, then `commitOnHead`: one batch), is kept as a side block (sideBlocks.ts), or wins by
  * fork choice and is adopted by a reorg (reorg.ts); its signatures are verified on the pool while
  * earlier blocks apply (txSignatures.ts, also admission's). Mempool admission (and pruning) is
- * admitTx.ts, block production produceBlock.ts, the halt before a block needing an unknown upgrade
- * upgradeHalt.ts; each takes the `ChainView` members it reads (types.ts). The state transition
+ * admitTx.ts, block production produceBlock.ts (behind the double-signing guard, signGuard.ts), the
+ * halt before a block needing an unknown upgrade upgradeHalt.ts; each takes the `ChainView` members
+ * it reads (types.ts); the read side is chainReads.ts. A failed write stops the chain for good
+ * (fail-stop: `failStop`), so the head never runs ahead of what is stored. The state transition
  * itself is pure and lives in src/state-transition/ (applyBlock.ts).
  */
-import { EventEmitter } from "node:events";
 import { GenesisErrorCode } from "../config/errors.js";
-import type { Genesis } from "../config/genesis.js";
 import { bytesEqual, toHex } from "../crypto/bytes.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { cachingVerifier, verifyNode } from "../crypto/verify.js";
-import type { ChainDb, StoredReceipt } from "../db/chainDb.js";
 import { DbErrorCode } from "../db/errors.js";
 import { isXaiError, XaiError, xaiError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { applyBlock, txRootOfBytes } from "../state-transition/applyBlock.js";
 import type { TxRules } from "../state-transition/applyTx.js";
 import type { BlockResult } from "../state-transition/executeBlock.js";
-import type { StateReader } from "../state-transition/stateStore.js";
-import { type Block, type BlockHead, type BlockHeader, decodeBlock } from "../types/block.js";
+import { type Block, type BlockHead, decodeBlock } from "../types/block.js";
 import { BlockErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { type AdmitCaches, admitTx, NextBlockContext, pruneMempool } from "./admitTx.js";
-import { BlockCache } from "./blockCache.js";
 import { putCanonicalBlock, undoOf } from "./blockWrites.js";
 import { type BranchBookkeeping, BranchRecords, bookkeepingOf } from "./branchSchedule.js";
+import { ChainReads } from "./chainReads.js";
 import { isPreferred } from "./forkChoice.js";
 import { writeGenesis } from "./genesisBlock.js";
 import { checkHeader, gateBlockHead, type ProposerSchedule } from "./headerChecks.js";
@@ -41,9 +39,10 @@ import { PendingStates } from "./pendingState.js";
 import { buildProposal, mayPropose } from "./produceBlock.js";
 import { branchResult, reorgTo, returnToMempool } from "./reorg.js";
 import { SideBlocks } from "./sideBlocks.js";
+import { restoreSigned, SignGuard } from "./signGuard.js";
 import { StateSchedule } from "./stateSchedule.js";
 import { TxSignatures } from "./txSignatures.js";
-import { type ChainOptions, type HeadInfo, headInfo, type ImportStatus, type NewHeadEvent } from "./types.js";
+import { type ChainOptions, headInfo, type ImportStatus, type NewHeadEvent } from "./types.js";
 import { isUpgradeNeeded, UpgradeHalt } from "./upgradeHalt.js";
 
 export { HARD_MAX_TX_BYTES } from "./txSignatures.js";
@@ -51,9 +50,7 @@ export { HARD_MAX_TX_BYTES } from "./txSignatures.js";
 export type { ChainOptions, HeadInfo, ImportStatus, NewHeadEvent } from "./types.js";
 
 /** The chain (see above): every mutation runs through the job queue, blocks ahead of admission. */
-export class Chain extends EventEmitter {
-  readonly genesis: Genesis;
-  readonly db: ChainDb;
+export class Chain extends ChainReads {
   readonly rules: TxRules;
   readonly mempool: Mempool;
   private readonly now: () => number;
@@ -64,26 +61,22 @@ export class Chain extends EventEmitter {
   readonly validators: StateSchedule;
   /** Validator records of branches the gate could not judge (branchSchedule.ts). */
   private readonly branches: BranchRecords;
-  private readonly known: BlockCache;
   private readonly sideBlocks: SideBlocks;
   /** What reorgs and branch judging mark and read: side blocks, the invalid-block memory. */
   private readonly bookkeeping: BranchBookkeeping;
   private readonly caches: AdmitCaches;
   private readonly jobs: JobQueue;
   private readonly sigs: TxSignatures;
-  private _head!: HeadInfo;
   readonly halt: UpgradeHalt;
+  private readonly signGuard: SignGuard;
 
   private constructor(opts: ChainOptions) {
-    super();
-    this.genesis = opts.genesis;
-    this.db = opts.db;
+    super(opts.genesis, opts.db);
     const verifier = opts.verifier ?? cachingVerifier(verifyNode);
     this.rules = { modules: opts.modules, verifier, genesisValidators: opts.genesis.validators };
     this.mempool = new Mempool({ ...DEFAULT_MEMPOOL_LIMITS, ...opts.mempool });
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? silentLogger;
-    this.known = new BlockCache(this.db);
     this.jobs = new JobQueue(opts.maxQueue ?? 10_000);
     this.sigs = new TxSignatures(verifier, opts.signaturePool ?? null, this.jobs, opts.maxQueue);
     this.validators = new StateSchedule(opts.genesis.validators);
@@ -93,6 +86,14 @@ export class Chain extends EventEmitter {
     this.caches = { next: new NextBlockContext(this.genesis, this.proposers), pending: new PendingStates() };
     this.halt = new UpgradeHalt(this.log, (plan) => this.emit("upgradeNeeded", plan));
     this.bookkeeping = bookkeepingOf(this.sideBlocks, this.known);
+    this.signGuard = opts.signGuard ?? SignGuard.inMemory();
+    this.db.onWriteFailure((err) => this.failStop(err));
+  }
+
+  /** A storage failure stops the chain for good (fail-stop): no job runs again; the owner is told. */
+  private failStop(err: XaiError): void {
+    this.jobs.stop(err);
+    this.emit("fatal", err);
   }
 
   /** Opens a chain on a database: writes genesis into a new one, or resumes from the stored head. */
@@ -112,21 +113,7 @@ export class Chain extends EventEmitter {
     this._head = headInfo(headHash, header);
     await Promise.all([this.validators.refresh(this.db.state, headHash), this.sideBlocks.load(this.db)]);
     await this.validators.loadRecent(this.db, header.height, this.genesis.finalityDepth);
-  }
-
-  /** The canonical tip. */
-  get head(): HeadInfo {
-    return this._head;
-  }
-
-  /** Highest final height: blocks at or below it are never reverted. */
-  get finalizedHeight(): number {
-    return Math.max(0, this._head.height - this.genesis.finalityDepth);
-  }
-
-  /** The canonical state (the database). */
-  get state(): StateReader {
-    return this.db.state;
+    await restoreSigned(this.signGuard, this._head, this.log, (b) => this.importDecoded(b));
   }
 
   /** Number of jobs waiting for the chain. */
@@ -137,26 +124,6 @@ export class Chain extends EventEmitter {
   /** Side-branch blocks this node stores (not canonical, not yet final). */
   get sideBlockCount(): number {
     return this.sideBlocks.size;
-  }
-
-  /** Header of a stored block (cached). */
-  header(hash: Uint8Array): Promise<BlockHeader | undefined> {
-    return this.known.header(hash);
-  }
-
-  /** A stored block by hash. */
-  blockByHash(hash: Uint8Array): Promise<Block | undefined> {
-    return this.known.blockByHash(hash);
-  }
-
-  /** The canonical block at `height`. */
-  blockAt(height: number): Promise<Block | undefined> {
-    return this.known.blockAt(height);
-  }
-
-  /** Receipt of a canonical transaction. */
-  receipt(txId: string): Promise<StoredReceipt | undefined> {
-    return this.db.getReceipt(txId);
   }
 
   /**
@@ -245,12 +212,20 @@ export class Chain extends EventEmitter {
     return "reorg";
   }
 
-  /** Writes `block` (applied or built on the head) and its state in one batch and makes it the head. */
-  private async commitOnHead(block: Block, result: BlockResult, started: number): Promise<void> {
+  /**
+   * Writes `block` (applied or built on the head) and its state in one batch and makes it the head;
+   * `sync` (a block this node signed, before it is announced): once the log is on the disk.
+   */
+  private async commitOnHead(
+    block: Block,
+    result: BlockResult,
+    started: number,
+    sync = false,
+  ): Promise<void> {
     const batch = this.db.batch().applyState(result.overlay.changes());
     putCanonicalBlock(batch, block, result, await undoOf(this.db.state, result));
     this.sideBlocks.prune(batch, block.header.height);
-    await batch.setHead(block.hash).write();
+    await batch.setHead(block.hash).write({ sync });
     await this.setHead(block);
     await pruneMempool(this, result.txs);
     this.emit("head", { block, result, reverted: [], durationMs: performance.now() - started });
@@ -278,16 +253,23 @@ export class Chain extends EventEmitter {
   }
 
   /**
-   * Produces, commits and returns the block of `slot` if `key` is that slot's proposer and the
-   * head is older than the slot; otherwise null.
+   * Produces, commits and returns the block of `slot` if `key` is that slot's proposer, the head is
+   * older than the slot and the sign guard allows it (signGuard.ts); otherwise null. The block is
+   * recorded by the guard, then stored durably, before it is returned (and announced).
    */
   produceBlock(slot: number, key: KeyPair): Promise<Block | null> {
     return this.jobs.run("block", async () => {
       this.halt.check();
-      if (!mayPropose(this, slot, key)) return null;
+      if (!mayPropose(this, slot, key, this.signGuard)) return null;
       const started = performance.now();
       const { block, result } = await buildProposal(this, this.log, slot, key).catch(this.halt.rethrow);
-      await this.commitOnHead(block, result, started);
+      try {
+        this.signGuard.record(block);
+      } catch (err) {
+        this.failStop(err as XaiError);
+        throw err;
+      }
+      await this.commitOnHead(block, result, started, true);
       return block;
     });
   }

@@ -11,6 +11,12 @@ export enum ChainErrorCode {
   NODE_BUSY = "NODE_BUSY",
   /** Replay rebuilt a different state or root than the stored one (`data` says where). */
   REPLAY_MISMATCH = "REPLAY_MISMATCH",
+  /** The validator's sign state file (DIR/sign_state.json, signGuard.ts) cannot be read: no start. */
+  SIGN_STATE_INVALID = "SIGN_STATE_INVALID",
+  /** Writing the sign state failed: the block just signed is not stored or announced; the node stops. */
+  SIGN_STATE_WRITE_FAILED = "SIGN_STATE_WRITE_FAILED",
+  /** A signature at or below the last signed height or slot was asked for (a bug if ever seen). */
+  DOUBLE_SIGN = "DOUBLE_SIGN",
 }
 
 declare module "../errors.js" {

@@ -7,6 +7,8 @@
  * waits for more than the one job already running, however many admissions are queued. Admissions
  * queued behind a new block run after it, against the new head (their checks read the head when
  * they start, never when they were queued). Each lane has its own bound (NODE_BUSY past it).
+ * A queue stopped for a storage failure (fail-stop, `stop`) runs nothing more: every job, queued
+ * or new, rejects with that failure.
  */
 import { XaiError } from "../errors.js";
 import { ChainErrorCode } from "./errors.js";
@@ -21,6 +23,7 @@ export class JobQueue {
   private readonly waiting: Record<Lane, Array<() => void>> = { block: [], admission: [] };
   private running = false;
   private idleWaiters: Array<() => void> = [];
+  private stopped: Error | undefined;
 
   /** `maxWaiting`: most jobs waiting in each lane (the running one not counted). */
   constructor(private readonly maxWaiting: number) {}
@@ -37,12 +40,16 @@ export class JobQueue {
 
   /** Runs `job` when its turn comes (see the module comment); NODE_BUSY if its lane is full. */
   run<T>(lane: Lane, job: () => Promise<T>): Promise<T> {
+    if (this.stopped) return Promise.reject(this.stopped);
     if (this.waiting[lane].length >= this.maxWaiting)
       return Promise.reject(new XaiError(ChainErrorCode.NODE_BUSY, `chain queue (${lane}) is full`));
     return new Promise<T>((resolve, reject) => {
       this.waiting[lane].push(() => {
         Promise.resolve()
-          .then(job)
+          .then(() => {
+            if (this.stopped) throw this.stopped;
+            return job();
+          })
           .then(resolve, reject)
           .finally(() => {
             this.running = false;
@@ -51,6 +58,11 @@ export class JobQueue {
       });
       this.next();
     });
+  }
+
+  /** Stops the queue for good (fail-stop): the jobs still waiting and every later one reject with `err`. */
+  stop(err: Error): void {
+    this.stopped ??= err;
   }
 
   /** Resolves once no job waits or runs. */

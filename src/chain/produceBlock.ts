@@ -15,6 +15,7 @@ import {
   blockSigningMessage,
   encodeHeader,
 } from "../types/block.js";
+import type { SignGuard } from "./signGuard.js";
 import type { ChainView } from "./types.js";
 
 /** What production reads: the head and its state, genesis, rules; and the mempool it drains. */
@@ -22,10 +23,21 @@ export type ProduceView = Pick<ChainView, "state" | "genesis" | "rules" | "mempo
 
 /**
  * True if `key` is the proposer of `slot` for the block after the head (the schedule of the set in
- * force at that height in the head's state, SPEC §4.8) and the head is older than the slot.
+ * force at that height in the head's state, SPEC §4.8), the head is older than the slot, and the
+ * sign guard allows that height and slot (above the last block this key signed, signGuard.ts).
  */
-export function mayPropose(c: Pick<ChainView, "proposers" | "head">, slot: number, key: KeyPair): boolean {
-  return slot > c.head.slot && c.proposers.proposerOf(slot, c.head.height + 1).address === key.address;
+export function mayPropose(
+  c: Pick<ChainView, "proposers" | "head">,
+  slot: number,
+  key: KeyPair,
+  guard: SignGuard,
+): boolean {
+  const height = c.head.height + 1;
+  return (
+    slot > c.head.slot &&
+    c.proposers.proposerOf(slot, height).address === key.address &&
+    guard.allows(key.address, height, slot)
+  );
 }
 
 /**

@@ -16,6 +16,7 @@ import type { StateReader } from "../state-transition/stateStore.js";
 import type { Block, BlockHeader } from "../types/block.js";
 import type { ProposerSchedule } from "./headerChecks.js";
 import type { Mempool, MempoolLimits } from "./mempool.js";
+import type { SignGuard } from "./signGuard.js";
 import type { SignaturePool } from "./sigPool.js";
 
 /** Options of a chain. */
@@ -40,6 +41,8 @@ export interface ChainOptions {
   maxSideBlocks?: number;
   /** Who proposes each slot, for the header gate (default: the genesis validator set). */
   proposers?: ProposerSchedule;
+  /** The validator's double-signing guard (signGuard.ts; default: in memory, for tests). */
+  signGuard?: SignGuard;
 }
 
 /** The canonical tip. */

@@ -1,10 +1,13 @@
 import { Level } from "level";
 import { fromHex, u64be, utf8 } from "../crypto/bytes.js";
-import { xaiError } from "../errors.js";
-import type { Change, Entry, RangeOptions, StateReader } from "../state-transition/stateStore.js";
+import { type XaiError, xaiError } from "../errors.js";
+import type { Entry, RangeOptions, StateReader } from "../state-transition/stateStore.js";
+import { type BatchOp, DbBatch, metaKey } from "./batch.js";
 import { bucketKey, DbBucket, prefixEnd, SCHEMA_VERSION } from "./buckets.js";
 import { DbErrorCode } from "./errors.js";
-import { decodeUndo, encodeUndo, type UndoRecord } from "./undo.js";
+import { decodeUndo, type UndoRecord } from "./undo.js";
+
+export { DbBatch } from "./batch.js";
 
 /** A transaction receipt as indexed by tx id (not consensus state; rebuilt by replay). */
 export interface StoredReceipt {
@@ -18,7 +21,6 @@ export interface StoredReceipt {
 }
 
 type Db = Level<Uint8Array, Uint8Array>;
-type BatchOp = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
 
 const dec = new TextDecoder();
 
@@ -59,6 +61,12 @@ class DbStateReader implements StateReader {
  */
 export class ChainDb {
   readonly state: StateReader;
+  /**
+   * The first failed write (fail-stop): LevelDB's log may be torn after it, so nothing is written
+   * again and every later write throws this DB_WRITE_FAILED; the owner stops the node.
+   */
+  private failure: XaiError | undefined;
+  private readonly failureListeners: Array<(err: XaiError) => void> = [];
 
   private constructor(private readonly db: Db) {
     this.state = new DbStateReader(db);
@@ -170,112 +178,42 @@ export class ChainDb {
 
   /** A new write batch. */
   batch(): DbBatch {
-    return new DbBatch(this.db);
+    return new DbBatch(this);
+  }
+
+  /** The failed write that stopped this database's writes (fail-stop), if one did. */
+  get writeFailure(): XaiError | undefined {
+    return this.failure;
+  }
+
+  /** Calls `fn` once, at the first failed write (the node stops then: fail-stop). */
+  onWriteFailure(fn: (err: XaiError) => void): void {
+    this.failureListeners.push(fn);
+  }
+
+  /**
+   * Writes `ops` atomically (`sync`: and waits for the log to reach the disk). The first failure
+   * is kept and thrown again by every later write, which then writes nothing.
+   */
+  async commit(ops: BatchOp[], sync: boolean): Promise<void> {
+    if (this.failure) throw this.failure;
+    try {
+      await this.db.batch(ops, { sync });
+    } catch (err) {
+      if (this.failure) throw this.failure;
+      const message = (err as Error).message;
+      this.failure = xaiError(
+        DbErrorCode.WRITE_FAILED,
+        `writing the database failed (${message}): the node stops, and writes nothing more; restart it once the cause (e.g. a full disk) is fixed`,
+        { cause: message },
+      );
+      for (const fn of this.failureListeners) fn(this.failure);
+      throw this.failure;
+    }
   }
 
   private async getRaw(key: Uint8Array): Promise<Uint8Array | undefined> {
     const v = this.db.getSync(key);
     return v === undefined ? undefined : new Uint8Array(v);
-  }
-}
-
-function sideKey(height: number, hash: Uint8Array): Uint8Array {
-  const key = new Uint8Array(8 + hash.length);
-  key.set(u64be(height), 0);
-  key.set(hash, 8);
-  return bucketKey(DbBucket.SIDE_BLOCK, key);
-}
-
-function metaKey(name: string): Uint8Array {
-  return bucketKey(DbBucket.META, utf8(name));
-}
-
-/** The writes of one block (or one reorg), committed atomically by `write()`. */
-export class DbBatch {
-  private readonly ops: BatchOp[] = [];
-
-  constructor(private readonly db: Db) {}
-
-  putBlock(hash: Uint8Array, bytes: Uint8Array): this {
-    return this.put(bucketKey(DbBucket.BLOCK, hash), bytes);
-  }
-
-  delBlock(hash: Uint8Array): this {
-    return this.del(bucketKey(DbBucket.BLOCK, hash));
-  }
-
-  /** Indexes a stored side-branch block (its bytes go in with putBlock). */
-  putSideBlock(height: number, hash: Uint8Array): this {
-    return this.put(sideKey(height, hash), new Uint8Array(0));
-  }
-
-  /** Removes a block from the side-block index (pruned, or canonical now). */
-  delSideBlock(height: number, hash: Uint8Array): this {
-    return this.del(sideKey(height, hash));
-  }
-
-  setCanonical(height: number, hash: Uint8Array): this {
-    return this.put(bucketKey(DbBucket.CANONICAL, u64be(height)), hash);
-  }
-
-  delCanonical(height: number): this {
-    return this.del(bucketKey(DbBucket.CANONICAL, u64be(height)));
-  }
-
-  putUndo(hash: Uint8Array, undo: UndoRecord): this {
-    return this.put(bucketKey(DbBucket.UNDO, hash), encodeUndo(undo));
-  }
-
-  delUndo(hash: Uint8Array): this {
-    return this.del(bucketKey(DbBucket.UNDO, hash));
-  }
-
-  putReceipt(r: StoredReceipt): this {
-    return this.put(bucketKey(DbBucket.TX_INDEX, fromHex(r.txId)), utf8(JSON.stringify(r)));
-  }
-
-  delReceipt(txId: string): this {
-    return this.del(bucketKey(DbBucket.TX_INDEX, fromHex(txId)));
-  }
-
-  /** State changes (new values or deletions). */
-  applyState(changes: Change[]): this {
-    for (const [k, v] of changes) {
-      if (v === null) this.del(bucketKey(DbBucket.STATE, k));
-      else this.put(bucketKey(DbBucket.STATE, k), v);
-    }
-    return this;
-  }
-
-  setMeta(name: string, value: Uint8Array): this {
-    return this.put(metaKey(name), value);
-  }
-
-  delMeta(name: string): this {
-    return this.del(metaKey(name));
-  }
-
-  setHead(hash: Uint8Array): this {
-    return this.setMeta("head", hash);
-  }
-
-  /** Number of operations queued. */
-  get length(): number {
-    return this.ops.length;
-  }
-
-  /** Writes every queued operation in one atomic LevelDB batch. */
-  write(): Promise<void> {
-    return this.db.batch(this.ops);
-  }
-
-  private put(key: Uint8Array, value: Uint8Array): this {
-    this.ops.push({ type: "put", key, value });
-    return this;
-  }
-
-  private del(key: Uint8Array): this {
-    this.ops.push({ type: "del", key });
-    return this;
   }
 }

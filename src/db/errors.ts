@@ -9,6 +9,11 @@ export enum DbErrorCode {
   SCHEMA_MISMATCH = "DB_SCHEMA_MISMATCH",
   /** The database lacks a record it must hold (the head block), a bug or a corrupted database. */
   CORRUPT = "DB_CORRUPT",
+  /**
+   * A write failed (e.g. the disk is full): the node stops at once (fail-stop), so its head never
+   * runs ahead of what is stored; restart it once the cause is fixed (`data.cause`).
+   */
+  WRITE_FAILED = "DB_WRITE_FAILED",
 }
 
 /** The data of a DB_SCHEMA_MISMATCH error: the schema version found and the one this node writes. */
@@ -20,5 +25,6 @@ declare module "../errors.js" {
   }
   interface ErrorData {
     [DbErrorCode.SCHEMA_MISMATCH]: SchemaMismatchData;
+    [DbErrorCode.WRITE_FAILED]: { cause: string };
   }
 }

@@ -156,9 +156,13 @@ export const VERDICTS: Readonly<Record<GossipErrorCode, readonly [tx: Verdict, b
   [DbErrorCode.LOCKED]: ["ignore", "reject"],
   [DbErrorCode.SCHEMA_MISMATCH]: ["ignore", "reject"],
   [DbErrorCode.CORRUPT]: ["ignore", "reject"],
+  [DbErrorCode.WRITE_FAILED]: ["ignore", "ignore"],
 
   [ChainErrorCode.NODE_BUSY]: ["ignore", "ignore"],
   [ChainErrorCode.REPLAY_MISMATCH]: ["ignore", "reject"],
+  [ChainErrorCode.SIGN_STATE_INVALID]: ["ignore", "ignore"],
+  [ChainErrorCode.SIGN_STATE_WRITE_FAILED]: ["ignore", "ignore"],
+  [ChainErrorCode.DOUBLE_SIGN]: ["ignore", "ignore"],
 };
 
 /** The verdict of each code on the transaction topic (the first column of VERDICTS). */
@@ -230,6 +234,8 @@ const NOT_THE_SENDERS: ReadonlySet<PeerFaultCode> = new Set<PeerFaultCode>([
   NetworkOutcome.VALIDATION_QUEUE_FULL,
   NetworkOutcome.RATE_LIMITED,
   ChainErrorCode.NODE_BUSY,
+  // This node's own storage failed (fail-stop): it is stopping, and the sender did nothing wrong.
+  DbErrorCode.WRITE_FAILED,
 ]);
 
 /**

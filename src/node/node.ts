@@ -7,10 +7,12 @@ import { createApi, type RoutePlugin } from "../api/server.js";
 import { upgradeRoutes } from "../api/upgradeRoutes.js";
 import { validatorRoutes } from "../api/validatorRoutes.js";
 import { Chain, type NewHeadEvent } from "../chain/chain.js";
+import { SignGuard } from "../chain/signGuard.js";
 import { SignaturePool } from "../chain/sigPool.js";
 import { slotAt, slotStartMs } from "../chain/slots.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { ChainDb } from "../db/chainDb.js";
+import type { XaiError } from "../errors.js";
 import type { UpgradeNeeded } from "../governance/upgrade/beginBlock.js";
 import type { Logger } from "../logger.js";
 import { GovernanceMetrics } from "../metrics/governanceMetrics.js";
@@ -52,13 +54,22 @@ export interface NodeOptions {
   onUpgradeNeeded?: (plan: UpgradeNeeded) => void;
   /** Worker threads verifying transaction signatures (default 2: this machine's cores). */
   signatureWorkers?: number;
+  /**
+   * Called once a write to the database or the sign state failed (fail-stop: the chain runs no job
+   * again); `xai-gov start` exits with STORAGE_FAILED_EXIT_CODE. Without it the node stops itself.
+   */
+  onFatal?: (err: XaiError) => void;
 }
+
+/** Exit code of `xai-gov start` after a failed write (fail-stop; free the disk, then restart). */
+export const STORAGE_FAILED_EXIT_CODE = 6;
 
 /** Composition root: database, chain, block production and the HTTP API of one node. */
 export class XaiNode {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private skippedForSync = 0;
+  private stopping: Promise<void> | undefined;
   apiAddress = "";
 
   private constructor(
@@ -81,12 +92,21 @@ export class XaiNode {
       (o.produce ?? true) && existsSync(paths.validatorKey) ? readKeyFile(paths.validatorKey) : undefined;
     const testUpgrades = o.testUpgrades ?? parseTestUpgrades(process.env[TEST_UPGRADES_ENV]);
     const upgrades = nodeUpgrades(testUpgrades);
+    // Read before anything is opened: a validator never signs without its sign state.
+    const signGuard = key ? SignGuard.load(paths.signState) : undefined;
     const db = await ChainDb.open(paths.db);
     // Transaction signatures on worker threads (src/chain/sigPool.ts), closed on stop.
     const signaturePool = new SignaturePool({ size: o.signatureWorkers ?? 2 });
     let chain: Chain;
     try {
-      chain = await Chain.open({ genesis, db, modules: createModules(upgrades), log, signaturePool });
+      chain = await Chain.open({
+        genesis,
+        db,
+        modules: createModules(upgrades),
+        log,
+        signaturePool,
+        ...(signGuard ? { signGuard } : {}),
+      });
       await checkAppliedUpgrades(chain.state, upgrades);
     } catch (err) {
       await signaturePool.close();
@@ -140,6 +160,7 @@ export class XaiNode {
     chain.on("head", (e: NewHeadEvent) => node.onHead(e));
     chain.on("blockRejected", (code: string) => metrics.rejectedBlocks.inc({ code }));
     chain.on("upgradeNeeded", (plan: UpgradeNeeded) => node.onUpgradeNeeded(plan, paths.upgradeInfo, o));
+    chain.on("fatal", (err: XaiError) => node.onFatal(err, o));
     node.updateGauges();
     node.apiAddress = await api.listen({ host: o.apiHost, port: o.apiPort });
     log.info(
@@ -194,6 +215,15 @@ export class XaiNode {
     o.onUpgradeNeeded?.(plan);
   }
 
+  /** A write failed (fail-stop): no production, no chain job again; the owner stops the node. */
+  private onFatal(err: XaiError, o: NodeOptions): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.log.warn({ code: err.code, err: err.message }, "storage failed: the node stops (fail-stop)");
+    if (o.onFatal) o.onFatal(err);
+    else void this.stop();
+  }
+
   private updateGauges(): void {
     this.metrics.height.set(this.chain.head.height);
     this.metrics.finalizedHeight.set(this.chain.finalizedHeight);
@@ -242,8 +272,13 @@ export class XaiNode {
     }
   }
 
-  /** Stops production and the API, waits for the chain queue, closes the database. */
-  async stop(): Promise<void> {
+  /** Stops production and the API, waits for the chain queue, closes the database (once). */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.api.close();

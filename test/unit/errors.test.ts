@@ -87,6 +87,10 @@ function oldStatus(code: string): number {
       return 429;
     case "NODE_BUSY":
     case "GOV_UPGRADE_NEEDED": // v2 §4.7: added with its status (the node halted for an upgrade)
+    case "DB_WRITE_FAILED": // issue 11: added with their status (the node stopped: fail-stop)
+    case "SIGN_STATE_INVALID":
+    case "SIGN_STATE_WRITE_FAILED":
+    case "DOUBLE_SIGN":
       return 503;
     case "FORBIDDEN":
       return 403;
@@ -138,6 +142,11 @@ const OLD_BLOCK_IGNORE = new Set([
   "NODE_BUSY",
   "GOV_UPGRADE_NEEDED", // v2 §4.7: this release cannot judge the block; nothing bad about the sender
   "BLOCK_UNKNOWN_PROPOSER", // v2 §4.8: may be honest on a branch this node has not seen
+  // issue 11: this node's own storage failed (fail-stop); the sender did nothing wrong
+  "DB_WRITE_FAILED",
+  "SIGN_STATE_INVALID",
+  "SIGN_STATE_WRITE_FAILED",
+  "DOUBLE_SIGN",
 ]);
 
 describe("errors", () => {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Chain, type HeadInfo } from "../../src/chain/chain.js";
 import type { MempoolLimits } from "../../src/chain/mempool.js";
+import type { SignGuard } from "../../src/chain/signGuard.js";
 import type { SignaturePool } from "../../src/chain/sigPool.js";
 import { createGenesisJson, type Genesis, parseGenesis, proposerOfSlot } from "../../src/config/genesis.js";
 import { toHex, utf8 } from "../../src/crypto/bytes.js";
@@ -93,6 +94,8 @@ export interface TestChainOptions {
   maxSideBlocks?: number;
   /** Signature worker pool (ChainOptions.signaturePool; the test closes it). */
   signaturePool?: SignaturePool;
+  /** Double-signing guard (ChainOptions.signGuard; default in memory). */
+  signGuard?: SignGuard;
 }
 
 /** A chain on its own temporary database. */
@@ -126,6 +129,7 @@ export async function openTestChain(o: TestChainOptions = {}): Promise<TestChain
     ...(o.verifier ? { verifier: o.verifier } : {}),
     ...(o.maxSideBlocks !== undefined ? { maxSideBlocks: o.maxSideBlocks } : {}),
     ...(o.signaturePool ? { signaturePool: o.signaturePool } : {}),
+    ...(o.signGuard ? { signGuard: o.signGuard } : {}),
   });
   let closed = false;
   const close = async (): Promise<void> => {

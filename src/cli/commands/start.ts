@@ -75,7 +75,7 @@ export function registerStart(program: Command): void {
       if (o.dev && !existsSync(nodePaths(o.dir).genesis)) initChain({ dir: o.dir, dev: true }, Date.now());
       const api = parseHostPort(o.api);
       // Loaded here so that every other command starts without libp2p and fastify.
-      const { XaiNode } = await import("../../node/node.js");
+      const { XaiNode, STORAGE_FAILED_EXIT_CODE } = await import("../../node/node.js");
       let stopping = false;
       let node: { stop(): Promise<void> } | undefined;
       const stop = async (code: number) => {
@@ -92,6 +92,8 @@ export function registerStart(program: Command): void {
         peers: o.peer ?? [],
         // Halted for an upgrade this release lacks (SPEC v2 §4.7): a distinct exit code.
         onUpgradeNeeded: () => void stop(UPGRADE_NEEDED_EXIT_CODE),
+        // A failed write (fail-stop): a distinct exit code; the supervisor does not restart it.
+        onFatal: () => void stop(STORAGE_FAILED_EXIT_CODE),
       });
       process.on("SIGINT", () => void stop(0));
       process.on("SIGTERM", () => void stop(0));

@@ -1,0 +1,160 @@
+/**
+ * The validator's double-signing guard, in the way CometBFT keeps `priv_validator_state.json`: the
+ * last block this validator signed (its height, slot, hash and bytes), written to its own file
+ * and flushed to the disk after the block is signed and before it is stored or leaves the node.
+ * The validator signs a block only above both the height and the slot of that record, so it never
+ * signs two different blocks at one height or one slot, across crashes and restarts, even when its
+ * database lost blocks. In normal operation this costs nothing: fork choice prefers the longest
+ * chain, so the head never falls below a block this validator signed on it.
+ *
+ * A restart where the database lost exactly that last block (signed, then the write or the node
+ * failed) stores the same block again (chain.ts `restoreSigned`) rather than signing another; a
+ * restart further behind signs nothing until the chain, synced from peers, passes the record.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { bytesEqual, fromHex, toHex } from "../crypto/bytes.js";
+import { isXaiError, XaiError, xaiError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { type Block, decodeBlock } from "../types/block.js";
+import { ChainErrorCode } from "./errors.js";
+import type { HeadInfo } from "./types.js";
+
+/** The last block a validator signed. */
+export interface SignRecord {
+  proposer: string;
+  height: number;
+  slot: number;
+  block: Block;
+}
+
+/** The guard (see above); `file` null keeps the record in memory only (tests, benchmarks). */
+export class SignGuard {
+  private constructor(
+    private readonly file: string | null,
+    private signed: SignRecord | null,
+  ) {}
+
+  /** A guard with no file: the record lives as long as the process. */
+  static inMemory(): SignGuard {
+    return new SignGuard(null, null);
+  }
+
+  /** The guard of `file` (absent: nothing signed yet). SIGN_STATE_INVALID if it cannot be read. */
+  static load(file: string): SignGuard {
+    if (!existsSync(file)) return new SignGuard(file, null);
+    try {
+      const j = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+      const block = decodeBlock(fromHex(String(j.block)));
+      const h = block.header;
+      if (j.version !== 1 || j.hash !== block.hashHex || j.height !== h.height || j.slot !== h.slot)
+        throw new Error("its fields do not match its block");
+      return new SignGuard(file, { proposer: h.proposer, height: h.height, slot: h.slot, block });
+    } catch (err) {
+      const why = isXaiError(err) ? err.code : (err as Error).message;
+      throw xaiError(
+        ChainErrorCode.SIGN_STATE_INVALID,
+        `the validator's sign state ${file} cannot be read (${why}): the node will not sign blocks without it; see docs/RUNBOOK.md "Sign state"`,
+      );
+    }
+  }
+
+  /** The last block recorded, whoever signed it. */
+  get lastSigned(): SignRecord | null {
+    return this.signed;
+  }
+
+  /** The last block `proposer` signed, if this guard records one. */
+  last(proposer: string): SignRecord | null {
+    return this.signed?.proposer === proposer ? this.signed : null;
+  }
+
+  /** True if `proposer` may sign a block at `height` in `slot`: above its last signed one in both. */
+  allows(proposer: string, height: number, slot: number): boolean {
+    const r = this.last(proposer);
+    return r === null || (height > r.height && slot > r.slot);
+  }
+
+  /**
+   * Records `block` as the last one its proposer signed, on the disk before this returns (written
+   * to a new file, flushed, renamed over the old one, and the directory flushed). Throws
+   * SIGN_STATE_WRITE_FAILED; the block must then not be stored or announced.
+   */
+  record(block: Block): void {
+    const h = block.header;
+    if (!this.allows(h.proposer, h.height, h.slot))
+      throw new XaiError(
+        ChainErrorCode.DOUBLE_SIGN,
+        `refusing to sign height ${h.height} slot ${h.slot} again`,
+      );
+    if (this.file) {
+      const json = {
+        version: 1,
+        height: h.height,
+        slot: h.slot,
+        hash: block.hashHex,
+        block: toHex(block.bytes),
+      };
+      try {
+        writeDurably(this.file, `${JSON.stringify(json)}\n`);
+      } catch (err) {
+        throw xaiError(
+          ChainErrorCode.SIGN_STATE_WRITE_FAILED,
+          `writing the validator's sign state ${this.file} failed (${(err as Error).message}): the block is not announced and the node stops`,
+        );
+      }
+    }
+    this.signed = { proposer: h.proposer, height: h.height, slot: h.slot, block };
+  }
+}
+
+/**
+ * At start-up: the database lost the last block this validator signed (signed, recorded, then the
+ * write or the node failed), and the head is its parent: stores that same block again rather than
+ * letting the validator sign another at its height. Further behind, says that the validator waits.
+ */
+export async function restoreSigned(
+  guard: SignGuard,
+  head: HeadInfo,
+  log: Logger,
+  importBlock: (b: Block) => Promise<unknown>,
+): Promise<void> {
+  const r = guard.lastSigned;
+  if (!r || r.height <= head.height) return;
+  const at = { signedHeight: r.height, signedSlot: r.slot, headHeight: head.height };
+  if (r.height === head.height + 1 && bytesEqual(r.block.header.parentHash, head.hash)) {
+    try {
+      await importBlock(r.block);
+      log.warn(
+        { ...at, hash: r.block.hashHex },
+        "stored again the block this validator signed before it stopped",
+      );
+      return;
+    } catch (err) {
+      log.warn({ ...at, err: (err as Error).message }, "the block this validator signed last does not apply");
+    }
+  }
+  log.warn(
+    at,
+    "this validator signed above its head: it signs no block until its chain passes that height and slot",
+  );
+}
+
+/** Writes `text` to `file` so that a crash leaves either the old or the new content, never a mix. */
+function writeDurably(file: string, text: string): void {
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, "w", 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  const dir = openSync(dirname(file), "r");
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
