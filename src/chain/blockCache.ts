@@ -7,6 +7,10 @@ import { toHex } from "../crypto/bytes.js";
 import type { ChainDb } from "../db/chainDb.js";
 import { type Block, type BlockHeader, decodeBlock } from "../types/block.js";
 import type { SeenBlocks } from "./headerChecks.js";
+import type { Bound } from "./types.js";
+
+const MAX_HEADERS = 4096;
+const MAX_INVALID = 10_000;
 
 /** Header cache and known-invalid set, and the reads of stored blocks. */
 export class BlockCache implements SeenBlocks {
@@ -46,18 +50,26 @@ export class BlockCache implements SeenBlocks {
 
   /** Caches the header of a block just stored. */
   remember(hashHex: string, header: BlockHeader): void {
-    if (this.headers.size >= 4096) this.headers.clear();
+    if (this.headers.size >= MAX_HEADERS) this.headers.clear();
     this.headers.set(hashHex, header);
   }
 
   /** Remembers a block found invalid. */
   markInvalid(hashHex: string): void {
-    if (this.invalid.size >= 10_000) this.invalid.clear();
+    if (this.invalid.size >= MAX_INVALID) this.invalid.clear();
     this.invalid.add(hashHex);
   }
 
   /** True if the block was found invalid. */
   isInvalid(hashHex: string): boolean {
     return this.invalid.has(hashHex);
+  }
+
+  /** The header cache and the invalid-block memory, with their caps (metrics). */
+  bounds(): Bound[] {
+    return [
+      { name: "block_headers", size: this.headers.size, capacity: MAX_HEADERS },
+      { name: "invalid_blocks", size: this.invalid.size, capacity: MAX_INVALID },
+    ];
   }
 }

@@ -28,7 +28,7 @@ import { BlockErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { type AdmitCaches, admitTx, NextBlockContext, pruneMempool } from "./admitTx.js";
 import { putCanonicalBlock, undoOf } from "./blockWrites.js";
-import { type BranchBookkeeping, BranchRecords, bookkeepingOf } from "./branchSchedule.js";
+import { type BranchBookkeeping, BranchRecords, bookkeepingOf, MAX_RECORDS } from "./branchSchedule.js";
 import { ChainReads } from "./chainReads.js";
 import { isPreferred } from "./forkChoice.js";
 import { writeGenesis } from "./genesisBlock.js";
@@ -42,7 +42,7 @@ import { SideBlocks } from "./sideBlocks.js";
 import { restoreSigned, SignGuard } from "./signGuard.js";
 import { StateSchedule } from "./stateSchedule.js";
 import { TxSignatures } from "./txSignatures.js";
-import { type ChainOptions, headInfo, type ImportStatus, type NewHeadEvent } from "./types.js";
+import { type Bound, type ChainOptions, headInfo, type ImportStatus, type NewHeadEvent } from "./types.js";
 import { isUpgradeNeeded, UpgradeHalt } from "./upgradeHalt.js";
 
 export { HARD_MAX_TX_BYTES } from "./txSignatures.js";
@@ -119,6 +119,23 @@ export class Chain extends ChainReads {
   /** Number of jobs waiting for the chain. */
   get queueLength(): number {
     return this.jobs.length;
+  }
+
+  /** Every bounded queue and cache of the chain with its cap (the node's metrics show them). */
+  bounds(): Bound[] {
+    const [m, jobs] = [this.mempool, this.jobs];
+    return [
+      { name: "chain_queue_block", size: jobs.waitingIn("block"), capacity: jobs.capacity },
+      { name: "chain_queue_admission", size: jobs.waitingIn("admission"), capacity: jobs.capacity },
+      { name: "mempool_txs", size: m.size, capacity: m.limits.maxTxs },
+      { name: "mempool_bytes", size: m.bytes, capacity: m.limits.maxBytes },
+      // A view per sender with pending transactions: bounded by the mempool.
+      { name: "pending_senders", size: this.caches.pending.size, capacity: m.limits.maxTxs },
+      { name: "side_blocks", size: this.sideBlocks.size, capacity: this.sideBlocks.capacity },
+      { name: "branch_records", size: this.branches.size, capacity: MAX_RECORDS },
+      ...this.known.bounds(),
+      ...this.sigs.bounds(),
+    ];
   }
 
   /** Side-branch blocks this node stores (not canonical, not yet final). */

@@ -33,6 +33,11 @@ export class JobQueue {
     return this.waiting.block.length + this.waiting.admission.length + (this.running ? 1 : 0);
   }
 
+  /** Most jobs waiting in one lane. */
+  get capacity(): number {
+    return this.maxWaiting;
+  }
+
   /** Jobs waiting in one lane. */
   waitingIn(lane: Lane): number {
     return this.waiting[lane].length;

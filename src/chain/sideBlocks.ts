@@ -80,6 +80,11 @@ export class SideBlocks {
     return this.blocks.size;
   }
 
+  /** Most side blocks stored at once. */
+  get capacity(): number {
+    return this.max;
+  }
+
   /** True if `block` may be stored: the global cap and the cap of its slot. */
   hasRoom(block: Block): boolean {
     return (

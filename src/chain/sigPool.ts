@@ -10,12 +10,14 @@
  * Workers start on first use and are unref'd while idle, so a process that forgets `close()` still
  * exits; the node closes its pool on stop.
  */
+
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { pack, packTxs, type SigItem } from "./sigBatch.js";
+import type { Bound } from "./types.js";
 
 export type { SigItem } from "./sigBatch.js";
 
@@ -107,6 +109,11 @@ export class SignaturePool {
   /** Signatures queued or in flight. */
   get queueLength(): number {
     return this.queued;
+  }
+
+  /** The queue with its cap (metrics). */
+  bound(): Bound {
+    return { name: "signature_pool_queue", size: this.queued, capacity: this.maxQueued };
   }
 
   /**

@@ -26,7 +26,7 @@ import { decodeTx, txSigningMessage } from "../types/txCodec.js";
 import { ChainErrorCode } from "./errors.js";
 import type { JobQueue } from "./jobQueue.js";
 import type { SignaturePool } from "./sigPool.js";
-import type { ChainView } from "./types.js";
+import type { Bound, ChainView } from "./types.js";
 
 /** Absolute cap on encoded transaction size before any decoding (the max_tx_bytes bound). */
 export const HARD_MAX_TX_BYTES = 262_144;
@@ -82,6 +82,15 @@ export class TxSignatures {
     } catch {
       // Unavailable (busy, closed, a worker died): the synchronous verifier checks these.
     }
+  }
+
+  /** The admissions waiting for the lane and the verified-transaction memory, with their caps. */
+  bounds(): Bound[] {
+    return [
+      { name: "admissions_waiting", size: this.waiting, capacity: this.maxWaiting },
+      { name: "verified_txs", size: this.verifiedTxs.size, capacity: VERIFIED_TXS_LIMIT },
+      ...(this.memo ? [{ name: "signature_memo", size: this.memo.size, capacity: this.memo.limit }] : []),
+    ];
   }
 
   /** Enters a verified signature (its memo key) and its transaction (hash, as a string). */

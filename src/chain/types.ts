@@ -45,6 +45,13 @@ export interface ChainOptions {
   signGuard?: SignGuard;
 }
 
+/** A bounded queue or cache, as the node's metrics show it (`xai_node_bound_size{bound}`). */
+export interface Bound {
+  name: string;
+  size: number;
+  capacity: number;
+}
+
 /** The canonical tip. */
 export interface HeadInfo {
   hash: Uint8Array;

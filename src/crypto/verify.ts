@@ -77,6 +77,9 @@ export interface CachingVerifier extends Verifier {
   remember(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): void;
   /** `remember` by the memo key (memoKey) of the bytes, as the pool's workers return it. */
   rememberKey(key: Uint8Array): void;
+  /** Entries held, and the most it holds (it is cleared when full). */
+  readonly size: number;
+  readonly limit: number;
 }
 
 /**
@@ -118,11 +121,13 @@ export function cachingVerifier(inner: Verifier, limit = 200_000): CachingVerifi
     add(key);
     return true;
   };
-  return Object.assign(verifier, {
+  const memo = Object.assign(verifier, {
     has: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) =>
       verified.has(keyOf(signature, message, publicKey)),
     remember: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) =>
       add(keyOf(signature, message, publicKey)),
     rememberKey: (key: Uint8Array) => add(bytesKey(key)),
+    limit,
   });
+  return Object.defineProperty(memo, "size", { get: () => verified.size }) as CachingVerifier;
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Bound } from "../chain/types.js";
 
 /** The node's Prometheus metrics (one registry per node, so tests can run several in a process). */
 export class NodeMetrics {
@@ -57,4 +58,27 @@ export class NodeMetrics {
     labelNames: ["code"],
     registers: [this.registry],
   });
+
+  /**
+   * Shows every bounded queue and cache `bounds` lists (read at each scrape): its size
+   * (`xai_node_bound_size{bound}`) and its cap (`xai_node_bound_capacity{bound}`).
+   */
+  trackBounds(bounds: () => Bound[]): void {
+    const gauge = (name: string, help: string, pick: (b: Bound) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["bound"],
+        registers: [this.registry],
+        collect() {
+          for (const b of bounds()) this.set({ bound: b.name }, pick(b));
+        },
+      });
+    gauge("xai_node_bound_size", "Entries held by each bounded queue and cache of the node", (b) => b.size);
+    gauge(
+      "xai_node_bound_capacity",
+      "The cap of each bounded queue and cache of the node",
+      (b) => b.capacity,
+    );
+  }
 }

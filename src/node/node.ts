@@ -149,6 +149,7 @@ export class XaiNode {
     };
     const gm = new GovernanceMetrics(metrics, () => chain.state);
     chain.on("head", (e: NewHeadEvent) => gm.observe(e.result.events));
+    metrics.trackBounds(() => [...chain.bounds(), signaturePool.bound()]);
     const api = createApi(apiCtx, [
       governanceRoutes(gm),
       validatorRoutes,
