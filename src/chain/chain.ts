@@ -113,7 +113,15 @@ export class Chain extends ChainReads {
     this._head = headInfo(headHash, header);
     await Promise.all([this.validators.refresh(this.db.state, headHash), this.sideBlocks.load(this.db)]);
     await this.validators.loadRecent(this.db, header.height, this.genesis.finalityDepth);
-    await restoreSigned(this.signGuard, this._head, this.log, (b) => this.importDecoded(b));
+    // Through the whole import, header gate included (signature, proposer): the file is not trusted.
+    await restoreSigned(
+      this.signGuard,
+      this._head,
+      this.log,
+      (b) => this.importBlock(b.bytes),
+      this.genesis.chainId,
+    );
+    if (this.db.writeFailure) throw this.db.writeFailure;
   }
 
   /** Number of jobs waiting for the chain. */

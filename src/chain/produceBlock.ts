@@ -27,7 +27,7 @@ export type ProduceView = Pick<ChainView, "state" | "genesis" | "rules" | "mempo
  * sign guard allows that height and slot (above the last block this key signed, signGuard.ts).
  */
 export function mayPropose(
-  c: Pick<ChainView, "proposers" | "head">,
+  c: Pick<ChainView, "proposers" | "head" | "genesis">,
   slot: number,
   key: KeyPair,
   guard: SignGuard,
@@ -36,7 +36,7 @@ export function mayPropose(
   return (
     slot > c.head.slot &&
     c.proposers.proposerOf(slot, height).address === key.address &&
-    guard.allows(key.address, height, slot)
+    guard.allows(key.address, height, slot, c.genesis.chainId)
   );
 }
 

@@ -11,7 +11,7 @@
  * failed) stores the same block again (chain.ts `restoreSigned`) rather than signing another; a
  * restart further behind signs nothing until the chain, synced from peers, passes the record.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { bytesEqual, fromHex, toHex } from "../crypto/bytes.js";
 import { isXaiError, XaiError, xaiError } from "../errors.js";
@@ -70,8 +70,10 @@ export class SignGuard {
   }
 
   /** True if `proposer` may sign a block at `height` in `slot`: above its last signed one in both. */
-  allows(proposer: string, height: number, slot: number): boolean {
+  allows(proposer: string, height: number, slot: number, chainId?: string): boolean {
     const r = this.last(proposer);
+    // A block of another chain (a relaunch with a new genesis) never conflicts with this one's.
+    if (r !== null && chainId !== undefined && r.block.header.chainId !== chainId) return true;
     return r === null || (height > r.height && slot > r.slot);
   }
 
@@ -82,7 +84,7 @@ export class SignGuard {
    */
   record(block: Block): void {
     const h = block.header;
-    if (!this.allows(h.proposer, h.height, h.slot))
+    if (!this.allows(h.proposer, h.height, h.slot, h.chainId))
       throw new XaiError(
         ChainErrorCode.DOUBLE_SIGN,
         `refusing to sign height ${h.height} slot ${h.slot} again`,
@@ -118,9 +120,10 @@ export async function restoreSigned(
   head: HeadInfo,
   log: Logger,
   importBlock: (b: Block) => Promise<unknown>,
+  chainId: string,
 ): Promise<void> {
   const r = guard.lastSigned;
-  if (!r || r.height <= head.height) return;
+  if (!r || r.height <= head.height || r.block.header.chainId !== chainId) return;
   const at = { signedHeight: r.height, signedSlot: r.slot, headHeight: head.height };
   if (r.height === head.height + 1 && bytesEqual(r.block.header.parentHash, head.hash)) {
     try {
@@ -131,6 +134,8 @@ export async function restoreSigned(
       );
       return;
     } catch (err) {
+      // This node's own failure (a write that failed: fail-stop) is not the block's: open fails.
+      if (!isXaiError(err) || !err.code.startsWith("BLOCK_")) throw err;
       log.warn({ ...at, err: (err as Error).message }, "the block this validator signed last does not apply");
     }
   }
@@ -145,7 +150,9 @@ function writeDurably(file: string, text: string): void {
   const tmp = `${file}.tmp`;
   const fd = openSync(tmp, "w", 0o600);
   try {
-    writeSync(fd, text);
+    // writeSync may write only part of the text (a nearly full disk) without throwing; writeFileSync
+    // on a descriptor loops until all of it is written, or throws (ENOSPC).
+    writeFileSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
