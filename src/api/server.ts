@@ -95,6 +95,12 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
       return sendError(reply, err);
     },
   );
+  // Request counts and latency by route template (bounded labels; no route matched: "unmatched").
+  app.addHook("onResponse", async (req, reply) => {
+    const route = req.routeOptions.url ?? "unmatched";
+    ctx.metrics.apiRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    ctx.metrics.apiSeconds.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
   app.setNotFoundHandler((_req, reply) =>
     reply.code(404).send(errorBody(ApiErrorCode.NOT_FOUND, "no such route")),
   );

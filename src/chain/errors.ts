@@ -1,6 +1,6 @@
 import type { GenesisErrorCode, RegistryErrorCode } from "../config/errors.js";
 import type { CryptoErrorCode } from "../crypto/errors.js";
-import type { DbErrorCode } from "../db/errors.js";
+import { DbErrorCode } from "../db/errors.js";
 import type { GovErrorCode } from "../governance/errors.js";
 import type { ChainInvariantErrorCode } from "../state-transition/invariants.js";
 import type { BlockErrorCode, TxErrorCode } from "../types/errors.js";
@@ -18,6 +18,17 @@ export enum ChainErrorCode {
   /** A signature at or below the last signed height or slot was asked for (a bug if ever seen). */
   DOUBLE_SIGN = "DOUBLE_SIGN",
 }
+
+/**
+ * Codes of this node's own storage or signing failure (fail-stop): never the fault of the peer
+ * whose block or transaction was being handled (no penalty, no spent budget; sync.ts, gossip).
+ */
+export const OWN_FAILURES: ReadonlySet<ChainLevelErrorCode> = new Set<ChainLevelErrorCode>([
+  DbErrorCode.WRITE_FAILED,
+  ChainErrorCode.SIGN_STATE_INVALID,
+  ChainErrorCode.SIGN_STATE_WRITE_FAILED,
+  ChainErrorCode.DOUBLE_SIGN,
+]);
 
 declare module "../errors.js" {
   interface ErrorCodes {

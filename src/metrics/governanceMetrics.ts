@@ -1,5 +1,9 @@
 import { Counter, Gauge } from "prom-client";
+import { EMERGENCY_ACTIONS } from "../governance/kinds/emergencyAction.js";
+import { PROPOSAL_KINDS } from "../governance/kinds/index.js";
+import { PROPOSAL_STATUSES } from "../governance/lifecycle.js";
 import { proposalCounts, timelockDepth } from "../governance/queries.js";
+import { upgradePlan } from "../governance/upgrade/plan.js";
 import type { ChainEvent } from "../state-transition/module.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import type { NodeMetrics } from "./nodeMetrics.js";
@@ -32,6 +36,14 @@ export class GovernanceMetrics {
       registers,
       async collect() {
         this.set(await timelockDepth(state()));
+      },
+    });
+    new Gauge({
+      name: "xai_governance_upgrade_plan_height",
+      help: "Height of the pending software upgrade plan (0: none), at scrape time",
+      registers,
+      async collect() {
+        this.set((await upgradePlan.get(state()))?.height ?? 0);
       },
     });
     this.submitted = new Counter({
@@ -70,6 +82,14 @@ export class GovernanceMetrics {
       labelNames: ["code"],
       registers,
     });
+    // Every known label value starts at 0, so a rate or an alert sees the first event.
+    for (const kind of PROPOSAL_KINDS) {
+      this.submitted.inc({ kind }, 0);
+      for (const result of ["executed", "failed"]) this.executions.inc({ kind, result }, 0);
+    }
+    for (const to of PROPOSAL_STATUSES) this.statusChanges.inc({ to }, 0);
+    for (const option of ["yes", "no", "abstain"]) this.votes.inc({ option }, 0);
+    for (const action of EMERGENCY_ACTIONS) this.emergencyActions.inc({ action }, 0);
   }
 
   /** Counts the governance events of a new block. */

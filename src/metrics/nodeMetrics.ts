@@ -1,5 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Bound } from "../chain/types.js";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { Bound, NewHeadEvent } from "../chain/types.js";
 
 /** The node's Prometheus metrics (one registry per node, so tests can run several in a process). */
 export class NodeMetrics {
@@ -58,6 +58,56 @@ export class NodeMetrics {
     labelNames: ["code"],
     registers: [this.registry],
   });
+
+  readonly validators = new Gauge({
+    name: "xai_chain_validators",
+    help: "Validators in the set in force at the head (SPEC §4.8)",
+    registers: [this.registry],
+  });
+  readonly reorgDepth = new Histogram({
+    name: "xai_chain_reorg_depth",
+    help: "Blocks reverted by each reorg",
+    buckets: [1, 2, 3, 5, 8, 13, 21, 34, 64],
+    registers: [this.registry],
+  });
+  readonly apiRequests = new Counter({
+    name: "xai_api_requests_total",
+    help: "HTTP API requests answered, by method, route template and status",
+    labelNames: ["method", "route", "status"],
+    registers: [this.registry],
+  });
+  readonly apiSeconds = new Histogram({
+    name: "xai_api_request_duration_seconds",
+    help: "Time to answer an HTTP API request, by method and route template",
+    labelNames: ["method", "route"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly buildInfo = new Gauge({
+    name: "xai_build_info",
+    help: "Always 1; the labels say which release runs, on which Node.js, for which chain",
+    labelNames: ["version", "node", "chain_id"],
+    registers: [this.registry],
+  });
+
+  /** Counts a new head: its apply time, its transactions, and a reorg's depth. */
+  observeHead(e: NewHeadEvent): void {
+    this.blockApplySeconds.observe(e.durationMs / 1000);
+    this.blockTxs.inc(e.result.txs.length);
+    if (e.reverted.length === 0) return;
+    this.reorgs.inc();
+    this.reorgDepth.observe(e.reverted.length);
+  }
+
+  /**
+   * Process metrics in this registry: prom-client's defaults (CPU, memory, event loop, GC), less
+   * the three gauges it names `*_total` (`promtool check metrics` refuses a gauge so named).
+   */
+  collectProcessMetrics(): void {
+    collectDefaultMetrics({ register: this.registry });
+    for (const name of ["handles", "requests", "resources"])
+      this.registry.removeSingleMetric(`nodejs_active_${name}_total`);
+  }
 
   /**
    * Shows every bounded queue and cache `bounds` lists (read at each scrape): its size

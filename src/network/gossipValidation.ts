@@ -1,5 +1,5 @@
 import type { Chain } from "../chain/chain.js";
-import { ChainErrorCode, type ChainLevelErrorCode } from "../chain/errors.js";
+import { ChainErrorCode, type ChainLevelErrorCode, OWN_FAILURES } from "../chain/errors.js";
 import { GenesisErrorCode, RegistryErrorCode } from "../config/errors.js";
 import { CryptoErrorCode } from "../crypto/errors.js";
 import { DbErrorCode } from "../db/errors.js";
@@ -235,7 +235,7 @@ const NOT_THE_SENDERS: ReadonlySet<PeerFaultCode> = new Set<PeerFaultCode>([
   NetworkOutcome.RATE_LIMITED,
   ChainErrorCode.NODE_BUSY,
   // This node's own storage failed (fail-stop): it is stopping, and the sender did nothing wrong.
-  DbErrorCode.WRITE_FAILED,
+  ...OWN_FAILURES,
 ]);
 
 /**

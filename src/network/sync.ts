@@ -23,7 +23,7 @@
 import type { Libp2p, PeerId, Stream } from "@libp2p/interface";
 import { lpStream } from "it-length-prefixed-stream";
 import type { Chain } from "../chain/chain.js";
-import { ChainErrorCode } from "../chain/errors.js";
+import { ChainErrorCode, OWN_FAILURES } from "../chain/errors.js";
 import { isPreferred } from "../chain/forkChoice.js";
 import { slotAt } from "../chain/slots.js";
 import { bytesEqual } from "../crypto/bytes.js";
@@ -57,8 +57,8 @@ const STOP_WITHOUT_PENALTY: ReadonlySet<ErrorCode> = new Set([
   BlockErrorCode.REVERTS_FINALIZED,
   BlockErrorCode.FUTURE_SLOT,
   ChainErrorCode.NODE_BUSY,
-  // This release cannot apply the block (SPEC v2 §4.7): the peer served a valid chain; we halt.
-  GovErrorCode.UPGRADE_NEEDED,
+  GovErrorCode.UPGRADE_NEEDED, // this release cannot apply it (SPEC v2 §4.7): we halt
+  ...OWN_FAILURES,
 ]);
 
 const REQUEST_TIMEOUT_MS = 10_000;

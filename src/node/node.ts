@@ -21,6 +21,7 @@ import { P2PNetwork } from "../network/network.js";
 import { loadOrCreateP2PKey } from "../network/p2pKey.js";
 import type { PenaltyOptions } from "../network/peerPenalties.js";
 import { MAX_VALIDATORS } from "../state-transition/validatorSet.js";
+import { VERSION } from "../version.js";
 import { loadGenesis } from "./genesisFile.js";
 import { readKeyFile } from "./keyFile.js";
 import { createModules } from "./modules.js";
@@ -97,6 +98,7 @@ export class XaiNode {
     const db = await ChainDb.open(paths.db);
     // Transaction signatures on worker threads (src/chain/sigPool.ts), closed on stop.
     const signaturePool = new SignaturePool({ size: o.signatureWorkers ?? 2 });
+    const release = () => signaturePool.close().then(() => db.close());
     let chain: Chain;
     try {
       chain = await Chain.open({
@@ -109,8 +111,7 @@ export class XaiNode {
       });
       await checkAppliedUpgrades(chain.state, upgrades);
     } catch (err) {
-      await signaturePool.close();
-      await db.close();
+      await release();
       throw err;
     }
     // A key outside the set is kept: the node follows the chain and starts producing in its slots
@@ -121,6 +122,8 @@ export class XaiNode {
         "validator key is not in the validator set: following until it is added",
       );
     const metrics = new NodeMetrics();
+    metrics.collectProcessMetrics();
+    metrics.buildInfo.set({ version: VERSION, node: process.version, chain_id: genesis.chainId }, 1);
     let network: P2PNetwork | undefined;
     if (o.p2pListen && o.p2pListen.length > 0) {
       try {
@@ -134,8 +137,7 @@ export class XaiNode {
           ...(o.penalties ? { penalties: o.penalties } : {}),
         });
       } catch (err) {
-        await signaturePool.close();
-        await db.close();
+        await release();
         throw err;
       }
     }
@@ -162,6 +164,7 @@ export class XaiNode {
     chain.on("blockRejected", (code: string) => metrics.rejectedBlocks.inc({ code }));
     chain.on("upgradeNeeded", (plan: UpgradeNeeded) => node.onUpgradeNeeded(plan, paths.upgradeInfo, o));
     chain.on("fatal", (err: XaiError) => node.onFatal(err, o));
+    if (db.writeFailure) node.onFatal(db.writeFailure, o); // failed before the handler was there
     node.updateGauges();
     node.apiAddress = await api.listen({ host: o.apiHost, port: o.apiPort });
     log.info(
@@ -187,9 +190,7 @@ export class XaiNode {
 
   private onHead(e: NewHeadEvent): void {
     const h = e.block.header;
-    this.metrics.blockApplySeconds.observe(e.durationMs / 1000);
-    this.metrics.blockTxs.inc(e.result.txs.length);
-    if (e.reverted.length > 0) this.metrics.reorgs.inc();
+    this.metrics.observeHead(e);
     this.updateGauges();
     this.log.info(
       {
@@ -229,6 +230,7 @@ export class XaiNode {
     this.metrics.height.set(this.chain.head.height);
     this.metrics.finalizedHeight.set(this.chain.finalizedHeight);
     this.metrics.mempoolSize.set(this.chain.mempool.size);
+    this.metrics.validators.set(this.chain.validators.current.validators.length);
   }
 
   /**

@@ -77,12 +77,15 @@ export function registerStart(program: Command): void {
       // Loaded here so that every other command starts without libp2p and fastify.
       const { XaiNode, STORAGE_FAILED_EXIT_CODE } = await import("../../node/node.js");
       let stopping = false;
+      let exitCode = 0;
       let node: { stop(): Promise<void> } | undefined;
+      // The highest code asked for wins: a write failing while a SIGTERM stop drains still exits 6.
       const stop = async (code: number) => {
+        exitCode = Math.max(exitCode, code);
         if (stopping) return;
         stopping = true;
         await node?.stop();
-        process.exit(code);
+        process.exit(exitCode);
       };
       node = await XaiNode.start({
         dir: o.dir,

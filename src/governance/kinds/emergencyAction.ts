@@ -30,7 +30,7 @@ import {
 } from "./capability.js";
 
 /** The emergency actions. */
-const EMERGENCY_ACTIONS = [
+export const EMERGENCY_ACTIONS = [
   "pause_transfers",
   "resume_transfers",
   "cancel_proposal",
