@@ -19,6 +19,8 @@ export enum ApiErrorCode {
   BAD_REQUEST = "BAD_REQUEST",
   /** No such route, block, transaction or fiat unlock. */
   NOT_FOUND = "NOT_FOUND",
+  /** A known path asked with a method it does not answer (the `Allow` header lists those it does). */
+  METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED",
   /** A governance route given a transaction of another type. */
   WRONG_TX_TYPE = "WRONG_TX_TYPE",
   /** An admin route asked from an address other than loopback. */
@@ -181,6 +183,7 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
 
   [ApiErrorCode.BAD_REQUEST]: 400,
   [ApiErrorCode.NOT_FOUND]: 404,
+  [ApiErrorCode.METHOD_NOT_ALLOWED]: 405,
   [ApiErrorCode.WRONG_TX_TYPE]: 400,
   [ApiErrorCode.FORBIDDEN]: 403,
   [ApiErrorCode.BODY_TOO_LARGE]: 413,

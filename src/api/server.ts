@@ -13,9 +13,11 @@ import { TxErrorCode } from "../types/errors.js";
 import { blockJson, txJson } from "../types/json.js";
 import type { Tx, TxType } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
+import { VERSION } from "../version.js";
 import { batchRoutes } from "./batchRoutes.js";
 import { ApiErrorCode, errorBody, toHttpError } from "./errors.js";
 import { clientErrorHandler, frameworkErrors } from "./frameworkErrors.js";
+import { notFoundOr405 } from "./methodNotAllowed.js";
 
 /** What the API reads from the node. */
 export interface ApiContext {
@@ -101,14 +103,13 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
     ctx.metrics.apiRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
     ctx.metrics.apiSeconds.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
-  app.setNotFoundHandler((_req, reply) =>
-    reply.code(404).send(errorBody(ApiErrorCode.NOT_FOUND, "no such route")),
-  );
+  app.setNotFoundHandler(notFoundOr405(app));
 
   app.get("/health", async () => ({ status: "ok", height: chain.head.height }));
 
   app.get("/status", async () => ({
     chain_id: chain.genesis.chainId,
+    version: VERSION,
     genesis_hash: genesisHashHex(chain.genesis),
     height: chain.head.height,
     head_hash: chain.head.hashHex,

@@ -1,5 +1,6 @@
 import "../polyfill.js";
 import { Command } from "commander";
+import { VERSION } from "../version.js";
 import { registerDevnet } from "./commands/devnet.js";
 import { registerGovernanceQuery, registerGovernanceTx } from "./commands/governance.js";
 import { registerInit } from "./commands/init.js";
@@ -14,6 +15,7 @@ import { printError } from "./output.js";
 export function createProgram(): Command {
   const program = new Command("xai-gov")
     .description("XAI governance node: run a node, sign and send transactions, query, replay")
+    .version(VERSION, "-V, --version", "print the version")
     .showHelpAfterError();
   registerInit(program);
   registerStart(program);

@@ -382,6 +382,15 @@ describe("e2e: CLI", function () {
       assert.ok(seen.includes(c), `--help of ${c}`);
   });
 
+  it("--version and -V print package.json's version (issue 12)", async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const r = await cli([flag]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `${pkg.version}\n`);
+    }
+  });
+
   it("start --help shows the API default 127.0.0.1:8545", async () => {
     const r = await cli(["start", "--help"]);
     assert.equal(r.code, 0);

@@ -89,6 +89,13 @@ describe("monitoring: metrics, dashboard and alert rules", function () {
     assert.match(text, /^xai_node_bound_capacity\{bound="signature_pool_queue"\} 100000$/m);
   });
 
+  it("/status and xai_build_info carry package.json's version", async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    const status = (await (await fetch(`${node.apiAddress}/status`)).json()) as { version: string };
+    assert.equal(status.version, pkg.version);
+    assert.ok(text.includes(`xai_build_info{version="${pkg.version}",`));
+  });
+
   it("every metric the dashboard and the rules name is exported by the node", () => {
     const dashboard = JSON.parse(readFileSync(DASHBOARD, "utf8")) as {
       panels: Array<{ id: number; targets?: Array<{ expr: string }> }>;

@@ -94,6 +94,8 @@ function oldStatus(code: string): number {
       return 503;
     case "FORBIDDEN":
       return 403;
+    case "METHOD_NOT_ALLOWED": // issue 12: added with its status
+      return 405;
     case "NOT_FOUND":
     case "GOV_UNKNOWN_PROPOSAL":
       return 404;
@@ -166,7 +168,7 @@ describe("errors", () => {
   });
 
   it("every code below the node has an HTTP status, the same as before the table", () => {
-    const statuses = new Set([400, 403, 404, 409, 413, 414, 415, 429, 500, 503]);
+    const statuses = new Set([400, 403, 404, 405, 409, 413, 414, 415, 429, 500, 503]);
     for (const code of HTTP) {
       const status = (HTTP_STATUS as Record<string, number | undefined>)[code];
       assert.ok(status !== undefined && statuses.has(status), `${code} has status ${status}`);

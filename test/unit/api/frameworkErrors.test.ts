@@ -2,11 +2,13 @@
 // request Node's HTTP parser refuses) answered with Fastify's own body instead of the SPEC §5
 // `{"error": {"code", "message"}}`. The chain here is a proxy that records every access: none of
 // these requests may reach a route handler.
+
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import type { FastifyInstance, InjectOptions } from "fastify";
 import { HTTP_STATUS } from "../../../src/api/errors.js";
 import { createApi } from "../../../src/api/server.js";
+import { NodeMetrics } from "../../../src/metrics/nodeMetrics.js";
 
 function recordingApi(): { app: FastifyInstance; touched: string[] } {
   const touched: string[] = [];
@@ -21,7 +23,7 @@ function recordingApi(): { app: FastifyInstance; touched: string[] } {
   );
   const app = createApi({
     chain: chain as never,
-    metrics: {} as never,
+    metrics: new NodeMetrics(),
     peers: () => 0,
     syncing: () => false,
   });
@@ -111,7 +113,8 @@ describe("B1: framework errors in the SPEC §5 error shape", () => {
         415,
         "UNSUPPORTED_MEDIA_TYPE",
       ],
-      [{ method: "DELETE", url: "/status" }, 404, "NOT_FOUND"],
+      [{ method: "DELETE", url: "/status" }, 405, "METHOD_NOT_ALLOWED"], // issue 12: was 404
+      [{ method: "GET", url: "/no-such-route" }, 404, "NOT_FOUND"],
     ];
     for (const [req, status, code] of cases) {
       const r = await app.inject(req);
@@ -151,5 +154,28 @@ describe("B1: framework errors in the SPEC §5 error shape", () => {
     assert.equal(HTTP_STATUS.BAD_URL, 400);
     assert.equal(HTTP_STATUS.MALFORMED_REQUEST, 400);
     assert.equal(HTTP_STATUS.URL_TOO_LONG, 414);
+  });
+});
+
+describe("405 for a known path asked with another method", () => {
+  it("answers 405 METHOD_NOT_ALLOWED with an Allow header, and 404 for an unknown path", async () => {
+    const { app, touched } = recordingApi();
+    const cases: Array<[InjectOptions["method"], string, number, string | undefined]> = [
+      ["DELETE", "/status", 405, "GET, HEAD"],
+      ["PUT", "/tx", 405, "POST"],
+      ["POST", "/blocks/5", 405, "GET, HEAD"],
+      ["PATCH", "/tx/00", 405, "GET, HEAD"],
+      ["GET", "/blocks/5/extra", 404, undefined],
+      ["DELETE", "/no-such-route", 404, undefined],
+    ];
+    for (const [method, url, status, allow] of cases) {
+      const res = await app.inject({ method, url });
+      assert.equal(res.statusCode, status, `${method} ${url}`);
+      assert.equal(res.headers.allow, allow, `${method} ${url}`);
+      assertSpecError(res.body, status === 405 ? "METHOD_NOT_ALLOWED" : "NOT_FOUND");
+    }
+    assert.equal(HTTP_STATUS.METHOD_NOT_ALLOWED, 405);
+    assert.deepEqual(touched, []);
+    await app.close();
   });
 });

@@ -4,6 +4,7 @@
 // `upgradeNeeded` event once); reopened on the same database with the release that knows it, they
 // apply the block and agree on the root; replay from genesis by the new release agrees on every
 // root; a reorg from below the plan's execution to a branch without it restores the state exactly.
+
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { governanceRoutes } from "../../../src/api/governanceRoutes.js";
@@ -20,6 +21,7 @@ import { proposalIdOf } from "../../../src/governance/proposalId.js";
 import { findProposal } from "../../../src/governance/store.js";
 import type { UpgradeNeeded } from "../../../src/governance/upgrade/beginBlock.js";
 import { listAppliedUpgrades, upgradePlan } from "../../../src/governance/upgrade/plan.js";
+import { NodeMetrics } from "../../../src/metrics/nodeMetrics.js";
 import { NodeErrorCode } from "../../../src/node/errors.js";
 import { createModules } from "../../../src/node/modules.js";
 import { checkAppliedUpgrades, nodeUpgrades, parseTestUpgrades } from "../../../src/node/upgrades.js";
@@ -112,7 +114,7 @@ async function scheduleUpgrade(tc: TestChain): Promise<string> {
 
 /** GET `url` of an API over `chain` (the upgrade and governance routes, /status), parsed. */
 async function apiGet(chain: Chain, url: string): Promise<Record<string, unknown>> {
-  const ctx = { chain, metrics: {} as never, peers: () => 0, syncing: () => false };
+  const ctx = { chain, metrics: new NodeMetrics(), peers: () => 0, syncing: () => false };
   const app = createApi(ctx, [upgradeRoutes, governanceRoutes({} as never)]);
   try {
     const r = await app.inject({ method: "GET", url });

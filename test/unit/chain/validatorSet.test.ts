@@ -4,6 +4,7 @@
 // and by applyBlock against the parent's state when a gate lets it through), the record survives a
 // restart, replay agrees on every root, and a reorg across an activation height onto a branch
 // where the change never executed restores the old set exactly.
+
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { createApi } from "../../../src/api/server.js";
@@ -20,6 +21,7 @@ import { ChainDb } from "../../../src/db/chainDb.js";
 import { assertGovernanceInvariants } from "../../../src/governance/invariants.js";
 import { proposalIdOf } from "../../../src/governance/proposalId.js";
 import { getProposal } from "../../../src/governance/queries.js";
+import { NodeMetrics } from "../../../src/metrics/nodeMetrics.js";
 import { validateGossipBlock } from "../../../src/network/gossipValidation.js";
 import { createModules } from "../../../src/node/modules.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
@@ -158,7 +160,7 @@ describe("validator set in state on the real chain (SPEC v2 §4.8)", function ()
       [["add", V2.address, addAt, id]],
     );
     // GET /validators: the set in force for the next block, and the pending add with blocks left.
-    const app = createApi({ chain, metrics: {} as never, peers: () => 0, syncing: () => false }, [
+    const app = createApi({ chain, metrics: new NodeMetrics(), peers: () => 0, syncing: () => false }, [
       validatorRoutes,
     ]);
     const res = await app.inject({ method: "GET", url: "/validators" });
