@@ -23,6 +23,8 @@ export function notFoundOr405(
 ): (req: FastifyRequest, reply: FastifyReply) => FastifyReply {
   const routes: Array<{ methods: string[]; path: RegExp }> = [];
   app.addHook("onRoute", (r) => {
+    // A catch-all (the CORS preflight's `OPTIONS *`) says nothing about which paths exist.
+    if (r.url === "*" || r.url === "/*") return;
     routes.push({ methods: [r.method].flat().map(String), path: pathPattern(r.url) });
   });
   return (req, reply) => {

@@ -1,3 +1,4 @@
+import cors from "@fastify/cors";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Chain } from "../chain/chain.js";
 import { HARD_MAX_TX_BYTES } from "../chain/chain.js";
@@ -29,6 +30,8 @@ export interface ApiContext {
   validator?: string;
   /** Called with the bytes of every transaction the API accepted (gossips it). */
   onTxAccepted?: (bytes: Uint8Array) => void;
+  /** Origins allowed to call the API from a browser (CORS); none: no CORS headers at all. */
+  cors?: string[];
 }
 
 /** Largest request body: a base64 transaction of HARD_MAX_TX_BYTES plus JSON framing. */
@@ -104,6 +107,9 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
     ctx.metrics.apiSeconds.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
   app.setNotFoundHandler(notFoundOr405(app));
+  // CORS only for the origins the operator named (`start --cors`): reads and signed writes.
+  if (ctx.cors && ctx.cors.length > 0)
+    void app.register(cors, { origin: ctx.cors, methods: ["GET", "HEAD", "POST"], maxAge: 600 });
 
   app.get("/health", async () => ({ status: "ok", height: chain.head.height }));
 

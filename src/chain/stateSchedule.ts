@@ -94,6 +94,12 @@ export class StateSchedule implements ProposerSchedule {
     return this.record;
   }
 
+  /** True if `address` is in the head's set or in one of its pending changes. */
+  knows(address: string): boolean {
+    const r = this.record;
+    return r.validators.some((v) => v.address === address) || r.pending.some((c) => c.address === address);
+  }
+
   /** The set in force at `height`, as the head's state sees it. */
   setAt(height: number): Validator[] {
     return setInForce(this.record, height);

@@ -55,6 +55,8 @@ export interface NodeOptions {
   onUpgradeNeeded?: (plan: UpgradeNeeded) => void;
   /** Worker threads verifying transaction signatures (default 2: this machine's cores). */
   signatureWorkers?: number;
+  /** Origins a browser may call the API from (`start --cors ORIGIN`; default none: no CORS headers). */
+  cors?: string[];
   /**
    * Called once a write to the database or the sign state failed (fail-stop: the chain runs no job
    * again); `xai-gov start` exits with STORAGE_FAILED_EXIT_CODE. Without it the node stops itself.
@@ -116,7 +118,7 @@ export class XaiNode {
     }
     // A key outside the set is kept: the node follows the chain and starts producing in its slots
     // once a validator_set proposal's addition of it is in force (SPEC §4.8).
-    if (key && !isKnownValidator(chain, key.address))
+    if (key && !chain.validators.knows(key.address))
       log.warn(
         { validator: key.address },
         "validator key is not in the validator set: following until it is added",
@@ -147,6 +149,7 @@ export class XaiNode {
       peers: () => network?.peers().length ?? 0,
       syncing: () => network?.syncing ?? false,
       ...(key ? { validator: key.address } : {}),
+      ...(o.cors ? { cors: o.cors } : {}),
       ...(network ? { onTxAccepted: (bytes: Uint8Array) => void network.publishTx(bytes) } : {}),
     };
     const gm = new GovernanceMetrics(metrics, () => chain.state);
@@ -291,10 +294,4 @@ export class XaiNode {
     await this.db.close();
     this.log.info({ height: this.chain.head.height }, "node stopped");
   }
-}
-
-/** True if `address` is in the head's validator set or in a pending addition. */
-function isKnownValidator(chain: Chain, address: string): boolean {
-  const r = chain.validators.current;
-  return r.validators.some((v) => v.address === address) || r.pending.some((c) => c.address === address);
 }

@@ -28,6 +28,20 @@ interface StartOptions {
   p2p?: string;
   peer?: string[];
   upgradeDir?: string;
+  cors?: string[];
+}
+
+/** An `--cors` value: exactly an origin (scheme, host, optional port; no path), or BAD_OPTION. */
+export function parseOrigin(s: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(s);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== s)
+    throw xaiError(NodeErrorCode.BAD_OPTION, `--cors takes an origin such as https://example.org, got ${s}`);
+  return s;
 }
 
 /** `start --upgrade-dir`: runs this release's node as a child, with the same arguments. */
@@ -70,10 +84,15 @@ export function registerStart(program: Command): void {
     .option("--peer <multiaddr...>", "peer(s) to connect to and keep connected")
     .option("--dev", "if DIR has no genesis yet, first init a single-validator dev chain there")
     .option("--upgrade-dir <udir>", "supervise the node and switch releases at upgrades (see below)")
+    .option(
+      "--cors <origin...>",
+      "let browser pages from these origins (e.g. http://localhost:5173) call the API (default: none)",
+    )
     .action(async (o: StartOptions) => {
       if (o.upgradeDir) return superviseNode(o.dir, o.upgradeDir);
       if (o.dev && !existsSync(nodePaths(o.dir).genesis)) initChain({ dir: o.dir, dev: true }, Date.now());
       const api = parseHostPort(o.api);
+      const origins = (o.cors ?? []).map(parseOrigin);
       // Loaded here so that every other command starts without libp2p and fastify.
       const { XaiNode, STORAGE_FAILED_EXIT_CODE } = await import("../../node/node.js");
       let stopping = false;
@@ -93,6 +112,7 @@ export function registerStart(program: Command): void {
         apiPort: api.port,
         ...(o.p2p ? { p2pListen: [o.p2p] } : {}),
         peers: o.peer ?? [],
+        ...(origins.length > 0 ? { cors: origins } : {}),
         // Halted for an upgrade this release lacks (SPEC v2 §4.7): a distinct exit code.
         onUpgradeNeeded: () => void stop(UPGRADE_NEEDED_EXIT_CODE),
         // A failed write (fail-stop): a distinct exit code; the supervisor does not restart it.
