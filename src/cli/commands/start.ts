@@ -29,6 +29,7 @@ interface StartOptions {
   peer?: string[];
   upgradeDir?: string;
   cors?: string[];
+  blockTimeMs?: string;
 }
 
 /** An `--cors` value: exactly an origin (scheme, host, optional port; no path), or BAD_OPTION. */
@@ -83,6 +84,10 @@ export function registerStart(program: Command): void {
     )
     .option("--peer <multiaddr...>", "peer(s) to connect to and keep connected")
     .option("--dev", "if DIR has no genesis yet, first init a single-validator dev chain there")
+    .option(
+      "--block-time-ms <ms>",
+      "with --dev on a new DIR: the dev chain's block time (default 1000; slower gives more time between steps)",
+    )
     .option("--upgrade-dir <udir>", "supervise the node and switch releases at upgrades (see below)")
     .option(
       "--cors <origin...>",
@@ -90,7 +95,14 @@ export function registerStart(program: Command): void {
     )
     .action(async (o: StartOptions) => {
       if (o.upgradeDir) return superviseNode(o.dir, o.upgradeDir);
-      if (o.dev && !existsSync(nodePaths(o.dir).genesis)) initChain({ dir: o.dir, dev: true }, Date.now());
+      const fresh = o.dev === true && !existsSync(nodePaths(o.dir).genesis);
+      if (o.blockTimeMs !== undefined && !fresh)
+        throw xaiError(
+          NodeErrorCode.BAD_OPTION,
+          "--block-time-ms applies only with --dev on a new DIR (the block time is in genesis.json)",
+        );
+      if (fresh)
+        initChain({ dir: o.dir, dev: true, ...(o.blockTimeMs ? { blockTimeMs: o.blockTimeMs } : {}) }, Date.now());
       const api = parseHostPort(o.api);
       const origins = (o.cors ?? []).map(parseOrigin);
       // Loaded here so that every other command starts without libp2p and fastify.
