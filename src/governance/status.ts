@@ -83,5 +83,8 @@ export async function setStatus(
   if (newQueue) putMarker(state, queueKey(newQueue.bucket, newQueue.height, p.number));
   putProposal(state, p);
   await moveStatusCount(state, p.action.kind, from, to);
-  emit(sink, "proposal_status", { proposal_id: p.id, number: String(p.number), from, to });
+  // The reason of a rejection or failure (p.failureCode) goes with it, so a log line shows why.
+  const reason: Record<string, string> =
+    p.failureCode && (to === "rejected" || to === "failed") ? { reason: p.failureCode } : {};
+  emit(sink, "proposal_status", { proposal_id: p.id, number: String(p.number), from, to, ...reason });
 }

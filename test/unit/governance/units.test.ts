@@ -144,8 +144,13 @@ describe("governance: units", () => {
     const last = blocks[blocks.length - 1]!;
     const order = last.events
       .filter((e) => e.type === "proposal_status")
-      .map((e) => `${e.attributes.number}:${e.attributes.from}->${e.attributes.to}`);
-    assert.deepEqual(order, ["2:voting->rejected", "3:voting->rejected", "1:code_review->rejected"]);
+      .map((e) => `${e.attributes.number}:${e.attributes.from}->${e.attributes.to} ${e.attributes.reason}`);
+    // Each rejection carries its reason (issue 12: the log line of a failed stage says why).
+    assert.deepEqual(order, [
+      "2:voting->rejected no_quorum",
+      "3:voting->rejected no_quorum",
+      "1:code_review->rejected review_not_approved",
+    ]);
   });
 
   it("assertGovernanceInvariants detects a corrupted tally, queue, escrow and status index", async () => {
