@@ -195,7 +195,11 @@ export class GovChain {
    * Applies `payload` by `k` as the next block would, without keeping anything: the outcome, or
    * the XaiError code if it is invalid.
    */
-  async check(k: KeyPair, payload: Payload, fee = 0n): Promise<{ code?: string; outcome?: TxOutcome }> {
+  async check(
+    k: KeyPair,
+    payload: Payload,
+    fee = 0n,
+  ): Promise<{ code?: string; message?: string; outcome?: TxOutcome }> {
     const t = await this.tx(k, payload, fee);
     const scratch = new StateOverlay(this.state);
     for (const p of this.pending)
@@ -205,7 +209,7 @@ export class GovChain {
       return { outcome: r.outcome };
     } catch (err) {
       if (!isXaiError(err)) throw err;
-      return { code: err.code };
+      return { code: err.code, message: err.message };
     }
   }
 

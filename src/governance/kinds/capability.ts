@@ -139,7 +139,15 @@ export async function checkDepositBound(state: StateReader, deposit: bigint): Pr
 /** Throws unless `raw` is a valid value of a registered, governable entry. */
 export function checkRegistryValue(space: RegistrySpace, name: string, raw: string): void {
   const e = registryEntry(space, name);
-  if (!e) throw xaiError(GovErrorCode.UNKNOWN_TARGET, `no ${space} named ${name}`, { space, name });
+  if (!e) {
+    const names = registryEntries(space)
+      .filter((x) => x.governable)
+      .map((x) => x.name);
+    throw xaiError(GovErrorCode.UNKNOWN_TARGET, `no ${space} named ${name}; ${space}s: ${names.join(", ")}`, {
+      space,
+      name,
+    });
+  }
   // fiat_rails turns on once, by the on-chain fiat unlock: a proposal could otherwise turn it on
   // early or off after the unlock.
   if (!e.governable)

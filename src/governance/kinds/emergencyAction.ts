@@ -76,9 +76,11 @@ export const emergencyAction: Capability<"emergency_action"> = {
   payloadHelp: '{"action","proposal_id"?,"name"?}',
   async validate(state, _params, a) {
     if (!(EMERGENCY_ACTIONS as readonly string[]).includes(a.action))
-      throw xaiError(GovErrorCode.INVALID_ACTION, `unknown emergency action ${a.action}`, {
-        action: a.action,
-      });
+      throw xaiError(
+        GovErrorCode.INVALID_ACTION,
+        `unknown emergency action ${a.action}; actions: ${EMERGENCY_ACTIONS.join(", ")}`,
+        { action: a.action },
+      );
     if (a.action !== "cancel_upgrade" && (a.name ?? "") !== "")
       throw xaiError(GovErrorCode.INVALID_ACTION, `${a.action} takes no upgrade name`);
     if (a.action === "cancel_upgrade") {

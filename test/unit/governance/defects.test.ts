@@ -2,6 +2,7 @@
  * The original Python system's defects, each shown impossible here.
  */
 import assert from "node:assert/strict";
+import { registryEntries } from "../../../src/config/registry.js";
 import { isXaiError } from "../../../src/errors.js";
 import { GovErrorCode } from "../../../src/governance/errors.js";
 import { canTransition, PROPOSAL_STATUSES, type ProposalStatus } from "../../../src/governance/lifecycle.js";
@@ -213,10 +214,14 @@ describe("governance: the original's defects are impossible", () => {
       (await c.check(key(0), tx.propose(action.param("approval_bps", "6000")))).code,
       GovErrorCode.UNKNOWN_TARGET,
     );
-    assert.equal(
-      (await c.check(key(0), tx.propose(action.feature("warp_drive", true)))).code,
-      GovErrorCode.UNKNOWN_TARGET,
-    );
+    const warp = await c.check(key(0), tx.propose(action.feature("warp_drive", true)));
+    assert.equal(warp.code, GovErrorCode.UNKNOWN_TARGET);
+    // The refusal lists the names that do exist (issue 12, defect 16), governable ones only.
+    const features = registryEntries("feature")
+      .filter((e) => e.governable)
+      .map((e) => e.name);
+    assert.ok(features.length >= 2 && !features.includes("fiat_rails"));
+    assert.equal(warp.message, `no feature named warp_drive; features: ${features.join(", ")}`);
     assert.equal(await getRule(c.state, "approval_bps"), 6600n);
   });
 

@@ -83,6 +83,11 @@ describe("governance: transaction validity", () => {
       const code = async (a: string, id = "") =>
         (await c.check(key(0), tx.propose(action.emergency(a, id)))).code;
       assert.equal(await code("nuke"), E.INVALID_ACTION);
+      // The refusal lists the valid names (issue 12, defect 16).
+      assert.equal(
+        (await c.check(key(0), tx.propose(action.emergency("nuke", "")))).message,
+        "unknown emergency action nuke; actions: pause_transfers, resume_transfers, cancel_proposal, cancel_upgrade",
+      );
       assert.equal(await code(""), E.INVALID_ACTION);
       assert.equal(await code("pause_transfers", UNKNOWN), E.INVALID_ACTION);
       assert.equal(await code("pause_transfers"), undefined);
