@@ -113,14 +113,7 @@ export class Chain extends ChainReads {
     this._head = headInfo(headHash, header);
     await Promise.all([this.validators.refresh(this.db.state, headHash), this.sideBlocks.load(this.db)]);
     await this.validators.loadRecent(this.db, header.height, this.genesis.finalityDepth);
-    // Through the whole import, header gate included (signature, proposer): the file is not trusted.
-    await restoreSigned(
-      this.signGuard,
-      this._head,
-      this.log,
-      (b) => this.importBlock(b.bytes),
-      this.genesis.chainId,
-    );
+    await restoreSigned(this.signGuard, this, this.log);
     if (this.db.writeFailure) throw this.db.writeFailure;
   }
 
@@ -131,14 +124,11 @@ export class Chain extends ChainReads {
 
   /** Every bounded queue and cache of the chain with its cap (the node's metrics show them). */
   bounds(): Bound[] {
-    const [m, jobs] = [this.mempool, this.jobs];
     return [
-      { name: "chain_queue_block", size: jobs.waitingIn("block"), capacity: jobs.capacity },
-      { name: "chain_queue_admission", size: jobs.waitingIn("admission"), capacity: jobs.capacity },
-      { name: "mempool_txs", size: m.size, capacity: m.limits.maxTxs },
-      { name: "mempool_bytes", size: m.bytes, capacity: m.limits.maxBytes },
+      ...this.jobs.bounds(),
+      ...this.mempool.bounds(),
       // A view per sender with pending transactions: bounded by the mempool.
-      { name: "pending_senders", size: this.caches.pending.size, capacity: m.limits.maxTxs },
+      { name: "pending_senders", size: this.caches.pending.size, capacity: this.mempool.limits.maxTxs },
       { name: "side_blocks", size: this.sideBlocks.size, capacity: this.sideBlocks.capacity },
       { name: "branch_records", size: this.branches.size, capacity: MAX_RECORDS },
       ...this.known.bounds(),

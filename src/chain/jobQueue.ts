@@ -12,6 +12,7 @@
  */
 import { XaiError } from "../errors.js";
 import { ChainErrorCode } from "./errors.js";
+import type { Bound } from "./types.js";
 
 /** The lanes of the queue, highest priority first. */
 export type Lane = "block" | "admission";
@@ -33,9 +34,13 @@ export class JobQueue {
     return this.waiting.block.length + this.waiting.admission.length + (this.running ? 1 : 0);
   }
 
-  /** Most jobs waiting in one lane. */
-  get capacity(): number {
-    return this.maxWaiting;
+  /** The lanes with their cap (metrics). */
+  bounds(): Bound[] {
+    return LANES.map((lane) => ({
+      name: `chain_queue_${lane}`,
+      size: this.waiting[lane].length,
+      capacity: this.maxWaiting,
+    }));
   }
 
   /** Jobs waiting in one lane. */

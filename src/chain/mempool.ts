@@ -1,4 +1,5 @@
 import type { Tx } from "../types/tx.js";
+import type { Bound } from "./types.js";
 
 /** Size caps of the mempool. */
 export interface MempoolLimits {
@@ -34,6 +35,14 @@ export class Mempool {
   /** Number of transactions held. */
   get size(): number {
     return this.byId.size;
+  }
+
+  /** Transactions and bytes held, with their caps (metrics). */
+  bounds(): Bound[] {
+    return [
+      { name: "mempool_txs", size: this.byId.size, capacity: this.limits.maxTxs },
+      { name: "mempool_bytes", size: this.totalBytes, capacity: this.limits.maxBytes },
+    ];
   }
 
   /** Bytes of transactions held. */

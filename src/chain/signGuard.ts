@@ -110,24 +110,26 @@ export class SignGuard {
   }
 }
 
+/** What restoring reads and calls: the chain's head, chain id and block import. */
+export interface RestoreTarget {
+  readonly head: HeadInfo;
+  readonly genesis: { readonly chainId: string };
+  importBlock(bytes: Uint8Array): Promise<unknown>;
+}
+
 /**
  * At start-up: the database lost the last block this validator signed (signed, recorded, then the
  * write or the node failed), and the head is its parent: stores that same block again rather than
  * letting the validator sign another at its height. Further behind, says that the validator waits.
  */
-export async function restoreSigned(
-  guard: SignGuard,
-  head: HeadInfo,
-  log: Logger,
-  importBlock: (b: Block) => Promise<unknown>,
-  chainId: string,
-): Promise<void> {
-  const r = guard.lastSigned;
-  if (!r || r.height <= head.height || r.block.header.chainId !== chainId) return;
+export async function restoreSigned(guard: SignGuard, chain: RestoreTarget, log: Logger): Promise<void> {
+  const [r, head] = [guard.lastSigned, chain.head];
+  if (!r || r.height <= head.height || r.block.header.chainId !== chain.genesis.chainId) return;
   const at = { signedHeight: r.height, signedSlot: r.slot, headHeight: head.height };
   if (r.height === head.height + 1 && bytesEqual(r.block.header.parentHash, head.hash)) {
     try {
-      await importBlock(r.block);
+      // Through the whole import, header gate included (signature, proposer): the file is not trusted.
+      await chain.importBlock(r.block.bytes);
       log.warn(
         { ...at, hash: r.block.hashHex },
         "stored again the block this validator signed before it stopped",

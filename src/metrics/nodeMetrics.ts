@@ -1,5 +1,18 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { Bound, NewHeadEvent } from "../chain/types.js";
+
+/** A bounded queue or cache as the chain lists it (chain/types.ts `Bound`; metrics sit beside chain/). */
+export interface BoundView {
+  name: string;
+  size: number;
+  capacity: number;
+}
+
+/** What a new head tells the metrics (chain/types.ts `NewHeadEvent`). */
+export interface HeadView {
+  durationMs: number;
+  result: { txs: readonly unknown[] };
+  reverted: readonly unknown[];
+}
 
 /** The node's Prometheus metrics (one registry per node, so tests can run several in a process). */
 export class NodeMetrics {
@@ -91,7 +104,7 @@ export class NodeMetrics {
   });
 
   /** Counts a new head: its apply time, its transactions, and a reorg's depth. */
-  observeHead(e: NewHeadEvent): void {
+  observeHead(e: HeadView): void {
     this.blockApplySeconds.observe(e.durationMs / 1000);
     this.blockTxs.inc(e.result.txs.length);
     if (e.reverted.length === 0) return;
@@ -113,8 +126,8 @@ export class NodeMetrics {
    * Shows every bounded queue and cache `bounds` lists (read at each scrape): its size
    * (`xai_node_bound_size{bound}`) and its cap (`xai_node_bound_capacity{bound}`).
    */
-  trackBounds(bounds: () => Bound[]): void {
-    const gauge = (name: string, help: string, pick: (b: Bound) => number) =>
+  trackBounds(bounds: () => BoundView[]): void {
+    const gauge = (name: string, help: string, pick: (b: BoundView) => number) =>
       new Gauge({
         name,
         help,

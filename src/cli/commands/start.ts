@@ -102,7 +102,10 @@ export function registerStart(program: Command): void {
           "--block-time-ms applies only with --dev on a new DIR (the block time is in genesis.json)",
         );
       if (fresh)
-        initChain({ dir: o.dir, dev: true, ...(o.blockTimeMs ? { blockTimeMs: o.blockTimeMs } : {}) }, Date.now());
+        initChain(
+          { dir: o.dir, dev: true, ...(o.blockTimeMs ? { blockTimeMs: o.blockTimeMs } : {}) },
+          Date.now(),
+        );
       const api = parseHostPort(o.api);
       const origins = (o.cors ?? []).map(parseOrigin);
       // Loaded here so that every other command starts without libp2p and fastify.

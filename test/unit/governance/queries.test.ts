@@ -295,7 +295,11 @@ describe("C1: bounded reads", () => {
     assert.match(text, /xai_governance_proposals\{kind="protocol_parameter",status="queued"\} 1/);
     assert.match(text, /xai_governance_proposals\{kind="feature_activation",status="voting"\} 1/);
     assert.match(text, /xai_governance_timelock_queue_depth 1/);
-    assert.deepEqual([...r.buckets].sort(), [GovBucket.COUNTER, GovBucket.QUEUE_EXECUTION_EXPIRY].sort());
+    // Plus the one upgrade-plan key (xai_governance_upgrade_plan_height, issue 12).
+    assert.deepEqual(
+      [...r.buckets].sort(),
+      [GovBucket.COUNTER, GovBucket.QUEUE_EXECUTION_EXPIRY, GovBucket.UPGRADE_PLAN].sort(),
+    );
     assert.equal((await proposal(c, a)).status, "queued");
   });
 

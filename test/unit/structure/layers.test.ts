@@ -14,6 +14,7 @@ const FLOORS: Record<string, number> = {
   "errors.ts": 0,
   "logger.ts": 0,
   "polyfill.ts": 0,
+  "version.ts": 0,
   crypto: 1,
   types: 2,
   config: 3,
