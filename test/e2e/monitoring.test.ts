@@ -1,6 +1,7 @@
 // Monitoring as the seed's runbook promises it (issue 12): a real node's GET /metrics passes
 // `promtool check metrics`; the alert rules (docs/alerts/xai-node.yml) pass `promtool check rules`
-// and their unit tests (`promtool test rules`: the per-node stall and the lag alert); every metric
+// and their unit tests (`promtool test rules`: the per-node stall and the lag alert); every query of
+// the dashboard is valid PromQL (`promtool check rules` on them as recording rules); every metric
 // the Grafana dashboard (docs/grafana/xai-node.json) or a rule names is one the node exports; every
 // alert links to a section of docs/RUNBOOK.md that exists.
 //
@@ -8,7 +9,7 @@
 // machine) the promtool steps are skipped and say so; under CI (CI set) they fail.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "../../src/logger.js";
@@ -155,6 +156,20 @@ describe("monitoring: metrics, dashboard and alert rules", function () {
     assert.equal(lint.stdout + lint.stderr, "");
     const rules = execFileSync("promtool", ["check", "rules", RULES], { encoding: "utf8" });
     assert.match(rules, /SUCCESS: 12 rules found/);
+    // Every dashboard query is valid PromQL: checked as a recording rule each.
+    const dashboard = JSON.parse(readFileSync(DASHBOARD, "utf8")) as {
+      panels: Array<{ id: number; targets?: Array<{ refId: string; expr: string }> }>;
+    };
+    const records = dashboard.panels.flatMap((p) =>
+      (p.targets ?? []).map(
+        (t) => `      - record: dashboard:panel_${p.id}_${t.refId}\n        expr: ${JSON.stringify(t.expr)}`,
+      ),
+    );
+    const file = join(dir, "dashboard-queries.yml");
+    writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${records.join("\n")}\n`);
+    const queries = execFileSync("promtool", ["check", "rules", file], { encoding: "utf8" });
+    assert.match(queries, new RegExp(`SUCCESS: ${records.length} rules found`));
+    assert.ok(records.length >= 25, `${records.length} dashboard queries`);
     const tests = execFileSync(
       "promtool",
       ["test", "rules", join(ROOT, "docs", "alerts", "xai-node.test.yml")],
