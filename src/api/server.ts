@@ -19,6 +19,7 @@ import { batchRoutes } from "./batchRoutes.js";
 import { ApiErrorCode, errorBody, toHttpError } from "./errors.js";
 import { clientErrorHandler, frameworkErrors } from "./frameworkErrors.js";
 import { notFoundOr405 } from "./methodNotAllowed.js";
+import type { Refusal } from "./refusalLog.js";
 
 /** What the API reads from the node. */
 export interface ApiContext {
@@ -32,6 +33,8 @@ export interface ApiContext {
   onTxAccepted?: (bytes: Uint8Array) => void;
   /** Origins allowed to call the API from a browser (CORS); none: no CORS headers at all. */
   cors?: string[];
+  /** Called for every refused submission (the node logs it, rate-limited: refusalLog.ts). */
+  onRefused?: (r: Refusal) => void;
 }
 
 /** Largest request body: a base64 transaction of HARD_MAX_TX_BYTES plus JSON framing. */
@@ -55,10 +58,11 @@ export const txBodySchema = {
 export async function submitBase64Tx(ctx: ApiContext, b64: string, type?: TxType): Promise<Tx> {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw xaiError(ApiErrorCode.BAD_REQUEST, "tx must be base64");
   const bytes = new Uint8Array(Buffer.from(b64, "base64"));
+  let decoded: Tx | undefined;
   try {
     if (bytes.length > HARD_MAX_TX_BYTES)
       throw xaiError(TxErrorCode.TOO_LARGE, `transaction is ${bytes.length} bytes`);
-    const decoded = decodeTx(bytes);
+    decoded = decodeTx(bytes);
     if (type && decoded.body.payload.type !== type)
       throw xaiError(
         ApiErrorCode.WRONG_TX_TYPE,
@@ -68,7 +72,11 @@ export async function submitBase64Tx(ctx: ApiContext, b64: string, type?: TxType
     ctx.onTxAccepted?.(tx.bytes);
     return tx;
   } catch (err) {
-    if (err instanceof XaiError) ctx.metrics.rejectedTxs.inc({ code: err.code });
+    if (err instanceof XaiError) {
+      ctx.metrics.rejectedTxs.inc({ code: err.code });
+      const who = decoded ? { txId: decoded.id, sender: decoded.sender } : {};
+      ctx.onRefused?.({ code: err.code, message: err.message, ...who });
+    }
     throw err;
   }
 }

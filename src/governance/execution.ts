@@ -82,6 +82,8 @@ export async function executeProposal(ctx: TxContext, proposalId: string): Promi
     number: String(p.number),
     kind: p.action.kind,
     changes: String(changes.length),
+    // Each change with its value before and after, for the log line (the record has them too).
+    diff: changes.map((c) => `${c.space}:${c.key} ${c.before} -> ${c.after}`).join("; "),
     target,
   });
   return { result: "ok", proposalId: p.id };

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { adminRoutes } from "../api/admin.js";
 import { governanceRoutes } from "../api/governanceRoutes.js";
+import { refusalLog } from "../api/refusalLog.js";
 import { createApi, type RoutePlugin } from "../api/server.js";
 import { upgradeRoutes } from "../api/upgradeRoutes.js";
 import { validatorRoutes } from "../api/validatorRoutes.js";
@@ -22,6 +23,7 @@ import { loadOrCreateP2PKey } from "../network/p2pKey.js";
 import type { PenaltyOptions } from "../network/peerPenalties.js";
 import { MAX_VALIDATORS } from "../state-transition/validatorSet.js";
 import { VERSION } from "../version.js";
+import { logHead } from "./eventLog.js";
 import { loadGenesis } from "./genesisFile.js";
 import { readKeyFile } from "./keyFile.js";
 import { createModules } from "./modules.js";
@@ -150,6 +152,7 @@ export class XaiNode {
       syncing: () => network?.syncing ?? false,
       ...(key ? { validator: key.address } : {}),
       ...(o.cors ? { cors: o.cors } : {}),
+      onRefused: refusalLog(log),
       ...(network ? { onTxAccepted: (bytes: Uint8Array) => void network.publishTx(bytes) } : {}),
     };
     const gm = new GovernanceMetrics(metrics, () => chain.state);
@@ -192,21 +195,9 @@ export class XaiNode {
   }
 
   private onHead(e: NewHeadEvent): void {
-    const h = e.block.header;
     this.metrics.observeHead(e);
     this.updateGauges();
-    this.log.info(
-      {
-        height: h.height,
-        slot: h.slot,
-        hash: e.block.hashHex.slice(0, 16),
-        txs: e.block.txs.length,
-        ms: Math.round(e.durationMs),
-      },
-      "new head",
-    );
-    for (const ev of e.result.events)
-      this.log.info({ event: ev.type, height: ev.height, txId: ev.txId, ...ev.attributes }, "chain event");
+    logHead(this.log, e);
   }
 
   /**
