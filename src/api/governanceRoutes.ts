@@ -16,18 +16,31 @@ import {
   timelock,
   votingPower,
 } from "../governance/queries.js";
+import { proposalIds } from "../governance/store.js";
 import type { GovernanceMetrics } from "../metrics/governanceMetrics.js";
 import { getRegistryRaw, isRegistryInForce } from "../state-transition/params.js";
+import type { StateReader } from "../state-transition/stateStore.js";
 import type { Tx, TxType } from "../types/tx.js";
 import { ApiErrorCode } from "./errors.js";
 import { GOV_TX_ROUTES, type GovTxType } from "./governanceTxRoutes.js";
 import { type ApiContext, submitBase64Tx, txBodySchema } from "./server.js";
 
 const PROPOSAL_ID_RE = /^[0-9a-f]{32}$/;
+const PROPOSAL_NUMBER_RE = /^[1-9][0-9]{0,15}$/;
 
-function proposalIdParam(id: string): string {
-  if (!PROPOSAL_ID_RE.test(id))
-    throw xaiError(ApiErrorCode.BAD_REQUEST, "proposal id must be 32 lowercase hex characters");
+/**
+ * A proposal named in a path or query: its id (32 lowercase hex characters) or its number, looked
+ * up in the number index (GOV_UNKNOWN_PROPOSAL if there is none).
+ */
+async function proposalIdParam(state: StateReader, ref: string): Promise<string> {
+  if (PROPOSAL_ID_RE.test(ref)) return ref;
+  if (!PROPOSAL_NUMBER_RE.test(ref))
+    throw xaiError(
+      ApiErrorCode.BAD_REQUEST,
+      "a proposal is named by its id (32 lowercase hex characters) or its number",
+    );
+  const id = await proposalIds.get(state, Number(ref));
+  if (!id) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `no proposal number ${ref}`);
   return id;
 }
 
@@ -106,7 +119,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
     );
 
     app.get<{ Params: { id: string } }>("/governance/proposals/:id", async (req) => {
-      const p = await getProposal(chain.state, proposalIdParam(req.params.id));
+      const p = await getProposal(chain.state, await proposalIdParam(chain.state, req.params.id));
       if (!p) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
       return p;
     });
@@ -124,7 +137,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
           const limit = intQuery(req.query.limit, "limit");
           const cursor = req.query.cursor;
           if (cursor !== undefined && cursor !== "") requireAddress(cursor, "cursor");
-          const page = await list(chain.state, proposalIdParam(req.params.id), {
+          const page = await list(chain.state, await proposalIdParam(chain.state, req.params.id), {
             ...(cursor ? { cursor } : {}),
             ...(limit !== undefined ? { limit } : {}),
           });
@@ -143,7 +156,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
         const pid = req.query.proposal_id;
         const r = await votingPower(chain.state, req.params.address, {
           height: chain.head.height,
-          ...(pid ? { proposalId: proposalIdParam(pid) } : {}),
+          ...(pid ? { proposalId: await proposalIdParam(chain.state, pid) } : {}),
         });
         if (!r) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${pid}`);
         return r;

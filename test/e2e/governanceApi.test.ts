@@ -27,6 +27,7 @@ import {
   keyPairFromSecret,
   sign,
 } from "../../src/crypto/keys.js";
+import { PROPOSAL_KINDS } from "../../src/governance/kinds/index.js";
 import { proposalIdOf } from "../../src/governance/proposalId.js";
 import type { Logger } from "../../src/logger.js";
 import { initChain } from "../../src/node/initChain.js";
@@ -559,11 +560,23 @@ describe("e2e: governance HTTP API", function () {
     assertError(await get("/governance/proposals?cursor=x"), 400, "BAD_REQUEST");
   });
 
-  it("GET /governance/proposals/:id: unknown → 404 GOV_UNKNOWN_PROPOSAL, malformed → 400", async () => {
+  it("GET /governance/proposals/:id (id or number): unknown → 404 GOV_UNKNOWN_PROPOSAL, malformed → 400", async () => {
     assertError(await get(`/governance/proposals/${"ef".repeat(16)}`), 404, "GOV_UNKNOWN_PROPOSAL");
     assertError(await get(`/governance/proposals/${"ef".repeat(16)}/votes`), 404, "GOV_UNKNOWN_PROPOSAL");
     assertError(await get("/governance/proposals/xyz"), 400, "BAD_REQUEST");
     assertError(await get(`/governance/proposals/${"EF".repeat(16)}`), 400, "BAD_REQUEST");
+    // By number (issue 12): the same answers as by id; 0 and leading zeros are malformed.
+    const first = await ok("/governance/proposals/1");
+    assert.equal(first.number, 1);
+    assert.deepEqual(first, await ok(`/governance/proposals/${first.id as string}`));
+    assert.deepEqual(
+      await ok("/governance/proposals/1/votes"),
+      await ok(`/governance/proposals/${first.id as string}/votes`),
+    );
+    assertError(await get("/governance/proposals/999"), 404, "GOV_UNKNOWN_PROPOSAL");
+    assertError(await get("/governance/proposals/999/votes"), 404, "GOV_UNKNOWN_PROPOSAL");
+    assertError(await get("/governance/proposals/0"), 400, "BAD_REQUEST");
+    assertError(await get("/governance/proposals/01"), 400, "BAD_REQUEST");
   });
 
   it("voting-stage errors (GOV_NOT_IN_REVIEW, GOV_NOT_QUEUED, GOV_NOT_PROPOSER, GOV_NO_VOTING_POWER, …)", async () => {
@@ -991,7 +1004,8 @@ describe("e2e: governance HTTP API", function () {
     assert.equal(proposals.filter((s) => s.value === 0).length, 0);
     assert.equal(value("xai_governance_votes_total", { option: "yes" }), 7);
     assert.equal(value("xai_governance_votes_total", { option: "no" }), 1);
-    assert.equal(value("xai_governance_votes_total", { option: "abstain" }), undefined);
+    // Every known label value starts at 0 (issue 12), so an option nobody chose has a 0 sample.
+    assert.equal(value("xai_governance_votes_total", { option: "abstain" }), 0);
     assert.equal(
       value("xai_governance_executions_total", { kind: "protocol_parameter", result: "executed" }),
       1,
@@ -1000,7 +1014,9 @@ describe("e2e: governance HTTP API", function () {
       value("xai_governance_executions_total", { kind: "treasury_allocation", result: "executed" }),
       1,
     );
-    assert.equal(all.filter((s) => s.name === "xai_governance_executions_total").length, 2);
+    const executions = all.filter((s) => s.name === "xai_governance_executions_total");
+    assert.equal(executions.length, PROPOSAL_KINDS.length * 2, "every kind x {executed, failed}");
+    assert.equal(executions.filter((s) => s.value > 0).length, 2);
     assert.equal(value("xai_governance_timelock_queue_depth", {}), 0);
     assert.equal(value("xai_governance_proposals_submitted_total", { kind: "protocol_parameter" }), 2);
 

@@ -288,12 +288,34 @@ describe("e2e: governance CLI", function () {
       const r = oneJson(v);
       assert.deepEqual(r, { tx_id: r.tx_id, proposal_id: p1, status: "pending", fee: "1000" });
     }
-    // dev:3 changes its mind in the same block: the later vote replaces the earlier one.
-    assert.deepEqual(
-      Object.keys(
-        oneJson(await cli("tx", "vote", "--proposal", p1, "--option", "yes", "--key", "dev:3", "--json")),
-      ),
-      ["tx_id", "proposal_id", "status", "fee"],
+    // dev:3 changes its mind in the same block: the later vote replaces the earlier one. It names
+    // the proposal by its number (issue 12): the CLI resolves it with the node and says so.
+    const number = String((await http(`/governance/proposals/${p1}`)).number);
+    const byNumber = await cli(
+      "tx",
+      "vote",
+      "--proposal",
+      number,
+      "--option",
+      "yes",
+      "--key",
+      "dev:3",
+      "--json",
+    );
+    const again = oneJson({ ...byNumber, stderr: "" }); // its stderr line is checked below
+    assert.deepEqual(Object.keys(again), ["tx_id", "proposal_id", "status", "fee"]);
+    assert.equal(again.proposal_id, p1);
+    assert.match(
+      byNumber.stderr,
+      new RegExp(`^proposal ${number} is ${p1} \\(".*"\\), as .* reports it; pass the id to pin it\n$`),
+    );
+    assertFailed(
+      await cli("tx", "vote", "--proposal", "999", "--option", "yes", "--key", "dev:3"),
+      "GOV_UNKNOWN_PROPOSAL",
+    );
+    assertFailed(
+      await cli("tx", "vote", "--proposal", "0x1", "--option", "yes", "--key", "dev:3"),
+      "BAD_OPTION",
     );
     const [notProposer, badOption, cancel] = await Promise.all([
       cli("tx", "cancel", "--proposal", p2, "--key", "dev:8", "--json"),

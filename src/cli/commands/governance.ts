@@ -115,7 +115,7 @@ export function registerGovernanceTx(tx: Command): void {
     },
     (c) =>
       c
-        .requiredOption("--proposal <id>", "proposal id")
+        .requiredOption("--proposal <id|number>", "proposal id, or its number (resolved by the node)")
         .requiredOption("--option <option>", "yes | no | abstain"),
     GOV_TX_ROUTES.CAST_VOTE,
   );
@@ -132,7 +132,7 @@ export function registerGovernanceTx(tx: Command): void {
     }),
     (c) =>
       c
-        .requiredOption("--proposal <id>", "proposal id")
+        .requiredOption("--proposal <id|number>", "proposal id, or its number (resolved by the node)")
         .option("--approve", "approve")
         .option("--reject", "reject")
         .option("--comment <text>", "comment (<= 2,000 characters)")
@@ -150,7 +150,7 @@ export function registerGovernanceTx(tx: Command): void {
     }),
     (c) =>
       c
-        .requiredOption("--proposal <id>", "proposal id")
+        .requiredOption("--proposal <id|number>", "proposal id, or its number (resolved by the node)")
         .option("--approve", "approve")
         .option("--reject", "reject"),
     GOV_TX_ROUTES.VOTE_IMPLEMENTATION,
@@ -160,7 +160,7 @@ export function registerGovernanceTx(tx: Command): void {
     "execute",
     "execute a queued proposal (eta <= height <= eta + grace)",
     (o) => ({ type: "EXECUTE_PROPOSAL", proposalId: String(o.proposal) }),
-    (c) => c.requiredOption("--proposal <id>", "proposal id"),
+    (c) => c.requiredOption("--proposal <id|number>", "proposal id, or its number (resolved by the node)"),
     GOV_TX_ROUTES.EXECUTE_PROPOSAL,
   );
   addTx(
@@ -168,7 +168,7 @@ export function registerGovernanceTx(tx: Command): void {
     "cancel",
     "cancel your own proposal while it is in voting (the deposit is burned)",
     (o) => ({ type: "CANCEL_PROPOSAL", proposalId: String(o.proposal) }),
-    (c) => c.requiredOption("--proposal <id>", "proposal id"),
+    (c) => c.requiredOption("--proposal <id|number>", "proposal id, or its number (resolved by the node)"),
     GOV_TX_ROUTES.CANCEL_PROPOSAL,
   );
   addTx(

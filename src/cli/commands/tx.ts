@@ -4,6 +4,7 @@ import { xaiError } from "../../errors.js";
 import { NodeErrorCode } from "../../node/errors.js";
 import type { Payload } from "../../types/tx.js";
 import { DEFAULT_NODE } from "../client.js";
+import { resolveProposalRef } from "../proposalRef.js";
 import { sendTx, type TxOptions } from "../signer.js";
 import { registerOffline } from "./offline.js";
 import { addPinOptions, addWaitOptions, printOutcome } from "./txOptions.js";
@@ -37,7 +38,7 @@ export function addTx(
   addWaitOptions(addPinOptions(c))
     .option("--json", "print one JSON object")
     .action(async (o: TxOptions & { json?: boolean } & Record<string, unknown>) => {
-      const payload = build(o);
+      const payload = await resolveProposalRef(o.node, build(o));
       printOutcome(await sendTx(o, complete ? await complete(o, payload) : payload, route), o.json === true);
     });
 }
