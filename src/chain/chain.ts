@@ -33,6 +33,7 @@ import { ChainReads } from "./chainReads.js";
 import { isPreferred } from "./forkChoice.js";
 import { writeGenesis } from "./genesisBlock.js";
 import { checkHeader, gateBlockHead, type ProposerSchedule } from "./headerChecks.js";
+import { checkStoredChain } from "./integrity.js";
 import { JobQueue } from "./jobQueue.js";
 import { DEFAULT_MEMPOOL_LIMITS, Mempool } from "./mempool.js";
 import { PendingStates } from "./pendingState.js";
@@ -108,8 +109,8 @@ export class Chain extends ChainReads {
     if (stored && !bytesEqual(stored, this.genesis.hash))
       throw new XaiError(GenesisErrorCode.MISMATCH, "the database belongs to another genesis");
     const headHash = (await this.db.getHead()) ?? (await writeGenesis(this.db, this.genesis, this.rules));
-    const header = await this.header(headHash);
-    if (!header) throw new XaiError(DbErrorCode.CORRUPT, "head block is missing");
+    await checkStoredChain(this.db, headHash, this.genesis.finalityDepth);
+    const header = (await this.header(headHash))!;
     this._head = headInfo(headHash, header);
     await Promise.all([this.validators.refresh(this.db.state, headHash), this.sideBlocks.load(this.db)]);
     await this.validators.loadRecent(this.db, header.height, this.genesis.finalityDepth);
