@@ -18,11 +18,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Chain } from "../../src/chain/chain.js";
 import { ChainDb } from "../../src/db/chainDb.js";
+import { DbErrorCode } from "../../src/db/errors.js";
+import type { Logger } from "../../src/logger.js";
 import { loadGenesis } from "../../src/node/genesisFile.js";
 import { initChain } from "../../src/node/initChain.js";
 import { readKeyFile } from "../../src/node/keyFile.js";
 import { LaunchError, launchNode } from "../../src/node/launch.js";
 import { createModules } from "../../src/node/modules.js";
+import { XaiNode } from "../../src/node/node.js";
 import { nodePaths } from "../../src/node/paths.js";
 import { decodeBlock } from "../../src/types/block.js";
 
@@ -30,6 +33,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = join(ROOT, "bin", "xai-gov.js");
 const HEIGHT = 12;
 const BLOCK_TIME_MS = 1000;
+const silent: Logger = { info() {}, warn() {}, debug() {} };
 
 interface Run {
   code: number | null;
@@ -37,19 +41,21 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI to its end (a `start` that got going is stopped with SIGTERM after `stopAfterMs`). */
-function cli(args: string[], stopAfterMs = 30_000): Promise<Run> {
+/** Runs the CLI to its end; a `start` is stopped with SIGTERM once its ready line is out (or after 60 s). */
+function cli(args: string[]): Promise<Run> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
+    let stopped = false;
     child.stdout.on("data", (d) => {
       stdout += d;
+      if (!stopped && stdout.includes('"msg":"node listening"')) stopped = child.kill("SIGTERM");
     });
     child.stderr.on("data", (d) => {
       stderr += d;
     });
-    const timer = setTimeout(() => child.kill("SIGTERM"), stopAfterMs);
+    const timer = setTimeout(() => child.kill("SIGTERM"), 60_000);
     child.on("exit", (code) => {
       clearTimeout(timer);
       done({ code, stdout, stderr });
@@ -89,7 +95,7 @@ async function withDb(dir: string, f: (db: ChainDb) => Promise<void>): Promise<v
 }
 
 describe("e2e: start-up is all or nothing; a corrupt database is refused and repaired (issue 11)", function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let root: string;
   let template: string;
   let n = 0;
@@ -125,8 +131,8 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
     return dir;
   }
 
-  const start = (dir: string, api = "127.0.0.1:0", p2p = "/ip4/127.0.0.1/tcp/0", stopAfterMs?: number) =>
-    cli(["start", "--dir", dir, "--api", api, "--p2p", p2p], stopAfterMs);
+  const start = (dir: string, api = "127.0.0.1:0", p2p = "/ip4/127.0.0.1/tcp/0") =>
+    cli(["start", "--dir", dir, "--api", api, "--p2p", p2p]);
 
   it("a taken API port: exit 6 with NODE_LISTEN_FAILED naming --api and the address; the database is released and unchanged", async () => {
     const dir = nodeDir();
@@ -224,7 +230,7 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
     };
     assert.equal(verified.mismatches, 0);
     assert.equal(verified.verified, true);
-    const ok = await start(dir, undefined, undefined, 4_000);
+    const ok = await start(dir);
     assert.match(ok.stdout, /"msg":"node listening"/, ok.stderr);
     assert.equal(ok.code, 0, ok.stderr);
     return report;
@@ -267,6 +273,49 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
     );
     assert.equal(report.headHeight, HEIGHT);
     assert.ok((report.mismatches as number) >= 1);
+  });
+
+  it("a missing non-final block: exit 7, DB_CORRUPT naming it; replay --repair keeps the blocks before it and drops it and those after", async () => {
+    const dir = nodeDir();
+    const lost = HEIGHT - 2;
+    await withDb(dir, async (db) => {
+      await db
+        .batch()
+        .delBlock((await db.getCanonicalHash(lost))!)
+        .write();
+    });
+    const report = await refusedThenRepaired(dir, new RegExp(`block ${lost} \\([0-9a-f]{16}\\) is missing`));
+    assert.equal(report.headHeight, lost - 1);
+    assert.deepEqual(report.repaired, {
+      fromHeight: HEIGHT,
+      droppedBlocks: 3,
+      receipts: 0,
+      undoRecords: lost - 1,
+    });
+    await withDb(dir, async (db) => {
+      assert.equal(await db.getCanonicalHash(lost), undefined);
+      assert.equal(await db.getCanonicalHash(HEIGHT), undefined);
+    });
+  });
+
+  it("an in-process node told of a corrupt database (DB_CORRUPT while running, as a reorg raises it) stops producing and calls onCorrupt once", async () => {
+    const dir = nodeDir();
+    let told = 0;
+    const node = await XaiNode.start({
+      dir,
+      apiHost: "127.0.0.1",
+      apiPort: 0,
+      log: silent,
+      onCorrupt: () => told++,
+    });
+    try {
+      node.chain.emit("blockRejected", DbErrorCode.CORRUPT);
+      node.chain.emit("blockRejected", DbErrorCode.CORRUPT);
+      assert.equal(told, 1);
+      assert.equal((node as unknown as { stopped: boolean }).stopped, true, "production stopped");
+    } finally {
+      await node.stop();
+    }
   });
 
   it("a garbled LevelDB log file: exit 7, DB_CORRUPT naming the dropped records (also on the next start); replay --repair brings it back", async () => {
