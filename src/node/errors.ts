@@ -28,7 +28,7 @@ declare module "../errors.js" {
 }
 
 /** Exit code of `xai-gov start` when a listener could not be opened (NODE_LISTEN_FAILED). */
-export const LISTEN_FAILED_EXIT_CODE = 6;
+export const LISTEN_FAILED_EXIT_CODE = 8;
 
 /** Exit code of `xai-gov start` when the database is corrupt (DB_CORRUPT), at start or on a reorg. */
 export const DB_CORRUPT_EXIT_CODE = 7;

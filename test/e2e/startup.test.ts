@@ -134,12 +134,12 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
   const start = (dir: string, api = "127.0.0.1:0", p2p = "/ip4/127.0.0.1/tcp/0") =>
     cli(["start", "--dir", dir, "--api", api, "--p2p", p2p]);
 
-  it("a taken API port: exit 6 with NODE_LISTEN_FAILED naming --api and the address; the database is released and unchanged", async () => {
+  it("a taken API port: exit 8 with NODE_LISTEN_FAILED naming --api and the address; the database is released and unchanged", async () => {
     const dir = nodeDir();
     const held = await holdPort();
     try {
       const r = await start(dir, `127.0.0.1:${portOf(held)}`);
-      assert.equal(r.code, 6, r.stderr);
+      assert.equal(r.code, 8, r.stderr);
       assert.match(
         r.stderr,
         new RegExp(
@@ -153,12 +153,12 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
     assert.equal(await headHeight(dir), HEIGHT);
   });
 
-  it("a taken p2p port: exit 6 with NODE_LISTEN_FAILED naming --p2p and the address; the database is released and unchanged", async () => {
+  it("a taken p2p port: exit 8 with NODE_LISTEN_FAILED naming --p2p and the address; the database is released and unchanged", async () => {
     const dir = nodeDir();
     const held = await holdPort();
     try {
       const r = await start(dir, "127.0.0.1:0", `/ip4/127.0.0.1/tcp/${portOf(held)}`);
-      assert.equal(r.code, 6, r.stderr);
+      assert.equal(r.code, 8, r.stderr);
       assert.match(
         r.stderr,
         new RegExp(
@@ -189,7 +189,7 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
         (err: unknown) => err,
       );
       assert.ok(refused instanceof LaunchError);
-      assert.equal(refused.exitCode, 6);
+      assert.equal(refused.exitCode, 8);
       assert.match(refused.stderr, /^NODE_LISTEN_FAILED: cannot listen on --api /);
       const s = spec();
       const node = await launchNode(s, { retryOnPortTaken: true });
@@ -298,20 +298,15 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
     });
   });
 
-  it("an in-process node told of a corrupt database (DB_CORRUPT while running, as a reorg raises it) stops producing and calls onCorrupt once", async () => {
+  it("an in-process node told of a corrupt database (DB_CORRUPT while running, as a reorg raises it) stops producing and calls onFatal once with DB_CORRUPT", async () => {
     const dir = nodeDir();
-    let told = 0;
-    const node = await XaiNode.start({
-      dir,
-      apiHost: "127.0.0.1",
-      apiPort: 0,
-      log: silent,
-      onCorrupt: () => told++,
-    });
+    const told: string[] = [];
+    const onFatal = (err: { code: string }) => void told.push(err.code);
+    const node = await XaiNode.start({ dir, apiHost: "127.0.0.1", apiPort: 0, log: silent, onFatal });
     try {
       node.chain.emit("blockRejected", DbErrorCode.CORRUPT);
       node.chain.emit("blockRejected", DbErrorCode.CORRUPT);
-      assert.equal(told, 1);
+      assert.deepEqual(told, [DbErrorCode.CORRUPT]);
       assert.equal((node as unknown as { stopped: boolean }).stopped, true, "production stopped");
     } finally {
       await node.stop();

@@ -56,12 +56,12 @@ describe("node: listeners and launch", () => {
     assert.equal(err.data.cause, "EADDRINUSE");
   });
 
-  it("start's exit codes: 6 for NODE_LISTEN_FAILED, 7 for DB_CORRUPT, 1 for anything else", async () => {
+  it("start's exit codes: 8 for NODE_LISTEN_FAILED, 7 for DB_CORRUPT, 1 for anything else", async () => {
     const listen = await openListener("--p2p", "x", () => Promise.reject(new Error("boom"))).catch(
       (e: unknown) => e,
     );
     assert.equal(startExitCode(listen), LISTEN_FAILED_EXIT_CODE);
-    assert.equal(LISTEN_FAILED_EXIT_CODE, 6);
+    assert.equal(LISTEN_FAILED_EXIT_CODE, 8);
     const corrupt = dbCorrupt("undo record of block 4 is missing", 4);
     assert.equal(corrupt.code, DbErrorCode.CORRUPT);
     assert.deepEqual(corrupt.data, {
