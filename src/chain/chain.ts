@@ -17,7 +17,6 @@ import { GenesisErrorCode } from "../config/errors.js";
 import { bytesEqual, toHex } from "../crypto/bytes.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { cachingVerifier, verifyNode } from "../crypto/verify.js";
-import { DbErrorCode } from "../db/errors.js";
 import { isXaiError, XaiError, xaiError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { applyBlock, txRootOfBytes } from "../state-transition/applyBlock.js";
