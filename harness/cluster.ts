@@ -6,15 +6,15 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { apiGet, apiPost } from "../src/cli/client.js";
 import { isRemoteError } from "../src/cli/errors.js";
 import { type Genesis, parseGenesis } from "../src/config/genesis.js";
 import type { KeyPair } from "../src/crypto/keys.js";
-import { type LocalNodeSpec, prepareLocalNetwork, spawnNode } from "../src/node/devnet.js";
+import { type LocalNodeSpec, prepareLocalNetwork } from "../src/node/devnet.js";
 import { writeKeyFile } from "../src/node/keyFile.js";
+import { LaunchError, launchNode } from "../src/node/launch.js";
 import { nodePaths } from "../src/node/paths.js";
 
 /** Options of a cluster. */
@@ -80,30 +80,6 @@ export interface WaitOptions {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once("error", () => resolve(false));
-    srv.listen({ host: "127.0.0.1", port, exclusive: true }, () => srv.close(() => resolve(true)));
-  });
-}
-
-/** Finds `count` consecutive free TCP ports on 127.0.0.1 for the API and as many for libp2p. */
-export async function findFreePorts(count: number): Promise<{ api: number; p2p: number }> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    // Spread over 10000-31999 so that concurrent harness runs rarely pick the same block, and
-    // below Linux's ephemeral range (32768-60999): an outgoing connection may take a port there
-    // between this check and the node's listen (seen as EADDRINUSE on a libp2p port).
-    const api = 10_000 + Math.floor(Math.random() * 550) * 40;
-    const p2p = api + 20;
-    const ports = Array.from({ length: count }, (_, i) => [api + i, p2p + i]).flat();
-    let free = true;
-    for (const p of ports) if (!(await portFree(p))) free = false;
-    if (free) return { api, p2p };
-  }
-  throw new Error("no free port range found");
-}
-
 /** Thrown inside a `waitFor` predicate: stop waiting now (the awaited state can no longer come). */
 export class WaitAbort extends Error {}
 
@@ -161,19 +137,20 @@ export class Cluster {
   static async start(o: ClusterOptions): Promise<Cluster> {
     const ownsDir = o.dir === undefined;
     const dir = o.dir ?? mkdtempSync(join(tmpdir(), "xai-harness-"));
-    const ports = await findFreePorts(o.nodes);
+    // Port 0 everywhere: each node binds what the system gives it and prints it (src/node/launch.ts).
     const specs = prepareLocalNetwork({
       dir,
       nodes: o.nodes,
       preset: o.preset ?? "test",
       blockTimeMs: o.blockTimeMs ?? 1000,
-      baseApiPort: ports.api,
-      baseP2pPort: ports.p2p,
+      baseApiPort: 0,
+      baseP2pPort: 0,
     });
     const c = new Cluster(dir, specs, o.log ?? (() => undefined), ownsDir);
     activeClusters.add(c);
-    for (let i = 0; i < specs.length; i++) c.spawn(i);
     try {
+      // One after another: each node dials those before it, whose addresses are known by then.
+      for (let i = 0; i < specs.length; i++) await c.spawn(i);
       await c.waitReady(o.startTimeoutMs ?? 60_000);
     } catch (err) {
       await c.stop();
@@ -215,11 +192,22 @@ export class Cluster {
     return readFileSync(p, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
   }
 
-  private spawn(i: number): void {
-    const child = spawnNode(this.specs[i]!, {
-      XAI_LOG_LEVEL: process.env.XAI_LOG_LEVEL ?? "info",
-      ...this.envs[i],
-    });
+  /**
+   * Starts node i's process and waits until its listeners are open (launch.ts): on the ports it had
+   * (0 the first time), or on new ones if those were taken meanwhile; it dials every other node
+   * whose address is known.
+   */
+  private async spawn(i: number): Promise<void> {
+    const spec = this.specs[i]!;
+    spec.peers = this.specs.filter((s) => s !== spec && !s.p2p.endsWith("/tcp/0")).map((s) => s.p2p);
+    const env = { XAI_LOG_LEVEL: process.env.XAI_LOG_LEVEL ?? "info", ...this.envs[i] };
+    let child: ChildProcess;
+    try {
+      ({ child } = await launchNode(spec, { env, retryOnPortTaken: true }));
+    } catch (err) {
+      this.exits[i] = { code: err instanceof LaunchError ? err.exitCode : null, signal: null };
+      throw new WaitAbort(`node ${i} did not start: ${(err as Error).message}\n${this.tailLog(i, 20)}`);
+    }
     this.children[i] = child;
     this.exits[i] = undefined;
     child.on("exit", (code, signal) => {
@@ -382,17 +370,21 @@ export class Cluster {
    */
   async addNode(key: KeyPair, timeoutMs = 60_000): Promise<number> {
     const i = this.specs.length;
-    const ports = await findFreePorts(1);
     const dir = join(this.dir, `node-${i}`);
     mkdirSync(dir, { recursive: true });
     copyFileSync(nodePaths(this.dir).genesis, nodePaths(dir).genesis);
     writeKeyFile(nodePaths(dir).validatorKey, key);
-    const p2p = `/ip4/127.0.0.1/tcp/${ports.p2p}`;
-    const peers = this.specs.map((s) => s.p2p);
-    this.specs.push({ index: i, dir, apiHost: "127.0.0.1", apiPort: ports.api, p2p, peers });
+    this.specs.push({
+      index: i,
+      dir,
+      apiHost: "127.0.0.1",
+      apiPort: 0,
+      p2p: "/ip4/127.0.0.1/tcp/0",
+      peers: [],
+    });
     this.children.push(undefined);
     this.exits.push(undefined);
-    this.spawn(i);
+    await this.spawn(i);
     await this.waitUp([i], timeoutMs);
     this.peerIdCache[i] = (await this.peerInfo(i)).peer_id;
     await this.waitPeered(this.alive, timeoutMs);
@@ -418,7 +410,7 @@ export class Cluster {
   async restart(i: number, timeoutMs = 60_000, env?: Record<string, string>): Promise<void> {
     if (this.children[i]) throw new Error(`node ${i} is running`);
     if (env) this.envs[i] = env;
-    this.spawn(i);
+    await this.spawn(i);
     await this.waitUp([i], timeoutMs);
     await this.waitPeered(this.alive, timeoutMs);
     this.log(`node ${i} restarted`);
@@ -439,23 +431,21 @@ export class Cluster {
    */
   async addFollower(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<number> {
     const i = this.specs.length;
-    const ports = await findFreePorts(1);
     const dir = join(this.dir, `follower-${i}`);
     mkdirSync(dir, { recursive: true });
     copyFileSync(nodePaths(this.dir).genesis, nodePaths(dir).genesis);
-    const p2p = `/ip4/127.0.0.1/tcp/${ports.p2p}`;
     this.specs.push({
       index: i,
       dir,
       apiHost: "127.0.0.1",
-      apiPort: ports.api,
-      p2p,
-      peers: this.specs.map((s) => s.p2p),
+      apiPort: 0,
+      p2p: "/ip4/127.0.0.1/tcp/0",
+      peers: [],
     });
     this.children.push(undefined);
     this.exits.push(undefined);
     this.envs[i] = env;
-    this.spawn(i);
+    await this.spawn(i);
     await this.waitUp([i], timeoutMs);
     this.peerIdCache[i] = (await this.peerInfo(i)).peer_id;
     await this.waitPeered(this.alive, timeoutMs);

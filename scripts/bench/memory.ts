@@ -8,14 +8,14 @@ import { sha256 } from "../../src/crypto/hash.js";
 import { devKeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
 import { ChainDb } from "../../src/db/chainDb.js";
 import { proposalIdOf } from "../../src/governance/proposalId.js";
-import { spawnNode } from "../../src/node/devnet.js";
 import { loadGenesis } from "../../src/node/genesisFile.js";
 import { initChain } from "../../src/node/initChain.js";
 import { readKeyFile } from "../../src/node/keyFile.js";
+import { launchNode } from "../../src/node/launch.js";
 import { createModules } from "../../src/node/modules.js";
 import { nodePaths } from "../../src/node/paths.js";
 import { makeTxFactory } from "./benchChain.js";
-import { freeBase, stopAll, waitFor } from "./network.js";
+import { stopAll, waitFor } from "./network.js";
 import type { BenchRow } from "./report.js";
 
 const PER_BLOCK = 20_000;
@@ -88,18 +88,11 @@ export async function benchMemory(voters = 100_000): Promise<BenchRow[]> {
     await db.close();
 
     if (process.env.XAI_BENCH_KEEP === "1") cpSync(dir, `${dir}-unstarted`, { recursive: true });
-    const base = await freeBase(2);
-    const [apiPort, p2pPort] = [base, base + 1];
-    const spec = {
-      index: 0,
-      dir,
-      apiHost: "127.0.0.1",
-      apiPort,
-      p2p: `/ip4/127.0.0.1/tcp/${p2pPort}`,
-      peers: [],
-    };
-    child = spawnNode(spec, { XAI_LOG_LEVEL: "warn" });
-    const api = `http://127.0.0.1:${apiPort}`;
+    // Ports the system picks, read back from the node (src/node/launch.ts).
+    const spec = { index: 0, dir, apiHost: "127.0.0.1", apiPort: 0, p2p: "/ip4/127.0.0.1/tcp/0", peers: [] };
+    const launched = await launchNode(spec, { env: { XAI_LOG_LEVEL: "warn" } });
+    child = launched.child;
+    const api = launched.api;
     await waitFor("node up", async () => (await fetch(`${api}/status`)).status === 200);
     const started = (await (await fetch(`${api}/status`)).json()) as { height: number };
     await waitFor("a block produced", async () => {

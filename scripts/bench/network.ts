@@ -1,6 +1,5 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Chain } from "../../src/chain/chain.js";
@@ -8,37 +7,17 @@ import { u64be, utf8 } from "../../src/crypto/bytes.js";
 import { sha256 } from "../../src/crypto/hash.js";
 import { devKeyPair, type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
 import { ChainDb } from "../../src/db/chainDb.js";
-import { type LocalNodeSpec, prepareLocalNetwork, spawnNode } from "../../src/node/devnet.js";
+import { type LocalNodeSpec, prepareLocalNetwork } from "../../src/node/devnet.js";
 import { loadGenesis } from "../../src/node/genesisFile.js";
 import { initChain } from "../../src/node/initChain.js";
 import { readKeyFile } from "../../src/node/keyFile.js";
+import { launchNetwork, launchNode } from "../../src/node/launch.js";
 import { createModules } from "../../src/node/modules.js";
 import { nodePaths } from "../../src/node/paths.js";
 import type { Payload } from "../../src/types/tx.js";
 import { encodeSignedTx, encodeTxBody, txSigningMessage } from "../../src/types/txCodec.js";
 import { fastSigner } from "./fastSign.js";
 import type { BenchRow } from "./report.js";
-
-/** A base port with `n` consecutive free ports after it (others may run nodes on this machine). */
-export async function freeBase(n: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    // Below Linux's ephemeral range (32768-60999), which outgoing connections draw from.
-    const base = 10_000 + Math.floor(Math.random() * 22_000);
-    const ok = await Promise.all(
-      Array.from(
-        { length: n },
-        (_, i) =>
-          new Promise<boolean>((resolve) => {
-            const srv = createServer();
-            srv.once("error", () => resolve(false));
-            srv.listen(base + i, "127.0.0.1", () => srv.close(() => resolve(true)));
-          }),
-      ),
-    );
-    if (ok.every(Boolean)) return base;
-  }
-  throw new Error("no free ports");
-}
 
 type Json = Record<string, unknown>;
 
@@ -134,15 +113,9 @@ async function benchCluster(dir: string, voters: number): Promise<BenchRow[]> {
   // end figure at 2,000 votes/s, the target itself (a parameter, not the network, would limit it).
   g.params.max_block_txs = "10000";
   writeFileSync(nodePaths(dir).genesis, JSON.stringify(g));
-  const base = await freeBase(6);
-  const specs = prepareLocalNetwork({
-    dir,
-    nodes: 3,
-    preset: "test",
-    baseApiPort: base,
-    baseP2pPort: base + 3,
-  });
-  const children = specs.map((s) => spawnNode(s, { XAI_LOG_LEVEL: "warn" }));
+  // Ports the system picks, read back from each node (src/node/launch.ts).
+  const specs = prepareLocalNetwork({ dir, nodes: 3, preset: "test", baseApiPort: 0, baseP2pPort: 0 });
+  const children = (await launchNetwork(specs, { env: { XAI_LOG_LEVEL: "warn" } })).map((l) => l.child);
   try {
     for (const s of specs)
       await waitFor(`node ${s.index} peered`, async () => (await get(`${api(s)}/status`)).body.peers === 2);
@@ -283,28 +256,16 @@ async function benchSync(dir: string, blocks: number): Promise<BenchRow[]> {
   const late = join(dir, "late");
   mkdirSync(late);
   writeFileSync(nodePaths(late).genesis, readFileSync(nodePaths(source).genesis));
-  const base = await freeBase(4);
-  const a: LocalNodeSpec = {
-    index: 0,
-    dir: source,
-    apiHost: "127.0.0.1",
-    apiPort: base,
-    p2p: `/ip4/127.0.0.1/tcp/${base + 1}`,
-    peers: [],
-  };
-  const b: LocalNodeSpec = {
-    index: 1,
-    dir: late,
-    apiHost: "127.0.0.1",
-    apiPort: base + 2,
-    p2p: `/ip4/127.0.0.1/tcp/${base + 3}`,
-    peers: [a.p2p],
-  };
-  const children = [spawnNode(a, { XAI_LOG_LEVEL: "warn" })];
+  const local = { apiHost: "127.0.0.1", apiPort: 0, p2p: "/ip4/127.0.0.1/tcp/0", peers: [] };
+  const a: LocalNodeSpec = { index: 0, dir: source, ...local };
+  const b: LocalNodeSpec = { index: 1, dir: late, ...local };
+  const env = { XAI_LOG_LEVEL: "warn" };
+  const children = [(await launchNode(a, { env })).child];
   try {
     await waitFor("source up", async () => (await get(`${api(a)}/status`)).status === 200);
     const t0 = performance.now();
-    children.push(spawnNode(b, { XAI_LOG_LEVEL: "warn" }));
+    b.peers = [a.p2p];
+    children.push((await launchNode(b, { env })).child);
     await waitFor(
       "late node synced",
       async () => ((await get(`${api(b)}/status`)).body.height as number) >= blocks,

@@ -17,7 +17,6 @@ import { GenesisErrorCode } from "../config/errors.js";
 import { bytesEqual, toHex } from "../crypto/bytes.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { cachingVerifier, verifyNode } from "../crypto/verify.js";
-import { DbErrorCode } from "../db/errors.js";
 import { isXaiError, XaiError, xaiError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { applyBlock, txRootOfBytes } from "../state-transition/applyBlock.js";
@@ -33,6 +32,7 @@ import { ChainReads } from "./chainReads.js";
 import { isPreferred } from "./forkChoice.js";
 import { writeGenesis } from "./genesisBlock.js";
 import { checkHeader, gateBlockHead, type ProposerSchedule } from "./headerChecks.js";
+import { checkStoredChain } from "./integrity.js";
 import { JobQueue } from "./jobQueue.js";
 import { DEFAULT_MEMPOOL_LIMITS, Mempool } from "./mempool.js";
 import { PendingStates } from "./pendingState.js";
@@ -108,8 +108,8 @@ export class Chain extends ChainReads {
     if (stored && !bytesEqual(stored, this.genesis.hash))
       throw new XaiError(GenesisErrorCode.MISMATCH, "the database belongs to another genesis");
     const headHash = (await this.db.getHead()) ?? (await writeGenesis(this.db, this.genesis, this.rules));
-    const header = await this.header(headHash);
-    if (!header) throw new XaiError(DbErrorCode.CORRUPT, "head block is missing");
+    await checkStoredChain(this.db, headHash, this.genesis.finalityDepth);
+    const header = (await this.header(headHash))!;
     this._head = headInfo(headHash, header);
     await Promise.all([this.validators.refresh(this.db.state, headHash), this.sideBlocks.load(this.db)]);
     await this.validators.loadRecent(this.db, header.height, this.genesis.finalityDepth);

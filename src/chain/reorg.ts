@@ -13,6 +13,7 @@
  * new branch did not include back to the mempool.
  */
 import { bytesEqual } from "../crypto/bytes.js";
+import { dbCorrupt as corrupt } from "../db/errors.js";
 import type { UndoRecord } from "../db/undo.js";
 import { isXaiError, xaiError } from "../errors.js";
 import { applyBlock } from "../state-transition/applyBlock.js";
@@ -91,7 +92,10 @@ export async function revertTo(
   const reverted: Block[] = [];
   for (let height = r.head.height; height > ancestorHeight; height--) {
     const hash = (await r.db.getCanonicalHash(height))!;
-    for (const [k, v] of (await r.db.getUndo(hash)) ?? []) {
+    // Without its undo record a block cannot be reverted: DB_CORRUPT, and the node stops (node.ts).
+    const undo = await r.db.getUndo(hash);
+    if (!undo) throw corrupt(`undo record of block ${height} is missing (needed by a reorg)`, height);
+    for (const [k, v] of undo) {
       if (v === null) overlay.del(k);
       else overlay.put(k, v);
     }

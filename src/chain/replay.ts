@@ -68,6 +68,10 @@ export interface ReplayOptions {
    * invariants (assertChainInvariants), which every replay checks.
    */
   check?: (state: StateReader) => Promise<void>;
+  /** Replay canonical blocks 1 … toHeight only (default: up to the stored head; repair.ts). */
+  toHeight?: number;
+  /** Called with each block's result before it is written into `scratch` (its pre-state). */
+  onApplied?: (block: Block, result: BlockResult, pre: StateReader) => Promise<void>;
   /** Wall-clock reader for the report's duration (the replay itself never reads the clock). */
   clock?: () => number;
 }
@@ -92,10 +96,10 @@ export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
   const verifier = usePool ? cachingVerifier(verifySignature) : txVerifier;
   const sigs = new TxSignatures(verifier ?? verifySignature, usePool ? o.pool! : null, new JobQueue(1));
   const rules = { modules: o.modules, verifier, genesisValidators: o.genesis.validators };
-  const headHash = await o.source.getHead();
-  if (!headHash) fail("the database has no head");
-  const headBytes = await o.source.getBlockBytes(headHash);
-  const total = decodeBlock(headBytes!).header.height;
+  const stored = await o.source.getHead();
+  if (!stored && o.toHeight === undefined) fail("the database has no head");
+  const total = o.toHeight ?? decodeBlock((await o.source.getBlockBytes(stored!))!).header.height;
+  const headHash = o.toHeight === undefined ? stored! : await blockHashOf(o.source, total);
   const g = await genesisState(o.genesis, rules);
   const stored0 = await o.source.getCanonicalHash(0);
   const block0 = decodeBlock((await o.source.getBlockBytes(stored0!))!);
@@ -115,6 +119,7 @@ export async function replayChain(o: ReplayOptions): Promise<ReplayReport> {
     if (!bytesEqual(block.header.parentHash, await blockHashOf(o.source, height - 1)))
       fail(`block ${height} does not link to its parent`);
     const result = await checkedApply(o, rules, block, parent, height);
+    await o.onApplied?.(block, result, o.scratch.state);
     await o.scratch.batch().applyState(result.overlay.changes()).write();
     txs += block.txs.length;
     parent = block.header;

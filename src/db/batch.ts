@@ -77,6 +77,11 @@ export class DbBatch {
     return this.del(bucketKey(DbBucket.TX_INDEX, fromHex(txId)));
   }
 
+  /** An entry of `bucket` as `ChainDb.bucketEntries` yields it (a repair copying a rebuilt bucket). */
+  putEntry(bucket: number, key: Uint8Array, value: Uint8Array): this {
+    return this.put(bucketKey(bucket, key), value);
+  }
+
   /** State changes (new values or deletions). */
   applyState(changes: Change[]): this {
     for (const [k, v] of changes) {

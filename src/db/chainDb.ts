@@ -1,10 +1,13 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Level } from "level";
 import { fromHex, u64be, utf8 } from "../crypto/bytes.js";
 import { type XaiError, xaiError } from "../errors.js";
-import type { Entry, RangeOptions, StateReader } from "../state-transition/stateStore.js";
+import type { StateReader } from "../state-transition/stateStore.js";
 import { type BatchOp, DbBatch, metaKey } from "./batch.js";
 import { bucketKey, DbBucket, prefixEnd, SCHEMA_VERSION } from "./buckets.js";
-import { DbErrorCode } from "./errors.js";
+import { DbErrorCode, dbCorrupt } from "./errors.js";
+import { DbStateReader, readSync } from "./stateReader.js";
 import { decodeUndo, type UndoRecord } from "./undo.js";
 
 export { DbBatch } from "./batch.js";
@@ -23,37 +26,6 @@ export interface StoredReceipt {
 type Db = Level<Uint8Array, Uint8Array>;
 
 const dec = new TextDecoder();
-
-/** The state bucket seen as a StateReader. Point reads are synchronous (classic-level getSync). */
-class DbStateReader implements StateReader {
-  constructor(private readonly db: Db) {}
-
-  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    const v = this.db.getSync(bucketKey(DbBucket.STATE, key));
-    return v === undefined ? undefined : new Uint8Array(v);
-  }
-
-  async range(prefix: Uint8Array, opts: RangeOptions = {}): Promise<Entry[]> {
-    const p = bucketKey(DbBucket.STATE, prefix);
-    const o: Record<string, unknown> = { reverse: opts.reverse === true };
-    // Lower bound: the prefix, or `gt` if that is higher.
-    const gt = opts.gt ? bucketKey(DbBucket.STATE, opts.gt) : undefined;
-    if (gt && Buffer.compare(gt, p) >= 0) o.gt = gt;
-    else o.gte = p;
-    // Upper bound: the end of the prefix, or `lte`/`lt` if lower.
-    const end = prefixEnd(p);
-    const lte = opts.lte ? bucketKey(DbBucket.STATE, opts.lte) : undefined;
-    const lt = opts.lt ? bucketKey(DbBucket.STATE, opts.lt) : undefined;
-    if (lt && (!end || Buffer.compare(lt, end) <= 0) && (!lte || Buffer.compare(lt, lte) <= 0)) o.lt = lt;
-    else if (lte && (!end || Buffer.compare(lte, end) < 0)) o.lte = lte;
-    else if (end) o.lt = end;
-    if (opts.limit !== undefined) o.limit = opts.limit;
-    const out: Entry[] = [];
-    for await (const [k, v] of this.db.iterator(o))
-      out.push([new Uint8Array(k.subarray(1)), new Uint8Array(v)]);
-    return out;
-  }
-}
 
 /**
  * The node's one LevelDB database and the only importer of `level`. Blocks, the canonical index,
@@ -76,7 +48,7 @@ export class ChainDb {
    * Opens (creating if needed) the database in `dir`; DB_LOCKED if another process has it open,
    * DB_SCHEMA_MISMATCH (closed again) if another schema version of the node wrote it.
    */
-  static async open(dir: string): Promise<ChainDb> {
+  static async open(dir: string, o: { repairing?: boolean } = {}): Promise<ChainDb> {
     const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
     try {
       await db.open();
@@ -87,9 +59,20 @@ export class ChainDb {
           DbErrorCode.LOCKED,
           `database ${dir} is in use by another process (is the node running?)`,
         );
+      if (cause?.code === "LEVEL_CORRUPTION")
+        throw dbCorrupt(`LevelDB: ${(err as { cause?: Error }).cause?.message}`);
       throw err;
     }
     const cdb = new ChainDb(db);
+    // LevelDB drops a damaged log record when it opens the files and only says so in its LOG: the
+    // finding is kept as the `damaged` mark until a repair (`repairing`: repair.ts) removes it.
+    const dropped = droppedOnRecovery(dir);
+    if (dropped) await db.put(metaKey("damaged"), utf8(dropped));
+    const damaged = await cdb.getMeta("damaged");
+    if (damaged && !o.repairing) {
+      await db.close();
+      throw dbCorrupt(`LevelDB dropped damaged records when it opened ${dir} (${dec.decode(damaged)})`);
+    }
     const schema = await cdb.getMeta("schema");
     if (schema === undefined) await db.put(metaKey("schema"), utf8(SCHEMA_VERSION));
     else if (dec.decode(schema) !== SCHEMA_VERSION) {
@@ -102,6 +85,11 @@ export class ChainDb {
       );
     }
     return cdb;
+  }
+
+  /** LevelDB's own repair of the files in `dir` (closed): keeps every record it can still read. */
+  static repair(dir: string): Promise<void> {
+    return (Level as unknown as { repair(location: string): Promise<void> }).repair(dir);
   }
 
   /** Closes the database. */
@@ -126,7 +114,7 @@ export class ChainDb {
 
   /** True if a block with this hash is stored (a synchronous point read). */
   hasBlock(hash: Uint8Array): boolean {
-    return this.db.getSync(bucketKey(DbBucket.BLOCK, hash)) !== undefined;
+    return readSync(this.db, bucketKey(DbBucket.BLOCK, hash)) !== undefined;
   }
 
   /** Hash of the canonical block at `height`. */
@@ -176,6 +164,18 @@ export class ChainDb {
       yield [new Uint8Array(k.subarray(1)), new Uint8Array(v)];
   }
 
+  /** Every entry of `bucket` as [key without the bucket byte, value], in key order (repair.ts). */
+  async *bucketEntries(bucket: number): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    const lo = new Uint8Array([bucket]);
+    for await (const [k, v] of this.db.iterator({ gte: lo, lt: prefixEnd(lo)! }))
+      yield [new Uint8Array(k.subarray(1)), new Uint8Array(v)];
+  }
+
+  /** Deletes every entry of `bucket` whose key (without the bucket byte) is at least `from`. */
+  clearBucket(bucket: number, from: Uint8Array = new Uint8Array(0)): Promise<void> {
+    return this.db.clear({ gte: bucketKey(bucket, from), lt: prefixEnd(new Uint8Array([bucket]))! });
+  }
+
   /** A new write batch. */
   batch(): DbBatch {
     return new DbBatch(this);
@@ -213,7 +213,19 @@ export class ChainDb {
   }
 
   private async getRaw(key: Uint8Array): Promise<Uint8Array | undefined> {
-    const v = this.db.getSync(key);
+    const v = readSync(this.db, key);
     return v === undefined ? undefined : new Uint8Array(v);
   }
+}
+
+/** The line of LevelDB's LOG (this open's: LevelDB rotates it) that reports dropped records. */
+function droppedOnRecovery(dir: string): string | undefined {
+  let log: string;
+  try {
+    log = readFileSync(join(dir, "LOG"), "utf8");
+  } catch {
+    return undefined;
+  }
+  const line = log.split("\n").find((l) => /dropping [0-9]+ bytes|Corruption:/.test(l));
+  return line?.replace(/^.*?(\S+: dropping|Corruption)/, "$1").trim();
 }

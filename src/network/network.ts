@@ -13,10 +13,11 @@
  * HARD_MAX_TX_BYTES are rejected before decoding; at most `maxPendingValidations` (2,048)
  * transactions and MAX_PENDING_BLOCKS (16) blocks wait for validation at once, and more are ignored;
  * a peer whose transactions were ignored past its budget (IgnoreBudget) has its transactions
- * dropped unvalidated for a while, and is penalised once each time it spends the budget.
- * Transactions this node admitted go out in batches (txBatch.ts). Gossip is best effort: a block with an unknown parent starts a sync with its sender (sync.ts), the
- * configured peers are redialled every 2 s, and the admin allow list (a partition) is enforced by the
- * same gater as the bans.
+ * dropped unvalidated for a while, and is penalised once each time it spends the budget. Admitted
+ * transactions go out in batches (txBatch.ts). Gossip is best effort: a block with an unknown parent
+ * starts a sync with its sender (sync.ts), the configured peers are redialled every 2 s, and the
+ * admin allow list (a partition) is enforced by the same gater as the bans. `listen` opens the
+ * port, `run` starts the rest (the node opens every listener before anything runs, node.ts).
  */
 import type { GossipSub } from "@chainsafe/libp2p-gossipsub";
 import { type PeerId, type PrivateKey, TopicValidatorResult } from "@libp2p/interface";
@@ -98,37 +99,38 @@ export class P2PNetwork {
     this.sync = new BlockSync(node, o.chain, o.log, (peer, why) => this.penalise(peer, why));
   }
 
-  /** Creates and starts the libp2p node, subscribes, serves sync and dials the peers. */
-  static async start(o: NetworkOptions): Promise<P2PNetwork> {
+  /** The libp2p node listening on `o.listen` (or throws); nothing is served or dialed until `run`. */
+  static async listen(o: NetworkOptions): Promise<P2PNetwork> {
     const penalties = new PeerPenalties({ maxInvalid: 10, banMs: 10 * 60_000, ...o.penalties });
     const ref: { net?: P2PNetwork } = {};
-    const chainId = o.chain.genesis.chainId;
     const node = await createP2PNode({
       privateKey: o.privateKey,
       listen: o.listen,
       isDenied: (id: PeerId) => ref.net?.isDenied(id.toString()) ?? false,
       asyncValidation: true,
-      scoredTopics: [txTopic(chainId), txBatchTopic(chainId), blockTopic(chainId)],
+      scoredTopics: [txTopic, txBatchTopic, blockTopic].map((topic) => topic(o.chain.genesis.chainId)),
     });
-    const net = new P2PNetwork(node, o, penalties);
-    ref.net = net;
-    net.gossip.addEventListener("gossipsub:message", (evt) => {
-      const { propagationSource, msgId, msg } = evt.detail;
-      void net.onGossip(propagationSource.toString(), msgId, msg.topic, msg.data);
+    ref.net = new P2PNetwork(node, o, penalties);
+    return ref.net;
+  }
+
+  /** Subscribes, serves sync, syncs with the peers already connected and dials the configured ones. */
+  async run(): Promise<void> {
+    const { node, o } = this;
+    this.gossip.addEventListener("gossipsub:message", ({ detail: d }) => {
+      void this.onGossip(d.propagationSource.toString(), d.msgId, d.msg.topic, d.msg.data);
     });
     node.addEventListener("peer:connect", (evt) => {
       o.metrics.peers.set(node.getPeers().length);
-      void net.sync.onPeer(evt.detail);
+      void this.sync.onPeer(evt.detail);
     });
     node.addEventListener("peer:disconnect", () => o.metrics.peers.set(node.getPeers().length));
-    await net.sync.serve();
-    net.gossip.subscribe(net.txTopic);
-    net.gossip.subscribe(net.batchTopic);
-    net.gossip.subscribe(net.blockTopic);
-    net.sync.start(Math.max(1000, o.chain.genesis.blockTimeMs));
-    net.dialPeers();
-    net.redial = setInterval(() => net.dialPeers(), 2000);
-    return net;
+    await this.sync.serve();
+    for (const t of [this.txTopic, this.batchTopic, this.blockTopic]) this.gossip.subscribe(t);
+    this.sync.start(Math.max(1000, o.chain.genesis.blockTimeMs));
+    for (const p of node.getPeers()) void this.sync.onPeer(p);
+    this.dialPeers();
+    this.redial = setInterval(() => this.dialPeers(), 2000);
   }
 
   private get gossip(): GossipSub {
@@ -269,10 +271,7 @@ export class P2PNetwork {
    */
   async setAllowedPeers(allow: string[] | null): Promise<void> {
     this.allow = allow === null ? null : new Set(allow);
-    if (allow === null) {
-      this.dialPeers();
-      return;
-    }
+    if (allow === null) return this.dialPeers();
     for (const c of this.node.getConnections())
       if (!this.allow!.has(c.remotePeer.toString())) await c.close().catch(() => undefined);
   }

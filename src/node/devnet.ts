@@ -44,7 +44,9 @@ export function prepareLocalNetwork(o: LocalNetworkOptions): LocalNodeSpec[] {
       Date.now(),
     );
   }
-  const p2p = (i: number) => `/ip4/127.0.0.1/tcp/${o.baseP2pPort + i}`;
+  // Base port 0: every node on port 0, its peers filled in when it starts (launch.ts).
+  const port = (base: number, i: number) => (base === 0 ? 0 : base + i);
+  const p2p = (i: number) => `/ip4/127.0.0.1/tcp/${port(o.baseP2pPort, i)}`;
   return Array.from({ length: o.nodes }, (_, i) => {
     const dir = join(o.dir, `node-${i}`);
     const paths = nodePaths(dir);
@@ -57,16 +59,22 @@ export function prepareLocalNetwork(o: LocalNetworkOptions): LocalNodeSpec[] {
       index: i,
       dir,
       apiHost: "127.0.0.1",
-      apiPort: o.baseApiPort + i,
+      apiPort: port(o.baseApiPort, i),
       p2p: p2p(i),
-      peers: Array.from({ length: o.nodes }, (_, j) => j)
-        .filter((j) => j !== i)
-        .map(p2p),
+      peers:
+        o.baseP2pPort === 0
+          ? []
+          : Array.from({ length: o.nodes }, (_, j) => j)
+              .filter((j) => j !== i)
+              .map(p2p),
     };
   });
 }
 
-const CLI = fileURLToPath(new URL("../../../bin/xai-gov.js", import.meta.url));
+// From dist/src/node/ (the compiled CLI) or from src/node/ (tests under tsx): the same bin/xai-gov.js.
+const CLI = fileURLToPath(
+  new URL(`${import.meta.url.includes("/dist/") ? "../../../" : "../../"}bin/xai-gov.js`, import.meta.url),
+);
 
 /** Starts a node as a child process (`xai-gov start`), appending its logs to DIR/node.log. */
 export function spawnNode(spec: LocalNodeSpec, extraEnv: Record<string, string> = {}): ChildProcess {

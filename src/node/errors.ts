@@ -13,6 +13,12 @@ export enum NodeErrorCode {
    * without the release that applied it; `data.name`, `data.height`) (SPEC v2 §4.7).
    */
   UNKNOWN_APPLIED_UPGRADE = "UNKNOWN_APPLIED_UPGRADE",
+  /**
+   * `start` could not open a listener it was asked for (`data.flag` `--api` or `--p2p`,
+   * `data.address`, `data.cause` EADDRINUSE …): the node opened nothing else, released its
+   * database and ports, and exits with LISTEN_FAILED_EXIT_CODE (listeners.ts).
+   */
+  LISTEN_FAILED = "NODE_LISTEN_FAILED",
 }
 
 declare module "../errors.js" {
@@ -20,3 +26,9 @@ declare module "../errors.js" {
     node: NodeErrorCode;
   }
 }
+
+/** Exit code of `xai-gov start` when a listener could not be opened (NODE_LISTEN_FAILED). */
+export const LISTEN_FAILED_EXIT_CODE = 8;
+
+/** Exit code of `xai-gov start` when the database is corrupt (DB_CORRUPT), at start or on a reorg. */
+export const DB_CORRUPT_EXIT_CODE = 7;

@@ -3,8 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { adminRoutes } from "../api/admin.js";
 import { governanceRoutes } from "../api/governanceRoutes.js";
-import { refusalLog } from "../api/refusalLog.js";
-import { createApi, type RoutePlugin } from "../api/server.js";
+import type { RoutePlugin } from "../api/server.js";
 import { upgradeRoutes } from "../api/upgradeRoutes.js";
 import { validatorRoutes } from "../api/validatorRoutes.js";
 import { Chain, type NewHeadEvent } from "../chain/chain.js";
@@ -13,19 +12,20 @@ import { SignaturePool } from "../chain/sigPool.js";
 import { slotAt, slotStartMs } from "../chain/slots.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { ChainDb } from "../db/chainDb.js";
+import { DbErrorCode, dbCorrupt } from "../db/errors.js";
 import type { XaiError } from "../errors.js";
 import type { UpgradeNeeded } from "../governance/upgrade/beginBlock.js";
 import type { Logger } from "../logger.js";
 import { GovernanceMetrics } from "../metrics/governanceMetrics.js";
 import { NodeMetrics } from "../metrics/nodeMetrics.js";
-import { P2PNetwork } from "../network/network.js";
-import { loadOrCreateP2PKey } from "../network/p2pKey.js";
+import type { P2PNetwork } from "../network/network.js";
 import type { PenaltyOptions } from "../network/peerPenalties.js";
 import { MAX_VALIDATORS } from "../state-transition/validatorSet.js";
 import { VERSION } from "../version.js";
 import { logHead } from "./eventLog.js";
 import { loadGenesis } from "./genesisFile.js";
 import { readKeyFile } from "./keyFile.js";
+import { openListeners } from "./listeners.js";
 import { createModules } from "./modules.js";
 import { nodePaths } from "./paths.js";
 import { checkAppliedUpgrades, nodeUpgrades, parseTestUpgrades, TEST_UPGRADES_ENV } from "./upgrades.js";
@@ -88,7 +88,7 @@ export class XaiNode {
     private readonly signaturePool: SignaturePool,
   ) {}
 
-  /** Opens the database, resumes from its head, starts the API and block production. */
+  /** Opens the database, resumes from its head, opens every listener, then runs network and production. */
   static async start(o: NodeOptions): Promise<XaiNode> {
     const log = o.log ?? pino({ level: process.env.XAI_LOG_LEVEL ?? "info" });
     const genesis = loadGenesis(o.dir);
@@ -128,51 +128,42 @@ export class XaiNode {
     const metrics = new NodeMetrics();
     metrics.collectProcessMetrics();
     metrics.buildInfo.set({ version: VERSION, node: process.version, chain_id: genesis.chainId }, 1);
-    let network: P2PNetwork | undefined;
-    if (o.p2pListen && o.p2pListen.length > 0) {
-      try {
-        network = await P2PNetwork.start({
-          chain,
-          listen: o.p2pListen,
-          peers: o.peers ?? [],
-          privateKey: await loadOrCreateP2PKey(paths.p2pKey),
-          metrics,
-          log,
-          ...(o.penalties ? { penalties: o.penalties } : {}),
-        });
-      } catch (err) {
-        await release();
-        throw err;
-      }
-    }
-    const apiCtx = {
-      chain,
-      metrics,
-      peers: () => network?.peers().length ?? 0,
-      syncing: () => network?.syncing ?? false,
-      ...(key ? { validator: key.address } : {}),
-      ...(o.cors ? { cors: o.cors } : {}),
-      onRefused: refusalLog(log),
-      ...(network ? { onTxAccepted: (bytes: Uint8Array) => void network.publishTx(bytes) } : {}),
-    };
     const gm = new GovernanceMetrics(metrics, () => chain.state);
-    chain.on("head", (e: NewHeadEvent) => gm.observe(e.result.events));
-    metrics.trackBounds(() => [...chain.bounds(), signaturePool.bound()]);
-    const api = createApi(apiCtx, [
-      governanceRoutes(gm),
-      validatorRoutes,
-      upgradeRoutes,
-      ...(o.routes ?? []),
-      ...(network ? [adminRoutes(network)] : []),
-    ]);
+    // Every listener is opened before anything runs (no sync, gossip or production): a node that
+    // cannot open one closes what it opened and releases its database (NODE_LISTEN_FAILED).
+    const { network, api, apiAddress } = await openListeners(
+      o,
+      { chain, metrics, log, key },
+      paths.p2pKey,
+      (net) => [
+        governanceRoutes(gm),
+        validatorRoutes,
+        upgradeRoutes,
+        ...(o.routes ?? []),
+        ...(net ? [adminRoutes(net)] : []),
+      ],
+    ).catch(async (err: unknown) => {
+      await release();
+      throw err;
+    });
     const node = new XaiNode(chain, db, metrics, api, key, log, network, signaturePool);
-    chain.on("head", (e: NewHeadEvent) => node.onHead(e));
-    chain.on("blockRejected", (code: string) => metrics.rejectedBlocks.inc({ code }));
+    node.apiAddress = apiAddress;
+    metrics.trackBounds(() => [...chain.bounds(), signaturePool.bound()]);
+    chain.on("head", (e: NewHeadEvent) => {
+      gm.observe(e.result.events);
+      node.onHead(e);
+    });
+    chain.on("blockRejected", (code: string) => {
+      metrics.rejectedBlocks.inc({ code });
+      // A reorg that found an undo record missing: never go on with wrong state (fail-stop).
+      if (code === DbErrorCode.CORRUPT && !node.stopped)
+        node.onFatal(dbCorrupt("a reorg's undo record is missing"), o);
+    });
     chain.on("upgradeNeeded", (plan: UpgradeNeeded) => node.onUpgradeNeeded(plan, paths.upgradeInfo, o));
     chain.on("fatal", (err: XaiError) => node.onFatal(err, o));
     if (db.writeFailure) node.onFatal(db.writeFailure, o); // failed before the handler was there
     node.updateGauges();
-    node.apiAddress = await api.listen({ host: o.apiHost, port: o.apiPort });
+    await network?.run();
     log.info(
       {
         chainId: genesis.chainId,

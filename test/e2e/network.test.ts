@@ -10,7 +10,6 @@
 // XAI_TEST_LOG=DIR writes each node's log (debug level) to DIR/node-I.log.
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
@@ -61,24 +60,6 @@ async function waitFor(
   }
 }
 
-/** `n` distinct TCP ports that were free a moment ago (held open together so that none repeats). */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<Server>((resolve, reject) => {
-          const s = createServer();
-          s.on("error", reject);
-          s.listen(0, "127.0.0.1", () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
-
 /** A signed SignedTx, as a wallet builds it; `badSignature` flips a bit of the signature. */
 function signedTx(key: KeyPair, payload: Payload, nonce: bigint, chainId: string, badSignature = false) {
   const body = encodeTxBody({ chainId, nonce, publicKey: key.publicKey, fee: MIN_FEE, payload });
@@ -118,13 +99,12 @@ async function metricSum(node: XaiNode, name: string, labels: Record<string, str
 
 const GOSSIP = "xai_chain_gossip_results_total";
 
-/** One node of the local network: its directory, fixed listen port and libp2p identity. */
+/** One node of the local network: its directory and libp2p identity. */
 interface Member {
   index: number;
   dir: string;
-  port: number;
   peerId: string;
-  /** Listen multiaddr with /p2p/<id>. */
+  /** Listen multiaddr with /p2p/<id>, as bound by its last start (port 0: the system picks). */
   addr: string;
   node?: XaiNode;
 }
@@ -160,10 +140,14 @@ describe("e2e: P2P network (real libp2p nodes)", function () {
       apiHost: "127.0.0.1",
       apiPort: 0,
       log: logFor(m.index),
-      p2pListen: [`/ip4/127.0.0.1/tcp/${m.port}`],
-      peers: members.filter((o) => o !== m).map((o) => o.addr),
+      // Port 0, read back: no port is probed and then handed over (issue 11). A node dials every
+      // member already started; the one started later always knows the other's current address.
+      p2pListen: ["/ip4/127.0.0.1/tcp/0"],
+      peers: members.filter((o) => o !== m && o.addr !== "").map((o) => o.addr),
       penalties: { maxInvalid: MAX_INVALID },
     });
+    m.addr = m.node.network!.listenAddrs()[0]!;
+    assert.ok(m.addr.endsWith(`/p2p/${m.peerId}`), m.addr);
     return m.node;
   }
 
@@ -215,13 +199,9 @@ describe("e2e: P2P network (real libp2p nodes)", function () {
     copyFileSync(nodePaths(root).genesis, nodePaths(observer).genesis);
     const dirs = [...specs.map((s) => s.dir), observer];
     members = [];
-    const ports = await freePorts(dirs.length);
     for (const [index, dir] of dirs.entries()) {
-      // Create the libp2p identity first so that every node can be given its peers' full addresses.
       const key = await loadOrCreateP2PKey(nodePaths(dir).p2pKey);
-      const peerId = peerIdFromPrivateKey(key).toString();
-      const port = ports[index]!;
-      members.push({ index, dir, port, peerId, addr: `/ip4/127.0.0.1/tcp/${port}/p2p/${peerId}` });
+      members.push({ index, dir, peerId: peerIdFromPrivateKey(key).toString(), addr: "" });
     }
     for (const m of members.slice(0, 3)) await start(m);
     chainId = node(0).chain.genesis.chainId;
@@ -280,10 +260,17 @@ describe("e2e: P2P network (real libp2p nodes)", function () {
     assert.ok(head.height >= receipts[0]!.height);
     const balances = await Promise.all(nodes.map((n) => getAccount(n.chain.state, recipient)));
     for (const b of balances) assert.equal(b.balance, balances[0]!.balance);
-    // Blocks were produced by more than one validator and reached the others by gossip.
+    // Blocks were produced by more than one validator and reached the others by gossip (node 0,
+    // started first with no peer to wait for, may propose the first blocks alone: wait for another).
     const proposers = new Set<string>();
-    for (let h = 1; h <= head.height; h++) proposers.add((await n0.chain.blockAt(h))!.header.proposer);
-    assert.ok(proposers.size >= 2, `proposers ${[...proposers].join(",")}`);
+    await waitFor(
+      () => `blocks of a second proposer (so far ${[...proposers].join(",")})`,
+      async () => {
+        for (let h = 1; h <= n0.chain.head.height; h++)
+          proposers.add((await n0.chain.blockAt(h))!.header.proposer);
+        return proposers.size >= 2;
+      },
+    );
     for (const n of nodes)
       assert.ok((await metricSum(n, GOSSIP, { topic: "block", result: "accept" })) > 0, "blocks gossiped");
   });

@@ -1,8 +1,9 @@
 import type { ChildProcess } from "node:child_process";
 import type { Command } from "commander";
 import { xaiError } from "../../errors.js";
-import { prepareLocalNetwork, spawnNode } from "../../node/devnet.js";
+import { prepareLocalNetwork } from "../../node/devnet.js";
 import { NodeErrorCode } from "../../node/errors.js";
+import { launchNetwork } from "../../node/launch.js";
 import { printResult } from "../output.js";
 
 /** Registers `devnet`. */
@@ -14,8 +15,12 @@ export function registerDevnet(program: Command): void {
     .option("--dir <dir>", "directory of the network (reused if it exists)", ".xai-devnet")
     .option("--preset <preset>", "dev or test", "dev")
     .option("--block-time-ms <ms>", "block time")
-    .option("--base-api-port <port>", "API port of node 0 (node I uses port + I)", "8545")
-    .option("--base-p2p-port <port>", "libp2p port of node 0", "9545")
+    .option(
+      "--base-api-port <port>",
+      "API port of node 0 (node I uses port + I; 0: ports the system picks)",
+      "8545",
+    )
+    .option("--base-p2p-port <port>", "libp2p port of node 0 (0: ports the system picks)", "9545")
     .option("--json", "print the node list as JSON")
     .action(
       async (o: {
@@ -40,12 +45,14 @@ export function registerDevnet(program: Command): void {
           baseP2pPort: Number(o.baseP2pPort),
           ...(o.blockTimeMs ? { blockTimeMs: Number(o.blockTimeMs) } : {}),
         });
-        const children: ChildProcess[] = specs.map((s) => spawnNode(s));
+        // Every node is listening (or none runs: a taken port is NODE_LISTEN_FAILED, launch.ts).
+        const launched = await launchNetwork(specs);
+        const children: ChildProcess[] = launched.map((l) => l.child);
         printResult(
-          specs.map((s) => ({
+          specs.map((s, k) => ({
             node: s.index,
-            api: `http://${s.apiHost}:${s.apiPort}`,
-            p2p: s.p2p,
+            api: launched[k]!.api,
+            p2p: launched[k]!.p2p[0],
             dir: s.dir,
           })),
           o.json === true,

@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { ChainErrorCode } from "../../chain/errors.js";
+import { repairChain } from "../../chain/repair.js";
 import { replayChain } from "../../chain/replay.js";
 import { SignaturePool } from "../../chain/sigPool.js";
 import { verifyNode } from "../../crypto/verify.js";
@@ -13,6 +14,14 @@ import { createModules } from "../../node/modules.js";
 import { nodePaths } from "../../node/paths.js";
 import { nodeUpgrades, parseTestUpgrades, TEST_UPGRADES_ENV } from "../../node/upgrades.js";
 import { printResult } from "../output.js";
+
+interface ReplayCliOptions {
+  dir: string;
+  json?: boolean;
+  skipSignatures?: boolean;
+  workers: string;
+  repair?: boolean;
+}
 
 /** Registers `replay`. */
 export function registerReplay(program: Command): void {
@@ -27,11 +36,17 @@ export function registerReplay(program: Command): void {
       "do not re-check transaction signatures (faster; only for a database you trust; block signatures are still checked)",
     )
     .option("--workers <n>", "worker threads verifying transaction signatures (0: on the main thread)", "2")
+    .option(
+      "--repair",
+      "repair a database the node refuses as DB_CORRUPT: LevelDB's repair, then the state, receipts and undo records rebuilt from the longest run of intact blocks (docs/RUNBOOK.md)",
+    )
     .option("--json", "print one JSON object")
-    .action(async (o: { dir: string; json?: boolean; skipSignatures?: boolean; workers: string }) => {
+    .action(async (o: ReplayCliOptions) => {
       const genesis = loadGenesis(o.dir);
       const paths = nodePaths(o.dir);
-      const source = await ChainDb.open(paths.db);
+      // LevelDB's own repair keeps every record it can still read (the node must be stopped).
+      if (o.repair) await ChainDb.repair(paths.db);
+      const source = await ChainDb.open(paths.db, { repairing: o.repair === true });
       rmSync(paths.replayScratch, { recursive: true, force: true });
       const scratch = await ChainDb.open(paths.replayScratch);
       const bar = o.json
@@ -46,7 +61,7 @@ export function registerReplay(program: Command): void {
       const t0 = performance.now();
       try {
         let started = false;
-        const report = await replayChain({
+        const report = await (o.repair ? repairChain : replayChain)({
           genesis,
           source,
           scratch,
@@ -77,7 +92,8 @@ export function registerReplay(program: Command): void {
           },
           o.json === true,
         );
-        if (report.mismatches > 0)
+        // A repair replaces the stored state, so its differences are what it fixed.
+        if (report.mismatches > 0 && !o.repair)
           throw xaiError(ChainErrorCode.REPLAY_MISMATCH, `${report.mismatches} state entries differ`);
       } finally {
         bar?.stop();

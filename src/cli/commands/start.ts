@@ -1,11 +1,14 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { xaiError } from "../../errors.js";
-import { NodeErrorCode } from "../../node/errors.js";
+import { DbErrorCode } from "../../db/errors.js";
+import { isXaiError, xaiError } from "../../errors.js";
+import { DB_CORRUPT_EXIT_CODE, NodeErrorCode } from "../../node/errors.js";
 import { initChain } from "../../node/initChain.js";
+import { READY_MSG, startExitCode } from "../../node/launch.js";
 import { nodePaths } from "../../node/paths.js";
 import { UPGRADE_NEEDED_EXIT_CODE } from "../../node/upgrades.js";
+import { printError } from "../output.js";
 import {
   nodeArgs,
   RELEASE_ARTIFACT,
@@ -112,7 +115,7 @@ export function registerStart(program: Command): void {
       const { XaiNode, STORAGE_FAILED_EXIT_CODE } = await import("../../node/node.js");
       let stopping = false;
       let exitCode = 0;
-      let node: { stop(): Promise<void> } | undefined;
+      let node: Awaited<ReturnType<typeof XaiNode.start>> | undefined;
       // The highest code asked for wins: a write failing while a SIGTERM stop drains still exits 6.
       const stop = async (code: number) => {
         exitCode = Math.max(exitCode, code);
@@ -121,19 +124,32 @@ export function registerStart(program: Command): void {
         await node?.stop();
         process.exit(exitCode);
       };
-      node = await XaiNode.start({
-        dir: o.dir,
-        apiHost: api.host,
-        apiPort: api.port,
-        ...(o.p2p ? { p2pListen: [o.p2p] } : {}),
-        peers: o.peer ?? [],
-        ...(origins.length > 0 ? { cors: origins } : {}),
-        // Halted for an upgrade this release lacks (SPEC v2 §4.7): a distinct exit code.
-        onUpgradeNeeded: () => void stop(UPGRADE_NEEDED_EXIT_CODE),
-        // A failed write (fail-stop): a distinct exit code; the supervisor does not restart it.
-        onFatal: () => void stop(STORAGE_FAILED_EXIT_CODE),
-      });
+      try {
+        node = await XaiNode.start({
+          dir: o.dir,
+          apiHost: api.host,
+          apiPort: api.port,
+          ...(o.p2p ? { p2pListen: [o.p2p] } : {}),
+          peers: o.peer ?? [],
+          ...(origins.length > 0 ? { cors: origins } : {}),
+          // Halted for an upgrade this release lacks (SPEC v2 §4.7): a distinct exit code.
+          onUpgradeNeeded: () => void stop(UPGRADE_NEEDED_EXIT_CODE),
+          // A failed write (fail-stop), or a corrupt database met while running (a reorg missing an
+          // undo record): distinct exit codes; the supervisor does not restart it.
+          onFatal: (err) =>
+            void stop(isXaiError(err, DbErrorCode.CORRUPT) ? DB_CORRUPT_EXIT_CODE : STORAGE_FAILED_EXIT_CODE),
+        });
+      } catch (err) {
+        // Nothing runs and nothing is held any more (node.ts): say why and exit with its code.
+        printError(err);
+        process.exit(startExitCode(err));
+      }
+      // The signal handlers go first: whoever reads the ready line may stop the node at once.
       process.on("SIGINT", () => void stop(0));
       process.on("SIGTERM", () => void stop(0));
+      // The bound addresses (a port 0 is the one the system chose), one JSON line on stdout at any
+      // log level: what a harness or a supervisor reads back (src/node/launch.ts).
+      const ready = { msg: READY_MSG, api: node.apiAddress, p2p: node.network?.listenAddrs() ?? [] };
+      process.stdout.write(`${JSON.stringify(ready)}\n`);
     });
 }

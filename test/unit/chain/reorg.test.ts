@@ -9,6 +9,7 @@ import { sha256 } from "../../../src/crypto/hash.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
 import { verifyNode } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
+import { DbErrorCode } from "../../../src/db/errors.js";
 import { createModules } from "../../../src/node/modules.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
 import { assertChainInvariants } from "../../../src/state-transition/invariants.js";
@@ -176,6 +177,25 @@ describe("reorg", () => {
       events[0]!.reverted.map((b) => b.hashHex),
       [A[1]!.hashHex, A[0]!.hashHex],
     );
+  });
+
+  it("a reorg that needs a missing undo record → DB_CORRUPT naming the block (rejected as such); head and state unchanged", async () => {
+    const { z } = net;
+    assert.deepEqual(await importAll(z.chain, A), ["head", "head"]);
+    await z.db.batch().delUndo(A[0]!.hash).write();
+    const before = await stateDigest(z.db);
+    const rejected: string[] = [];
+    z.chain.on("blockRejected", (code: string) => rejected.push(code));
+    assert.deepEqual(await importAll(z.chain, B.slice(0, 2)), ["side", "side"]);
+    const err = await expectCode(z.chain.importBlock(B[2]!.bytes), DbErrorCode.CORRUPT);
+    assert.match(
+      err.message,
+      /undo record of block 3 is missing \(needed by a reorg\).*xai-gov replay --repair/,
+    );
+    assert.equal(err.data.height, 3);
+    assert.deepEqual(rejected, [DbErrorCode.CORRUPT]);
+    assert.equal(z.chain.head.hashHex, A[1]!.hashHex);
+    assert.equal(await stateDigest(z.db), before);
   });
 
   it("receipts of A-only transactions are gone; shared and B ones point at B's blocks", async () => {

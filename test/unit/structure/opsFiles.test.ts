@@ -1,5 +1,6 @@
 // The operator files stay true to the code: the systemd unit's `start` flags exist, and the exit
-// codes it will not restart after are the node's (upgrade release missing, refused; failed write).
+// codes it will not restart after are the node's (upgrade release missing, refused; failed write;
+// corrupt database).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -7,13 +8,14 @@ import {
   UPGRADE_RELEASE_MISSING_EXIT_CODE,
   UPGRADE_RELEASE_REFUSED_EXIT_CODE,
 } from "../../../src/cli/supervisor.js";
+import { DB_CORRUPT_EXIT_CODE } from "../../../src/node/errors.js";
 import { STORAGE_FAILED_EXIT_CODE } from "../../../src/node/node.js";
 
 const UNIT = new URL("../../../docs/systemd/xai-gov.service", import.meta.url);
 const BIN = new URL("../../../bin/xai-gov.js", import.meta.url).pathname;
 
 describe("operator files", () => {
-  it("the systemd unit runs `start` with flags that exist, and does not restart after 4, 5, 6", () => {
+  it("the systemd unit runs `start` with flags that exist, and does not restart after 4, 5, 6, 7", () => {
     const unit = readFileSync(UNIT, "utf8");
     const exec = /^ExecStart=(.+)$/m.exec(unit)?.[1] ?? "";
     const args = exec.split(/\s+/);
@@ -30,6 +32,7 @@ describe("operator files", () => {
       UPGRADE_RELEASE_MISSING_EXIT_CODE,
       UPGRADE_RELEASE_REFUSED_EXIT_CODE,
       STORAGE_FAILED_EXIT_CODE,
+      DB_CORRUPT_EXIT_CODE,
     ]);
   });
 });

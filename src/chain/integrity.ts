@@ -1,0 +1,82 @@
+/**
+ * The check of a stored chain at open (issue 11): a node never runs on silently wrong state. Cheap
+ * enough for every start (finalityDepth + 1 point reads and one hash over the head's write set):
+ *
+ * - the head block is stored, decodes, and is the canonical block at its height;
+ * - every non-final block (above head − finalityDepth, the ones a reorg may revert) is stored
+ *   under its canonical index entry and has its undo record (which a reorg needs);
+ * - the stored values of the keys the head block wrote (its undo record's keys) give the head's
+ *   state root again (stateRoot.ts: a root chains the parent's root with the block's write set),
+ *   so a state bucket that lost or garbled one of them is seen;
+ * - no repair was left half done (the `repairing` mark of repair.ts).
+ *
+ * A failure is DB_CORRUPT naming what is wrong (`data.what`, `data.height`) and the repair path
+ * (`xai-gov replay --repair`, docs/RUNBOOK.md).
+ */
+import { bytesEqual, toHex } from "../crypto/bytes.js";
+import type { ChainDb } from "../db/chainDb.js";
+import { dbCorrupt as corrupt } from "../db/errors.js";
+import type { UndoRecord } from "../db/undo.js";
+import { computeStateRoot } from "../state-transition/stateRoot.js";
+import { type Block, decodeBlock } from "../types/block.js";
+
+/** Canonical block `height`, or DB_CORRUPT if its index entry or bytes are missing or do not decode. */
+async function canonicalBlock(db: ChainDb, height: number): Promise<Block> {
+  const hash = await db.getCanonicalHash(height);
+  if (!hash) throw corrupt(`canonical index entry of height ${height} is missing`, height);
+  const bytes = await db.getBlockBytes(hash);
+  if (!bytes) throw corrupt(`block ${height} (${toHex(hash).slice(0, 16)}) is missing`, height);
+  let block: Block;
+  try {
+    block = decodeBlock(bytes);
+  } catch {
+    throw corrupt(`block ${height} does not decode`, height);
+  }
+  if (block.header.height !== height || !bytesEqual(block.hash, hash))
+    throw corrupt(`block stored as canonical ${height} is another block`, height);
+  return block;
+}
+
+/** The undo record of canonical block `b`, or DB_CORRUPT if it is missing or does not decode. */
+async function undoRecord(db: ChainDb, b: Block): Promise<UndoRecord> {
+  let undo: UndoRecord | undefined;
+  try {
+    undo = await db.getUndo(b.hash);
+  } catch {
+    throw corrupt(`undo record of block ${b.header.height} does not decode`, b.header.height);
+  }
+  if (!undo) throw corrupt(`undo record of block ${b.header.height} is missing`, b.header.height);
+  return undo;
+}
+
+/** Checks the stored chain whose head is `headHash` (see the file header); throws DB_CORRUPT. */
+export async function checkStoredChain(
+  db: ChainDb,
+  headHash: Uint8Array,
+  finalityDepth: number,
+): Promise<void> {
+  if ((await db.getMeta("repairing")) !== undefined) throw corrupt("a repair was interrupted");
+  const bytes = await db.getBlockBytes(headHash);
+  if (!bytes) throw corrupt(`head block ${toHex(headHash).slice(0, 16)} is missing`);
+  let height: number;
+  try {
+    height = decodeBlock(bytes).header.height;
+  } catch {
+    throw corrupt("head block does not decode");
+  }
+  const head = await canonicalBlock(db, height);
+  if (!bytesEqual(head.hash, headHash)) throw corrupt(`head is not the canonical block ${height}`, height);
+  if (height === 0) return;
+  for (let h = height - 1; h > Math.max(0, height - finalityDepth); h--)
+    await undoRecord(db, await canonicalBlock(db, h));
+  const undo = await undoRecord(db, head);
+  const parent = await canonicalBlock(db, height - 1);
+  const writes = await Promise.all(undo.map(async ([k]) => [k, (await db.state.get(k)) ?? null] as const));
+  const root = computeStateRoot(
+    parent.header.stateRoot,
+    height,
+    writes.map(([k, v]) => [k, v]),
+  );
+  if (!bytesEqual(root, head.header.stateRoot))
+    throw corrupt(`the stored state does not match the state root of head block ${height}`, height);
+}
