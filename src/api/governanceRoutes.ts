@@ -23,6 +23,7 @@ import type { StateReader } from "../state-transition/stateStore.js";
 import type { Tx, TxType } from "../types/tx.js";
 import { ApiErrorCode } from "./errors.js";
 import { GOV_TX_ROUTES, type GovTxType } from "./governanceTxRoutes.js";
+import { type ProposalTimes, proposalTiming } from "./proposalTiming.js";
 import { type ApiContext, submitBase64Tx, txBodySchema } from "./server.js";
 
 const PROPOSAL_ID_RE = /^[0-9a-f]{32}$/;
@@ -121,7 +122,12 @@ export function governanceRoutes(gm: GovernanceMetrics) {
     app.get<{ Params: { id: string } }>("/governance/proposals/:id", async (req) => {
       const p = await getProposal(chain.state, await proposalIdParam(chain.state, req.params.id));
       if (!p) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
-      return p;
+      const timingChain = {
+        genesis: chain.genesis,
+        head: chain.head,
+        slotAt: async (h: number) => (await chain.blockAt(h))?.header.slot,
+      };
+      return { ...p, timing: await proposalTiming(timingChain, p as unknown as ProposalTimes) };
     });
 
     // Every per-voter list of a proposal, paginated alike: cursor = the last address seen (SPEC §5).

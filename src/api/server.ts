@@ -2,6 +2,7 @@ import cors from "@fastify/cors";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Chain } from "../chain/chain.js";
 import { HARD_MAX_TX_BYTES } from "../chain/chain.js";
+import { slotStartMs } from "../chain/slots.js";
 import { genesisHashHex } from "../config/genesis.js";
 import { toHex } from "../crypto/bytes.js";
 import { requireAddress } from "../crypto/keys.js";
@@ -147,7 +148,11 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
       throw xaiError(ApiErrorCode.BAD_REQUEST, "height must be a non-negative integer or 'latest'");
     const block = await chain.blockAt(height);
     if (!block) throw xaiError(ApiErrorCode.NOT_FOUND, `no block at height ${height}`);
-    return blockJson(block, block.txs.map(decodeTx), actionJson);
+    // time_ms: the start of the block's slot (genesis time + slot x block time).
+    return {
+      ...blockJson(block, block.txs.map(decodeTx), actionJson),
+      time_ms: slotStartMs(chain.genesis, block.header.slot),
+    };
   });
 
   app.get<{ Params: { id: string } }>("/tx/:id", async (req) => {
