@@ -220,3 +220,30 @@ export function signRecipe(r: TxRecipe): Uint8Array {
 
 /** Signed transactions as bytes. */
 export const signedTx: fc.Arbitrary<Uint8Array> = txRecipe().map(signRecipe);
+
+/**
+ * Recipes that usually pass admission (a funded key's transfer of a small amount to a known
+ * account, or a fiat-unlock vote, at the minimum fee or a bit more): what reaches replacement,
+ * the pending overlays and the mempool's limits.
+ */
+export const plausibleRecipe: fc.Arbitrary<TxRecipe> = fc
+  .record({
+    key: fc.nat({ max: 9 }),
+    fee: fc.constantFrom(1_000n, 1_100n, 1_210n, 5_000n),
+    payload: fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          type: fc.constant("TRANSFER" as const),
+          recipient: fc.constantFrom(...KEYS.map((k) => k.address)),
+          amount: fc.bigInt({ min: 1n, max: 100_000n }),
+        }),
+      },
+      fc.record({
+        type: fc.constant("FIAT_UNLOCK_VOTE" as const),
+        support: fc.boolean(),
+        reason: fc.constant(""),
+      }),
+    ),
+  })
+  .map((r) => ({ ...r, nonce: 0n, chainId: FUZZ_CHAIN_ID, signer: r.key }));

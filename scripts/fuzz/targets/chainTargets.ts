@@ -10,7 +10,7 @@ import { txRootOfBytes } from "../../../src/state-transition/applyBlock.js";
 import { type Block, blockSigningMessage, encodeBlock, encodeHeader } from "../../../src/types/block.js";
 import { decodeTx, encodeSignedTx, encodeTxBody } from "../../../src/types/txCodec.js";
 import { openTestChain, produce, testGenesis, validatorKey } from "../../../test/utils/testChain.js";
-import { fastSign, KEYS, signedTx, signRecipe, type TxRecipe, txRecipe } from "../arbs.js";
+import { fastSign, KEYS, plausibleRecipe, signedTx, signRecipe, type TxRecipe, txRecipe } from "../arbs.js";
 import { binVector, FuzzFailure, type FuzzTarget, jsonVector } from "../engine.js";
 import { FuzzChain } from "../fuzzChain.js";
 import { mutatedBytes } from "../mutate.js";
@@ -41,6 +41,17 @@ function checkCanonical(bytes: Uint8Array): void {
  */
 export type TxInput = { bytes: Uint8Array } | { recipe: TxRecipe; offset: number };
 
+/** A recipe signed with its nonce `offset` (plus `ahead`) from its sender's next one on the fuzz chain. */
+async function signAtNext(fz: FuzzChain, recipe: TxRecipe, offset: number, ahead = 0): Promise<Uint8Array> {
+  const sender = KEYS[recipe.key]!.address;
+  const pending = fz.chain.mempool.pendingOf(sender).length + ahead;
+  const nonce = (await getAccount(fz.chain.state, sender)).nonce + BigInt(pending + offset);
+  return signRecipe({ ...recipe, nonce: nonce < 0n ? 0n : nonce });
+}
+
+const anyRecipe = fc.oneof(txRecipe(), plausibleRecipe);
+const nonceOffset = fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, fc.integer({ min: -2, max: 2 }));
+
 /** Transaction decode and admission. */
 export const txTarget: FuzzTarget<TxInput> = {
   name: "tx",
@@ -49,24 +60,14 @@ export const txTarget: FuzzTarget<TxInput> = {
   load: (b) => jsonVector.load<TxInput>(b),
   async setup() {
     const fz = await FuzzChain.open();
-    const offset = fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, fc.integer({ min: -2, max: 2 }));
     return {
       arbitrary: fc.oneof(
         mutatedBytes(txSeeds()).map((bytes) => ({ bytes })),
-        fc.record({ recipe: txRecipe(), offset }),
+        fc.record({ recipe: anyRecipe, offset: nonceOffset }),
       ),
       async run(input) {
         await fz.next();
-        let bytes: Uint8Array;
-        if ("bytes" in input) bytes = input.bytes;
-        else {
-          const sender = KEYS[input.recipe.key]!.address;
-          const next =
-            (await getAccount(fz.chain.state, sender)).nonce +
-            BigInt(fz.chain.mempool.pendingOf(sender).length);
-          const nonce = next + BigInt(input.offset);
-          bytes = signRecipe({ ...input.recipe, nonce: nonce < 0n ? 0n : nonce });
-        }
+        const bytes = "bytes" in input ? input.bytes : await signAtNext(fz, input.recipe, input.offset);
         checkCanonical(bytes);
         await fz.unchangedIfRejected("transaction", () => fz.chain.submitTx(bytes));
         return {};
@@ -172,22 +173,44 @@ export const blockTarget: FuzzTarget<Uint8Array> = {
   },
 };
 
+/** A batch input: bytes, or recipes signed at run time one after another (see TxInput). */
+export type TxBatchInput = { bytes: Uint8Array } | { recipes: Array<{ recipe: TxRecipe; offset: number }> };
+
 /** Gossip transaction batches: the verdicts, and the mempool grows by what was admitted only. */
-export const txBatchTarget: FuzzTarget<Uint8Array> = {
+export const txBatchTarget: FuzzTarget<TxBatchInput> = {
   name: "txbatch",
-  ext: "bin",
-  ...binVector,
+  ext: "json",
+  save: (i) => jsonVector.save(i),
+  load: (b) => jsonVector.load<TxBatchInput>(b),
   async setup() {
     const txs = txSeeds();
     const seeds = [0, 1, 2, 3].map((i) => encodeTxBatch(txs.slice(i * 5, i * 5 + 1 + i)));
     const fz = await FuzzChain.open();
+    const recipes = fc.array(fc.record({ recipe: anyRecipe, offset: nonceOffset }), {
+      minLength: 1,
+      maxLength: 6,
+    });
     return {
       arbitrary: fc.oneof(
-        mutatedBytes(seeds),
-        fc.array(fc.oneof(signedTx, mutatedBytes(txs)), { minLength: 1, maxLength: 6 }).map(encodeTxBatch),
+        mutatedBytes(seeds).map((bytes) => ({ bytes })),
+        fc
+          .array(fc.oneof(signedTx, mutatedBytes(txs)), { minLength: 1, maxLength: 6 })
+          .map((t) => ({ bytes: encodeTxBatch(t) })),
+        recipes.map((r) => ({ recipes: r })),
       ),
-      async run(bytes) {
+      async run(input) {
         await fz.next();
+        let bytes: Uint8Array;
+        if ("bytes" in input) bytes = input.bytes;
+        else {
+          const signed: Uint8Array[] = [];
+          const ahead = new Map<number, number>();
+          for (const { recipe, offset } of input.recipes) {
+            signed.push(await signAtNext(fz, recipe, offset, ahead.get(recipe.key) ?? 0));
+            ahead.set(recipe.key, (ahead.get(recipe.key) ?? 0) + 1);
+          }
+          bytes = encodeTxBatch(signed);
+        }
         const before = fz.chain.mempool.size;
         const r = await validateGossipTxBatch(fz.chain, bytes, new KnownTxIds());
         const grown = fz.chain.mempool.size - before;

@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import { adminRoutes } from "../../../src/api/admin.js";
+import { MAX_BATCH_TXS } from "../../../src/api/batchRoutes.js";
 import { HTTP_STATUS } from "../../../src/api/errors.js";
 import { governanceRoutes } from "../../../src/api/governanceRoutes.js";
 import { createApi } from "../../../src/api/server.js";
@@ -106,6 +107,13 @@ const txField = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.constantFrom("", "====", "AAAA", "A".repeat(20)),
 );
+/** The body of POST /txs: a batch, sometimes one over MAX_BATCH_TXS. */
+const batchBody = fc
+  .oneof(
+    { weight: 9, arbitrary: fc.array(txField, { maxLength: 8 }) },
+    fc.constant(Array.from({ length: MAX_BATCH_TXS + 1 }, () => "AAAA")),
+  )
+  .map((txs) => ({ payload: JSON.stringify({ txs }), type: "application/json" }));
 const body: fc.Arbitrary<{ payload?: string; type?: string }> = fc.oneof(
   {
     weight: 4,
@@ -139,18 +147,23 @@ function requests(routes: Route[]): fc.Arbitrary<HttpInput> {
   );
   return fc
     .tuple(fc.constantFrom(...own), fc.array(paramValue, { minLength: 4, maxLength: 4 }), query, body)
-    .chain(([r, params, q, b]) =>
-      method(r.method).map((m) => {
-        let i = 0;
-        const url = r.url.replace(/:[a-z_]+/gi, () => params[i++]!) + q;
-        const headers: Record<string, string> = b.type ? { "content-type": b.type } : {};
-        return {
-          method: m,
-          url,
-          headers,
-          ...(b.payload !== undefined && m !== "GET" ? { payload: b.payload } : {}),
-        };
-      }),
+    .chain(([r, params, q, anyBody]) =>
+      fc
+        .tuple(
+          method(r.method),
+          r.url === "/txs" ? fc.oneof(batchBody, fc.constant(anyBody)) : fc.constant(anyBody),
+        )
+        .map(([m, b]) => {
+          let i = 0;
+          const url = r.url.replace(/:[a-z_]+/gi, () => params[i++]!) + q;
+          const headers: Record<string, string> = b.type ? { "content-type": b.type } : {};
+          return {
+            method: m,
+            url,
+            headers,
+            ...(b.payload !== undefined && m !== "GET" ? { payload: b.payload } : {}),
+          };
+        }),
     );
 }
 
