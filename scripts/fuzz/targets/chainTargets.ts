@@ -77,13 +77,13 @@ export const txTarget: FuzzTarget<TxInput> = {
   },
 };
 
-/** Blocks 1 … 4 of another chain of the same genesis, with transactions of every type in them. */
-async function blockSeeds(): Promise<Block[]> {
+/** `n` blocks of another chain of the same genesis, `slotStep` slots apart, with transactions in them. */
+async function blockSeeds(seed: number, n: number, slotStep: number): Promise<Block[]> {
   const src = await openTestChain({ genesis: testGenesis(1) });
   const out: Block[] = [];
   try {
-    const recipes = fc.sample(txRecipe(), { seed: 2, numRuns: 40 });
-    for (let h = 0; h < 4; h++) {
+    const recipes = fc.sample(anyRecipe, { seed, numRuns: 10 * n });
+    for (let h = 0; h < n; h++) {
       for (const [i, r] of recipes.slice(h * 10, h * 10 + 10).entries()) {
         const key = i % 10;
         const nonce = (await getAccount(src.chain.state, KEYS[key]!.address)).nonce;
@@ -91,7 +91,7 @@ async function blockSeeds(): Promise<Block[]> {
           .submitTx(signRecipe({ ...r, key, signer: key, nonce, chainId: src.genesis.chainId, fee: 1_000n }))
           .catch(() => undefined);
       }
-      out.push(await produce(src.chain));
+      out.push(await produce(src.chain, src.chain.head.slot + slotStep));
     }
   } finally {
     await src.cleanup();
@@ -155,7 +155,8 @@ export const blockTarget: FuzzTarget<Uint8Array> = {
   ext: "bin",
   ...binVector,
   async setup() {
-    const seeds = await blockSeeds();
+    // Two branches from genesis (slots 1, 2, 3, 4 and 2, 4, … 10): importing both is fork choice and reorgs.
+    const seeds = [...(await blockSeeds(2, 4, 1)), ...(await blockSeeds(3, 5, 2))];
     const fz = await FuzzChain.open(128);
     return {
       arbitrary: fc.oneof(
@@ -165,8 +166,8 @@ export const blockTarget: FuzzTarget<Uint8Array> = {
       ),
       async run(bytes) {
         await fz.next();
-        await fz.unchangedIfRejected("block", () => fz.chain.importBlock(bytes));
-        return {};
+        const { status } = await fz.unchangedIfRejected("block", () => fz.chain.importBlock(bytes));
+        return { inner: [status] };
       },
       close: () => fz.close(),
     };
