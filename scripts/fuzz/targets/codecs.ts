@@ -76,8 +76,8 @@ export const syncTarget: FuzzTarget<Uint8Array> = {
           try {
             msg = decode(bytes);
           } catch (err) {
-            codes.push((err as { code?: string }).code ?? "");
-            if (!(err as { code?: string }).code) throw err;
+            if (!isXaiError(err)) throw err;
+            codes.push(err.code);
             continue;
           }
           if (!bytesEqual((encode as (m: unknown) => Uint8Array)(msg), bytes))
