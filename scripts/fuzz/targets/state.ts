@@ -14,7 +14,7 @@ import { proposalIdOf } from "../../../src/governance/proposalId.js";
 import { assertChainInvariants } from "../../../src/state-transition/invariants.js";
 import type { Payload, ProposalAction } from "../../../src/types/tx.js";
 import { GovChain, key } from "../../../test/utils/govChain.js";
-import { amount, payload } from "../arbs.js";
+import { action, amount, payload } from "../arbs.js";
 import { FuzzFailure, type FuzzTarget, jsonVector } from "../engine.js";
 
 /**
@@ -101,15 +101,18 @@ const op: fc.Arbitrary<StateOp> = fc.record({
   payload: opPayload,
 });
 
-export const stateInput: fc.Arbitrary<StateInput> = fc.record({
-  balances: fc.array(
-    fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom(10n ** 12n, 10n ** 14n) },
-      fc.constantFrom(0n, 1_000n),
-      fc.bigInt({ min: 0n, max: 10n ** 15n }),
-    ),
-    { minLength: 10, maxLength: 10 },
+const balances = fc.array(
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(10n ** 12n, 10n ** 14n) },
+    fc.constantFrom(0n, 1_000n),
+    fc.bigInt({ min: 0n, max: 10n ** 15n }),
   ),
+  { minLength: 10, maxLength: 10 },
+);
+
+/** Random sequences: any transaction of the mix in any block. */
+const randomInput: fc.Arbitrary<StateInput> = fc.record({
+  balances,
   blockReward: fc.constantFrom("0", "0", "1000000"),
   minTxFee: fc.constantFrom("0", "0", "1000"),
   proposalDeposit: fc.constantFrom(undefined, "0", "1000"),
@@ -118,6 +121,92 @@ export const stateInput: fc.Arbitrary<StateInput> = fc.record({
     maxLength: 12,
   }),
 });
+
+const tx = (actor: number, payload: Payload): StateOp => ({ actor, fee: 0n, payload });
+const yes = fc.constantFrom(
+  "yes" as const,
+  "yes" as const,
+  "yes" as const,
+  "no" as const,
+  "abstain" as const,
+);
+
+/**
+ * A proposal's whole lifecycle, perturbed: one proposal (a good one or any), votes from a subset
+ * (mostly yes), reviews by others, implementation votes by a subset, an execution, with the empty
+ * blocks between each stage drawn around the test preset's periods (5 blocks, timelock 3), so the
+ * executions of every kind (and the failures at each stage's boundary) are reached.
+ */
+const lifecycleInput: fc.Arbitrary<StateInput> = fc
+  .record({
+    // Mostly equal balances: quorum (33.4 %) and approval (66 %) then turn on the votes drawn.
+    balances: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(Array.from({ length: 10 }, () => 10n ** 14n)) },
+      balances,
+    ),
+    proposal: fc.oneof(
+      goodProposal,
+      action.map(
+        (a): Payload => ({ type: "SUBMIT_PROPOSAL", title: "fuzz", description: "", deposit: 0n, action: a }),
+      ),
+    ),
+    proposer: fc.nat({ max: 9 }),
+    voters: fc.uniqueArray(fc.tuple(fc.nat({ max: 9 }), yes), {
+      selector: ([v]) => v,
+      minLength: 4,
+      maxLength: 10,
+    }),
+    reviewers: fc.uniqueArray(fc.tuple(fc.nat({ max: 9 }), fc.boolean()), {
+      selector: ([v]) => v,
+      maxLength: 4,
+    }),
+    implementers: fc.uniqueArray(fc.tuple(fc.nat({ max: 9 }), fc.boolean()), {
+      selector: ([v]) => v,
+      maxLength: 10,
+    }),
+    skips: fc.array(
+      fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 4, max: 6 }) }, fc.integer({ min: 0, max: 8 })),
+      {
+        minLength: 4,
+        maxLength: 4,
+      },
+    ),
+    executor: fc.nat({ max: 9 }),
+  })
+  .map((l) => ({
+    balances: l.balances,
+    blockReward: "0",
+    minTxFee: "0",
+    proposalDeposit: "0",
+    blocks: [
+      { ops: [tx(l.proposer, l.proposal)], skip: 0 },
+      {
+        ops: l.voters.map(([v, option]) => tx(v, { type: "CAST_VOTE", proposalId: "#0", option })),
+        skip: l.skips[0]!,
+      },
+      {
+        ops: l.reviewers.map(([v, approved]) =>
+          tx(v, {
+            type: "SUBMIT_CODE_REVIEW",
+            proposalId: "#0",
+            approved: approved || v % 2 === 0,
+            comment: "",
+          }),
+        ),
+        skip: l.skips[1]!,
+      },
+      {
+        ops: l.implementers.map(([v, approved]) =>
+          tx(v, { type: "VOTE_IMPLEMENTATION", proposalId: "#0", approved: approved || v % 2 === 0 }),
+        ),
+        skip: l.skips[2]!,
+      },
+      { ops: [], skip: l.skips[3]! },
+      { ops: [tx(l.executor, { type: "EXECUTE_PROPOSAL", proposalId: "#0" })], skip: 1 },
+    ],
+  }));
+
+export const stateInput = fc.oneof(randomInput, lifecycleInput);
 
 /** `#k` replaced by the k-th known proposal id (modulo their number), everywhere in a payload. */
 function resolve<T>(v: T, known: string[]): T {
