@@ -23,6 +23,8 @@ export enum GenesisErrorCode {
  * as clients and docs rely on it, and the reason tells the faults apart.
  */
 export enum GenesisFault {
+  /** The genesis file is not JSON text at all (a syntax error; `xai-gov start` and `replay` read it). */
+  NOT_JSON = "not_json",
   /** The genesis is not a JSON object. */
   NOT_AN_OBJECT = "not_an_object",
   /** chain_id does not match `[a-z0-9][a-z0-9-]{2,63}`. */
