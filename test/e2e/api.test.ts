@@ -505,10 +505,10 @@ describe("e2e: HTTP API", function () {
       await expectRejected(() => postTx(huge), 413, "TX_TOO_LARGE");
     });
 
-    it("unknown route → 404 NOT_FOUND", async () => {
+    it("unknown route → 404 NOT_FOUND; a known path with another method → 405 METHOD_NOT_ALLOWED", async () => {
       await expectRejected(() => get("/nope"), 404, "NOT_FOUND");
       await expectRejected(() => postJson("/nope", {}), 404, "NOT_FOUND");
-      await expectRejected(() => req("/tx", { method: "DELETE" }), 404, "NOT_FOUND");
+      await expectRejected(() => req("/tx", { method: "DELETE" }), 405, "METHOD_NOT_ALLOWED");
     });
 
     it("the pending transaction is still there and is included by the next block", async () => {

@@ -30,7 +30,8 @@ describe("e2e: start --dev --block-time-ms", function () {
       const timer = setTimeout(() => rej(new Error(`no start\n${out}`)), 30_000);
       child.stdout.on("data", (d) => {
         out += d;
-        if (out.includes('"node started"')) {
+        // The ready line: printed once the signal handlers are in place.
+        if (out.includes('"node listening"')) {
           clearTimeout(timer);
           res();
         }
