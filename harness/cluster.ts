@@ -16,6 +16,7 @@ import type { KeyPair } from "../src/crypto/keys.js";
 import { type LocalNodeSpec, prepareLocalNetwork, spawnNode } from "../src/node/devnet.js";
 import { writeKeyFile } from "../src/node/keyFile.js";
 import { nodePaths } from "../src/node/paths.js";
+import { clusterTiming, nodeArgs, nodeFlags } from "./clusterSettings.js";
 
 /** Options of a cluster. */
 export interface ClusterOptions {
@@ -25,11 +26,11 @@ export interface ClusterOptions {
   dir?: string;
   /** Genesis preset (default `test`: 5-block periods). */
   preset?: "dev" | "test";
-  /** Block time in ms (default 1000). */
+  /** Block time in ms (default clusterTiming's: 1000, 2000 above 5 nodes). */
   blockTimeMs?: number;
   /** Progress messages. */
   log?: (msg: string) => void;
-  /** How long to wait for the nodes to start, peer and agree (default 60 s). */
+  /** How long to wait for the nodes to start, peer and agree (default clusterTiming's). */
   startTimeoutMs?: number;
 }
 
@@ -104,6 +105,14 @@ export async function findFreePorts(count: number): Promise<{ api: number; p2p: 
   throw new Error("no free port range found");
 }
 
+/** Every `waitFor` budget and interval is multiplied by this: the cluster's waitScale (clusterSettings.ts). */
+let waitScale = 1;
+
+/** `ms` of a harness wait for the running cluster (scaled by its size, clusterSettings.ts). */
+export function scaledMs(ms: number): number {
+  return ms * waitScale;
+}
+
 /** Thrown inside a `waitFor` predicate: stop waiting now (the awaited state can no longer come). */
 export class WaitAbort extends Error {}
 
@@ -113,8 +122,9 @@ export async function waitFor<T>(
   fn: () => Promise<T | undefined | null | false>,
   o: WaitOptions = {},
 ): Promise<T> {
-  const timeoutMs = o.timeoutMs ?? 30_000;
-  const intervalMs = o.intervalMs ?? 250;
+  const timeoutMs = scaledMs(o.timeoutMs ?? 30_000);
+  // Polled less often too: 16 nodes polled every 250 ms are 64 HTTP requests a second.
+  const intervalMs = scaledMs(o.intervalMs ?? 250);
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -162,11 +172,13 @@ export class Cluster {
     const ownsDir = o.dir === undefined;
     const dir = o.dir ?? mkdtempSync(join(tmpdir(), "xai-harness-"));
     const ports = await findFreePorts(o.nodes);
+    const timing = clusterTiming(o.nodes);
+    waitScale = timing.waitScale;
     const specs = prepareLocalNetwork({
       dir,
       nodes: o.nodes,
       preset: o.preset ?? "test",
-      blockTimeMs: o.blockTimeMs ?? 1000,
+      blockTimeMs: o.blockTimeMs ?? timing.blockTimeMs,
       baseApiPort: ports.api,
       baseP2pPort: ports.p2p,
     });
@@ -174,7 +186,7 @@ export class Cluster {
     activeClusters.add(c);
     for (let i = 0; i < specs.length; i++) c.spawn(i);
     try {
-      await c.waitReady(o.startTimeoutMs ?? 60_000);
+      await c.waitReady((o.startTimeoutMs ?? timing.startTimeoutMs) / waitScale);
     } catch (err) {
       await c.stop();
       throw err;
@@ -216,10 +228,9 @@ export class Cluster {
   }
 
   private spawn(i: number): void {
-    const child = spawnNode(this.specs[i]!, {
-      XAI_LOG_LEVEL: process.env.XAI_LOG_LEVEL ?? "info",
-      ...this.envs[i],
-    });
+    const env = { XAI_LOG_LEVEL: process.env.XAI_LOG_LEVEL ?? "info", ...this.envs[i] };
+    const n = this.genesis.validators.length;
+    const child = spawnNode(this.specs[i]!, env, { nodeFlags: nodeFlags(n), startArgs: nodeArgs(n) });
     this.children[i] = child;
     this.exits[i] = undefined;
     child.on("exit", (code, signal) => {

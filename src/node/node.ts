@@ -50,7 +50,7 @@ export interface NodeOptions {
    * UPGRADE_NEEDED_EXIT_CODE.
    */
   onUpgradeNeeded?: (plan: UpgradeNeeded) => void;
-  /** Worker threads verifying transaction signatures (default 2: this machine's cores). */
+  /** Worker threads verifying transaction signatures (default 2: this machine's cores; 0: none, on the main thread). */
   signatureWorkers?: number;
 }
 
@@ -69,7 +69,7 @@ export class XaiNode {
     readonly key: KeyPair | undefined,
     readonly log: Logger,
     readonly network: P2PNetwork | undefined,
-    private readonly signaturePool: SignaturePool,
+    private readonly signaturePool: SignaturePool | undefined,
   ) {}
 
   /** Opens the database, resumes from its head, starts the API and block production. */
@@ -83,13 +83,15 @@ export class XaiNode {
     const upgrades = nodeUpgrades(testUpgrades);
     const db = await ChainDb.open(paths.db);
     // Transaction signatures on worker threads (src/chain/sigPool.ts), closed on stop.
-    const signaturePool = new SignaturePool({ size: o.signatureWorkers ?? 2 });
+    const workers = o.signatureWorkers ?? 2;
+    const signaturePool = workers > 0 ? new SignaturePool({ size: workers }) : undefined;
     let chain: Chain;
     try {
-      chain = await Chain.open({ genesis, db, modules: createModules(upgrades), log, signaturePool });
+      const modules = createModules(upgrades);
+      chain = await Chain.open({ genesis, db, modules, log, ...(signaturePool ? { signaturePool } : {}) });
       await checkAppliedUpgrades(chain.state, upgrades);
     } catch (err) {
-      await signaturePool.close();
+      await signaturePool?.close();
       await db.close();
       throw err;
     }
@@ -114,7 +116,7 @@ export class XaiNode {
           ...(o.penalties ? { penalties: o.penalties } : {}),
         });
       } catch (err) {
-        await signaturePool.close();
+        await signaturePool?.close();
         await db.close();
         throw err;
       }
@@ -249,7 +251,7 @@ export class XaiNode {
     await this.api.close();
     await this.network?.stop();
     await this.chain.idle();
-    await this.signaturePool.close();
+    await this.signaturePool?.close();
     await this.db.close();
     this.log.info({ height: this.chain.head.height }, "node stopped");
   }

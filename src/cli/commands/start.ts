@@ -28,6 +28,7 @@ interface StartOptions {
   p2p?: string;
   peer?: string[];
   upgradeDir?: string;
+  workers: string;
 }
 
 /** `start --upgrade-dir`: runs this release's node as a child, with the same arguments. */
@@ -70,10 +71,14 @@ export function registerStart(program: Command): void {
     .option("--peer <multiaddr...>", "peer(s) to connect to and keep connected")
     .option("--dev", "if DIR has no genesis yet, first init a single-validator dev chain there")
     .option("--upgrade-dir <udir>", "supervise the node and switch releases at upgrades (see below)")
+    .option("--workers <n>", "signature worker threads (0: none)", "2")
     .action(async (o: StartOptions) => {
       if (o.upgradeDir) return superviseNode(o.dir, o.upgradeDir);
       if (o.dev && !existsSync(nodePaths(o.dir).genesis)) initChain({ dir: o.dir, dev: true }, Date.now());
       const api = parseHostPort(o.api);
+      const workers = Number(o.workers);
+      if (!Number.isInteger(workers) || workers < 0 || workers > 64)
+        throw xaiError(NodeErrorCode.BAD_OPTION, `--workers is 0 to 64, got ${o.workers}`);
       // Loaded here so that every other command starts without libp2p and fastify.
       const { XaiNode } = await import("../../node/node.js");
       let stopping = false;
@@ -90,6 +95,7 @@ export function registerStart(program: Command): void {
         apiPort: api.port,
         ...(o.p2p ? { p2pListen: [o.p2p] } : {}),
         peers: o.peer ?? [],
+        signatureWorkers: workers,
         // Halted for an upgrade this release lacks (SPEC v2 §4.7): a distinct exit code.
         onUpgradeNeeded: () => void stop(UPGRADE_NEEDED_EXIT_CODE),
       });
