@@ -3,7 +3,7 @@
 // waits until they peer and produce, then samples each process's CPU time and resident memory from
 // /proc for SECONDS, and prints per node CPU % of one core, RSS, blocks made and reorgs.
 // Usage: npm run build && node scripts/clusterCost.mjs [N=16] [SECONDS=60]
-// Env: PROFILE=DIR writes a .cpuprofile of node 0 to DIR (node --cpu-prof, on its SIGTERM exit);
+// Env: TXS=k sends k transfers before sampling; PROFILE=DIR writes a .cpuprofile of node 0 to DIR (node --cpu-prof, on its SIGTERM exit);
 // DIR=a built checkout (default this one); XAI_HARNESS_DEFAULTS=0 starts the nodes with the
 // node's own defaults instead of the harness's settings (the "before" figures).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -77,6 +77,25 @@ try {
     { timeoutMs: 300_000, intervalMs: 1000 },
   );
   console.log(`${n} nodes up in ${((Date.now() - t0) / 1000).toFixed(1)} s (${net})`);
+  // TXS=k: k transfers first, spread over the nodes (they start the signature workers, if any).
+  const txCount = Number(process.env.TXS ?? 0);
+  if (txCount > 0) {
+    const { trySend, dev, freshKey, payloads } = await load("harness/txs.js");
+    const fake = {
+      status: (i) => get(i, "/status"),
+      get: (i, path) => get(i, path),
+      submit: async (i, bytes, route) => {
+        const url = `http://127.0.0.1:${specs[i].apiPort}${route}`;
+        const body = JSON.stringify({ tx: Buffer.from(bytes).toString("base64") });
+        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+        return { ok: res.ok, ...(await res.json()) };
+      },
+    };
+    const to = freshKey().address;
+    for (let k = 0; k < txCount; k++) await trySend(fake, k % n, dev(k % 10), payloads.transfer(to, 1000n));
+    await new Promise((r) => setTimeout(r, 10_000));
+    console.log(`${txCount} transfers sent`);
+  }
   const h0 = (await get(0, "/status")).height;
   const before = children.map((c) => cpuTicks(c.pid));
   const start = Date.now();

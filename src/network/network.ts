@@ -112,6 +112,7 @@ export class P2PNetwork {
       isDenied: (id: PeerId) => ref.net?.isDenied(id.toString()) ?? false,
       asyncValidation: true,
       scoredTopics: [txTopic(chainId), txBatchTopic(chainId), blockTopic(chainId)],
+      expectedPeers: o.peers.length,
     });
     const net = new P2PNetwork(node, o, penalties);
     ref.net = net;
