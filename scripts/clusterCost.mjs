@@ -87,7 +87,11 @@ try {
       submit: async (i, bytes, route) => {
         const url = `http://127.0.0.1:${specs[i].apiPort}${route}`;
         const body = JSON.stringify({ tx: Buffer.from(bytes).toString("base64") });
-        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
         return { ok: res.ok, ...(await res.json()) };
       },
     };
