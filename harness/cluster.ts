@@ -16,6 +16,7 @@ import { type LocalNodeSpec, prepareLocalNetwork } from "../src/node/devnet.js";
 import { writeKeyFile } from "../src/node/keyFile.js";
 import { LaunchError, launchNode } from "../src/node/launch.js";
 import { nodePaths } from "../src/node/paths.js";
+import { clusterTiming, nodeArgs, nodeFlags } from "./clusterSettings.js";
 
 /** Options of a cluster. */
 export interface ClusterOptions {
@@ -25,11 +26,11 @@ export interface ClusterOptions {
   dir?: string;
   /** Genesis preset (default `test`: 5-block periods). */
   preset?: "dev" | "test";
-  /** Block time in ms (default 1000). */
+  /** Block time in ms (default clusterTiming's: 1000, 2000 above 5 nodes). */
   blockTimeMs?: number;
   /** Progress messages. */
   log?: (msg: string) => void;
-  /** How long to wait for the nodes to start, peer and agree (default 60 s). */
+  /** How long to wait for the nodes to start, peer and agree (default clusterTiming's). */
   startTimeoutMs?: number;
 }
 
@@ -80,6 +81,14 @@ export interface WaitOptions {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Every `waitFor` budget and interval is multiplied by this: the cluster's waitScale (clusterSettings.ts). */
+let waitScale = 1;
+
+/** `ms` of a harness wait for the running cluster (scaled by its size, clusterSettings.ts). */
+export function scaledMs(ms: number): number {
+  return ms * waitScale;
+}
+
 /** Thrown inside a `waitFor` predicate: stop waiting now (the awaited state can no longer come). */
 export class WaitAbort extends Error {}
 
@@ -89,8 +98,9 @@ export async function waitFor<T>(
   fn: () => Promise<T | undefined | null | false>,
   o: WaitOptions = {},
 ): Promise<T> {
-  const timeoutMs = o.timeoutMs ?? 30_000;
-  const intervalMs = o.intervalMs ?? 250;
+  const timeoutMs = scaledMs(o.timeoutMs ?? 30_000);
+  // Polled less often too: 16 nodes polled every 250 ms are 64 HTTP requests a second.
+  const intervalMs = scaledMs(o.intervalMs ?? 250);
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -138,11 +148,13 @@ export class Cluster {
     const ownsDir = o.dir === undefined;
     const dir = o.dir ?? mkdtempSync(join(tmpdir(), "xai-harness-"));
     // Port 0 everywhere: each node binds what the system gives it and prints it (src/node/launch.ts).
+    const timing = clusterTiming(o.nodes);
+    waitScale = timing.waitScale;
     const specs = prepareLocalNetwork({
       dir,
       nodes: o.nodes,
       preset: o.preset ?? "test",
-      blockTimeMs: o.blockTimeMs ?? 1000,
+      blockTimeMs: o.blockTimeMs ?? timing.blockTimeMs,
       baseApiPort: 0,
       baseP2pPort: 0,
     });
@@ -151,7 +163,7 @@ export class Cluster {
     try {
       // One after another: each node dials those before it, whose addresses are known by then.
       for (let i = 0; i < specs.length; i++) await c.spawn(i);
-      await c.waitReady(o.startTimeoutMs ?? 60_000);
+      await c.waitReady((o.startTimeoutMs ?? timing.startTimeoutMs) / waitScale);
     } catch (err) {
       await c.stop();
       throw err;
@@ -195,15 +207,17 @@ export class Cluster {
   /**
    * Starts node i's process and waits until its listeners are open (launch.ts): on the ports it had
    * (0 the first time), or on new ones if those were taken meanwhile; it dials every other node
-   * whose address is known.
+   * whose address is known. A large cluster's nodes get its options (clusterSettings.ts).
    */
   private async spawn(i: number): Promise<void> {
     const spec = this.specs[i]!;
     spec.peers = this.specs.filter((s) => s !== spec && !s.p2p.endsWith("/tcp/0")).map((s) => s.p2p);
     const env = { XAI_LOG_LEVEL: process.env.XAI_LOG_LEVEL ?? "info", ...this.envs[i] };
+    const n = this.genesis.validators.length;
+    const spawn = { nodeFlags: nodeFlags(n), startArgs: nodeArgs(n) };
     let child: ChildProcess;
     try {
-      ({ child } = await launchNode(spec, { env, retryOnPortTaken: true }));
+      ({ child } = await launchNode(spec, { env, retryOnPortTaken: true, spawn, timeoutMs: scaledMs(60_000) }));
     } catch (err) {
       this.exits[i] = { code: err instanceof LaunchError ? err.exitCode : null, signal: null };
       throw new WaitAbort(`node ${i} did not start: ${(err as Error).message}\n${this.tailLog(i, 20)}`);

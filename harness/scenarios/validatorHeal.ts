@@ -3,7 +3,7 @@ import { toHex, utf8 } from "../../src/crypto/bytes.js";
 import { sha256 } from "../../src/crypto/hash.js";
 import { keyPairFromSecret } from "../../src/crypto/keys.js";
 import type { ProposalAction } from "../../src/types/tx.js";
-import type { Cluster } from "../cluster.js";
+import { type Cluster, scaledMs } from "../cluster.js";
 import { runToQueued } from "../gov.js";
 import { metricTotal } from "../metrics.js";
 import type { Scenario } from "../scenario.js";
@@ -75,7 +75,7 @@ export const validatorHeal: Scenario = {
       if ((await c.get<{ proposer: string }>(0, `/blocks/${h}`)).proposer === key.address) first = h;
     assert.ok(first > 0, "the added validator proposed within 5 blocks of its activation");
     let heights = [0, 0];
-    for (const deadline = Date.now() + 180_000; ; ) {
+    for (const deadline = Date.now() + scaledMs(180_000); ; ) {
       heights = [await sideHeight(c, major), await sideHeight(c, minor)];
       if (heights[1]! > first && heights[0]! >= heights[1]! + 2) break;
       assert.ok(

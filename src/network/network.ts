@@ -11,18 +11,18 @@
  *
  * Bounds: gossipsub refuses a frame over MAX_GOSSIP_BYTES; an unknown topic and a transaction over
  * HARD_MAX_TX_BYTES are rejected before decoding; at most `maxPendingValidations` (2,048)
- * transactions and MAX_PENDING_BLOCKS (16) blocks wait for validation at once, and more are ignored;
- * a peer whose transactions were ignored past its budget (IgnoreBudget) has its transactions
- * dropped unvalidated for a while, and is penalised once each time it spends the budget. Admitted
- * transactions go out in batches (txBatch.ts). Gossip is best effort: a block with an unknown parent
- * starts a sync with its sender (sync.ts), the configured peers are redialled every 2 s, and the
- * admin allow list (a partition) is enforced by the same gater as the bans. `listen` opens the
- * port, `run` starts the rest (the node opens every listener before anything runs, node.ts).
+ * transactions and MAX_PENDING_BLOCKS (16) blocks wait for validation at once, and more are
+ * ignored; a peer whose transactions were ignored past its budget (IgnoreBudget) has its
+ * transactions dropped unvalidated for a while, and is penalised once each time it spends the
+ * budget. Transactions this node admitted go out in batches (txBatch.ts). Gossip is best effort: a
+ * block with an unknown parent starts a sync with its sender (sync.ts), the configured peers not
+ * connected are redialled every 2 s (peerPlan.ts), and the admin allow list (a partition) is
+ * enforced by the same gater as the bans. `listen` opens the port, `run` starts the rest (the node
+ * opens every listener before anything runs, node.ts).
  */
 import type { GossipSub } from "@chainsafe/libp2p-gossipsub";
 import { type PeerId, type PrivateKey, TopicValidatorResult } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
-import { multiaddr } from "@multiformats/multiaddr";
 import { type Chain, HARD_MAX_TX_BYTES } from "../chain/chain.js";
 import type { Logger } from "../logger.js";
 import type { NodeMetrics } from "../metrics/nodeMetrics.js";
@@ -36,6 +36,7 @@ import {
   PeerPenalties,
   type PenaltyOptions,
 } from "./peerPenalties.js";
+import { dialMissing, rememberPeer } from "./peerPlan.js";
 import { BlockSync } from "./sync.js";
 import { blockTopic, txBatchTopic, txTopic } from "./topics.js";
 import { batchFollowUp, MAX_BATCH_GOSSIP_TXS, TxBatcher, validateGossipTxBatch } from "./txBatch.js";
@@ -84,6 +85,8 @@ export class P2PNetwork {
   private readonly batchTopic: string;
   private readonly blockTopic: string;
   private readonly batcher: TxBatcher;
+  /** The peer behind each address, from our dials and the peers' identify (peerPlan.ts). */
+  readonly known = new Map<string, string>();
 
   private constructor(
     readonly node: P2PNode,
@@ -109,6 +112,7 @@ export class P2PNetwork {
       isDenied: (id: PeerId) => ref.net?.isDenied(id.toString()) ?? false,
       asyncValidation: true,
       scoredTopics: [txTopic, txBatchTopic, blockTopic].map((topic) => topic(o.chain.genesis.chainId)),
+      expectedPeers: o.peers.length,
     });
     ref.net = new P2PNetwork(node, o, penalties);
     return ref.net;
@@ -125,6 +129,9 @@ export class P2PNetwork {
       void this.sync.onPeer(evt.detail);
     });
     node.addEventListener("peer:disconnect", () => o.metrics.peers.set(node.getPeers().length));
+    node.addEventListener("peer:identify", ({ detail: d }) =>
+      rememberPeer(this.known, d.peerId, d.listenAddrs),
+    );
     await this.sync.serve();
     for (const t of [this.txTopic, this.batchTopic, this.blockTopic]) this.gossip.subscribe(t);
     this.sync.start(Math.max(1000, o.chain.genesis.blockTimeMs));
@@ -161,16 +168,9 @@ export class P2PNetwork {
     return this.penalties.isBanned(peer) || (this.allow !== null && !this.allow.has(peer));
   }
 
-  // Dials every configured peer that is not connected (and not denied).
+  // Dials every configured peer that is not connected (and not denied); see peerPlan.ts.
   private dialPeers(): void {
-    const connected = new Set(this.node.getConnections().map((c) => c.remotePeer.toString()));
-    const connectedAddrs = this.node.getConnections().map((c) => c.remoteAddr.toString().split("/p2p/")[0]!);
-    for (const addr of this.o.peers) {
-      const id = /\/p2p\/([^/]+)$/.exec(addr)?.[1];
-      if (id && (connected.has(id) || this.isDenied(id))) continue;
-      if (!id && connectedAddrs.some((a) => addr.startsWith(a))) continue;
-      this.node.dial(multiaddr(addr)).catch(() => undefined);
-    }
+    dialMissing(this.node, this.o.peers, this.known, (id) => this.isDenied(id));
   }
 
   private async onGossip(peer: string, msgId: string, topic: string, data: Uint8Array): Promise<void> {

@@ -45,6 +45,11 @@ export interface P2PNodeOptions {
    * a node. Without it no peer is scored.
    */
   scoredTopics?: string[];
+  /**
+   * Peers this node is configured with (they may all dial it at once): libp2p's inbound limits
+   * (5 new connections a second per host, 10 in their handshake) are raised to this number.
+   */
+  expectedPeers?: number;
 }
 
 /** Listen addresses when none are given: one ephemeral port on the loopback interface. */
@@ -76,6 +81,12 @@ export async function createP2PNode(o: P2PNodeOptions = {}): Promise<P2PNode> {
     streamMuxers: [yamux()],
     // Under load a late ping would drop a healthy peer and gossip would lose messages silently.
     connectionMonitor: { abortConnectionOnPingFailure: false },
+    // A local cluster's peers share one host (127.0.0.1): at 16 nodes, 15 dial each node at once,
+    // and the per-host default refused 10 of them a second, to be redialled 2 s later.
+    connectionManager: {
+      inboundConnectionThreshold: Math.max(5, o.expectedPeers ?? 0),
+      maxIncomingPendingConnections: Math.max(10, o.expectedPeers ?? 0),
+    },
     ...(denied
       ? {
           connectionGater: {

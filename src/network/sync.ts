@@ -3,7 +3,7 @@
  * frames, syncCodec.ts) with two requests, this node's status (genesis hash, head, finalized height)
  * and canonical blocks by height range. BlockSync serves it, and catches this node up with a peer
  * whose tip fork choice prefers: on connect, when a gossiped block has an unknown parent, and on a
- * timer (up to 8 peers each block time). When our chains diverge it steps back from our height,
+ * timer (4 peers each block time, in turn). When our chains diverge it steps back from our height,
  * doubling, to a common block (never below the final height), so a partition heals by the ordinary
  * reorg path.
  *
@@ -32,6 +32,7 @@ import { GovErrorCode } from "../governance/errors.js";
 import type { Logger } from "../logger.js";
 import { BlockErrorCode } from "../types/errors.js";
 import { NetworkOutcome, type PeerFaultCode, SyncErrorCode } from "./errors.js";
+import { checkedEachTick } from "./peerPlan.js";
 import { RangeFetch } from "./rangeFetch.js";
 import {
   decodeSyncRequest,
@@ -65,12 +66,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** Most bytes read from one sync answer (blocks are imported as they arrive). */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-/**
- * Block sync over a request/response protocol: a status handshake and canonical blocks by range.
- * Serves peers, and catches this node up with any peer whose tip fork choice prefers: on
- * connect, on a gossiped block with an unknown parent, and on a timer. Blocks go through the same
- * import as gossip; a peer that serves an invalid block is penalised.
- */
+/** Block sync (see above): serves peers and catches this node up with them. */
 export class BlockSync {
   private timer: NodeJS.Timeout | undefined;
   private readonly active = new Set<string>();
@@ -190,10 +186,11 @@ export class BlockSync {
     await this.syncWith(peer);
   }
 
-  /** Starts the periodic check of every peer's status. */
+  /** Starts the periodic check of the peers' status: a few each tick, in turn (peerPlan.ts). */
   start(intervalMs: number): void {
+    let tick = 0;
     this.timer = setInterval(() => {
-      for (const p of this.node.getPeers().slice(0, 8)) void this.syncWith(p);
+      for (const p of checkedEachTick(this.node.getPeers(), tick++)) void this.syncWith(p);
     }, intervalMs);
   }
 

@@ -76,9 +76,20 @@ const CLI = fileURLToPath(
   new URL(`${import.meta.url.includes("/dist/") ? "../../../" : "../../"}bin/xai-gov.js`, import.meta.url),
 );
 
+/** More of a node's command line: options of node itself (V8's, --cpu-prof) and of `start`. */
+export interface SpawnArgs {
+  nodeFlags?: readonly string[];
+  startArgs?: readonly string[];
+}
+
 /** Starts a node as a child process (`xai-gov start`), appending its logs to DIR/node.log. */
-export function spawnNode(spec: LocalNodeSpec, extraEnv: Record<string, string> = {}): ChildProcess {
+export function spawnNode(
+  spec: LocalNodeSpec,
+  extraEnv: Record<string, string> = {},
+  more: SpawnArgs = {},
+): ChildProcess {
   const args = [
+    ...(more.nodeFlags ?? []),
     CLI,
     "start",
     "--dir",
@@ -89,6 +100,7 @@ export function spawnNode(spec: LocalNodeSpec, extraEnv: Record<string, string> 
     spec.p2p,
   ];
   for (const p of spec.peers) args.push("--peer", p);
+  args.push(...(more.startArgs ?? []));
   const child = spawn(process.execPath, args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...extraEnv },

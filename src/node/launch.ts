@@ -9,7 +9,7 @@
 import type { ChildProcess } from "node:child_process";
 import { DbErrorCode } from "../db/errors.js";
 import { isXaiError } from "../errors.js";
-import { type LocalNodeSpec, spawnNode } from "./devnet.js";
+import { type LocalNodeSpec, type SpawnArgs, spawnNode } from "./devnet.js";
 import { DB_CORRUPT_EXIT_CODE, LISTEN_FAILED_EXIT_CODE, NodeErrorCode } from "./errors.js";
 
 /** The `msg` of the line `xai-gov start` prints once every listener is open. */
@@ -50,6 +50,8 @@ export interface LaunchOptions {
   retryOnPortTaken?: boolean;
   /** How long to wait for the ready line (default 60 s). */
   timeoutMs?: number;
+  /** Node flags and extra `start` options of the process (devnet.ts `spawnNode`). */
+  spawn?: SpawnArgs;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function launchNode(spec: LocalNodeSpec, o: LaunchOptions = {}): Pr
 }
 
 function launchOnce(spec: LocalNodeSpec, o: LaunchOptions): Promise<LaunchedNode> {
-  const child = spawnNode(spec, o.env ?? {});
+  const child = spawnNode(spec, o.env ?? {}, o.spawn ?? {});
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";

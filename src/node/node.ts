@@ -55,7 +55,7 @@ export interface NodeOptions {
    * UPGRADE_NEEDED_EXIT_CODE.
    */
   onUpgradeNeeded?: (plan: UpgradeNeeded) => void;
-  /** Worker threads verifying transaction signatures (default 2: this machine's cores). */
+  /** Worker threads verifying transaction signatures (default 2: this machine's cores; 0: none, on the main thread). */
   signatureWorkers?: number;
   /** Origins a browser may call the API from (`start --cors ORIGIN`; default none: no CORS headers). */
   cors?: string[];
@@ -85,7 +85,7 @@ export class XaiNode {
     readonly key: KeyPair | undefined,
     readonly log: Logger,
     readonly network: P2PNetwork | undefined,
-    private readonly signaturePool: SignaturePool,
+    private readonly signaturePool: SignaturePool | undefined,
   ) {}
 
   /** Opens the database, resumes from its head, opens every listener, then runs network and production. */
@@ -101,8 +101,13 @@ export class XaiNode {
     const signGuard = key ? SignGuard.load(paths.signState) : undefined;
     const db = await ChainDb.open(paths.db);
     // Transaction signatures on worker threads (src/chain/sigPool.ts), closed on stop.
-    const signaturePool = new SignaturePool({ size: o.signatureWorkers ?? 2 });
-    const release = () => signaturePool.close().then(() => db.close());
+    // `signatureWorkers` 0: none (the main thread verifies; the harness's large clusters).
+    const workers = o.signatureWorkers ?? 2;
+    const signaturePool = workers > 0 ? new SignaturePool({ size: workers }) : undefined;
+    const release = async () => {
+      await signaturePool?.close();
+      await db.close();
+    };
     let chain: Chain;
     try {
       chain = await Chain.open({
@@ -110,7 +115,7 @@ export class XaiNode {
         db,
         modules: createModules(upgrades),
         log,
-        signaturePool,
+        ...(signaturePool ? { signaturePool } : {}),
         ...(signGuard ? { signGuard } : {}),
       });
       await checkAppliedUpgrades(chain.state, upgrades);
@@ -148,7 +153,7 @@ export class XaiNode {
     });
     const node = new XaiNode(chain, db, metrics, api, key, log, network, signaturePool);
     node.apiAddress = apiAddress;
-    metrics.trackBounds(() => [...chain.bounds(), signaturePool.bound()]);
+    metrics.trackBounds(() => [...chain.bounds(), ...(signaturePool ? [signaturePool.bound()] : [])]);
     chain.on("head", (e: NewHeadEvent) => {
       gm.observe(e.result.events);
       node.onHead(e);
@@ -272,7 +277,7 @@ export class XaiNode {
     await this.api.close();
     await this.network?.stop();
     await this.chain.idle();
-    await this.signaturePool.close();
+    await this.signaturePool?.close();
     await this.db.close();
     this.log.info({ height: this.chain.head.height }, "node stopped");
   }

@@ -397,6 +397,21 @@ describe("e2e: CLI", function () {
     assert.match(r.stdout, /--api <host:port>.*\(default: "127\.0\.0\.1:8545"\)/s);
   });
 
+  it("start --workers: default 2, 0 to 64 (0: signatures on the main thread), else BAD_OPTION", async () => {
+    const help = await cli(["start", "--help"]);
+    assert.match(help.stdout, /--workers <n>\s+signature worker threads \(0: none\)\s+\(default: "2"\)/);
+    const dir = mkdtempSync(join(tmpdir(), "xai-workers-"));
+    try {
+      for (const bad of ["x", "65", "1.5"]) {
+        const r = await cli(["start", "--dir", dir, "--workers", bad]);
+        assert.notEqual(r.code, 0);
+        assert.equal(r.stderr, `BAD_OPTION: --workers is 0 to 64, got ${bad}\n`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("start --help names the upgrade halt: upgrade-info.json, exit code 3, XAI_TEST_UPGRADES", async () => {
     const r = await cli(["start", "--help"]);
     assert.equal(r.code, 0);

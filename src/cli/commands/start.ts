@@ -33,6 +33,7 @@ interface StartOptions {
   upgradeDir?: string;
   cors?: string[];
   blockTimeMs?: string;
+  workers: string;
 }
 
 /** An `--cors` value: exactly an origin (scheme, host, optional port; no path), or BAD_OPTION. */
@@ -96,6 +97,7 @@ export function registerStart(program: Command): void {
       "--cors <origin...>",
       "let browser pages from these origins (e.g. http://localhost:5173) call the API (default: none)",
     )
+    .option("--workers <n>", "signature worker threads (0: none)", "2")
     .action(async (o: StartOptions) => {
       if (o.upgradeDir) return superviseNode(o.dir, o.upgradeDir);
       const fresh = o.dev === true && !existsSync(nodePaths(o.dir).genesis);
@@ -111,6 +113,9 @@ export function registerStart(program: Command): void {
         );
       const api = parseHostPort(o.api);
       const origins = (o.cors ?? []).map(parseOrigin);
+      const workers = Number(o.workers);
+      if (!Number.isInteger(workers) || workers < 0 || workers > 64)
+        throw xaiError(NodeErrorCode.BAD_OPTION, `--workers is 0 to 64, got ${o.workers}`);
       // Loaded here so that every other command starts without libp2p and fastify.
       const { XaiNode, STORAGE_FAILED_EXIT_CODE } = await import("../../node/node.js");
       let stopping = false;
@@ -132,6 +137,7 @@ export function registerStart(program: Command): void {
           ...(o.p2p ? { p2pListen: [o.p2p] } : {}),
           peers: o.peer ?? [],
           ...(origins.length > 0 ? { cors: origins } : {}),
+          signatureWorkers: workers,
           // Halted for an upgrade this release lacks (SPEC v2 §4.7): a distinct exit code.
           onUpgradeNeeded: () => void stop(UPGRADE_NEEDED_EXIT_CODE),
           // A failed write (fail-stop), or a corrupt database met while running (a reorg missing an
