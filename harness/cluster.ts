@@ -217,7 +217,12 @@ export class Cluster {
     const spawn = { nodeFlags: nodeFlags(n), startArgs: nodeArgs(n) };
     let child: ChildProcess;
     try {
-      ({ child } = await launchNode(spec, { env, retryOnPortTaken: true, spawn, timeoutMs: scaledMs(60_000) }));
+      ({ child } = await launchNode(spec, {
+        env,
+        retryOnPortTaken: true,
+        spawn,
+        timeoutMs: scaledMs(60_000),
+      }));
     } catch (err) {
       this.exits[i] = { code: err instanceof LaunchError ? err.exitCode : null, signal: null };
       throw new WaitAbort(`node ${i} did not start: ${(err as Error).message}\n${this.tailLog(i, 20)}`);
