@@ -31,6 +31,18 @@ export interface ClusterOptions {
   log?: (msg: string) => void;
   /** How long to wait for the nodes to start, peer and agree (default 60 s). */
   startTimeoutMs?: number;
+  /** Where the nodes listen and how they are started (default: 127.0.0.1, `spawnNode`). */
+  layout?: NodeLayout;
+}
+
+/**
+ * A hook of the chaos harness (harness/chaos/topology.ts): rewrite the prepared specs (addresses,
+ * peers behind proxies) before the first start, and start node i's process in its own way (in a
+ * network namespace). The spec the cluster keeps is the one it reaches the API at.
+ */
+export interface NodeLayout {
+  address(specs: LocalNodeSpec[]): Promise<LocalNodeSpec[]>;
+  spawn(spec: LocalNodeSpec, env: Record<string, string>): ChildProcess;
 }
 
 /** GET /status of a node. */
@@ -143,6 +155,7 @@ export class Cluster {
   private readonly envs: Array<Record<string, string>> = [];
   private readonly ownsDir: boolean;
   private stopped = false;
+  private layout: NodeLayout | undefined;
   readonly genesis: Genesis;
 
   private constructor(
@@ -162,7 +175,7 @@ export class Cluster {
     const ownsDir = o.dir === undefined;
     const dir = o.dir ?? mkdtempSync(join(tmpdir(), "xai-harness-"));
     const ports = await findFreePorts(o.nodes);
-    const specs = prepareLocalNetwork({
+    const prepared = prepareLocalNetwork({
       dir,
       nodes: o.nodes,
       preset: o.preset ?? "test",
@@ -170,7 +183,9 @@ export class Cluster {
       baseApiPort: ports.api,
       baseP2pPort: ports.p2p,
     });
+    const specs = o.layout ? await o.layout.address(prepared) : prepared;
     const c = new Cluster(dir, specs, o.log ?? (() => undefined), ownsDir);
+    c.layout = o.layout;
     activeClusters.add(c);
     for (let i = 0; i < specs.length; i++) c.spawn(i);
     try {
@@ -216,10 +231,8 @@ export class Cluster {
   }
 
   private spawn(i: number): void {
-    const child = spawnNode(this.specs[i]!, {
-      XAI_LOG_LEVEL: process.env.XAI_LOG_LEVEL ?? "info",
-      ...this.envs[i],
-    });
+    const env = { XAI_LOG_LEVEL: process.env.XAI_LOG_LEVEL ?? "info", ...this.envs[i] };
+    const child = this.layout ? this.layout.spawn(this.specs[i]!, env) : spawnNode(this.specs[i]!, env);
     this.children[i] = child;
     this.exits[i] = undefined;
     child.on("exit", (code, signal) => {

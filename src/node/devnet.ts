@@ -68,8 +68,16 @@ export function prepareLocalNetwork(o: LocalNetworkOptions): LocalNodeSpec[] {
 
 const CLI = fileURLToPath(new URL("../../../bin/xai-gov.js", import.meta.url));
 
-/** Starts a node as a child process (`xai-gov start`), appending its logs to DIR/node.log. */
-export function spawnNode(spec: LocalNodeSpec, extraEnv: Record<string, string> = {}): ChildProcess {
+/**
+ * Starts a node as a child process (`xai-gov start`), appending its logs to DIR/node.log. With
+ * `prefix` the command runs under it (the chaos harness: `ip netns exec NS`, which execs the node,
+ * so the child's pid is the node's).
+ */
+export function spawnNode(
+  spec: LocalNodeSpec,
+  extraEnv: Record<string, string> = {},
+  prefix: string[] = [],
+): ChildProcess {
   const args = [
     CLI,
     "start",
@@ -81,7 +89,8 @@ export function spawnNode(spec: LocalNodeSpec, extraEnv: Record<string, string> 
     spec.p2p,
   ];
   for (const p of spec.peers) args.push("--peer", p);
-  const child = spawn(process.execPath, args, {
+  const [cmd, ...rest] = [...prefix, process.execPath, ...args];
+  const child = spawn(cmd!, rest, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...extraEnv },
   });
