@@ -136,3 +136,16 @@ export function startRelay(i: number, port: number, apiPort: number): ChildProce
     { stdio: "ignore" },
   );
 }
+
+/**
+ * Whether node i's namespace fails to open a TCP connection to node j's own address (the check
+ * that every byte between them must cross a proxy): the error code, or "connected".
+ */
+export function directDial(i: number, j: number, port: number): string {
+  const probe = `const s=require("node:net").connect(${port},"${nodeAddr(j)}");
+s.on("connect",()=>{console.log("connected");process.exit(0)});
+s.on("error",(e)=>{console.log(e.code);process.exit(0)});setTimeout(()=>{console.log("timeout");process.exit(0)},5000);`;
+  return execFileSync("ip", ["netns", "exec", nsName(i), process.execPath, "-e", probe], {
+    encoding: "utf8",
+  }).trim();
+}

@@ -15,7 +15,7 @@ import { type Agreement, Cluster } from "../cluster.js";
 import { assertSameGovernance } from "../gov.js";
 import { checkOutcomes, type OutcomeCheck, replay } from "./checks.js";
 import { type DriveResult, GovDriver } from "./govDriver.js";
-import { namespacesUnavailable } from "./netns.js";
+import { directDial, namespacesUnavailable } from "./netns.js";
 import type { LinkStats } from "./proxy.js";
 import { buildSchedule, type ChaosEvent, describeEvent, FAULT_LEVELS } from "./schedule.js";
 import { type ChaosMode, createTopology } from "./topology.js";
@@ -56,6 +56,8 @@ export interface ChaosReport {
   outcomes: OutcomeCheck[];
   replay: Array<{ node: number; ok: boolean; out: string }>;
   links: LinkStats | null;
+  /** netns mode: what node 0 gets dialing node 1's own address (ENETUNREACH: only proxies connect). */
+  direct_dial: string | null;
   passed: boolean;
   error: string | null;
   dir: string | null;
@@ -122,6 +124,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     outcomes: [],
     replay: [],
     links: null,
+    direct_dial: null,
     passed: false,
     error: null,
     dir: null,
@@ -138,6 +141,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     writeGenesis(dir, nodes, o.periodBlocks ?? 12);
     c = await Cluster.start({ nodes, dir, preset: "test", layout: topo, startTimeoutMs: 180_000, log });
     log(`cluster up: ${nodes} nodes peered through ${nodes * (nodes - 1)} proxies`);
+    if (mode === "netns") {
+      // Node 0 dialing node 1's own libp2p address must fail: no route out of its namespace.
+      report.direct_dial = directDial(0, 1, 9000);
+      log(`node 0 → 10.77.1.2:9000 without a proxy: ${report.direct_dial}`);
+      if (report.direct_dial === "connected") throw new Error("nodes reach each other without the proxies");
+    }
     const cl = c;
     const status = await cl.status(0);
     const driver = new GovDriver(cl, status.chain_id, BigInt(status.min_tx_fee), log);
@@ -152,9 +161,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         );
       }
     })();
+    // Each event comes its planned gap after the previous one was applied (a slow restart delays
+    // what follows rather than collapsing it), so every fault lasts at least as planned.
     const faultStart = Date.now();
+    let prev = { at: 0, done: faultStart };
     for (const e of schedule.events) {
-      const wait = faultStart + e.at - Date.now();
+      const wait = prev.done + (e.at - prev.at) - Date.now();
       if (wait > 0) await sleep(wait);
       const applied: ChaosReport["applied"][number] = {
         event: describeEvent(e).trim(),
@@ -168,6 +180,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         log(`event failed: ${applied.error}`);
       }
       report.applied.push(applied);
+      prev = { at: e.at, done: Date.now() };
     }
     await gov;
     // Everything healed and calm (the schedule's last events); every node up.

@@ -83,33 +83,35 @@ function split(rand: () => number, nodes: number): number[][] {
 }
 
 /**
- * Draws the schedule of a run of `minutes` over `nodes` nodes. One fault at a time: a node down or
- * a partition, then its restart or heal 6-20 s later; fault levels change in between. Events are
- * 6-20 s apart; the last leaves everything up, healed and calm at the end.
+ * Draws the schedule of a run of `minutes` over `nodes` (3 or more) nodes: a random fault level
+ * from the start, then steps 6-20 s apart, each a kill -9 or a partition (a random minority cut
+ * off), then its restart or heal at the next step — one node down or one partition at a time — and
+ * at half the steps a new fault level on every link. At the end everything is up, healed, calm.
  */
 export function buildSchedule(seed: number, minutes: number, nodes: number): ChaosSchedule {
   const rand = prng(seed);
   const durationMs = Math.round(minutes * 60_000);
-  const events: ChaosEvent[] = [];
   const levels = Object.keys(FAULT_LEVELS);
+  const level = () => levels[randInt(rand, 1, levels.length - 1)]!;
+  const events: ChaosEvent[] = [{ at: 0, kind: "faults", level: level() }];
   let down: number | undefined;
   let parted = false;
   for (let at = randInt(rand, 3, 8) * 1000; at < durationMs; at += randInt(rand, 6, 20) * 1000) {
+    // Half the steps also change the fault level of every link (calm included).
+    if (rand() < 0.5)
+      events.push({ at, kind: "faults", level: levels[randInt(rand, 0, levels.length - 1)]! });
     if (down !== undefined) {
       events.push({ at, kind: "restart", node: down });
       down = undefined;
     } else if (parted) {
       events.push({ at, kind: "heal" });
       parted = false;
+    } else if (rand() < 0.5) {
+      down = randInt(rand, 0, nodes - 1);
+      events.push({ at, kind: "kill", node: down });
     } else {
-      const r = rand();
-      if (r < 0.35) {
-        down = randInt(rand, 0, nodes - 1);
-        events.push({ at, kind: "kill", node: down });
-      } else if (r < 0.65 && nodes >= 3) {
-        events.push({ at, kind: "partition", groups: split(rand, nodes) });
-        parted = true;
-      } else events.push({ at, kind: "faults", level: levels[randInt(rand, 1, levels.length - 1)]! });
+      events.push({ at, kind: "partition", groups: split(rand, nodes) });
+      parted = true;
     }
   }
   if (down !== undefined) events.push({ at: durationMs, kind: "restart", node: down });

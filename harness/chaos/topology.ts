@@ -7,10 +7,10 @@
  *   learns by identify are other namespaces' and unreachable from its own, so every byte between
  *   two nodes crosses a proxy.
  * - `loopback` (no namespaces): every node on 127.0.0.1 with the ports the cluster picked, every
- *   proxy on an OS-chosen 127.0.0.1 port. Nodes dial only their `--peer` addresses (the proxies),
- *   but could in principle reach a peer's real address learned by identify (nothing here dials
- *   those: the node's redial uses its configured peers, libp2p 2 has no auto-dialer, gossipsub's
- *   peer exchange is off).
+ *   proxy on an OS-chosen 127.0.0.1 port. A peer's own address would be reachable here, so nodes
+ *   start with `--no-announce`: identify tells no peer any address, and a node dials a peer only
+ *   at the proxy addresses it was given (its peer store learns no other; libp2p 2 has no
+ *   auto-dialer, gossipsub's peer exchange is off).
  *
  * Every node is given its peers as `<proxy address>/p2p/<peer id>`, the ids from p2p keys written
  * into the node directories before the first start.
@@ -125,13 +125,11 @@ export function createTopology(mode: ChaosMode, n: number, seed: number, log: (m
 
   const spawn = (spec: LocalNodeSpec, env: Record<string, string>): ChildProcess =>
     mode === "netns"
-      ? spawnNode({ ...spec, apiHost: "127.0.0.1", apiPort: NS_API_PORT }, env, [
-          "ip",
-          "netns",
-          "exec",
-          nsName(spec.index),
-        ])
-      : spawnNode(spec, env);
+      ? spawnNode({ ...spec, apiHost: "127.0.0.1", apiPort: NS_API_PORT }, env, {
+          prefix: ["ip", "netns", "exec", nsName(spec.index)],
+        })
+      : // On loopback a peer's own address would be reachable: announce none (start --no-announce).
+        spawnNode(spec, env, { args: ["--no-announce"] });
 
   return {
     mode,

@@ -45,6 +45,12 @@ export interface P2PNodeOptions {
    * a node. Without it no peer is scored.
    */
   scoredTopics?: string[];
+  /**
+   * Announce the listen addresses to peers (identify) — default true. False announces none, so a
+   * peer can reach this node only at an address it was given (the chaos harness on loopback, where
+   * every link must cross a proxy).
+   */
+  announce?: boolean;
 }
 
 /** Listen addresses when none are given: one ephemeral port on the loopback interface. */
@@ -70,7 +76,10 @@ export async function createP2PNode(o: P2PNodeOptions = {}): Promise<P2PNode> {
   const denied = o.isDenied;
   return createLibp2p({
     ...(o.privateKey ? { privateKey: o.privateKey } : {}),
-    addresses: { listen: [...(o.listen ?? DEFAULT_P2P_LISTEN)] },
+    addresses: {
+      listen: [...(o.listen ?? DEFAULT_P2P_LISTEN)],
+      ...(o.announce === false ? { announceFilter: () => [] } : {}),
+    },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

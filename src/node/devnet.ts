@@ -69,14 +69,14 @@ export function prepareLocalNetwork(o: LocalNetworkOptions): LocalNodeSpec[] {
 const CLI = fileURLToPath(new URL("../../../bin/xai-gov.js", import.meta.url));
 
 /**
- * Starts a node as a child process (`xai-gov start`), appending its logs to DIR/node.log. With
- * `prefix` the command runs under it (the chaos harness: `ip netns exec NS`, which execs the node,
- * so the child's pid is the node's).
+ * Starts a node as a child process (`xai-gov start`), appending its logs to DIR/node.log. `args`
+ * are more options of `start`; with `prefix` the command runs under it (the chaos harness:
+ * `ip netns exec NS`, which execs the node, so the child's pid is the node's).
  */
 export function spawnNode(
   spec: LocalNodeSpec,
   extraEnv: Record<string, string> = {},
-  prefix: string[] = [],
+  o: { prefix?: string[]; args?: string[] } = {},
 ): ChildProcess {
   const args = [
     CLI,
@@ -89,7 +89,7 @@ export function spawnNode(
     spec.p2p,
   ];
   for (const p of spec.peers) args.push("--peer", p);
-  const [cmd, ...rest] = [...prefix, process.execPath, ...args];
+  const [cmd, ...rest] = [...(o.prefix ?? []), process.execPath, ...args, ...(o.args ?? [])];
   const child = spawn(cmd!, rest, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...extraEnv },

@@ -42,6 +42,8 @@ export interface NodeOptions {
   p2pListen?: string[];
   /** Peers to keep dialing. */
   peers?: string[];
+  /** Announce the libp2p listen addresses to peers (default true; `start --no-announce`). */
+  p2pAnnounce?: boolean;
   /** Peer penalty limits (default: the network's). */
   penalties?: Partial<PenaltyOptions>;
   /** Test upgrades this release knows (default: from XAI_TEST_UPGRADES; production: none). */
@@ -132,6 +134,7 @@ export class XaiNode {
           metrics,
           log,
           ...(o.penalties ? { penalties: o.penalties } : {}),
+          ...(o.p2pAnnounce === false ? { announce: false } : {}),
         });
       } catch (err) {
         await signaturePool.close();

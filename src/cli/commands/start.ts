@@ -27,6 +27,7 @@ interface StartOptions {
   dev?: boolean;
   p2p?: string;
   peer?: string[];
+  announce?: boolean;
   upgradeDir?: string;
 }
 
@@ -68,6 +69,10 @@ export function registerStart(program: Command): void {
       "libp2p listen address, e.g. /ip4/127.0.0.1/tcp/9545 (default: no networking)",
     )
     .option("--peer <multiaddr...>", "peer(s) to connect to and keep connected")
+    .option(
+      "--no-announce",
+      "announce no libp2p address to peers: they reach this node only at addresses they were given",
+    )
     .option("--dev", "if DIR has no genesis yet, first init a single-validator dev chain there")
     .option("--upgrade-dir <udir>", "supervise the node and switch releases at upgrades (see below)")
     .action(async (o: StartOptions) => {
@@ -90,6 +95,7 @@ export function registerStart(program: Command): void {
         apiPort: api.port,
         ...(o.p2p ? { p2pListen: [o.p2p] } : {}),
         peers: o.peer ?? [],
+        ...(o.announce === false ? { p2pAnnounce: false } : {}),
         // Halted for an upgrade this release lacks (SPEC v2 §4.7): a distinct exit code.
         onUpgradeNeeded: () => void stop(UPGRADE_NEEDED_EXIT_CODE),
         // A failed write (fail-stop): a distinct exit code; the supervisor does not restart it.
