@@ -12,7 +12,6 @@ import { dirname, join } from "node:path";
 import { initChain } from "../../src/node/initChain.js";
 import { nodePaths } from "../../src/node/paths.js";
 import { type Agreement, Cluster } from "../cluster.js";
-import { assertSameGovernance } from "../gov.js";
 import { checkOutcomes, type OutcomeCheck, replay } from "./checks.js";
 import { type DriveResult, GovDriver } from "./govDriver.js";
 import { directDial, namespacesUnavailable } from "./netns.js";
@@ -52,7 +51,6 @@ export interface ChaosReport {
   converged: boolean;
   agreement: Agreement | null;
   heads: Array<{ node: number } & Agreement>;
-  same_governance: boolean;
   outcomes: OutcomeCheck[];
   replay: Array<{ node: number; ok: boolean; out: string }>;
   links: LinkStats | null;
@@ -120,7 +118,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     converged: false,
     agreement: null,
     heads: [],
-    same_governance: false,
     outcomes: [],
     replay: [],
     links: null,
@@ -192,8 +189,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     report.agreement = agreed.agreement;
     report.heads = agreed.heads;
     log(`converged at height ${agreed.agreement.height}: head ${agreed.agreement.head_hash.slice(0, 16)}`);
-    await assertSameGovernance(cl);
-    report.same_governance = true;
     report.outcomes = await checkOutcomes(cl, schedule.proposals, ids);
     for (const x of report.outcomes)
       log(

@@ -120,9 +120,12 @@ export function buildSchedule(seed: number, minutes: number, nodes: number): Cha
   return { seed, nodes, durationMs, events, proposals: planProposals(rand, minutes) };
 }
 
-/** One proposal per 2 minutes of run (at least one), each passing or rejected as the seed says. */
+/**
+ * One proposal per minute of faults (at least one; a lifecycle takes about a minute), each passing
+ * or rejected as the seed says.
+ */
 function planProposals(rand: () => number, minutes: number): PlannedProposal[] {
-  const count = Math.max(1, Math.floor(minutes / 2));
+  const count = Math.max(1, Math.round(minutes));
   return Array.from({ length: count }, (_, k) => {
     const pass = k === 0 || rand() < 0.7;
     const yes = pass ? randInt(rand, 3, 4) : randInt(rand, 0, 1);

@@ -23,6 +23,7 @@ describe("chaos schedule", () => {
     ]);
     assert.deepEqual(s.proposals, [
       { name: "max_block_txs", value: "1301", votes: ["yes", "yes", "yes", "no"], expected: "executed" },
+      { name: "max_block_bytes", value: "830000", votes: ["yes", "yes", "no", "yes"], expected: "executed" },
     ]);
     assert.equal(s.durationMs, 120_000);
   });
@@ -68,7 +69,7 @@ describe("chaos schedule", () => {
         kind: "faults",
         level: "calm",
       } satisfies ChaosEvent);
-      assert.equal(s.proposals.length, 2, "one proposal per 2 minutes");
+      assert.equal(s.proposals.length, 5, "one proposal per minute");
       assert.equal(s.proposals[0]!.expected, "executed", "the first proposal always passes");
       for (const p of s.proposals)
         assert.equal(p.votes.filter((v) => v === "yes").length >= 3, p.expected === "executed");
