@@ -4,7 +4,7 @@
  */
 import "../../src/polyfill.js";
 import { parseArgs } from "node:util";
-import { runChaos } from "./runner.js";
+import { type ChaosOptions, runChaos } from "./runner.js";
 
 const USAGE = `usage: npm run chaos -- --minutes M --seed S [--nodes N] [--mode auto|netns|loopback] [--period B] [--report PATH] [--keep]
   --minutes M   length of the fault phase (default 3)
@@ -16,6 +16,8 @@ const USAGE = `usage: npm run chaos -- --minutes M --seed S [--nodes N] [--mode 
   --keep        keep the network directory of a passed run`;
 
 process.once("SIGTERM", () => process.exit(143));
+
+let options: ChaosOptions;
 
 try {
   const { values } = parseArgs({
@@ -45,7 +47,7 @@ try {
   if (!Number.isInteger(period) || period < 5) throw new Error("--period is an integer of at least 5");
   if (!["auto", "netns", "loopback"].includes(values.mode!))
     throw new Error("--mode is auto, netns or loopback");
-  const rep = await runChaos({
+  options = {
     minutes,
     seed,
     nodes,
@@ -53,10 +55,17 @@ try {
     periodBlocks: period,
     ...(values.report ? { reportPath: values.report } : {}),
     keep: values.keep,
-  });
-  process.exit(rep.passed ? 0 : 1);
+  };
 } catch (err) {
   console.error((err as Error).message);
   console.error(USAGE);
+  process.exit(2);
+}
+try {
+  const rep = await runChaos(options);
+  process.exit(rep.passed ? 0 : 1);
+} catch (err) {
+  // Could not run at all (namespaces held by another run, or not permitted with --mode netns).
+  console.error((err as Error).message);
   process.exit(2);
 }

@@ -103,6 +103,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   for (const [k, p] of schedule.proposals.entries())
     print(`  proposal ${k}: ${p.name} = ${p.value}, votes dev:1..4 ${p.votes.join(",")} → ${p.expected}`);
 
+  const topo = createTopology(mode, nodes, o.seed, log);
   const dir = mkdtempSync(join(tmpdir(), "xai-chaos-"));
   const report: ChaosReport = {
     seed: o.seed,
@@ -126,7 +127,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     error: null,
     dir: null,
   };
-  const topo = createTopology(mode, nodes, o.seed, log);
   // Interrupted: exit at once; the exit hooks kill the nodes and relays and remove the namespaces.
   const onSigint = () => {
     log("SIGINT: cleaning up");
