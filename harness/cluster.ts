@@ -12,7 +12,7 @@ import { apiGet, apiPost } from "../src/cli/client.js";
 import { isRemoteError } from "../src/cli/errors.js";
 import { type Genesis, parseGenesis } from "../src/config/genesis.js";
 import type { KeyPair } from "../src/crypto/keys.js";
-import { type LocalNodeSpec, prepareLocalNetwork } from "../src/node/devnet.js";
+import { type LocalNodeSpec, prepareLocalNetwork, type SpawnArgs } from "../src/node/devnet.js";
 import { writeKeyFile } from "../src/node/keyFile.js";
 import { LaunchError, launchNode } from "../src/node/launch.js";
 import { nodePaths } from "../src/node/paths.js";
@@ -32,6 +32,20 @@ export interface ClusterOptions {
   log?: (msg: string) => void;
   /** How long to wait for the nodes to start, peer and agree (default clusterTiming's). */
   startTimeoutMs?: number;
+  /** Where the nodes listen and how they are started (default: 127.0.0.1, `spawnNode`). */
+  layout?: NodeLayout;
+}
+
+/**
+ * A hook of the chaos harness (harness/chaos/topology.ts): rewrite the prepared specs (addresses,
+ * peers behind proxies) before the first start, and say how node i's process is launched: the spec
+ * its process gets (in a network namespace, another API address than the one the cluster reaches
+ * it at) and its spawn arguments (a command prefix, more `start` options). The spec the cluster
+ * keeps is the one it reaches the API at; launched with it, it gets the bound ports back.
+ */
+export interface NodeLayout {
+  address(specs: LocalNodeSpec[]): Promise<LocalNodeSpec[]>;
+  launch(spec: LocalNodeSpec): { spec: LocalNodeSpec; spawn: SpawnArgs };
 }
 
 /** GET /status of a node. */
@@ -129,6 +143,7 @@ export class Cluster {
   private readonly envs: Array<Record<string, string>> = [];
   private readonly ownsDir: boolean;
   private stopped = false;
+  private layout: NodeLayout | undefined;
   readonly genesis: Genesis;
 
   private constructor(
@@ -150,7 +165,7 @@ export class Cluster {
     // Port 0 everywhere: each node binds what the system gives it and prints it (src/node/launch.ts).
     const timing = clusterTiming(o.nodes);
     waitScale = timing.waitScale;
-    const specs = prepareLocalNetwork({
+    const prepared = prepareLocalNetwork({
       dir,
       nodes: o.nodes,
       preset: o.preset ?? "test",
@@ -158,7 +173,9 @@ export class Cluster {
       baseApiPort: 0,
       baseP2pPort: 0,
     });
+    const specs = o.layout ? await o.layout.address(prepared) : prepared;
     const c = new Cluster(dir, specs, o.log ?? (() => undefined), ownsDir);
+    c.layout = o.layout;
     activeClusters.add(c);
     try {
       // One after another: each node dials those before it, whose addresses are known by then.
@@ -207,19 +224,26 @@ export class Cluster {
   /**
    * Starts node i's process and waits until its listeners are open (launch.ts): on the ports it had
    * (0 the first time), or on new ones if those were taken meanwhile; it dials every other node
-   * whose address is known. A large cluster's nodes get its options (clusterSettings.ts).
+   * whose address is known. A large cluster's nodes get its options (clusterSettings.ts). With a
+   * layout, the layout says how the process is started and its peers are the layout's.
    */
   private async spawn(i: number): Promise<void> {
     const spec = this.specs[i]!;
-    spec.peers = this.specs.filter((s) => s !== spec && !s.p2p.endsWith("/tcp/0")).map((s) => s.p2p);
+    if (!this.layout)
+      spec.peers = this.specs.filter((s) => s !== spec && !s.p2p.endsWith("/tcp/0")).map((s) => s.p2p);
     const env = { XAI_LOG_LEVEL: process.env.XAI_LOG_LEVEL ?? "info", ...this.envs[i] };
     const n = this.genesis.validators.length;
-    const spawn = { nodeFlags: nodeFlags(n), startArgs: nodeArgs(n) };
+    const how = this.layout ? this.layout.launch(spec) : { spec, spawn: {} };
+    const spawn = {
+      ...how.spawn,
+      nodeFlags: nodeFlags(n),
+      startArgs: [...nodeArgs(n), ...(how.spawn.startArgs ?? [])],
+    };
     let child: ChildProcess;
     try {
-      ({ child } = await launchNode(spec, {
+      ({ child } = await launchNode(how.spec, {
         env,
-        retryOnPortTaken: true,
+        retryOnPortTaken: !this.layout,
         spawn,
         timeoutMs: scaledMs(60_000),
       }));

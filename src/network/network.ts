@@ -29,7 +29,7 @@ import type { NodeMetrics } from "../metrics/nodeMetrics.js";
 import { TxErrorCode } from "../types/errors.js";
 import { NetworkOutcome, type PeerFaultCode } from "./errors.js";
 import { followUpOf, type GossipResult, validateGossipBlock, validateGossipTx } from "./gossipValidation.js";
-import { createP2PNode, gossipsubOf, type P2PNode } from "./p2pNode.js";
+import { createP2PNode, gossipsubOf, type P2PNode, type P2PNodeOptions } from "./p2pNode.js";
 import {
   IgnoreBudget,
   type IgnoreBudgetOptions,
@@ -41,8 +41,8 @@ import { BlockSync } from "./sync.js";
 import { blockTopic, txBatchTopic, txTopic } from "./topics.js";
 import { batchFollowUp, MAX_BATCH_GOSSIP_TXS, TxBatcher, validateGossipTxBatch } from "./txBatch.js";
 
-/** Options of the P2P network. */
-export interface NetworkOptions {
+/** Options of the P2P network (and whether it announces its addresses, P2PNodeOptions.announce). */
+export interface NetworkOptions extends Pick<P2PNodeOptions, "announce"> {
   chain: Chain;
   /** Multiaddrs to listen on, e.g. /ip4/127.0.0.1/tcp/9545. */
   listen: string[];
@@ -113,6 +113,7 @@ export class P2PNetwork {
       asyncValidation: true,
       scoredTopics: [txTopic, txBatchTopic, blockTopic].map((topic) => topic(o.chain.genesis.chainId)),
       expectedPeers: o.peers.length,
+      announce: o.announce,
     });
     ref.net = new P2PNetwork(node, o, penalties);
     return ref.net;

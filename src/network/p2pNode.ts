@@ -50,6 +50,12 @@ export interface P2PNodeOptions {
    * (5 new connections a second per host, 10 in their handshake) are raised to this number.
    */
   expectedPeers?: number;
+  /**
+   * Announce the listen addresses to peers (identify) — default true. False announces none, so a
+   * peer can reach this node only at an address it was given (the chaos harness on loopback, where
+   * every link must cross a proxy).
+   */
+  announce?: boolean;
 }
 
 /** Listen addresses when none are given: one ephemeral port on the loopback interface. */
@@ -75,7 +81,10 @@ export async function createP2PNode(o: P2PNodeOptions = {}): Promise<P2PNode> {
   const denied = o.isDenied;
   return createLibp2p({
     ...(o.privateKey ? { privateKey: o.privateKey } : {}),
-    addresses: { listen: [...(o.listen ?? DEFAULT_P2P_LISTEN)] },
+    addresses: {
+      listen: [...(o.listen ?? DEFAULT_P2P_LISTEN)],
+      ...(o.announce === false ? { announceFilter: () => [] } : {}),
+    },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

@@ -80,9 +80,15 @@ const CLI = fileURLToPath(
 export interface SpawnArgs {
   nodeFlags?: readonly string[];
   startArgs?: readonly string[];
+  /** A command the node runs under (`ip netns exec NS`). */
+  prefix?: readonly string[];
 }
 
-/** Starts a node as a child process (`xai-gov start`), appending its logs to DIR/node.log. */
+/**
+ * Starts a node as a child process (`xai-gov start`), appending its logs to DIR/node.log. With
+ * `prefix` the command runs under it (the chaos harness: `ip netns exec NS`, which execs the node,
+ * so the child's pid is the node's).
+ */
 export function spawnNode(
   spec: LocalNodeSpec,
   extraEnv: Record<string, string> = {},
@@ -101,7 +107,8 @@ export function spawnNode(
   ];
   for (const p of spec.peers) args.push("--peer", p);
   args.push(...(more.startArgs ?? []));
-  const child = spawn(process.execPath, args, {
+  const [cmd, ...rest] = [...(more.prefix ?? []), process.execPath, ...args];
+  const child = spawn(cmd!, rest, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...extraEnv },
   });

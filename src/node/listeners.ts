@@ -80,6 +80,7 @@ export async function openListeners(
         privateKey,
         metrics: node.metrics,
         log: node.log,
+        ...(o.p2pAnnounce === false ? { announce: false } : {}),
       };
       network = await openListener("--p2p", listen.join(","), () =>
         P2PNetwork.listen({ ...opts, ...(o.penalties ? { penalties: o.penalties } : {}) }),

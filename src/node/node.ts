@@ -45,6 +45,8 @@ export interface NodeOptions {
   p2pListen?: string[];
   /** Peers to keep dialing. */
   peers?: string[];
+  /** Announce the libp2p listen addresses to peers (default true; `start --no-announce`). */
+  p2pAnnounce?: boolean;
   /** Peer penalty limits (default: the network's). */
   penalties?: Partial<PenaltyOptions>;
   /** Test upgrades this release knows (default: from XAI_TEST_UPGRADES; production: none). */

@@ -30,6 +30,7 @@ interface StartOptions {
   dev?: boolean;
   p2p?: string;
   peer?: string[];
+  announce?: boolean;
   upgradeDir?: string;
   cors?: string[];
   blockTimeMs?: string;
@@ -87,6 +88,10 @@ export function registerStart(program: Command): void {
       "libp2p listen address, e.g. /ip4/127.0.0.1/tcp/9545 (default: no networking)",
     )
     .option("--peer <multiaddr...>", "peer(s) to connect to and keep connected")
+    .option(
+      "--no-announce",
+      "announce no libp2p address to peers: they reach this node only at addresses they were given",
+    )
     .option("--dev", "if DIR has no genesis yet, first init a single-validator dev chain there")
     .option(
       "--block-time-ms <ms>",
@@ -138,6 +143,7 @@ export function registerStart(program: Command): void {
           peers: o.peer ?? [],
           ...(origins.length > 0 ? { cors: origins } : {}),
           signatureWorkers: workers,
+          ...(o.announce === false ? { p2pAnnounce: false } : {}),
           // Halted for an upgrade this release lacks (SPEC v2 §4.7): a distinct exit code.
           onUpgradeNeeded: () => void stop(UPGRADE_NEEDED_EXIT_CODE),
           // A failed write (fail-stop), or a corrupt database met while running (a reorg missing an
