@@ -1,10 +1,11 @@
 import "../src/polyfill.js";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { killAll } from "./soak/node.js";
 import type { Spread } from "./soak/resources.js";
 import { runSoak } from "./soak/soak.js";
 
-// `npm run soak -- --kills N [--seed S] [--json FILE] [--replay-every K] [--hold-s S] [--min-ms A --max-ms B]`:
+// `npm run soak -- --kills N [--seed S] [--json FILE] [--minutes M] [--replay-every K] [--hold-s S] [--min-ms A --max-ms B]`:
 // a dev validator with transfers and governance in flight SIGKILLed N times (scripts/soak/soak.ts),
 // then a summary, and with --json every figure and resource sample. docs/RELIABILITY.md "Soak".
 const { values } = parseArgs({
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     "hold-s": { type: "string", default: "30" },
     "min-ms": { type: "string", default: "150" },
     "max-ms": { type: "string", default: "1500" },
+    minutes: { type: "string" },
   },
 });
 const int = (name: keyof typeof values, v: string | undefined): number => {
@@ -24,6 +26,12 @@ const int = (name: keyof typeof values, v: string | undefined): number => {
     throw new Error(`--${name} must be a non-negative integer, not ${v}`);
   return n;
 };
+// Interrupted: the node process goes too.
+for (const sig of ["SIGINT", "SIGTERM"] as const)
+  process.on(sig, () => {
+    killAll();
+    process.exit(130);
+  });
 const seed = int("seed", values.seed ?? String(Date.now() % 0x1_0000_0000));
 const kills = int("kills", values.kills);
 console.log(`soak: ${kills} kills, seed ${seed} (rerun: npm run soak -- --kills ${kills} --seed ${seed})`);
@@ -35,6 +43,7 @@ const r = await runSoak({
   minMs: int("min-ms", values["min-ms"]),
   maxMs: int("max-ms", values["max-ms"]),
   log: (line) => console.log(`  ${line}`),
+  ...(values.minutes === undefined ? {} : { budgetMs: int("minutes", values.minutes) * 60_000 }),
 }).catch((err: Error) => {
   console.error(err.message);
   process.exit(1);
@@ -51,7 +60,7 @@ const counts = (m: Record<string, number>) =>
 const outcomes = new Map<string, number>();
 for (const o of g.outcomes) outcomes.set(o.status, (outcomes.get(o.status) ?? 0) + 1);
 console.log(`
-soak passed in ${(r.ms / 1000).toFixed(0)} s: ${r.kills} SIGKILLs, seed ${r.seed}
+soak passed in ${(r.ms / 1000).toFixed(0)} s: ${r.kills} SIGKILLs${r.kills < r.killsAsked ? ` (of ${r.killsAsked} asked: --minutes ran out)` : ""}, seed ${r.seed}
   final height ${r.height}, ${r.txs} transactions in blocks, ${r.heightsReported} heights reported, none with two hashes
   restarts that stored the signed block again: ${r.restoredSigned}
   accepted: ${counts(r.transactions.accepted)}

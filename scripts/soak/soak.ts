@@ -41,11 +41,15 @@ export interface SoakOptions {
   log?: (line: string) => void;
   /** A progress line every k kills (default 10). */
   logEvery?: number;
+  /** No new kill after this many ms from the start (default: none); the report says how many were done. */
+  budgetMs?: number;
 }
 
 export interface SoakReport {
   seed: number;
+  /** Kills done (fewer than asked when the time budget ran out first). */
   kills: number;
+  killsAsked: number;
   height: number;
   /** Transactions in the blocks (replay). */
   txs: number;
@@ -111,7 +115,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   let run = 0;
   let node: Started | null = null;
   try {
-    for (; run < o.kills; run++) {
+    const deadline = o.budgetMs === undefined ? Number.POSITIVE_INFINITY : t0 + o.budgetMs;
+    for (; run < o.kills && Date.now() < deadline; run++) {
       node = await startNode(dir);
       sampler.attach(node.pid, run);
       if (checkResumed(node, ledger, last)) restoredSigned++;
@@ -172,6 +177,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       () => Date.now() - started < (o.holdMs ?? 0) || (busy() && Date.now() - started < 120_000),
     );
     assert.equal(tracker.fate(id), "included", "the last run's transfer was included");
+    assert.equal(ledger.included.get(id)?.result, "ok", "the last run's transfer succeeded");
     assert.ok(tracker.heightOf(id)! > startHeight, "the restarted node kept producing");
     type Params = { params: Array<{ name: string; value: string }> };
     const paramValue = (await c.get200<Params>("/governance/params")).params.find(
@@ -198,7 +204,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     rmSync(dir, { recursive: true, force: true });
     return {
       seed,
-      kills: o.kills,
+      kills: run,
+      killsAsked: o.kills,
       height: last.height,
       txs: replay.txs,
       transactions: {
