@@ -79,7 +79,7 @@ export interface SoakReport {
 const obj = (m: Map<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)));
 
 /** Checks that a restart resumed where the stopped node left off; returns whether it stored its signed block again. */
-function checkResumed(node: Started, ledger: Ledger, last: Checked): boolean {
+export function checkResumed(node: { height: number }, ledger: Ledger, last: Checked): boolean {
   assert.ok(
     node.height >= ledger.reportedHeight,
     `restarted at ${node.height}, had reported ${ledger.reportedHeight}`,

@@ -47,6 +47,25 @@ describe("soak: the ledger of what the node reported", () => {
     assert.equal(l.reportedHeight, 5, "a sign state is not a reported head");
   });
 
+  it("a restart resumes at the stored head, or one above it exactly when the sign state holds that block", async () => {
+    const { checkResumed } = await import("../../../scripts/soak/soak.js");
+    const l = new Ledger();
+    l.noteHead(7, A, "run 0");
+    const stored = { height: 7, headHash: A, txs: null, signedHeight: 7 };
+    assert.equal(checkResumed({ height: 7 }, l, stored), false);
+    // Signed 8, killed before it was stored: signGuard stores that same block again.
+    assert.equal(checkResumed({ height: 8 }, l, { ...stored, signedHeight: 8 }), true);
+    assert.throws(() => checkResumed({ height: 8 }, l, stored), /without a signed block there/);
+    assert.throws(
+      () => checkResumed({ height: 9 }, l, { ...stored, signedHeight: 9 }),
+      /the database's head is 7/,
+    );
+    assert.throws(
+      () => checkResumed({ height: 6 }, l, { ...stored, height: 6 }),
+      /restarted at 6, had reported 7/,
+    );
+  });
+
   it("throws when a transaction is reported included at another height or with another result", () => {
     const l = new Ledger();
     l.noteIncluded("t1", 4, "ok");
