@@ -5,7 +5,7 @@ import { killAll } from "./soak/node.js";
 import type { Spread } from "./soak/resources.js";
 import { runSoak } from "./soak/soak.js";
 
-// `npm run soak -- --kills N [--seed S] [--json FILE] [--minutes M] [--replay-every K] [--hold-s S] [--min-ms A --max-ms B]`:
+// `npm run soak -- --kills N [--seed S] [--json FILE] [--minutes M] [--stage-blocks B] [--replay-every K] [--hold-s S] [--min-ms A --max-ms B]`:
 // a dev validator with transfers and governance in flight SIGKILLed N times (scripts/soak/soak.ts),
 // then a summary, and with --json every figure and resource sample. docs/RELIABILITY.md "Soak".
 const { values } = parseArgs({
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     "min-ms": { type: "string", default: "150" },
     "max-ms": { type: "string", default: "1500" },
     minutes: { type: "string" },
+    "stage-blocks": { type: "string" },
   },
 });
 const int = (name: keyof typeof values, v: string | undefined): number => {
@@ -43,6 +44,9 @@ const r = await runSoak({
   minMs: int("min-ms", values["min-ms"]),
   maxMs: int("max-ms", values["max-ms"]),
   log: (line) => console.log(`  ${line}`),
+  ...(values["stage-blocks"] === undefined
+    ? {}
+    : { stageBlocks: int("stage-blocks", values["stage-blocks"]) }),
   ...(values.minutes === undefined ? {} : { budgetMs: int("minutes", values.minutes) * 60_000 }),
 }).catch((err: Error) => {
   console.error(err.message);

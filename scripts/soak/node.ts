@@ -4,6 +4,7 @@
  * code in dist/), the heads it reports in its "new head" log lines, and `xai-gov replay`.
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -57,20 +58,22 @@ export function runCli(args: string[]): Promise<{ code: number | null; stdout: s
   });
 }
 
-/** `xai-gov init --dev --preset test --block-time-ms 100` on `dir`; returns the chain id. */
-export async function initDevChain(dir: string): Promise<string> {
-  const r = await runCli([
-    "init",
-    "--dir",
-    dir,
-    "--dev",
-    "--preset",
-    "test",
-    "--block-time-ms",
-    "100",
-    "--json",
-  ]);
+/**
+ * `xai-gov init --dev --preset test --block-time-ms 100` on `dir`; returns the chain id.
+ * `stageBlocks` replaces the preset's 5-block voting, review and implementation periods in the
+ * genesis before the first start.
+ */
+export async function initDevChain(dir: string, stageBlocks?: number): Promise<string> {
+  const args = ["init", "--dir", dir, "--dev", "--preset", "test", "--block-time-ms", "100", "--json"];
+  const r = await runCli(args);
   if (r.code !== 0) throw new Error(`xai-gov init failed (${r.code}): ${r.stderr}`);
+  if (stageBlocks !== undefined) {
+    const file = join(dir, "genesis.json");
+    const g = JSON.parse(readFileSync(file, "utf8")) as { governance_rules: Record<string, string> };
+    for (const rule of ["voting_period_blocks", "review_period_blocks", "implementation_period_blocks"])
+      g.governance_rules[rule] = String(stageBlocks);
+    writeFileSync(file, `${JSON.stringify(g, null, 2)}\n`);
+  }
   return (JSON.parse(r.stdout) as { chain_id: string }).chain_id;
 }
 

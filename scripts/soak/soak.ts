@@ -41,6 +41,8 @@ export interface SoakOptions {
   log?: (line: string) => void;
   /** A progress line every k kills (default 10). */
   logEvery?: number;
+  /** Blocks of each governance stage (voting, review, implementation); default the test preset's 5. */
+  stageBlocks?: number;
   /** No new kill after this many ms from the start (default: none); the report says how many were done. */
   budgetMs?: number;
 }
@@ -103,7 +105,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const [minMs, maxMs] = [o.minMs ?? 150, o.maxMs ?? 900];
   const log = o.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), "xai-soak-"));
-  const chainId = await initDevChain(dir);
+  const chainId = await initDevChain(dir, o.stageBlocks);
   const ledger = new Ledger();
   const tracker = new Tracker();
   const gov = new GovDriver(tracker);
