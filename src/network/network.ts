@@ -29,7 +29,7 @@ import type { NodeMetrics } from "../metrics/nodeMetrics.js";
 import { TxErrorCode } from "../types/errors.js";
 import { NetworkOutcome, type PeerFaultCode } from "./errors.js";
 import { followUpOf, type GossipResult, validateGossipBlock, validateGossipTx } from "./gossipValidation.js";
-import { createP2PNode, gossipsubOf, type P2PNode, type P2PNodeOptions } from "./p2pNode.js";
+import { createP2PNode, gossipsubOf, listenAddrsOf, type P2PNode, type P2PNodeOptions } from "./p2pNode.js";
 import {
   IgnoreBudget,
   type IgnoreBudgetOptions,
@@ -152,7 +152,7 @@ export class P2PNetwork {
 
   /** Addresses this node listens on (with /p2p/<id>). */
   listenAddrs(): string[] {
-    return this.node.getMultiaddrs().map((a) => a.toString());
+    return listenAddrsOf(this.node);
   }
 
   /** Connected peers. */

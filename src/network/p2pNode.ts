@@ -17,6 +17,7 @@ import { yamux } from "@chainsafe/libp2p-yamux";
 import { type Identify, identify } from "@libp2p/identify";
 import type { Libp2p, PeerId, PrivateKey, PubSub } from "@libp2p/interface";
 import { tcp } from "@libp2p/tcp";
+import type { Multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
 import { sha256 } from "../crypto/hash.js";
 import { MAX_GOSSIP_BYTES } from "./topics.js";
@@ -79,11 +80,20 @@ function scoring(topics: string[]) {
 /** Creates and starts a libp2p node with the project's transports and gossipsub settings. */
 export async function createP2PNode(o: P2PNodeOptions = {}): Promise<P2PNode> {
   const denied = o.isDenied;
-  return createLibp2p({
+  // Not announced, the bound addresses are still this node's own to know (listenAddrsOf).
+  const bound: { addrs: Multiaddr[] } = { addrs: [] };
+  const node = await createLibp2p({
     ...(o.privateKey ? { privateKey: o.privateKey } : {}),
     addresses: {
       listen: [...(o.listen ?? DEFAULT_P2P_LISTEN)],
-      ...(o.announce === false ? { announceFilter: () => [] } : {}),
+      ...(o.announce === false
+        ? {
+            announceFilter: (addrs: Multiaddr[]) => {
+              bound.addrs = addrs;
+              return [];
+            },
+          }
+        : {}),
     },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -118,6 +128,21 @@ export async function createP2PNode(o: P2PNodeOptions = {}): Promise<P2PNode> {
       }),
     },
   });
+  unannounced.set(node, bound);
+  return node;
+}
+
+const unannounced = new WeakMap<P2PNode, { addrs: Multiaddr[] }>();
+
+/**
+ * The addresses `node` listens on, with its peer id: the announced ones, or, for a node that
+ * announces none (`announce: false`), the bound ones its announce filter was given.
+ */
+export function listenAddrsOf(node: P2PNode): string[] {
+  const announced = node.getMultiaddrs().map((a) => a.toString());
+  if (announced.length > 0) return announced;
+  const id = node.peerId.toString();
+  return (unannounced.get(node)?.addrs ?? []).map((a) => `${a.toString()}/p2p/${id}`);
 }
 
 /** The node's gossipsub service (its factory is typed as the generic PubSub; it is a GossipSub). */

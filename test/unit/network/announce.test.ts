@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { multiaddr } from "@multiformats/multiaddr";
-import { createP2PNode, type P2PNode } from "../../../src/network/p2pNode.js";
+import { createP2PNode, listenAddrsOf, type P2PNode } from "../../../src/network/p2pNode.js";
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -20,7 +20,7 @@ function freePort(): Promise<number> {
 async function learned(
   announce: boolean,
   nodes: P2PNode[],
-): Promise<{ own: string[]; known: string[]; a: string }> {
+): Promise<{ own: string[]; known: string[]; a: string; listening: string[]; ports: number[] }> {
   const [pa, pb] = [await freePort(), await freePort()];
   const a = `/ip4/127.0.0.1/tcp/${pa}`;
   const node = await createP2PNode({ listen: [a, `/ip4/127.0.0.1/tcp/${pb}`], announce });
@@ -32,7 +32,13 @@ async function learned(
   await dialer.dial(multiaddr(`${a}/p2p/${node.peerId.toString()}`));
   await identified;
   const known = (await dialer.peerStore.get(node.peerId)).addresses.map((x) => x.multiaddr.toString());
-  return { own: node.getMultiaddrs().map((m) => m.toString()), known: known.sort(), a };
+  return {
+    own: node.getMultiaddrs().map((m) => m.toString()),
+    known: known.sort(),
+    a,
+    listening: listenAddrsOf(node),
+    ports: [pa, pb],
+  };
 }
 
 describe("p2p node: announce", () => {
@@ -45,6 +51,11 @@ describe("p2p node: announce", () => {
     const r = await learned(false, nodes);
     assert.deepEqual(r.own, []);
     assert.deepEqual(r.known, [r.a]);
+    // The node itself still knows where it listens (its ready line reports it: launch.ts).
+    assert.deepEqual(
+      r.listening.map((x) => x.replace(/\/p2p\/.*$/, "")).sort(),
+      r.ports.map((p) => `/ip4/127.0.0.1/tcp/${p}`).sort(),
+    );
   });
 
   it("by default both listen addresses are announced and learned by identify", async () => {
