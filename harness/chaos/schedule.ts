@@ -4,17 +4,9 @@
  * seed names a run. Pure: no clock, no Math.random.
  */
 
-/** A seeded PRNG (mulberry32): the same seed gives the same sequence. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { prng } from "../prng.js";
+
+export { prng };
 
 /** An integer in [lo, hi] from `rand`. */
 export function randInt(rand: () => number, lo: number, hi: number): number {

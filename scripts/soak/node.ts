@@ -162,16 +162,6 @@ export async function replayCli(dir: string): Promise<ReplayCliReport> {
   return JSON.parse(lines[0]!) as ReplayCliReport;
 }
 
-/** mulberry32: a small seeded PRNG (never Math.random, so that a failing run can be replayed). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { prng } from "../../harness/prng.js";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

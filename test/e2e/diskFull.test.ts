@@ -7,65 +7,11 @@
 //
 // Mounting a tmpfs needs root (CI here runs as root); elsewhere the test is skipped and says so.
 import assert from "node:assert/strict";
-import { type ChildProcessByStdio, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
-import { BIN, ROOT } from "../utils/cli.js";
-
-type Child = ChildProcessByStdio<null, Readable, Readable>;
-
-interface Run {
-  child: Child;
-  api: string;
-  startHeight: number;
-  /** height → hash of every "new head" line so far. */
-  heads: Map<number, string>;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Spawns `xai-gov start --dev` on `dir` and resolves at its "node started" line. */
-function start(dir: string): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, "start", "--dir", dir, "--dev", "--api", "127.0.0.1:0"], {
-    cwd: ROOT,
-    env: { ...process.env, XAI_LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let buffered = "";
-  const heads = new Map<number, string>();
-  const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
-  child.stderr.on("data", (d) => {
-    out += d;
-  });
-  return new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`node did not start\n${out}`)), 20_000);
-    void exited.then((code) => rej(new Error(`node exited (${code}) before starting\n${out}`)));
-    child.stdout.on("data", (d) => {
-      out += d;
-      buffered += d;
-      for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        let rec: { msg?: string; api?: string; height?: number; hash?: string };
-        try {
-          rec = JSON.parse(line);
-        } catch {
-          continue;
-        }
-        if (rec.msg === "new head") heads.set(rec.height!, rec.hash!);
-        if (rec.msg === "node started") {
-          clearTimeout(timer);
-          res({ child, api: rec.api!, startHeight: rec.height!, heads, output: () => out, exited });
-        }
-      }
-    });
-  });
-}
+import { initDevChain, killAll, sleep, startNode as start } from "../../scripts/soak/node.js";
 
 async function getJson(url: string): Promise<Record<string, unknown>> {
   const res = await fetch(url);
@@ -97,7 +43,6 @@ describe("e2e: a full disk stops the node (fail-stop), and no height is signed t
   this.timeout(120_000);
   let mnt = "";
   let mounted = false;
-  const live: Child[] = [];
 
   before(function () {
     mnt = mkdtempSync(join(tmpdir(), "xai-tmpfs-"));
@@ -111,7 +56,7 @@ describe("e2e: a full disk stops the node (fail-stop), and no height is signed t
   });
 
   after(() => {
-    for (const c of live) c.kill("SIGKILL");
+    killAll();
     if (mounted) execFileSync("umount", ["-l", mnt]);
     rmSync(mnt, { recursive: true, force: true });
   });
@@ -120,8 +65,8 @@ describe("e2e: a full disk stops the node (fail-stop), and no height is signed t
     const { devKeyPair, sign } = await import("../../src/crypto/keys.js");
     const { encodeSignedTx, encodeTxBody, txSigningMessage } = await import("../../src/types/txCodec.js");
     const dir = join(mnt, "node");
+    await initDevChain(dir);
     const first = await start(dir);
-    live.push(first.child);
     await waitHeight(first.api, 2);
     // Three transfers, each included before the disk fills.
     const status = await getJson(`${first.api}/status`);
@@ -155,7 +100,7 @@ describe("e2e: a full disk stops the node (fail-stop), and no height is signed t
     assert.equal(included.size, 3, "the transfers were included");
 
     fill(join(mnt, "filler"));
-    const code = await Promise.race([first.exited, sleep(60_000).then(() => "timeout")]);
+    const code = await Promise.race([first.exited.then((e) => e.code), sleep(60_000).then(() => "timeout")]);
     assert.equal(code, 6, `exit code\n${first.output().slice(-3000)}`);
     assert.match(first.output(), /"code":"(DB_WRITE_FAILED|SIGN_STATE_WRITE_FAILED)"/);
     assert.match(first.output(), /storage failed: the node stops \(fail-stop\)/);
@@ -163,8 +108,7 @@ describe("e2e: a full disk stops the node (fail-stop), and no height is signed t
 
     rmSync(join(mnt, "filler"));
     const second = await start(dir);
-    live.push(second.child);
-    assert.ok(second.startHeight >= reported, `restarted at ${second.startHeight}, had reported ${reported}`);
+    assert.ok(second.height >= reported, `restarted at ${second.height}, had reported ${reported}`);
     await waitHeight(second.api, reported + 3);
     for (const [id, height] of included) {
       const r = await getJson(`${second.api}/tx/${id}`);
@@ -178,6 +122,6 @@ describe("e2e: a full disk stops the node (fail-stop), and no height is signed t
         assert.equal((b.hash as string).slice(0, 16), hash, `height ${height}`);
       }
     second.child.kill("SIGINT");
-    assert.equal(await second.exited, 0);
+    assert.equal((await second.exited).code, 0);
   });
 });
