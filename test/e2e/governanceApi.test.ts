@@ -16,7 +16,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { slotAt } from "../../src/chain/slots.js";
+import { slotAt, slotStartMs } from "../../src/chain/slots.js";
 import { TREASURY_ADDRESS } from "../../src/config/addresses.js";
 import { utf8 } from "../../src/crypto/bytes.js";
 import { sha256 } from "../../src/crypto/hash.js";
@@ -762,6 +762,13 @@ describe("e2e: governance HTTP API", function () {
     assert.equal(node.chain.mempool.size, 0);
 
     const p = await proposal(ids.p1);
+    const g = node.chain.genesis;
+    const head = node.chain.head;
+    assert.equal(head.height, 15);
+    const timeAt = async (h: number) =>
+      h <= head.height
+        ? slotStartMs(g, (await node.chain.blockAt(h))!.header.slot)
+        : slotStartMs(g, head.slot) + (h - head.height) * g.blockTimeMs;
     const reviews = [
       { n: 5, reviewer: dev(5).address, comment: "" },
       { n: 6, reviewer: dev(6).address, comment: "looks right" },
@@ -852,6 +859,22 @@ describe("e2e: governance HTTP API", function () {
       failure_code: null,
       rolled_back_by: null,
       cancelled_by: null,
+      // Issue 12: a reached height's time is its block's slot start, a later one is estimated.
+      timing: {
+        current_height: 15,
+        block_time_ms: 200,
+        stage: null,
+        stage_end_height: null,
+        blocks_left: null,
+        stage_end_time_ms: null,
+        times_ms: {
+          voting_end: await timeAt(6),
+          review_end: await timeAt(11),
+          implementation_end: await timeAt(16),
+          eta: await timeAt(15),
+          execution_deadline: await timeAt(35),
+        },
+      },
     });
     // C1: the lists are paginated routes of their own (SPEC v2 §5).
     assert.deepEqual(await ok(`/governance/proposals/${ids.p1}/reviews`), { reviews, next_cursor: null });
