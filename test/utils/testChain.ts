@@ -151,6 +151,19 @@ export async function openTestChain(o: TestChainOptions = {}): Promise<TestChain
   };
 }
 
+/**
+ * Makes every write of `db`'s LevelDB fail as a full disk does (the fail-stop tests), until the
+ * returned undo is called.
+ */
+export function failWrites(db: ChainDb): () => void {
+  const level = (db as unknown as { db: { batch: (...a: unknown[]) => Promise<void> } }).db;
+  const batch = level.batch;
+  level.batch = () => Promise.reject(new Error("IO error: 000003.log: No space left on device"));
+  return () => {
+    level.batch = batch;
+  };
+}
+
 /** Options of signTx: nonce required; fee defaults to the min_tx_fee default (1000). */
 export interface SignTxOptions {
   nonce: bigint;

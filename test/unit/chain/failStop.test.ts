@@ -12,12 +12,12 @@ import { ChainErrorCode } from "../../../src/chain/errors.js";
 import { JobQueue } from "../../../src/chain/jobQueue.js";
 import { SignGuard } from "../../../src/chain/signGuard.js";
 import { toHex } from "../../../src/crypto/bytes.js";
-import type { ChainDb } from "../../../src/db/chainDb.js";
 import { DbErrorCode } from "../../../src/db/errors.js";
 import { XaiError } from "../../../src/errors.js";
 import { decodeBlock } from "../../../src/types/block.js";
 import {
   expectCode,
+  failWrites,
   importAll,
   makeBlock,
   openTestChain,
@@ -31,16 +31,6 @@ import {
   transferTx,
   validatorKey,
 } from "../../utils/testChain.js";
-
-/** Makes every write of `db`'s LevelDB fail as a full disk does, until the returned undo is called. */
-function failWrites(db: ChainDb): () => void {
-  const level = (db as unknown as { db: { batch: (...a: unknown[]) => Promise<void> } }).db;
-  const batch = level.batch;
-  level.batch = () => Promise.reject(new Error("IO error: 000003.log: No space left on device"));
-  return () => {
-    level.batch = batch;
-  };
-}
 
 describe("fail-stop on a failed write, and the sign guard", () => {
   const open: TestChain[] = [];

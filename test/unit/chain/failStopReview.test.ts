@@ -19,6 +19,7 @@ import { BlockErrorCode } from "../../../src/types/errors.js";
 import {
   expectCode,
   FAR_FUTURE_MS,
+  failWrites,
   openTestChain,
   produce,
   runToHeight,
@@ -29,11 +30,6 @@ import {
   transferTx,
   validatorKey,
 } from "../../utils/testChain.js";
-
-function failWrites(db: ChainDb): void {
-  const level = (db as unknown as { db: { batch: (...a: unknown[]) => Promise<void> } }).db;
-  level.batch = () => Promise.reject(new Error("IO error: 000003.log: No space left on device"));
-}
 
 describe("review: fail-stop and the sign guard", () => {
   const open: TestChain[] = [];
