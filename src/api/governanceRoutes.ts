@@ -125,7 +125,11 @@ export function governanceRoutes(gm: GovernanceMetrics) {
       const timingChain = {
         genesis: chain.genesis,
         head: chain.head,
-        slotAt: async (h: number) => (await chain.blockAt(h))?.header.slot,
+        // The header only (cached), not the whole block.
+        slotAt: async (h: number) => {
+          const hash = await chain.db.getCanonicalHash(h);
+          return hash ? (await chain.header(hash))?.slot : undefined;
+        },
       };
       return { ...p, timing: await proposalTiming(timingChain, p as unknown as ProposalTimes) };
     });
