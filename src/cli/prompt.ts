@@ -26,8 +26,9 @@ export function interactive(): boolean {
 export function promptHidden(question: string): Promise<string> {
   return new Promise((res, rej) => {
     const stdin = process.stdin;
-    process.stderr.write(question);
+    // Echo off before the question shows, so nothing typed ahead of it is echoed.
     stdin.setRawMode(true);
+    process.stderr.write(question);
     stdin.setEncoding("utf8");
     stdin.resume();
     let s = "";

@@ -2,7 +2,7 @@
 // (`node bin/xai-gov.js keys …`), encrypted key files, mnemonics, and signing a transaction with a
 // keyring key against a dev node. Keystores are written with scrypt n = 2^14 to stay fast.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +44,34 @@ function spawnWithStdin(args: string[], input: string, env: Record<string, strin
     child.on("error", rej);
     child.on("close", (code) => res({ code, stdout, stderr }));
     child.stdin.end(input);
+  });
+}
+
+/**
+ * The CLI on a pseudo-terminal (util-linux `script`), answering each prompt matched by `answers`
+ * in turn once it has been printed (so nothing is typed before echo is off).
+ */
+function spawnOnTty(
+  args: string[],
+  answers: Array<[RegExp, string]>,
+  env: Record<string, string>,
+): Promise<Run> {
+  return new Promise((res, rej) => {
+    const cmd = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(" ");
+    const child = spawn("script", ["-qec", cmd, "/dev/null"], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = "";
+    let seen = 0;
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      const next = answers[0];
+      if (next?.[0].test(stdout.slice(seen))) {
+        seen = stdout.length;
+        answers.shift();
+        child.stdin.write(`${next[1]}\r`);
+      }
+    });
+    child.on("error", rej);
+    child.on("close", (code) => res({ code, stdout, stderr: "" }));
   });
 }
 
@@ -251,6 +279,44 @@ describe("e2e: keys (keyring, keystores, mnemonics)", function () {
       await cli(["keys", "new", "--name", "bad.name", "--passphrase-file", passFile]),
       "BAD_KEY_NAME",
     );
+  });
+
+  it("on a terminal: the passphrase is prompted twice without echo, delete asks for confirmation", async function () {
+    if (spawnSync("script", ["--version"]).status !== 0) this.skip();
+    const tenv = { XAI_KEYRING: ring, XAI_KEYSTORE_SCRYPT_LOG_N: "14" };
+    const typed = "typed on the tty";
+    const made = await spawnOnTty(
+      ["keys", "new", "--name", "tty1", "--json"],
+      [
+        [/New passphrase for key tty1: $/, typed],
+        [/Repeat it: $/, typed],
+      ],
+      tenv,
+    );
+    assert.equal(made.code, 0, made.stdout);
+    assert.ok(!made.stdout.includes(typed), "the passphrase is not echoed");
+    const address = JSON.parse(made.stdout.slice(made.stdout.indexOf("{"))).address as string;
+    const exported = oneJson(
+      await cli(["keys", "export", "tty1", "--unsafe-raw", "--json"], { XAI_PASSPHRASE: typed }),
+    );
+    assert.equal(exported.address, address, "stored with the typed passphrase");
+    const differ = await spawnOnTty(
+      ["keys", "new", "--name", "tty2"],
+      [
+        [/New passphrase for key tty2: $/, typed],
+        [/Repeat it: $/, "something else"],
+      ],
+      tenv,
+    );
+    assert.notEqual(differ.code, 0);
+    assert.match(differ.stdout, /BAD_PASSPHRASE: /);
+    assert.equal(existsSync(join(ring, "tty2.json")), false);
+    const no = await spawnOnTty(["keys", "delete", "tty1"], [[/\[y\/N\] /, "n"]], tenv);
+    assert.match(no.stdout, /CONFIRMATION_REQUIRED: /);
+    assert.ok(existsSync(join(ring, "tty1.json")));
+    const yes = await spawnOnTty(["keys", "delete", "tty1", "--json"], [[/\[y\/N\] /, "y"]], tenv);
+    assert.equal(yes.code, 0, yes.stdout);
+    assert.equal(existsSync(join(ring, "tty1.json")), false);
   });
 
   describe("signing with a keyring key against a dev node", () => {

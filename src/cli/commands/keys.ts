@@ -3,12 +3,14 @@
  * (keysManage.ts). New keys are encrypted (keystore v1) and come from a 24-word mnemonic printed
  * once, unless `--unencrypted` / `--no-mnemonic`. See docs/SECURITY.md "Client keys".
  */
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { toHex } from "../../crypto/bytes.js";
 import { generateKeyPair, generateMnemonicPhrase } from "../../crypto/keygen.js";
 import { keyPairFromMnemonic, XAI_DERIVATION_PATH } from "../../crypto/mnemonic.js";
 import { xaiError } from "../../errors.js";
 import { NodeErrorCode } from "../../node/errors.js";
+import { CliErrorCode } from "../errors.js";
 import { keyringPath, listKeyring } from "../keyring.js";
 import { type KeyOptions, resolvePublicKey } from "../keySource.js";
 import { type WriteKeyOptions, writeKey } from "../keyWrite.js";
@@ -20,8 +22,11 @@ import { registerKeysManage } from "./keysManage.js";
 export function target(o: KeyOptions & { out?: string; name?: string }): { path: string; name?: string } {
   if ((o.out === undefined) === (o.name === undefined))
     throw xaiError(NodeErrorCode.BAD_OPTION, "give exactly one of --out FILE and --name NAME");
-  if (o.out !== undefined) return { path: o.out };
-  return { path: keyringPath(o, o.name!), name: o.name! };
+  const t = o.out !== undefined ? { path: o.out } : { path: keyringPath(o, o.name!), name: o.name! };
+  // Checked again when written; here so that nobody types a passphrase for nothing.
+  if (existsSync(t.path))
+    throw xaiError(CliErrorCode.KEY_FILE_EXISTS, `${t.path} exists; refusing to overwrite it`);
+  return t;
 }
 
 type NewOptions = WriteKeyOptions & { out?: string; name?: string; mnemonic: boolean };
