@@ -248,6 +248,30 @@ describe("e2e: keys (keyring, keystores, mnemonics)", function () {
     assert.equal(fromHex.address, MNEMONIC_ADDRESS);
   });
 
+  it("--generate-only --key NAME needs no passphrase (only the public key is read)", async () => {
+    const r = oneJson(
+      await cli([
+        "tx",
+        "transfer",
+        "--generate-only",
+        "--key",
+        "m1",
+        "--to",
+        MNEMONIC_ADDRESS,
+        "--amount",
+        "1",
+        "--nonce",
+        "0",
+        "--fee",
+        "1000",
+        "--chain-id",
+        "xai-devnet-1",
+        "--json",
+      ]),
+    );
+    assert.equal(r.public_key, "0025fdd01b3aca596901eee0a3a144037e046748238396a251dd4cbc59cafbf4");
+  });
+
   it("a tampered or weakened keystore is refused with its code", async () => {
     const ks = JSON.parse(readFileSync(join(ring, "m1.json"), "utf8"));
     const tampered = structuredClone(ks);
