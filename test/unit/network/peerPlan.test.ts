@@ -39,7 +39,9 @@ describe("network/peerPlan", () => {
 
   it("remembers only configured addresses, however many a peer announces (bounded)", () => {
     const known = new Map<string, string>();
-    const announced = Array.from({ length: 1000 }, (_, i) => multiaddr(`/ip4/10.0.${i >> 8}.${i & 255}/tcp/1`));
+    const announced = Array.from({ length: 1000 }, (_, i) =>
+      multiaddr(`/ip4/10.0.${i >> 8}.${i & 255}/tcp/1`),
+    );
     rememberPeer(known, [A, B], "px", [...announced, multiaddr(A)]);
     assert.deepEqual([...known], [[A, "px"]]);
   });
