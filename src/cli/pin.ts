@@ -12,6 +12,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { checkChainId, checkFee, DEFAULT_MAX_FEE } from "../client/tx.js";
 import { xaiError } from "../errors.js";
 import { NodeErrorCode } from "../node/errors.js";
 import { CliErrorCode } from "./errors.js";
@@ -24,7 +25,7 @@ import { CliErrorCode } from "./errors.js";
  * balance (any `min_tx_fee` it reports). A chain with a higher minimum needs `--max-fee` or
  * `max_fee` in the client config.
  */
-export const DEFAULT_MAX_FEE = 100_000n;
+export { checkChainId, checkFee, DEFAULT_MAX_FEE };
 
 /**
  * Default ceiling on a deposit the client takes from the node (`tx submit-proposal` without
@@ -115,26 +116,6 @@ export function resolvePin(o: PinOptions): Pin {
   if (!CHAIN_ID_RE.test(chainId))
     throw xaiError(NodeErrorCode.BAD_OPTION, `--chain-id ${JSON.stringify(chainId)} is not a chain id`);
   return { chainId, maxFee: resolveMaxFee(o, config) };
-}
-
-/** Refuses a chain id (reported by the node, or carried by a body) other than the pinned one. */
-export function checkChainId(pinned: string, got: unknown, source: string): void {
-  if (got !== pinned)
-    throw xaiError(
-      CliErrorCode.CHAIN_ID_MISMATCH,
-      `${source} is on chain ${JSON.stringify(got)}, not the pinned ${pinned}: refused before signing or sending`,
-      { pinned, got: String(got) },
-    );
-}
-
-/** Refuses a fee above the ceiling. */
-export function checkFee(fee: bigint, maxFee: bigint, source: string): void {
-  if (fee > maxFee)
-    throw xaiError(
-      CliErrorCode.FEE_ABOVE_MAX,
-      `${source} is ${fee} units, above the maximum of ${maxFee} (--max-fee): refused before signing`,
-      { fee: fee.toString(), max_fee: maxFee.toString() },
-    );
 }
 
 /** `--timeout`: a whole number of milliseconds, 1 … MAX_TIMEOUT_MS. */
