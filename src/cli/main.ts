@@ -1,6 +1,7 @@
 import "../polyfill.js";
 import { Command } from "commander";
 import { VERSION } from "../version.js";
+import { applyClientEnv } from "./clientEnv.js";
 import { registerDevnet } from "./commands/devnet.js";
 import { registerGovernanceQuery, registerGovernanceTx } from "./commands/governance.js";
 import { registerInit } from "./commands/init.js";
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   registerGovernanceQuery(registerQuery(program));
   registerReplay(program);
   registerDevnet(program);
+  applyClientEnv(program);
   return program;
 }
 

@@ -15,7 +15,7 @@ export function addQuery(
 ): void {
   let c = query.command(name).description(description);
   if (extra) c = extra(c);
-  c.option("--node <url>", "node API URL", DEFAULT_NODE)
+  c.option("--node <url>", "node API URL (else $XAI_NODE, else node of the client config)", DEFAULT_NODE)
     .option("--json", "print one JSON object")
     .action(async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;

@@ -30,7 +30,7 @@ export function addTx(
 ): void {
   const c = extra(tx.command(name).description(description))
     .option("--key <file|dev:N>", "signing key (stays on this machine; required unless --generate-only)")
-    .option("--node <url>", "node API URL", DEFAULT_NODE)
+    .option("--node <url>", "node API URL (else $XAI_NODE, else node of the client config)", DEFAULT_NODE)
     .option("--fee <units>", "fee in base units (default: the chain's min_tx_fee, at most --max-fee)")
     .option("--nonce <n>", "nonce (default: the account's next nonce)")
     .option("--generate-only", "print the unsigned body (base64) instead of signing; sign it with `tx sign`")
