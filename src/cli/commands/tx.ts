@@ -6,6 +6,7 @@ import type { Payload } from "../../types/tx.js";
 import { DEFAULT_NODE } from "../client.js";
 import { resolveProposalRef } from "../proposalRef.js";
 import { sendTx, type TxOptions } from "../signer.js";
+import { registerDraft } from "./draft.js";
 import { registerOffline } from "./offline.js";
 import { addPinOptions, addWaitOptions, printOutcome } from "./txOptions.js";
 
@@ -61,5 +62,6 @@ export function registerTx(program: Command): Command {
         .requiredOption("--amount <units>", "amount in base units"),
   );
   registerOffline(tx);
+  registerDraft(tx);
   return tx;
 }
