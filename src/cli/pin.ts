@@ -5,13 +5,15 @@
  * against them: a node on another chain id is refused, and a fee above the ceiling is refused,
  * before anything is signed.
  *
- * Client config: a JSON file `{"chain_id": "...", "max_fee": "..."}` (both optional), at
- * `$XAI_GOV_CLIENT_CONFIG`, else `~/.xai-gov/client.json` if it exists. `--chain-id` and
- * `--max-fee` override it.
+ * Client config: a JSON file `{"node", "chain_id", "max_fee", "output"}` (all optional), at
+ * `$XAI_CONFIG` (or the older `$XAI_GOV_CLIENT_CONFIG`), else `~/.xai-gov/client.json` if it
+ * exists. Precedence, for each value: flag > environment (`XAI_NODE`, `XAI_CHAIN_ID`) > config
+ * file > default (clientEnv.ts applies it to `--node` and `--json`).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { checkChainId, checkFee, DEFAULT_MAX_FEE } from "../client/tx.js";
 import { xaiError } from "../errors.js";
 import { NodeErrorCode } from "../node/errors.js";
 import { CliErrorCode } from "./errors.js";
@@ -24,7 +26,7 @@ import { CliErrorCode } from "./errors.js";
  * balance (any `min_tx_fee` it reports). A chain with a higher minimum needs `--max-fee` or
  * `max_fee` in the client config.
  */
-export const DEFAULT_MAX_FEE = 100_000n;
+export { checkChainId, checkFee, DEFAULT_MAX_FEE };
 
 /**
  * Default ceiling on a deposit the client takes from the node (`tx submit-proposal` without
@@ -43,13 +45,18 @@ const CHAIN_ID_RE = /^[a-z0-9][a-z0-9-]{2,63}$/;
 
 /** The client config file. */
 export interface ClientConfig {
+  node?: string;
   chain_id?: string;
   max_fee?: string;
+  /** `json`: every command prints JSON as with `--json`; `text` (default): readable output. */
+  output?: "json" | "text";
 }
 
-/** Where the client config is read from: `$XAI_GOV_CLIENT_CONFIG`, else `~/.xai-gov/client.json`. */
+const CONFIG_FIELDS = ["node", "chain_id", "max_fee", "output"];
+
+/** Where the client config is read from: `$XAI_CONFIG` (or `$XAI_GOV_CLIENT_CONFIG`), else `~/.xai-gov/client.json`. */
 export function clientConfigPath(): { path: string; explicit: boolean } {
-  const env = process.env.XAI_GOV_CLIENT_CONFIG;
+  const env = process.env.XAI_CONFIG || process.env.XAI_GOV_CLIENT_CONFIG;
   if (env) return { path: env, explicit: true };
   return { path: join(homedir(), ".xai-gov", "client.json"), explicit: false };
 }
@@ -68,8 +75,15 @@ export function loadClientConfig(): ClientConfig {
     throw xaiError(CliErrorCode.BAD_CLIENT_CONFIG, `${path} must hold a JSON object`);
   const o = json as Record<string, unknown>;
   for (const k of Object.keys(o))
-    if (k !== "chain_id" && k !== "max_fee")
-      throw xaiError(CliErrorCode.BAD_CLIENT_CONFIG, `${path}: unknown field ${k} (chain_id, max_fee)`);
+    if (!CONFIG_FIELDS.includes(k))
+      throw xaiError(
+        CliErrorCode.BAD_CLIENT_CONFIG,
+        `${path}: unknown field ${k} (${CONFIG_FIELDS.join(", ")})`,
+      );
+  if (o.node !== undefined && (typeof o.node !== "string" || !URL.canParse(o.node)))
+    throw xaiError(CliErrorCode.BAD_CLIENT_CONFIG, `${path}: node must be a URL`);
+  if (o.output !== undefined && o.output !== "json" && o.output !== "text")
+    throw xaiError(CliErrorCode.BAD_CLIENT_CONFIG, `${path}: output is "json" or "text"`);
   if (o.chain_id !== undefined && (typeof o.chain_id !== "string" || !CHAIN_ID_RE.test(o.chain_id)))
     throw xaiError(CliErrorCode.BAD_CLIENT_CONFIG, `${path}: chain_id must be a chain id string`);
   if (o.max_fee !== undefined && (typeof o.max_fee !== "string" || !UINT_RE.test(o.max_fee)))
@@ -103,38 +117,18 @@ export function resolveMaxFee(o: PinOptions, config: ClientConfig = loadClientCo
   return DEFAULT_MAX_FEE;
 }
 
-/** The pinned chain id (`--chain-id`, else the config's) and the fee ceiling; refuses when unpinned. */
+/** The pinned chain id (`--chain-id`, else `$XAI_CHAIN_ID`, else the config's) and the fee ceiling; refuses when unpinned. */
 export function resolvePin(o: PinOptions): Pin {
   const config = loadClientConfig();
-  const chainId = o.chainId ?? config.chain_id;
+  const chainId = o.chainId ?? (process.env.XAI_CHAIN_ID || undefined) ?? config.chain_id;
   if (chainId === undefined)
     throw xaiError(
       CliErrorCode.CHAIN_ID_REQUIRED,
-      `pin the chain: give --chain-id ID or set chain_id in ${clientConfigPath().path}`,
+      `pin the chain: give --chain-id ID, set XAI_CHAIN_ID or set chain_id in ${clientConfigPath().path}`,
     );
   if (!CHAIN_ID_RE.test(chainId))
     throw xaiError(NodeErrorCode.BAD_OPTION, `--chain-id ${JSON.stringify(chainId)} is not a chain id`);
   return { chainId, maxFee: resolveMaxFee(o, config) };
-}
-
-/** Refuses a chain id (reported by the node, or carried by a body) other than the pinned one. */
-export function checkChainId(pinned: string, got: unknown, source: string): void {
-  if (got !== pinned)
-    throw xaiError(
-      CliErrorCode.CHAIN_ID_MISMATCH,
-      `${source} is on chain ${JSON.stringify(got)}, not the pinned ${pinned}: refused before signing or sending`,
-      { pinned, got: String(got) },
-    );
-}
-
-/** Refuses a fee above the ceiling. */
-export function checkFee(fee: bigint, maxFee: bigint, source: string): void {
-  if (fee > maxFee)
-    throw xaiError(
-      CliErrorCode.FEE_ABOVE_MAX,
-      `${source} is ${fee} units, above the maximum of ${maxFee} (--max-fee): refused before signing`,
-      { fee: fee.toString(), max_fee: maxFee.toString() },
-    );
 }
 
 /** `--timeout`: a whole number of milliseconds, 1 … MAX_TIMEOUT_MS. */

@@ -5,25 +5,28 @@
  * check runs before the key signs anything. The fee signed is printed with the result (`fee`);
  * `--generate-only` and `tx sign` print the chain id and nonce too.
  */
-import { ApiErrorCode } from "../api/errors.js";
+import {
+  buildBody,
+  checkDevKey,
+  decodeBody,
+  type PreparedBody,
+  type Receipt,
+  signBody,
+  submitTx,
+  waitForReceipt,
+} from "../client/index.js";
 import { fromHex, toHex } from "../crypto/bytes.js";
-import { addressOf, isDevChainId, type KeyPair, sign } from "../crypto/keys.js";
 import { xaiError } from "../errors.js";
 import { NodeErrorCode } from "../node/errors.js";
-import type { Payload, Tx } from "../types/tx.js";
-import { decodeTx, encodeSignedTx, encodeTxBody, txSigningMessage } from "../types/txCodec.js";
-import { apiGet, apiPost } from "./client.js";
-import { CliErrorCode, isRemoteError } from "./errors.js";
+import type { Payload } from "../types/tx.js";
+import { CliErrorCode } from "./errors.js";
 import { type KeyOptions, resolveKey, resolvePublicKey } from "./keySource.js";
-import { checkChainId, checkFee, type Pin, type PinOptions, parseTimeout, resolvePin } from "./pin.js";
+import { type Pin, type PinOptions, parseTimeout, resolvePin } from "./pin.js";
 
 export { type KeySpec, resolveKey } from "./keySource.js";
-
-/** Refuses a dev key on a chain that is not a dev chain (its key is public: anyone can sign with it). */
-export function checkDevKey(dev: boolean, chainId: string): void {
-  if (dev && !isDevChainId(chainId))
-    throw xaiError(CliErrorCode.DEV_KEY_REFUSED, `dev keys are refused on chain ${chainId}`);
-}
+// Building, signing, submitting and waiting are the client library's (src/client/); these are the
+// CLI's options over it.
+export { checkDevKey, decodeBody, type PreparedBody, signBody };
 
 /** Options common to every transaction command. */
 export interface TxOptions extends PinOptions, KeyOptions {
@@ -39,23 +42,6 @@ export interface TxOptions extends PinOptions, KeyOptions {
   generateOnly?: boolean;
 }
 
-const UINT_RE = /^(0|[1-9][0-9]{0,19})$/;
-
-/** A decimal uint64 from an option (BAD_OPTION) or from the node (BAD_RESPONSE). */
-function uint64(s: unknown, what: string, fromNode: boolean): bigint {
-  if (typeof s === "string" && UINT_RE.test(s) && BigInt(s) < 2n ** 64n) return BigInt(s);
-  if (fromNode) throw xaiError(CliErrorCode.BAD_RESPONSE, `the node's ${what} is not a decimal integer`);
-  throw xaiError(NodeErrorCode.BAD_OPTION, `${what} must be a non-negative integer`);
-}
-
-/** What a client signs: the body bytes and the values it was built from (all checked). */
-export interface PreparedBody {
-  bodyBytes: Uint8Array;
-  chainId: string;
-  nonce: bigint;
-  fee: bigint;
-}
-
 /**
  * Builds the body to sign for `publicKey`, pinned to `pin`. The node is asked only for what the
  * options leave open (nonce, fee) and, when it is asked, must report the pinned chain id. An
@@ -67,42 +53,17 @@ export async function prepareBody(
   publicKey: Uint8Array,
   payload: Payload,
 ): Promise<PreparedBody> {
-  const offline = o.generateOnly === true && o.nonce !== undefined && o.fee !== undefined;
-  let minFee: unknown;
-  if (!offline) {
-    const status = await apiGet<{ chain_id?: unknown; min_tx_fee?: unknown }>(o.node, "/status");
-    checkChainId(pin.chainId, status.chain_id, `the node ${o.node}`);
-    minFee = status.min_tx_fee;
-  }
-  const fee = o.fee !== undefined ? uint64(o.fee, "--fee", false) : uint64(minFee, "min_tx_fee", true);
-  checkFee(fee, pin.maxFee, o.fee !== undefined ? "--fee" : `the fee the node asks (min_tx_fee)`);
-  const nonce =
-    o.nonce !== undefined
-      ? uint64(o.nonce, "--nonce", false)
-      : uint64(
-          (await apiGet<{ next_nonce?: unknown }>(o.node, `/accounts/${addressOf(publicKey)}`)).next_nonce,
-          "next_nonce",
-          true,
-        );
-  const bodyBytes = encodeTxBody({ chainId: pin.chainId, nonce, publicKey, fee, payload });
-  return { bodyBytes, chainId: pin.chainId, nonce, fee };
+  const offline = o.generateOnly === true;
+  return buildBody(
+    { node: o.node, chainId: pin.chainId, maxFee: pin.maxFee, fee: o.fee, nonce: o.nonce, offline },
+    publicKey,
+    payload,
+  );
 }
 
 /** What every transaction command prints besides the node's answer: what was signed. */
 export function signedFields(p: { chainId: string; nonce: bigint; fee: bigint }): Record<string, string> {
   return { chain_id: p.chainId, nonce: p.nonce.toString(), fee: p.fee.toString() };
-}
-
-/** Decodes body bytes (as `--generate-only` prints them) through the SignedTx decoder. */
-export function decodeBody(bodyBytes: Uint8Array): Tx {
-  // decodeTx checks the body's canonical encoding and derives its id; it never verifies the
-  // signature, so a placeholder of the right length stands in for it.
-  return decodeTx(encodeSignedTx(bodyBytes, new Uint8Array(64)));
-}
-
-/** Signs body bytes with a key: SignedTx bytes. */
-export function signBody(bodyBytes: Uint8Array, key: KeyPair): Uint8Array {
-  return encodeSignedTx(bodyBytes, sign(txSigningMessage(bodyBytes), key.secretKey));
 }
 
 /** The public key a `--generate-only` body is built for: `--public-key HEX` or that of `--key`. */
@@ -115,37 +76,14 @@ function unsignedKey(o: TxOptions): { publicKey: Uint8Array; dev: boolean } {
   }
   if (o.key === undefined)
     throw xaiError(NodeErrorCode.BAD_OPTION, "--generate-only needs --key or --public-key");
-  const { publicKey, dev } = resolvePublicKey(o.key, o);
-  return { publicKey, dev };
+  return resolvePublicKey(o.key, o);
 }
 
 /** The receipt `--wait` prints. */
-export interface WaitedReceipt {
-  tx_id: string;
-  height: number;
-  result: string;
-  error_code: string | null;
-  proposal_id: string | null;
-}
+export type WaitedReceipt = Receipt;
 
 /** Polls GET /tx/:id until the transaction is included; returns its receipt. */
-export async function waitForReceipt(node: string, txId: string, timeoutMs: number): Promise<WaitedReceipt> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const r = await apiGet<{ receipt: WaitedReceipt | null }>(node, `/tx/${txId}`);
-      if (r.receipt) {
-        const { tx_id, height, result, error_code, proposal_id } = r.receipt;
-        return { tx_id, height, result, error_code, proposal_id };
-      }
-    } catch (err) {
-      if (!isRemoteError(err, ApiErrorCode.NOT_FOUND)) throw err;
-    }
-    if (Date.now() > deadline)
-      throw xaiError(CliErrorCode.WAIT_TIMEOUT, `transaction ${txId} not included in time`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+export { waitForReceipt };
 
 /** A command's output, and an error to raise after printing it (a receipt that is not `ok`). */
 export interface TxOutcome {
@@ -165,20 +103,10 @@ export async function submitAndWait(
   extra: Record<string, unknown>,
 ): Promise<TxOutcome> {
   // The id is the client's own (sha256 of the body it signed): a node that answers another one, or
-  // a receipt of another transaction, is refused rather than believed.
-  const txId = decodeTx(bytes).id;
-  const answer = await apiPost<Record<string, unknown>>(node, route, {
-    tx: Buffer.from(bytes).toString("base64"),
-  });
-  if (answer.tx_id !== txId)
-    throw xaiError(CliErrorCode.BAD_RESPONSE, `the node answered tx id ${String(answer.tx_id)}, not ${txId}`);
+  // a receipt of another transaction, is refused rather than believed (src/client/tx.ts).
+  const answer = await submitTx(node, bytes, route);
   if (!wait.wait) return { result: { ...answer, ...extra } };
-  const receipt = await waitForReceipt(node, txId, wait.timeoutMs);
-  if (receipt.tx_id !== txId)
-    throw xaiError(
-      CliErrorCode.BAD_RESPONSE,
-      `the node's receipt is for ${String(receipt.tx_id)}, not ${txId}`,
-    );
+  const receipt = await waitForReceipt(node, answer.tx_id, wait.timeoutMs);
   const result = { ...receipt, ...extra };
   if (receipt.result === "ok") return { result };
   const failure = xaiError(

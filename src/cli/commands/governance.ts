@@ -7,6 +7,7 @@ import { NodeErrorCode } from "../../node/errors.js";
 import type { ProposalAction, VoteOption } from "../../types/tx.js";
 import { apiGet } from "../client.js";
 import { CliErrorCode } from "../errors.js";
+import { formatParams, formatProposal, formatProposals } from "../format/views.js";
 import { DEFAULT_MAX_DEPOSIT } from "../pin.js";
 import type { TxOptions } from "../signer.js";
 import { addQuery } from "./query.js";
@@ -197,6 +198,8 @@ export function registerGovernanceQuery(query: Command): void {
     "proposal <id>",
     "a proposal with its tally, review and implementation summaries",
     ([id]) => `/governance/proposals/${enc(id!)}`,
+    undefined,
+    formatProposal,
   );
   addQuery(
     query,
@@ -214,6 +217,7 @@ export function registerGovernanceQuery(query: Command): void {
         .option("--status <status>", "only this status")
         .option("--limit <n>", "page size")
         .option("--cursor <n>", "next page"),
+    formatProposals,
   );
   // The per-voter lists of a proposal, each paginated (SPEC v2 §4.6): `query votes|reviews|implementation-votes ID`.
   for (const [list, what] of [
@@ -234,7 +238,14 @@ export function registerGovernanceQuery(query: Command): void {
       (c) =>
         c.option("--limit <n>", "page size").option("--cursor <address>", "next page: the last address seen"),
     );
-  addQuery(query, "params", "chain parameters and governance rules", () => "/governance/params");
+  addQuery(
+    query,
+    "params",
+    "chain parameters and governance rules",
+    () => "/governance/params",
+    undefined,
+    formatParams,
+  );
   addQuery(query, "features", "features", () => "/governance/features");
   addQuery(query, "timelock", "queued proposals with eta", () => "/governance/timelock");
   addQuery(

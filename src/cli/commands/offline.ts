@@ -108,7 +108,7 @@ export function registerOffline(tx: Command): void {
       .description("submit a transaction signed with `tx sign` (POST /tx)")
       .option("--tx <base64>", "the signed transaction")
       .option("--tx-file <file>", "a file with it, or the JSON `tx sign` printed")
-      .option("--node <url>", "node API URL", DEFAULT_NODE)
+      .option("--node <url>", "node API URL (else $XAI_NODE, else node of the client config)", DEFAULT_NODE)
       .option(
         "--chain-id <id>",
         "refuse a transaction for another chain (default: the client config's, if any)",

@@ -6,6 +6,7 @@ import type { Payload } from "../../types/tx.js";
 import { DEFAULT_NODE } from "../client.js";
 import { resolveProposalRef } from "../proposalRef.js";
 import { sendTx, type TxOptions } from "../signer.js";
+import { registerDraft } from "./draft.js";
 import { addKeyOptions } from "./keyOptions.js";
 import { registerOffline } from "./offline.js";
 import { addPinOptions, addWaitOptions, printOutcome } from "./txOptions.js";
@@ -34,7 +35,7 @@ export function addTx(
       "--key <name|file|dev:N>",
       "signing key: a keyring name, a key file or dev:0 … dev:9 (stays on this machine; required unless --generate-only)",
     )
-    .option("--node <url>", "node API URL", DEFAULT_NODE)
+    .option("--node <url>", "node API URL (else $XAI_NODE, else node of the client config)", DEFAULT_NODE)
     .option("--fee <units>", "fee in base units (default: the chain's min_tx_fee, at most --max-fee)")
     .option("--nonce <n>", "nonce (default: the account's next nonce)")
     .option("--generate-only", "print the unsigned body (base64) instead of signing; sign it with `tx sign`")
@@ -65,5 +66,6 @@ export function registerTx(program: Command): Command {
         .requiredOption("--amount <units>", "amount in base units"),
   );
   registerOffline(tx);
+  registerDraft(tx);
   return tx;
 }

@@ -15,7 +15,7 @@ export function addPinOptions(c: Command): Command {
   return c
     .option(
       "--chain-id <id>",
-      "the chain to sign for (else chain_id of the client config: $XAI_GOV_CLIENT_CONFIG or ~/.xai-gov/client.json; required)",
+      "the chain to sign for (else $XAI_CHAIN_ID, else chain_id of the client config: $XAI_CONFIG or ~/.xai-gov/client.json; required)",
     )
     .option(
       "--max-fee <units>",

@@ -26,7 +26,8 @@ const FLOORS: Record<string, number> = {
   network: 7,
   api: 8,
   node: 9,
-  cli: 10,
+  client: 10,
+  cli: 11,
 };
 
 function sourceFiles(dir: string): string[] {
