@@ -21,6 +21,7 @@ import { ApiErrorCode, errorBody, toHttpError } from "./errors.js";
 import { clientErrorHandler, frameworkErrors } from "./frameworkErrors.js";
 import { notFoundOr405 } from "./methodNotAllowed.js";
 import type { Refusal } from "./refusalLog.js";
+import { uiRoutes } from "./uiRoutes.js";
 
 /** What the API reads from the node. */
 export interface ApiContext {
@@ -206,6 +207,7 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
   });
 
   batchRoutes(app, ctx);
+  uiRoutes()(app);
   for (const plugin of plugins) plugin(app, ctx);
   return app;
 }
