@@ -27,14 +27,14 @@ function rootDir(): string {
   return dir;
 }
 
-/** The dashboard's files by name, or undefined when it was not built. */
-export function loadUiFiles(dir = join(rootDir(), "dist", "ui")): Map<string, Buffer> | undefined {
-  if (!existsSync(join(dir, "index.html"))) return undefined;
+/** The dashboard's files by name, or null when it was not built. */
+export function loadUiFiles(dir = join(rootDir(), "dist", "ui")): Map<string, Buffer> | null {
+  if (!existsSync(join(dir, "index.html"))) return null;
   return new Map(Object.keys(TYPES).map((name) => [name, readFileSync(join(dir, name))]));
 }
 
 /** The /ui routes, serving `files` (default: dist/ui/ as built). */
-export function uiRoutes(files = loadUiFiles()) {
+export function uiRoutes(files: Map<string, Buffer> | null = loadUiFiles()) {
   return (app: FastifyInstance): void => {
     const send = (reply: FastifyReply, name: string) => {
       reply
