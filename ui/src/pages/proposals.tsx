@@ -1,5 +1,5 @@
 /** The proposals list: status, kind and number filters, title search, stage and time left per row. */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { type Json, useJson, useNow } from "../data.js";
 import { duration, stageName } from "../format.js";
 import { Loading, ProposalLink, Status } from "../parts.js";
@@ -16,6 +16,8 @@ const STATUSES = [
   "expired",
   "rolled_back",
 ];
+/** The performance mark of the list's first render with data. */
+const FIRST_RENDER = "xai:first-render";
 const ACTIVE = new Set(["voting", "code_review", "implementation_vote", "queued"]);
 
 interface Summary {
@@ -52,6 +54,10 @@ export function ProposalsPage() {
     `/governance/proposals?limit=${limit}${status ? `&status=${status}` : ""}`,
   );
   const all = data?.proposals ?? [];
+  // The first render with data, for scripts/uiBench.ts (a performance mark; nothing is sent anywhere).
+  useEffect(() => {
+    if (data && performance.getEntriesByName(FIRST_RENDER).length === 0) performance.mark(FIRST_RENDER);
+  }, [data]);
   const kinds = [...new Set(all.map((p) => p.kind))].sort();
   const q = search.trim().toLowerCase();
   const rows = all.filter(
