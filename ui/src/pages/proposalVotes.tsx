@@ -54,7 +54,6 @@ export function Approvals({ p }: { p: Proposal }) {
         kind="yes"
         value={implShare}
         text={`${im.approvals} approvals, ${xai(im.approve_power)} of ${xai(im.required_power)} required`}
-        lines={[{ at: 10_000, label: "required" }]}
         testid="bar-implementation"
       />
       <div class="two">
