@@ -213,6 +213,13 @@ describe("e2e: dashboard in chromium", function () {
       await text("[data-testid=commands]"),
       /xai-gov tx vote --proposal 1 --option yes --key <your-key-file> --node http:\/\/127\.0\.0\.1:\d+/,
     );
+    // With the event stream on this node (GET /events), the page is live from it, not from polling.
+    const probe = new AbortController();
+    const ev = await fetch(`${base}/events?from_height=0`, { signal: probe.signal });
+    const streamed =
+      ev.status === 200 && (ev.headers.get("content-type") ?? "").startsWith("text/event-stream");
+    probe.abort();
+    await page.locator(`[data-testid=live][data-mode=${streamed ? "stream" : "polling"}]`).waitFor();
     await driveToQueued(p1, 1, async (voters) => {
       await untilAttr("[data-testid=tally]", "data-voters", String(voters));
       // Voting ends at 6; the head is 1 + voters.
