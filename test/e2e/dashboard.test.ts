@@ -324,5 +324,18 @@ describe("e2e: dashboard in chromium", function () {
     await page.goto(`${base}/ui/#/proposals/1`);
     await page.locator("[data-testid=execution]").waitFor();
     await shot("proposal-dark");
+    // Responsive: on a phone-sized viewport nothing overflows the page sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator("[data-testid=execution]").waitFor();
+    const widths = await page.evaluate(() => {
+      const d = (
+        globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number; clientWidth: number } };
+        }
+      ).document.documentElement;
+      return [d.scrollWidth, d.clientWidth];
+    });
+    assert.ok(widths[0]! <= widths[1]!, `page ${widths[0]} px wide in a ${widths[1]} px viewport`);
+    await shot("proposal-mobile");
   });
 });
