@@ -147,7 +147,7 @@ export function killAll(): void {
 export interface ReplayCliReport {
   verified: boolean;
   mismatches: number;
-  headHeight: number;
+  head_height: number;
   blocks: number;
   txs: number;
   [k: string]: unknown;

@@ -198,7 +198,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const replay = await replayCli(dir);
     assert.equal(replay.verified, true, "xai-gov replay verified");
     assert.equal(replay.mismatches, 0);
-    assert.equal(replay.headHeight, last.height);
+    assert.equal(replay.head_height, last.height);
     assert.equal(replay.blocks, last.height);
     assert.equal(replay.txs, last.txs);
     assert.equal(existsSync(join(dir, "replay.tmp")), false, "replay removes its scratch database");

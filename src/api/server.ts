@@ -18,6 +18,8 @@ import { decodeTx } from "../types/txCodec.js";
 import { VERSION } from "../version.js";
 import { batchRoutes } from "./batchRoutes.js";
 import { ApiErrorCode, errorBody, toHttpError } from "./errors.js";
+import { eventRoutes } from "./eventRoutes.js";
+import type { EventStreamLimits } from "./eventStream.js";
 import { clientErrorHandler, frameworkErrors } from "./frameworkErrors.js";
 import { notFoundOr405 } from "./methodNotAllowed.js";
 import type { Refusal } from "./refusalLog.js";
@@ -37,6 +39,8 @@ export interface ApiContext {
   cors?: string[];
   /** Called for every refused submission (the node logs it, rate-limited: refusalLog.ts). */
   onRefused?: (r: Refusal) => void;
+  /** Bounds of `GET /events` (eventStream.ts; unset fields: DEFAULT_EVENT_LIMITS). */
+  eventLimits?: Partial<EventStreamLimits>;
 }
 
 /** Largest request body: a base64 transaction of HARD_MAX_TX_BYTES plus JSON framing. */
@@ -207,6 +211,7 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
   });
 
   batchRoutes(app, ctx);
+  eventRoutes(app, ctx);
   uiRoutes()(app);
   for (const plugin of plugins) plugin(app, ctx);
   return app;

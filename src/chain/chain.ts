@@ -39,7 +39,7 @@ import { PendingStates } from "./pendingState.js";
 import { buildProposal, mayPropose } from "./produceBlock.js";
 import { branchResult, reorgTo, returnToMempool } from "./reorg.js";
 import { SideBlocks } from "./sideBlocks.js";
-import { restoreSigned, SignGuard } from "./signGuard.js";
+import { restoreSigned, SignGuard, signedOnHead } from "./signGuard.js";
 import { StateSchedule } from "./stateSchedule.js";
 import { TxSignatures } from "./txSignatures.js";
 import { type Bound, type ChainOptions, headInfo, type ImportStatus, type NewHeadEvent } from "./types.js";
@@ -69,6 +69,7 @@ export class Chain extends ChainReads {
   private readonly sigs: TxSignatures;
   readonly halt: UpgradeHalt;
   private readonly signGuard: SignGuard;
+  private restorePending = false; // the last signed block's slot had not started at open
 
   private constructor(opts: ChainOptions) {
     super(opts.genesis, opts.db);
@@ -113,7 +114,7 @@ export class Chain extends ChainReads {
     this._head = headInfo(headHash, header);
     await Promise.all([this.validators.refresh(this.db.state, headHash), this.sideBlocks.load(this.db)]);
     await this.validators.loadRecent(this.db, header.height, this.genesis.finalityDepth);
-    await restoreSigned(this.signGuard, this, this.log);
+    this.restorePending = await restoreSigned(this.signGuard, this, this.log);
     if (this.db.writeFailure) throw this.db.writeFailure;
   }
 
@@ -268,11 +269,14 @@ export class Chain extends ChainReads {
   }
 
   /**
-   * Produces, commits and returns the block of `slot` if `key` is that slot's proposer, the head is
-   * older than the slot and the sign guard allows it (signGuard.ts); otherwise null. The block is
-   * recorded by the guard, then stored durably, before it is returned (and announced).
+   * Produces, commits and returns the block of `slot` if `key` is its proposer, the head is older
+   * and the sign guard allows it (signGuard.ts; first stores a signed block the open could not); else
+   * null. The block is recorded by the guard, then stored durably, before it is returned (announced).
    */
-  produceBlock(slot: number, key: KeyPair): Promise<Block | null> {
+  async produceBlock(slot: number, key: KeyPair): Promise<Block | null> {
+    if (this.restorePending)
+      this.restorePending =
+        signedOnHead(this.signGuard, this) && (await restoreSigned(this.signGuard, this, this.log, true));
     return this.jobs.run("block", async () => {
       this.halt.check();
       if (!mayPropose(this, slot, key, this.signGuard)) return null;

@@ -17,6 +17,7 @@ import { bytesEqual, fromHex, toHex } from "../crypto/bytes.js";
 import { isXaiError, XaiError, xaiError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { type Block, decodeBlock } from "../types/block.js";
+import { BlockErrorCode } from "../types/errors.js";
 import { ChainErrorCode } from "./errors.js";
 import type { HeadInfo } from "./types.js";
 
@@ -117,16 +118,36 @@ export interface RestoreTarget {
   importBlock(bytes: Uint8Array): Promise<unknown>;
 }
 
+/** True if the last signed block is missing from the chain and would extend its head directly. */
+export function signedOnHead(guard: SignGuard, chain: RestoreTarget): boolean {
+  const [r, head] = [guard.lastSigned, chain.head];
+  return (
+    r != null &&
+    r.block.header.chainId === chain.genesis.chainId &&
+    r.height === head.height + 1 &&
+    bytesEqual(r.block.header.parentHash, head.hash)
+  );
+}
+
 /**
  * At start-up: the database lost the last block this validator signed (signed, recorded, then the
  * write or the node failed), and the head is its parent: stores that same block again rather than
  * letting the validator sign another at its height. Further behind, says that the validator waits.
+ * Returns true if the block sits on the head but does not apply yet (its slot has not started: the
+ * clock was stepped back), so the caller tries again later (chain.ts, before each production).
+ * `quiet` logs nothing unless the block is stored (a retry).
  */
-export async function restoreSigned(guard: SignGuard, chain: RestoreTarget, log: Logger): Promise<void> {
+export async function restoreSigned(
+  guard: SignGuard,
+  chain: RestoreTarget,
+  log: Logger,
+  quiet = false,
+): Promise<boolean> {
   const [r, head] = [guard.lastSigned, chain.head];
-  if (!r || r.height <= head.height || r.block.header.chainId !== chain.genesis.chainId) return;
+  if (!r || r.height <= head.height || r.block.header.chainId !== chain.genesis.chainId) return false;
   const at = { signedHeight: r.height, signedSlot: r.slot, headHeight: head.height };
-  if (r.height === head.height + 1 && bytesEqual(r.block.header.parentHash, head.hash)) {
+  let retry = false;
+  if (signedOnHead(guard, chain)) {
     try {
       // Through the whole import, header gate included (signature, proposer): the file is not trusted.
       await chain.importBlock(r.block.bytes);
@@ -134,17 +155,24 @@ export async function restoreSigned(guard: SignGuard, chain: RestoreTarget, log:
         { ...at, hash: r.block.hashHex },
         "stored again the block this validator signed before it stopped",
       );
-      return;
+      return false;
     } catch (err) {
       // This node's own failure (a write that failed: fail-stop) is not the block's: open fails.
       if (!isXaiError(err) || !err.code.startsWith("BLOCK_")) throw err;
-      log.warn({ ...at, err: (err as Error).message }, "the block this validator signed last does not apply");
+      retry = err.code === BlockErrorCode.FUTURE_SLOT;
+      if (!quiet)
+        log.warn(
+          { ...at, err: (err as Error).message },
+          "the block this validator signed last does not apply",
+        );
     }
   }
-  log.warn(
-    at,
-    "this validator signed above its head: it signs no block until its chain passes that height and slot",
-  );
+  if (!quiet)
+    log.warn(
+      at,
+      "this validator signed above its head: it signs no block until its chain passes that height and slot",
+    );
+  return retry;
 }
 
 /** Writes `text` to `file` so that a crash leaves either the old or the new content, never a mix. */

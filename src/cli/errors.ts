@@ -32,6 +32,28 @@ export enum CliErrorCode {
   BAD_CLIENT_CONFIG = "BAD_CLIENT_CONFIG",
   /** `tx sign`: the body's public key is not the one of `--key`. */
   KEY_MISMATCH = "KEY_MISMATCH",
+  /** An encrypted key file's passphrase is wrong (nothing was written). */
+  KEY_PASSPHRASE_WRONG = "KEY_PASSPHRASE_WRONG",
+  /** A keystore's ciphertext, tag or header was changed: authentication failed with the right passphrase. */
+  KEYSTORE_TAMPERED = "KEYSTORE_TAMPERED",
+  /** A keystore's scrypt parameters are below the minimum (n 2^14, r 8): it is refused. */
+  KEYSTORE_WEAK_KDF = "KEYSTORE_WEAK_KDF",
+  /** A file claims to be a keystore but is malformed (fields, sizes, version, address). */
+  KEYSTORE_INVALID = "KEYSTORE_INVALID",
+  /** No passphrase: not on a terminal and neither --passphrase-file nor XAI_PASSPHRASE given. */
+  PASSPHRASE_REQUIRED = "PASSPHRASE_REQUIRED",
+  /** A new passphrase is too short (under 8 characters) or its confirmation differs. */
+  BAD_PASSPHRASE = "BAD_PASSPHRASE",
+  /** `--key NAME`: no such key in the keyring (and no file of that name). */
+  KEY_NOT_FOUND = "KEY_NOT_FOUND",
+  /** `--key NAME`: both a keyring key and a file of that name exist (give ./NAME for the file). */
+  KEY_AMBIGUOUS = "KEY_AMBIGUOUS",
+  /** A keyring name that is not 1 to 64 letters, digits, `_` or `-` (starting with a letter or digit). */
+  BAD_KEY_NAME = "BAD_KEY_NAME",
+  /** `keys delete` not on a terminal without --yes, or the confirmation was not given. */
+  CONFIRMATION_REQUIRED = "CONFIRMATION_REQUIRED",
+  /** `keys export` of an unencrypted key, or of the raw secret, without --unsafe-raw. */
+  UNSAFE_EXPORT = "UNSAFE_EXPORT",
 }
 
 declare module "../errors.js" {

@@ -7,29 +7,17 @@
  */
 import { ApiErrorCode } from "../api/errors.js";
 import { fromHex, toHex } from "../crypto/bytes.js";
-import { addressOf, devKeyPair, isDevChainId, type KeyPair, sign } from "../crypto/keys.js";
+import { addressOf, isDevChainId, type KeyPair, sign } from "../crypto/keys.js";
 import { xaiError } from "../errors.js";
 import { NodeErrorCode } from "../node/errors.js";
-import { readKeyFile } from "../node/keyFile.js";
 import type { Payload, Tx } from "../types/tx.js";
 import { decodeTx, encodeSignedTx, encodeTxBody, txSigningMessage } from "../types/txCodec.js";
 import { apiGet, apiPost } from "./client.js";
 import { CliErrorCode, isRemoteError } from "./errors.js";
+import { type KeyOptions, resolveKey, resolvePublicKey } from "./keySource.js";
 import { checkChainId, checkFee, type Pin, type PinOptions, parseTimeout, resolvePin } from "./pin.js";
 
-/** A key given as `--key FILE` or `--key dev:N`. */
-export interface KeySpec {
-  key: KeyPair;
-  dev: boolean;
-}
-
-/** Resolves `--key`. */
-export function resolveKey(spec: string): KeySpec {
-  const m = /^dev:([0-9])$/.exec(spec);
-  if (m) return { key: devKeyPair(Number(m[1])), dev: true };
-  if (spec.startsWith("dev:")) throw xaiError(CliErrorCode.BAD_KEY, "dev keys are dev:0 … dev:9");
-  return { key: readKeyFile(spec), dev: false };
-}
+export { type KeySpec, resolveKey } from "./keySource.js";
 
 /** Refuses a dev key on a chain that is not a dev chain (its key is public: anyone can sign with it). */
 export function checkDevKey(dev: boolean, chainId: string): void {
@@ -38,7 +26,8 @@ export function checkDevKey(dev: boolean, chainId: string): void {
 }
 
 /** Options common to every transaction command. */
-export interface TxOptions extends PinOptions {
+export interface TxOptions extends PinOptions, KeyOptions {
+  /** `--key`: dev:N, a keyring name or a key file. */
   key?: string;
   /** `--generate-only` without `--key`: the public key (hex) the body is built for. */
   publicKey?: string;
@@ -126,8 +115,8 @@ function unsignedKey(o: TxOptions): { publicKey: Uint8Array; dev: boolean } {
   }
   if (o.key === undefined)
     throw xaiError(NodeErrorCode.BAD_OPTION, "--generate-only needs --key or --public-key");
-  const { key, dev } = resolveKey(o.key);
-  return { publicKey: key.publicKey, dev };
+  const { publicKey, dev } = resolvePublicKey(o.key, o);
+  return { publicKey, dev };
 }
 
 /** The receipt `--wait` prints. */
@@ -227,7 +216,7 @@ export async function sendTx(o: TxOptions, payload: Payload, route = "/tx"): Pro
   if (o.key === undefined) throw xaiError(NodeErrorCode.BAD_OPTION, "--key is required (or --generate-only)");
   if (o.publicKey !== undefined)
     throw xaiError(NodeErrorCode.BAD_OPTION, "--public-key goes with --generate-only");
-  const { key, dev } = resolveKey(o.key);
+  const { key, dev } = await resolveKey(o.key, o);
   checkDevKey(dev, pin.chainId);
   const p = await prepareBody(o, pin, key.publicKey, payload);
   // The fee is shown with the result; the chain id is the pinned one, the nonce is in the tx.

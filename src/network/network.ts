@@ -21,53 +21,22 @@
  * opens every listener before anything runs, node.ts).
  */
 import type { GossipSub } from "@chainsafe/libp2p-gossipsub";
-import { type PeerId, type PrivateKey, TopicValidatorResult } from "@libp2p/interface";
+import type { PeerId } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
-import { type Chain, HARD_MAX_TX_BYTES } from "../chain/chain.js";
-import type { Logger } from "../logger.js";
-import type { NodeMetrics } from "../metrics/nodeMetrics.js";
+import { HARD_MAX_TX_BYTES } from "../chain/chain.js";
+import type { Bound } from "../chain/types.js";
 import { TxErrorCode } from "../types/errors.js";
 import { NetworkOutcome, type PeerFaultCode } from "./errors.js";
 import { followUpOf, type GossipResult, validateGossipBlock, validateGossipTx } from "./gossipValidation.js";
-import { createP2PNode, gossipsubOf, listenAddrsOf, type P2PNode, type P2PNodeOptions } from "./p2pNode.js";
-import {
-  IgnoreBudget,
-  type IgnoreBudgetOptions,
-  PeerPenalties,
-  type PenaltyOptions,
-} from "./peerPenalties.js";
+import { MAX_PENDING_BLOCKS, type NetworkOptions, VERDICTS } from "./options.js";
+import { createP2PNode, gossipsubOf, listenAddrsOf, type P2PNode } from "./p2pNode.js";
+import { IgnoreBudget, PeerPenalties } from "./peerPenalties.js";
 import { dialMissing, rememberPeer } from "./peerPlan.js";
 import { BlockSync } from "./sync.js";
 import { blockTopic, txBatchTopic, txTopic } from "./topics.js";
 import { batchFollowUp, MAX_BATCH_GOSSIP_TXS, TxBatcher, validateGossipTxBatch } from "./txBatch.js";
 
-/** Options of the P2P network (and whether it announces its addresses, P2PNodeOptions.announce). */
-export interface NetworkOptions extends Pick<P2PNodeOptions, "announce"> {
-  chain: Chain;
-  /** Multiaddrs to listen on, e.g. /ip4/127.0.0.1/tcp/9545. */
-  listen: string[];
-  /** Multiaddrs of peers to keep dialing (with or without /p2p/<id>). */
-  peers: string[];
-  privateKey: PrivateKey;
-  metrics: NodeMetrics;
-  log: Logger;
-  penalties?: Partial<PenaltyOptions>;
-  /** Each peer's budget of ignored transactions (default DEFAULT_IGNORE_BUDGET). */
-  ignoreBudget?: Partial<IgnoreBudgetOptions>;
-  /** Most gossiped transactions waiting for validation (a batch counts each); more are ignored. */
-  maxPendingValidations?: number;
-  /** How long admitted transactions are collected into one batch message (default 2 ms). */
-  batchWindowMs?: number;
-}
-
-/** Most gossiped blocks waiting for validation at once (each may be megabytes). */
-const MAX_PENDING_BLOCKS = 16;
-
-const VERDICTS = {
-  accept: TopicValidatorResult.Accept,
-  ignore: TopicValidatorResult.Ignore,
-  reject: TopicValidatorResult.Reject,
-} as const;
+export type { NetworkOptions } from "./options.js";
 
 /**
  * libp2p networking: gossip of transactions and blocks with validation at the edge (the same rules
@@ -85,6 +54,7 @@ export class P2PNetwork {
   private readonly batchTopic: string;
   private readonly blockTopic: string;
   private readonly batcher: TxBatcher;
+  private readonly maxPending: number;
   /** The peer behind each address, from our dials and the peers' identify (peerPlan.ts). */
   readonly known = new Map<string, string>();
 
@@ -94,6 +64,7 @@ export class P2PNetwork {
     penalties: PeerPenalties,
   ) {
     this.penalties = penalties;
+    this.maxPending = o.maxPendingValidations ?? 2048;
     this.ignoreBudget = new IgnoreBudget(o.ignoreBudget);
     this.txTopic = txTopic(o.chain.genesis.chainId);
     this.batchTopic = txBatchTopic(o.chain.genesis.chainId);
@@ -131,7 +102,7 @@ export class P2PNetwork {
     });
     node.addEventListener("peer:disconnect", () => o.metrics.peers.set(node.getPeers().length));
     node.addEventListener("peer:identify", ({ detail: d }) =>
-      rememberPeer(this.known, d.peerId, d.listenAddrs),
+      rememberPeer(this.known, o.peers, d.peerId, d.listenAddrs),
     );
     await this.sync.serve();
     for (const t of [this.txTopic, this.batchTopic, this.blockTopic]) this.gossip.subscribe(t);
@@ -179,7 +150,7 @@ export class P2PNetwork {
     const kind = topic === this.txTopic ? "tx" : topic === this.blockTopic ? "block" : "unknown";
     let r: GossipResult;
     // Separate bounds per topic: many small transactions may wait, few (large) blocks.
-    const limit = kind === "block" ? MAX_PENDING_BLOCKS : (this.o.maxPendingValidations ?? 2048);
+    const limit = kind === "block" ? MAX_PENDING_BLOCKS : this.maxPending;
     const pending = kind === "block" ? this.pendingBlocks : this.pending;
     if (kind === "unknown") r = { verdict: "reject", code: NetworkOutcome.UNKNOWN_TOPIC };
     else if (kind === "tx" && data.length > HARD_MAX_TX_BYTES)
@@ -220,7 +191,7 @@ export class P2PNetwork {
     let r: GossipResult = { verdict: "ignore", code: NetworkOutcome.VALIDATION_QUEUE_FULL };
     let next = { penalise: false, spend: 0 };
     if (this.ignoreBudget.isSpent(peer)) r = { verdict: "ignore", code: NetworkOutcome.RATE_LIMITED };
-    else if (this.pending + held <= (this.o.maxPendingValidations ?? 2048)) {
+    else if (this.pending + held <= this.maxPending) {
       this.pending += held;
       try {
         const b = await validateGossipTxBatch(this.o.chain, data);
@@ -287,6 +258,18 @@ export class P2PNetwork {
       banned: this.penalties.banned(),
       syncing: this.syncing,
     };
+  }
+
+  /** Every bounded queue and table of the network with its cap (the node's bounds metrics). */
+  bounds(): Bound[] {
+    return [
+      { name: "gossip_tx_validations", size: this.pending, capacity: this.maxPending },
+      { name: "gossip_block_validations", size: this.pendingBlocks, capacity: MAX_PENDING_BLOCKS },
+      { name: "known_peer_addrs", size: this.known.size, capacity: this.o.peers.length },
+      this.batcher.bound(),
+      this.ignoreBudget.bound(),
+      ...this.penalties.bounds(),
+    ];
   }
 
   /** Stops dialing, sync and libp2p. */

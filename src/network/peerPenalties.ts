@@ -1,3 +1,5 @@
+import type { Bound } from "../chain/types.js";
+
 /** Options of the penalty box. */
 export interface PenaltyOptions {
   /** Invalid messages (net of decay) after which a peer is disconnected and banned. */
@@ -13,6 +15,9 @@ interface Count {
   n: number;
   at: number;
 }
+
+/** Most peers each table of this file tracks (invalid counts, bans, ignore budgets). */
+export const MAX_TRACKED_PEERS = 10_000;
 
 /**
  * Counts invalid messages (gossip rejects, invalid sync answers) per peer in a leaky bucket and
@@ -51,11 +56,12 @@ export class PeerPenalties {
     const bucket = this.leaked(peer, t);
     const n = bucket.n + 1;
     if (n >= this.opts.maxInvalid) {
+      this.pruneBans(t);
       this.bannedUntil.set(peer, t + this.opts.banMs);
       this.invalid.delete(peer);
       return true;
     }
-    if (this.invalid.size >= 10_000 && !this.invalid.has(peer)) this.invalid.clear(); // bounded
+    if (this.invalid.size >= MAX_TRACKED_PEERS && !this.invalid.has(peer)) this.invalid.clear(); // bounded
     this.invalid.set(peer, { n, at: bucket.at });
     return false;
   }
@@ -79,6 +85,25 @@ export class PeerPenalties {
   /** Banned peers. */
   banned(): string[] {
     return [...this.bannedUntil.keys()].filter((p) => this.isBanned(p));
+  }
+
+  // Before a new ban with the table full: drop the ended bans, then (a flood of new peer ids) the
+  // oldest, so the table stays bounded; a peer let out early is banned again at its next fault.
+  private pruneBans(t: number): void {
+    if (this.bannedUntil.size < MAX_TRACKED_PEERS) return;
+    for (const [p, until] of this.bannedUntil) if (until <= t) this.bannedUntil.delete(p);
+    for (const p of this.bannedUntil.keys()) {
+      if (this.bannedUntil.size < MAX_TRACKED_PEERS) break;
+      this.bannedUntil.delete(p);
+    }
+  }
+
+  /** The tables' sizes and caps (the node's bounds metrics). */
+  bounds(): Bound[] {
+    return [
+      { name: "peer_invalid_counts", size: this.invalid.size, capacity: MAX_TRACKED_PEERS },
+      { name: "peer_bans", size: this.bannedUntil.size, capacity: MAX_TRACKED_PEERS },
+    ];
   }
 }
 
@@ -135,9 +160,14 @@ export class IgnoreBudget {
     const t = this.now();
     const bucket = this.leaked(peer, t);
     const n = Math.min(this.opts.capacity, bucket.n + 1);
-    if (this.used.size >= 10_000 && !this.used.has(peer)) this.used.clear(); // bounded
+    if (this.used.size >= MAX_TRACKED_PEERS && !this.used.has(peer)) this.used.clear(); // bounded
     this.used.set(peer, { n, at: bucket.at });
     return n >= this.opts.capacity && bucket.n < this.opts.capacity;
+  }
+
+  /** The table's size and cap (the node's bounds metrics). */
+  bound(): Bound {
+    return { name: "peer_ignore_budgets", size: this.used.size, capacity: MAX_TRACKED_PEERS };
   }
 
   /** Ignored transactions counted for a peer now (after leaking). */

@@ -26,10 +26,15 @@ export function peerIdInAddr(addr: string): string | undefined {
 /** Remembers `peer` as the peer behind each of its listen addresses (without /p2p/). */
 export function rememberPeer(
   known: Map<string, string>,
+  configured: readonly string[],
   peer: { toString(): string },
   listenAddrs: ReadonlyArray<{ toString(): string }>,
 ): void {
-  for (const a of listenAddrs) known.set(a.toString().split("/p2p/")[0]!, peer.toString());
+  // Only configured addresses: a peer may announce any number of them (the map stays bounded).
+  for (const a of listenAddrs) {
+    const addr = a.toString().split("/p2p/")[0]!;
+    if (configured.includes(addr)) known.set(addr, peer.toString());
+  }
 }
 
 /**
@@ -67,7 +72,7 @@ export function dialMissing(
 ): void {
   for (const addr of addrsToDial(configured, node.getConnections(), known, isDenied))
     node.dial(multiaddr(addr)).then(
-      (c) => rememberPeer(known, c.remotePeer, [addr]),
+      (c) => rememberPeer(known, configured, c.remotePeer, [addr]),
       () => undefined,
     );
 }

@@ -23,6 +23,7 @@
  *   What this node admitted from it is relayed in this node's own batch (TxBatcher).
  */
 import { type Chain, HARD_MAX_TX_BYTES } from "../chain/chain.js";
+import type { Bound } from "../chain/types.js";
 import { TxErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
 import { decodeTx } from "../types/txCodec.js";
@@ -241,6 +242,11 @@ export class TxBatcher {
       since >= this.windowMs
         ? setImmediate(() => this.flush())
         : setTimeout(() => this.flush(), this.windowMs - since);
+  }
+
+  /** Transactions queued for the next batch, and the most one batch holds (bounds metrics). */
+  bound(): Bound {
+    return { name: "gossip_tx_batch", size: this.buf.length, capacity: MAX_BATCH_GOSSIP_TXS };
   }
 
   /** Publishes what is queued now. */

@@ -8,6 +8,8 @@ export enum NodeErrorCode {
   NO_GENESIS = "NO_GENESIS",
   /** A key file that cannot be read, has a malformed secret key, or an address that does not match it. */
   KEY_FILE_INVALID = "KEY_FILE_INVALID",
+  /** A plaintext key file was expected (a node's validator key) but the file is an encrypted keystore. */
+  KEY_FILE_ENCRYPTED = "KEY_FILE_ENCRYPTED",
   /**
    * The database has applied an upgrade this release does not know (a downgrade, or a node started
    * without the release that applied it; `data.name`, `data.height`) (SPEC v2 §4.7).

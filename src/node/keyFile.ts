@@ -10,7 +10,7 @@ export function writeKeyFile(path: string, key: KeyPair): void {
   writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600, flag: "wx" });
 }
 
-/** Reads a key file written by writeKeyFile; checks that its address matches its key. */
+/** Reads a plaintext key file written by writeKeyFile; checks that its address matches its key. */
 export function readKeyFile(path: string): KeyPair {
   let json: Record<string, unknown>;
   try {
@@ -18,6 +18,12 @@ export function readKeyFile(path: string): KeyPair {
   } catch (err) {
     throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `cannot read key file ${path}: ${(err as Error).message}`);
   }
+  // The CLI's keystores (src/cli/keystore.ts) say so in `format`; a node never asks for a passphrase.
+  if (json.format === "xai-gov-keystore")
+    throw xaiError(
+      NodeErrorCode.KEY_FILE_ENCRYPTED,
+      `${path} is an encrypted keystore; a validator key is a plaintext key file (xai-gov keys new --out FILE --unencrypted)`,
+    );
   if (typeof json.secret_key !== "string" || !/^[0-9a-f]{64}$/.test(json.secret_key))
     throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `${path}: secret_key must be 64 hex characters`);
   const key = keyPairFromSecret(fromHex(json.secret_key));

@@ -155,7 +155,11 @@ export class XaiNode {
     });
     const node = new XaiNode(chain, db, metrics, api, key, log, network, signaturePool);
     node.apiAddress = apiAddress;
-    metrics.trackBounds(() => [...chain.bounds(), ...(signaturePool ? [signaturePool.bound()] : [])]);
+    metrics.trackBounds(() => [
+      ...chain.bounds(),
+      ...(signaturePool ? [signaturePool.bound()] : []),
+      ...(network?.bounds() ?? []),
+    ]);
     chain.on("head", (e: NewHeadEvent) => {
       gm.observe(e.result.events);
       node.onHead(e);

@@ -114,10 +114,11 @@ describe("e2e: CLI", function () {
   });
 
   describe("keys", () => {
-    it("keys new --out F --json writes a 0600 key file and refuses to overwrite it", async () => {
+    it("keys new --out F --unencrypted --no-mnemonic --json writes a 0600 plaintext key file, refuses to overwrite it", async () => {
       const f = join(work, "alice.key");
-      const out = oneJson(await cli(["keys", "new", "--out", f, "--json"]));
-      assert.deepEqual(Object.keys(out).sort(), ["address", "file", "public_key"]);
+      const out = oneJson(await cli(["keys", "new", "--out", f, "--unencrypted", "--no-mnemonic", "--json"]));
+      assert.deepEqual(Object.keys(out).sort(), ["address", "encrypted", "file", "public_key"]);
+      assert.equal(out.encrypted, false);
       assert.match(out.address as string, /^xai1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{38}$/);
       assert.match(out.public_key as string, /^[0-9a-f]{64}$/);
       assert.equal(out.file, f);
@@ -130,13 +131,13 @@ describe("e2e: CLI", function () {
       assert.equal(out.address, src.addressOf(Buffer.from(out.public_key as string, "hex")));
 
       const before = readFileSync(f, "utf8");
-      assertFailed(await cli(["keys", "new", "--out", f, "--json"]), "KEY_FILE_EXISTS");
+      assertFailed(await cli(["keys", "new", "--out", f, "--unencrypted", "--json"]), "KEY_FILE_EXISTS");
       assert.equal(readFileSync(f, "utf8"), before, "the key file is untouched");
     });
 
     it("keys show --key FILE matches keys new", async () => {
       const f = join(work, "bob.key");
-      const created = oneJson(await cli(["keys", "new", "--out", f, "--json"]));
+      const created = oneJson(await cli(["keys", "new", "--out", f, "--unencrypted", "--json"]));
       const shown = oneJson(await cli(["keys", "show", "--key", f, "--json"]));
       assert.deepEqual(shown, { address: created.address, public_key: created.public_key });
     });

@@ -446,12 +446,12 @@ describe("e2e: U4: xai-gov replay verifies transaction signatures", function () 
     assert.match(message, /^block 2 is invalid: BLOCK_INVALID_TX: .*signature/);
   });
 
-  it("U4: --skip-signatures replays it and says so (txSignatures skipped, verified false, exit 0)", async () => {
+  it("U4: --skip-signatures replays it and says so (tx_signatures skipped, verified false, exit 0)", async () => {
     const report = oneJson(await spawnCli(["replay", "--dir", dir, "--skip-signatures", "--json"]));
     assert.equal(report.mismatches, 0);
     assert.equal(report.blocks, 2);
-    assert.equal(report.txSignatures, "skipped");
-    assert.equal(report.blockSignatures, "verified");
+    assert.equal(report.tx_signatures, "skipped");
+    assert.equal(report.block_signatures, "verified");
     assert.equal(report.verified, false);
   });
 });

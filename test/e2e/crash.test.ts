@@ -48,8 +48,8 @@ describe("e2e: crash safety (SIGKILL at random moments)", function () {
       `the hashes of ${r.heightsReported} heights were reported and checked`,
     );
     assert.equal(r.replay.verified, true);
-    assert.equal(r.replay.blockSignatures, "verified");
-    assert.equal(r.replay.txSignatures, "verified");
+    assert.equal(r.replay.block_signatures, "verified");
+    assert.equal(r.replay.tx_signatures, "verified");
     assert.ok(r.resources.samples >= ITERATIONS + 1, "RSS and descriptors sampled in every run");
     assert.ok(r.resources.rssKb.min > 0 && r.resources.fds.min > 0);
   });

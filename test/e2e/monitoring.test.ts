@@ -53,7 +53,13 @@ describe("monitoring: metrics, dashboard and alert rules", function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "xai-e2e-monitoring-"));
     initChain({ dir, dev: true, preset: "test", blockTimeMs: "200" }, Date.now());
-    node = await XaiNode.start({ dir, apiHost: "127.0.0.1", apiPort: 0, log: silent });
+    node = await XaiNode.start({
+      dir,
+      apiHost: "127.0.0.1",
+      apiPort: 0,
+      p2pListen: ["/ip4/127.0.0.1/tcp/0"],
+      log: silent,
+    });
     // One request of each kind, and some blocks, so every histogram has samples.
     await fetch(`${node.apiAddress}/status`);
     await fetch(`${node.apiAddress}/no-such-route`);
@@ -88,6 +94,11 @@ describe("monitoring: metrics, dashboard and alert rules", function () {
     assert.match(text, /^xai_governance_emergency_actions_total\{action="pause_transfers"\} 0$/m);
     assert.match(text, /^process_resident_memory_bytes \d+$/m);
     assert.match(text, /^xai_node_bound_capacity\{bound="signature_pool_queue"\} 100000$/m);
+    // The network's own bounds (gossip validation, batching, peer tables) are there as well.
+    assert.match(text, /^xai_node_bound_capacity\{bound="gossip_tx_validations"\} 2048$/m);
+    assert.match(text, /^xai_node_bound_size\{bound="gossip_block_validations"\} 0$/m);
+    assert.match(text, /^xai_node_bound_capacity\{bound="gossip_tx_batch"\} 256$/m);
+    assert.match(text, /^xai_node_bound_capacity\{bound="peer_bans"\} 10000$/m);
   });
 
   it("/status and xai_build_info carry package.json's version", async () => {

@@ -226,7 +226,7 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
     const verified = JSON.parse(check.stdout) as {
       mismatches: number;
       verified: boolean;
-      headHeight: number;
+      head_height: number;
     };
     assert.equal(verified.mismatches, 0);
     assert.equal(verified.verified, true);
@@ -249,12 +249,12 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
       new RegExp(`undo record of block ${HEIGHT - 3} is missing`),
     );
     assert.deepEqual(report.repaired, {
-      fromHeight: HEIGHT,
-      droppedBlocks: 0,
+      from_height: HEIGHT,
+      dropped_blocks: 0,
       receipts: 0,
-      undoRecords: HEIGHT,
+      undo_records: HEIGHT,
     });
-    assert.equal(report.headHeight, HEIGHT);
+    assert.equal(report.head_height, HEIGHT);
   });
 
   it("a garbled state value the head block wrote: exit 7, DB_CORRUPT (state root); replay --repair rebuilds the state", async () => {
@@ -271,7 +271,7 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
       dir,
       new RegExp(`the stored state does not match the state root of head block ${HEIGHT}`),
     );
-    assert.equal(report.headHeight, HEIGHT);
+    assert.equal(report.head_height, HEIGHT);
     assert.ok((report.mismatches as number) >= 1);
   });
 
@@ -285,12 +285,12 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
         .write();
     });
     const report = await refusedThenRepaired(dir, new RegExp(`block ${lost} \\([0-9a-f]{16}\\) is missing`));
-    assert.equal(report.headHeight, lost - 1);
+    assert.equal(report.head_height, lost - 1);
     assert.deepEqual(report.repaired, {
-      fromHeight: HEIGHT,
-      droppedBlocks: 3,
+      from_height: HEIGHT,
+      dropped_blocks: 3,
       receipts: 0,
-      undoRecords: lost - 1,
+      undo_records: lost - 1,
     });
     await withDb(dir, async (db) => {
       assert.equal(await db.getCanonicalHash(lost), undefined);
@@ -329,6 +329,6 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
     );
     const report = await refusedThenRepaired(dir, /LevelDB dropped damaged records/);
     // What LevelDB dropped is gone: the chain is back at the last block it kept, verified.
-    assert.ok((report.headHeight as number) < HEIGHT, String(report.headHeight));
+    assert.ok((report.head_height as number) < HEIGHT, String(report.head_height));
   });
 });

@@ -15,7 +15,7 @@ import { ChainErrorCode } from "../../src/chain/errors.js";
 import { CliErrorCode, isRemoteError, RemoteError } from "../../src/cli/errors.js";
 import { printError } from "../../src/cli/output.js";
 import { GenesisErrorCode, RegistryErrorCode } from "../../src/config/errors.js";
-import { CryptoErrorCode } from "../../src/crypto/errors.js";
+import { CryptoErrorCode, KeyDerivationErrorCode } from "../../src/crypto/errors.js";
 import { DbErrorCode } from "../../src/db/errors.js";
 import { type ErrorCode, isXaiError, XaiError, xaiError } from "../../src/errors.js";
 import { GovErrorCode } from "../../src/governance/errors.js";
@@ -33,6 +33,7 @@ import { BlockErrorCode, TxErrorCode } from "../../src/types/errors.js";
 /** Every code enum, by the layer that declares it. */
 const ENUMS = {
   CryptoErrorCode,
+  KeyDerivationErrorCode,
   TxErrorCode,
   BlockErrorCode,
   RegistryErrorCode,
@@ -54,14 +55,21 @@ type Listed = { [K in keyof Enums]: Enums[K][keyof Enums[K]] }[keyof Enums];
 type Same<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
 /** ENUMS above lists every enum registered in ErrorCodes (so the runtime checks below see them all). */
 const listsEveryEnum: Same<Listed, ErrorCode> = true;
-/** Every code but the node's and the CLI's can reach HTTP and has a status. */
-const httpCoversAllButProcess: Same<HttpErrorCode, Exclude<ErrorCode, NodeErrorCode | CliErrorCode>> = true;
+/** Every code but the node's, the CLI's and key derivation's (clients only) can reach HTTP and has a status. */
+const httpCoversAllButProcess: Same<
+  HttpErrorCode,
+  Exclude<ErrorCode, NodeErrorCode | CliErrorCode | KeyDerivationErrorCode>
+> = true;
 /** Gossip verdicts cover every code of the chain and below (all HTTP codes but sync's and the API's). */
 const gossipCoversChain: Same<GossipErrorCode, Exclude<HttpErrorCode, SyncErrorCode | ApiErrorCode>> = true;
 
 const codesOf = (e: Record<string, string>): ErrorCode[] => Object.values(e) as ErrorCode[];
 const ALL: ErrorCode[] = Object.values(ENUMS).flatMap(codesOf);
-const PROCESS = new Set<ErrorCode>([...codesOf(NodeErrorCode), ...codesOf(CliErrorCode)]);
+const PROCESS = new Set<ErrorCode>([
+  ...codesOf(NodeErrorCode),
+  ...codesOf(CliErrorCode),
+  ...codesOf(KeyDerivationErrorCode),
+]);
 const HTTP: ErrorCode[] = ALL.filter((c) => !PROCESS.has(c));
 const GOSSIP: ErrorCode[] = HTTP.filter(
   (c) => !codesOf(SyncErrorCode).includes(c) && !codesOf(ApiErrorCode).includes(c),
@@ -91,6 +99,7 @@ function oldStatus(code: string): number {
     case "SIGN_STATE_INVALID":
     case "SIGN_STATE_WRITE_FAILED":
     case "DOUBLE_SIGN":
+    case "EVENT_STREAM_FULL": // issue 13: added with its status (GET /events at its client cap)
       return 503;
     case "FORBIDDEN":
       return 403;

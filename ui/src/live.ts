@@ -35,6 +35,8 @@ const GOV_EVENTS = [
   "upgrade_cancelled",
   "upgrade_applied",
   "validator_change",
+  // The chain reverted below what was sent: everything shown may have changed.
+  "reorg",
 ];
 
 const POLL_MS = 1000;
@@ -91,7 +93,9 @@ function openStream(): void {
     return;
   }
   source?.close();
-  const es = new EventSource(`/events?from_height=${state.height + 1}`);
+  // First connection: from the head on (the pages fetch the state themselves); after a drop, from
+  // the block after the last head seen, so no event in between is lost.
+  const es = new EventSource(state.height > 0 ? `/events?from_height=${state.height + 1}` : "/events");
   source = es;
   es.addEventListener("open", () => {
     stopPolling();

@@ -13,9 +13,11 @@ import { NodeErrorCode } from "../../node/errors.js";
 import { decodeTx } from "../../types/txCodec.js";
 import { apiGet, DEFAULT_NODE } from "../client.js";
 import { CliErrorCode } from "../errors.js";
+import type { KeyOptions } from "../keySource.js";
 import { printResult } from "../output.js";
 import { checkChainId, checkFee, loadClientConfig, parseTimeout, resolvePin } from "../pin.js";
 import { checkDevKey, decodeBody, resolveKey, signBody, signedFields, submitAndWait } from "../signer.js";
+import { addKeyOptions } from "./keyOptions.js";
 import { addPinOptions, addWaitOptions, printOutcome } from "./txOptions.js";
 
 /**
@@ -47,7 +49,7 @@ function base64Input(value: unknown, file: unknown, name: string, field: string)
   return new Uint8Array(Buffer.from(text, "base64"));
 }
 
-type SignOpts = {
+type SignOpts = KeyOptions & {
   body?: string;
   bodyFile?: string;
   key: string;
@@ -68,17 +70,16 @@ type BroadcastOpts = {
 /** Registers `tx sign` and `tx broadcast`. */
 export function registerOffline(tx: Command): void {
   addPinOptions(
-    tx
-      .command("sign")
+    addKeyOptions(tx.command("sign"))
       .description("sign an unsigned body from --generate-only (offline: contacts no node)")
       .option("--body <base64>", "the unsigned body")
       .option("--body-file <file>", "a file with the body, or the JSON --generate-only printed")
-      .requiredOption("--key <file|dev:N>", "signing key"),
+      .requiredOption("--key <name|file|dev:N>", "signing key: a keyring name, a key file or dev:0 … dev:9"),
   )
     .option("--json", "print one JSON object")
-    .action((o: SignOpts) => {
+    .action(async (o: SignOpts) => {
       const pin = resolvePin(o);
-      const { key, dev } = resolveKey(o.key);
+      const { key, dev } = await resolveKey(o.key, o);
       const bodyBytes = base64Input(o.body, o.bodyFile, "body", "body");
       const { body, id } = decodeBody(bodyBytes);
       checkChainId(pin.chainId, body.chainId, "the body");

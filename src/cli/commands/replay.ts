@@ -85,11 +85,11 @@ export function registerReplay(program: Command): void {
         bar?.stop();
         printResult(
           // "verified" only if nothing was skipped: an auditor reading it must not miss --skip-signatures.
-          {
+          snakeKeys({
             ...report,
             ms: Math.round(report.ms),
             verified: report.mismatches === 0 && report.txSignatures === "verified",
-          },
+          }),
           o.json === true,
         );
         // A repair replaces the stored state, so its differences are what it fixed.
@@ -103,4 +103,13 @@ export function registerReplay(program: Command): void {
         rmSync(paths.replayScratch, { recursive: true, force: true });
       }
     });
+}
+
+/** The report with snake_case keys, nested ones too (the API's style: head_height, state_root). */
+function snakeKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(snakeKeys);
+  if (v === null || typeof v !== "object") return v;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeKeys(x)]),
+  );
 }

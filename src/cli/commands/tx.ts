@@ -6,6 +6,7 @@ import type { Payload } from "../../types/tx.js";
 import { DEFAULT_NODE } from "../client.js";
 import { resolveProposalRef } from "../proposalRef.js";
 import { sendTx, type TxOptions } from "../signer.js";
+import { addKeyOptions } from "./keyOptions.js";
 import { registerOffline } from "./offline.js";
 import { addPinOptions, addWaitOptions, printOutcome } from "./txOptions.js";
 
@@ -29,13 +30,16 @@ export function addTx(
   complete?: (o: TxOptions, payload: Payload) => Promise<Payload>,
 ): void {
   const c = extra(tx.command(name).description(description))
-    .option("--key <file|dev:N>", "signing key (stays on this machine; required unless --generate-only)")
+    .option(
+      "--key <name|file|dev:N>",
+      "signing key: a keyring name, a key file or dev:0 … dev:9 (stays on this machine; required unless --generate-only)",
+    )
     .option("--node <url>", "node API URL", DEFAULT_NODE)
     .option("--fee <units>", "fee in base units (default: the chain's min_tx_fee, at most --max-fee)")
     .option("--nonce <n>", "nonce (default: the account's next nonce)")
     .option("--generate-only", "print the unsigned body (base64) instead of signing; sign it with `tx sign`")
     .option("--public-key <hex>", "with --generate-only: build for this public key instead of --key's");
-  addWaitOptions(addPinOptions(c))
+  addWaitOptions(addPinOptions(addKeyOptions(c)))
     .option("--json", "print one JSON object")
     .action(async (o: TxOptions & { json?: boolean } & Record<string, unknown>) => {
       const payload = await resolveProposalRef(o.node, build(o));

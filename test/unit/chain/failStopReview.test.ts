@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { Chain } from "../../../src/chain/chain.js";
 import { ChainErrorCode } from "../../../src/chain/errors.js";
 import { SignGuard } from "../../../src/chain/signGuard.js";
+import { maxClockDisparityMs, slotStartMs } from "../../../src/chain/slots.js";
 import { fromHex, toHex } from "../../../src/crypto/bytes.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
@@ -100,6 +101,31 @@ describe("review: fail-stop and the sign guard", () => {
     await expectCode(peer.chain.importBlock(forged.bytes), BlockErrorCode.BAD_SIGNATURE);
     // ...so this node must not make it its head.
     assert.equal(again.chain.head.height, 1, "a block with a bad signature became the head at restart");
+  });
+
+  it("a signed block whose slot had not started at open (clock stepped back) is stored once it has", async () => {
+    const { t, file } = await signedNotStored();
+    const signed = SignGuard.load(file).lastSigned;
+    assert.ok(signed);
+    // At the restart the clock reads before the signed block's slot: the import refuses it.
+    let now = slotStartMs(t.genesis, signed.slot) - maxClockDisparityMs(t.genesis) - 1;
+    const again = await openTestChain({
+      genesis: t.genesis,
+      dir: t.dir,
+      signGuard: SignGuard.load(file),
+      now: () => now,
+    });
+    open.push(again);
+    assert.equal(again.chain.head.height, 1);
+    // The clock catches up: the next production stores the signed block rather than waiting forever.
+    now = FAR_FUTURE_MS;
+    const next = signed.slot + 1;
+    await again.chain.produceBlock(next, validatorKey(0));
+    assert.equal((await again.chain.blockAt(2))?.hashHex, signed.block.hashHex);
+    assert.ok(again.chain.head.height >= 2);
+    // And the validator signs again above it.
+    const b3 = await again.chain.produceBlock(next + 1, scheduledKey(again.chain, next + 1));
+    assert.equal(b3?.header.height, again.chain.head.height);
   });
 
   it("a sign state of another chain (relaunch with a new genesis) does not stop the validator signing", async () => {

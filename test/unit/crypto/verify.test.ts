@@ -27,7 +27,7 @@ import {
 // Differential test of the two signature verifiers (SPEC §2: consensus must not depend on which one a node
 // uses). Every vector is checked twice: both verifiers give the same boolean, and that boolean is the one the
 // consensus rule of src/crypto/signatureRule.ts demands (SPEC §3 v2: cofactorless RFC 8032 check, S < L,
-// A and R canonical and not of small order). scripts/nodeMatrix.sh runs this file on Node 20, 22 and 24.
+// A and R canonical and not of small order). scripts/nodeMatrix.sh runs this file on Node 20, 22 and 24 (the whole suite on 24).
 
 const Point = ed25519.Point;
 type EdPoint = InstanceType<typeof Point>;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type ErrorCode, XaiError } from "../../../src/errors.js";
 import { verdictOf } from "../../../src/network/gossipValidation.js";
-import { PeerPenalties } from "../../../src/network/peerPenalties.js";
+import { IgnoreBudget, MAX_TRACKED_PEERS, PeerPenalties } from "../../../src/network/peerPenalties.js";
 
 describe("network/peerPenalties", () => {
   it("bans a peer at exactly maxInvalid invalid messages in a burst, and the ban ends after banMs", () => {
@@ -20,6 +20,31 @@ describe("network/peerPenalties", () => {
     now += 1;
     assert.equal(p.isBanned("a"), false);
     assert.deepEqual(p.banned(), []);
+  });
+
+  it("keeps the ban table bounded under a flood of new peer ids: ended bans go first, then the oldest", () => {
+    let now = 0;
+    const p = new PeerPenalties({ maxInvalid: 1, banMs: 60_000 }, () => now);
+    p.recordInvalid("early"); // its ban ends before the flood
+    now = 60_000;
+    for (let i = 0; i < MAX_TRACKED_PEERS + 5; i++) assert.equal(p.recordInvalid(`sybil-${i}`), true);
+    const [invalid, bans] = p.bounds();
+    assert.deepEqual(invalid, { name: "peer_invalid_counts", size: 0, capacity: MAX_TRACKED_PEERS });
+    assert.deepEqual(bans, { name: "peer_bans", size: MAX_TRACKED_PEERS, capacity: MAX_TRACKED_PEERS });
+    // The newest are banned; the first of the flood made room (then the ended ban had gone).
+    assert.equal(p.isBanned(`sybil-${MAX_TRACKED_PEERS + 4}`), true);
+    assert.equal(p.isBanned("sybil-0"), false);
+    assert.equal(p.isBanned("sybil-4"), false);
+    assert.equal(p.isBanned("sybil-5"), true);
+  });
+
+  it("the ignore budget's table is bounded and shown with its cap", () => {
+    const b = new IgnoreBudget({ capacity: 5 }, () => 0);
+    for (let i = 0; i < MAX_TRACKED_PEERS + 3; i++) b.spend(`p${i}`);
+    const bound = b.bound();
+    assert.equal(bound.name, "peer_ignore_budgets");
+    assert.equal(bound.capacity, MAX_TRACKED_PEERS);
+    assert.ok(bound.size <= MAX_TRACKED_PEERS && bound.size > 0, `size ${bound.size}`);
   });
 
   it("forgives one invalid message per decayMs, so sparse mistakes never ban an honest peer", () => {

@@ -30,11 +30,20 @@ describe("network/peerPlan", () => {
     assert.deepEqual(addrsToDial([A, B], inbound, new Map(), never), [A, B]);
     // B announced its listen address (identify): B is skipped.
     const known = new Map<string, string>();
-    rememberPeer(known, "pb", [multiaddr(`${B}/p2p/12D3KooWpb`)]);
+    rememberPeer(known, [A, B], "pb", [multiaddr(`${B}/p2p/12D3KooWpb`)]);
     assert.deepEqual([...known], [[B, "pb"]]);
     assert.deepEqual(addrsToDial([A, B], inbound, known, never), [A]);
     // Disconnected: dialled again.
     assert.deepEqual(addrsToDial([A, B], [], known, never), [A, B]);
+  });
+
+  it("remembers only configured addresses, however many a peer announces (bounded)", () => {
+    const known = new Map<string, string>();
+    const announced = Array.from({ length: 1000 }, (_, i) =>
+      multiaddr(`/ip4/10.0.${i >> 8}.${i & 255}/tcp/1`),
+    );
+    rememberPeer(known, [A, B], "px", [...announced, multiaddr(A)]);
+    assert.deepEqual([...known], [[A, "px"]]);
   });
 
   it("does not dial a denied peer (a partition, a ban) once its id is known", () => {
