@@ -112,10 +112,17 @@ function openStream(): void {
   });
 }
 
-/** Starts the live view (once). */
+let started = false;
+
+/** Starts the live view (once): the head height from /status, then the stream from the next block. */
 export function startLive(): void {
-  if (state.mode !== "connecting" || source) return;
-  openStream();
+  if (started) return;
+  started = true;
+  fetch("/status")
+    .then((r) => r.json() as Promise<{ height: number }>)
+    .then((s) => set({ height: s.height }, false))
+    .catch(() => undefined)
+    .finally(openStream);
 }
 
 /** Subscribes to the live state; returns the unsubscribe function. */
