@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { xaiError } from "../errors.js";
 import type { P2PNetwork } from "../network/network.js";
 import { ApiErrorCode } from "./errors.js";
+import { adminPeersSchema, setAdminPeersSchema } from "./schemas/node.js";
 
 function isLoopback(req: FastifyRequest): boolean {
   const ip = req.socket.remoteAddress ?? "";
@@ -18,27 +19,10 @@ export function adminRoutes(network: P2PNetwork) {
     const onRequest = async (req: FastifyRequest) => {
       if (!isLoopback(req)) throw xaiError(ApiErrorCode.FORBIDDEN, "admin routes answer on loopback only");
     };
-    app.get("/admin/peers", { onRequest }, async () => network.info());
+    app.get("/admin/peers", { onRequest, schema: adminPeersSchema }, async () => network.info());
     app.post<{ Body: { allow: string[] | null } }>(
       "/admin/peers",
-      {
-        onRequest,
-        schema: {
-          body: {
-            type: "object",
-            required: ["allow"],
-            additionalProperties: false,
-            properties: {
-              allow: {
-                anyOf: [
-                  { type: "null" },
-                  { type: "array", maxItems: 1000, items: { type: "string", maxLength: 128 } },
-                ],
-              },
-            },
-          },
-        },
-      },
+      { onRequest, schema: setAdminPeersSchema },
       async (req) => {
         await network.setAllowedPeers(req.body.allow);
         return network.info();

@@ -12,6 +12,7 @@ import type { FastifyInstance } from "fastify";
 import { HARD_MAX_TX_BYTES } from "../chain/chain.js";
 import { xaiError } from "../errors.js";
 import { ApiErrorCode, toHttpError } from "./errors.js";
+import { submitTxsSchema } from "./schemas/core.js";
 // server.ts registers this route (a cycle): only functions of it are used, never at load time.
 import { type ApiContext, submitBase64Tx } from "./server.js";
 
@@ -61,7 +62,7 @@ export async function submitBatch(ctx: ApiContext, txs: readonly string[]): Prom
 export function batchRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: { txs: string[] } }>(
     "/txs",
-    { schema: { body: txsBodySchema }, bodyLimit: MAX_BATCH_BODY_BYTES },
+    { schema: submitTxsSchema(txsBodySchema), bodyLimit: MAX_BATCH_BODY_BYTES },
     async (req) => {
       const { txs } = req.body;
       if (txs.length > MAX_BATCH_TXS)

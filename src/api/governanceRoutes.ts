@@ -24,6 +24,18 @@ import type { Tx, TxType } from "../types/tx.js";
 import { ApiErrorCode } from "./errors.js";
 import { GOV_TX_ROUTES, type GovTxType } from "./governanceTxRoutes.js";
 import { type ProposalTimes, proposalTiming } from "./proposalTiming.js";
+import {
+  featuresSchema,
+  fiatStatusSchema,
+  govWriteSchema,
+  historySchema,
+  paramsSchema,
+  perVoterSchema,
+  proposalSchema,
+  proposalsSchema,
+  timelockSchema,
+  votingPowerSchema,
+} from "./schemas/governance.js";
 import { type ApiContext, submitBase64Tx, txBodySchema } from "./server.js";
 
 const PROPOSAL_ID_RE = /^[0-9a-f]{32}$/;
@@ -84,13 +96,17 @@ export function governanceRoutes(gm: GovernanceMetrics) {
 
     // One write route per transaction type; each refuses transactions of another type.
     const write = (url: string, type: TxType) =>
-      app.post<{ Body: { tx: string } }>(url, { schema: { body: txBodySchema } }, async (req, reply) => {
-        const tx = await submitChecked(req.body.tx, type);
-        const proposalId = proposalIdOfTx(tx);
-        return reply
-          .code(202)
-          .send({ tx_id: tx.id, ...(proposalId ? { proposal_id: proposalId } : {}), status: "pending" });
-      });
+      app.post<{ Body: { tx: string } }>(
+        url,
+        { schema: govWriteSchema(type, txBodySchema) },
+        async (req, reply) => {
+          const tx = await submitChecked(req.body.tx, type);
+          const proposalId = proposalIdOfTx(tx);
+          return reply
+            .code(202)
+            .send({ tx_id: tx.id, ...(proposalId ? { proposal_id: proposalId } : {}), status: "pending" });
+        },
+      );
 
     async function submitChecked(b64: string, type: TxType): Promise<Tx> {
       try {
@@ -105,6 +121,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
 
     app.get<{ Querystring: { status?: string; limit?: string; cursor?: string } }>(
       "/governance/proposals",
+      { schema: proposalsSchema },
       async (req) => {
         const { status } = req.query;
         if (status !== undefined && status !== "" && !PROPOSAL_STATUSES.includes(status as ProposalStatus))
@@ -119,20 +136,24 @@ export function governanceRoutes(gm: GovernanceMetrics) {
       },
     );
 
-    app.get<{ Params: { id: string } }>("/governance/proposals/:id", async (req) => {
-      const p = await getProposal(chain.state, await proposalIdParam(chain.state, req.params.id));
-      if (!p) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
-      const timingChain = {
-        genesis: chain.genesis,
-        head: chain.head,
-        // The header only (cached), not the whole block.
-        slotAt: async (h: number) => {
-          const hash = await chain.db.getCanonicalHash(h);
-          return hash ? (await chain.header(hash))?.slot : undefined;
-        },
-      };
-      return { ...p, timing: await proposalTiming(timingChain, p as unknown as ProposalTimes) };
-    });
+    app.get<{ Params: { id: string } }>(
+      "/governance/proposals/:id",
+      { schema: proposalSchema },
+      async (req) => {
+        const p = await getProposal(chain.state, await proposalIdParam(chain.state, req.params.id));
+        if (!p) throw xaiError(GovErrorCode.UNKNOWN_PROPOSAL, `unknown proposal ${req.params.id}`);
+        const timingChain = {
+          genesis: chain.genesis,
+          head: chain.head,
+          // The header only (cached), not the whole block.
+          slotAt: async (h: number) => {
+            const hash = await chain.db.getCanonicalHash(h);
+            return hash ? (await chain.header(hash))?.slot : undefined;
+          },
+        };
+        return { ...p, timing: await proposalTiming(timingChain, p as unknown as ProposalTimes) };
+      },
+    );
 
     // Every per-voter list of a proposal, paginated alike: cursor = the last address seen (SPEC §5).
     type PerVoterList = (
@@ -140,9 +161,10 @@ export function governanceRoutes(gm: GovernanceMetrics) {
       id: string,
       o: { cursor?: string; limit?: number },
     ) => Promise<object | undefined>;
-    const perVoter = (path: string, list: PerVoterList) =>
+    const perVoter = (path: "votes" | "reviews" | "implementation-votes", list: PerVoterList) =>
       app.get<{ Params: { id: string }; Querystring: { cursor?: string; limit?: string } }>(
         `/governance/proposals/:id/${path}`,
+        { schema: perVoterSchema(path) },
         async (req) => {
           const limit = intQuery(req.query.limit, "limit");
           const cursor = req.query.cursor;
@@ -161,6 +183,7 @@ export function governanceRoutes(gm: GovernanceMetrics) {
 
     app.get<{ Params: { address: string }; Querystring: { proposal_id?: string } }>(
       "/governance/voting-power/:address",
+      { schema: votingPowerSchema },
       async (req) => {
         requireAddress(req.params.address);
         const pid = req.query.proposal_id;
@@ -173,24 +196,30 @@ export function governanceRoutes(gm: GovernanceMetrics) {
       },
     );
 
-    app.get("/governance/params", async () => ({
+    app.get("/governance/params", { schema: paramsSchema }, async () => ({
       params: await registryJson("param", chain.state),
       rules: await registryJson("rule", chain.state),
     }));
-    app.get("/governance/features", async () => ({ features: await registryJson("feature", chain.state) }));
-    app.get("/governance/timelock", async () => ({
+    app.get("/governance/features", { schema: featuresSchema }, async () => ({
+      features: await registryJson("feature", chain.state),
+    }));
+    app.get("/governance/timelock", { schema: timelockSchema }, async () => ({
       height: chain.head.height,
       queued: await timelock(chain.state),
     }));
-    app.get<{ Querystring: { limit?: string; cursor?: string } }>("/governance/history", async (req) => {
-      const limit = intQuery(req.query.limit, "limit");
-      const cursor = intQuery(req.query.cursor, "cursor");
-      return history(chain.state, {
-        ...(limit !== undefined ? { limit } : {}),
-        ...(cursor !== undefined ? { cursor } : {}),
-      });
-    });
-    app.get("/governance/fiat-unlock/status", async () => {
+    app.get<{ Querystring: { limit?: string; cursor?: string } }>(
+      "/governance/history",
+      { schema: historySchema },
+      async (req) => {
+        const limit = intQuery(req.query.limit, "limit");
+        const cursor = intQuery(req.query.cursor, "cursor");
+        return history(chain.state, {
+          ...(limit !== undefined ? { limit } : {}),
+          ...(cursor !== undefined ? { cursor } : {}),
+        });
+      },
+    );
+    app.get("/governance/fiat-unlock/status", { schema: fiatStatusSchema }, async () => {
       const s = await fiatUnlockStatus(chain.state);
       if (!s) throw xaiError(ApiErrorCode.NOT_FOUND, "no fiat unlock on this chain");
       return { height: chain.head.height, ...s };

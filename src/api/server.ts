@@ -22,7 +22,17 @@ import { eventRoutes } from "./eventRoutes.js";
 import type { EventStreamLimits } from "./eventStream.js";
 import { clientErrorHandler, frameworkErrors } from "./frameworkErrors.js";
 import { notFoundOr405 } from "./methodNotAllowed.js";
+import { openApi } from "./openapi.js";
 import type { Refusal } from "./refusalLog.js";
+import {
+  accountSchema,
+  blockSchema,
+  healthSchema,
+  metricsSchema,
+  statusSchema,
+  submitTxSchema,
+  txSchema,
+} from "./schemas/core.js";
 import { uiRoutes } from "./uiRoutes.js";
 
 /** What the API reads from the node. */
@@ -99,7 +109,6 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
   // Bodies are JSON only: Fastify also parses text/plain by default, which turned a non-JSON body
   // into a 400 schema error instead of 415 (SPEC §5).
   app.removeContentTypeParser("text/plain");
-  const { chain } = ctx;
 
   app.setErrorHandler(
     (err: { statusCode?: number; code?: string; message: string; validation?: unknown }, _req, reply) => {
@@ -124,10 +133,18 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
   // CORS only for the origins the operator named (`start --cors`): reads and signed writes.
   if (ctx.cors && ctx.cors.length > 0)
     void app.register(cors, { origin: ctx.cors, methods: ["GET", "HEAD", "POST"], maxAge: 600 });
+  // The OpenAPI document: the routes are added once its generator is loaded (it collects them).
+  openApi(app);
+  void app.after(() => routes(app, ctx, plugins));
+  return app;
+}
 
-  app.get("/health", async () => ({ status: "ok", height: chain.head.height }));
+/** Every route of the API (SPEC §5), each with its schemas (src/api/schemas). */
+function routes(app: FastifyInstance, ctx: ApiContext, plugins: RoutePlugin[]): void {
+  const { chain } = ctx;
+  app.get("/health", { schema: healthSchema }, async () => ({ status: "ok", height: chain.head.height }));
 
-  app.get("/status", async () => ({
+  app.get("/status", { schema: statusSchema }, async () => ({
     chain_id: chain.genesis.chainId,
     version: VERSION,
     genesis_hash: genesisHashHex(chain.genesis),
@@ -146,7 +163,7 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
     upgrade_needed: chain.halt.needed ?? null,
   }));
 
-  app.get<{ Params: { height: string } }>("/blocks/:height", async (req) => {
+  app.get<{ Params: { height: string } }>("/blocks/:height", { schema: blockSchema }, async (req) => {
     const p = req.params.height;
     const height = p === "latest" ? chain.head.height : /^(0|[1-9][0-9]{0,15})$/.test(p) ? Number(p) : -1;
     if (height < 0)
@@ -160,7 +177,7 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
     };
   });
 
-  app.get<{ Params: { id: string } }>("/tx/:id", async (req) => {
+  app.get<{ Params: { id: string } }>("/tx/:id", { schema: txSchema }, async (req) => {
     const id = req.params.id;
     if (!/^[0-9a-f]{64}$/.test(id))
       throw xaiError(ApiErrorCode.BAD_REQUEST, "tx id must be 64 lowercase hex characters");
@@ -187,7 +204,7 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
     throw xaiError(ApiErrorCode.NOT_FOUND, `unknown transaction ${id}`);
   });
 
-  app.get<{ Params: { address: string } }>("/accounts/:address", async (req) => {
+  app.get<{ Params: { address: string } }>("/accounts/:address", { schema: accountSchema }, async (req) => {
     const address = requireAddress(req.params.address);
     const a = await getAccount(chain.state, address);
     const pending = chain.mempool.pendingOf(address).length;
@@ -200,12 +217,12 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
     };
   });
 
-  app.post<{ Body: { tx: string } }>("/tx", { schema: { body: txBodySchema } }, async (req, reply) => {
+  app.post<{ Body: { tx: string } }>("/tx", { schema: submitTxSchema(txBodySchema) }, async (req, reply) => {
     const tx = await submitBase64Tx(ctx, req.body.tx);
     return reply.code(202).send({ tx_id: tx.id, type: tx.body.payload.type, status: "pending" });
   });
 
-  app.get("/metrics", async (_req, reply) => {
+  app.get("/metrics", { schema: metricsSchema }, async (_req, reply) => {
     reply.header("content-type", ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();
   });
@@ -214,5 +231,4 @@ export function createApi(ctx: ApiContext, plugins: RoutePlugin[] = []): Fastify
   eventRoutes(app, ctx);
   uiRoutes()(app);
   for (const plugin of plugins) plugin(app, ctx);
-  return app;
 }

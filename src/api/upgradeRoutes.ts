@@ -6,12 +6,13 @@
 import type { FastifyInstance } from "fastify";
 import { slotStartMs } from "../chain/slots.js";
 import { upgradeStatus } from "../governance/upgrade/query.js";
+import { upgradeSchema } from "./schemas/node.js";
 import type { ApiContext } from "./server.js";
 
 /** The upgrade route. */
 export function upgradeRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { chain } = ctx;
-  app.get("/upgrade", async () => {
+  app.get("/upgrade", { schema: upgradeSchema }, async () => {
     const head = chain.head;
     const view = await upgradeStatus(chain.state, head.height);
     const pending = view.pending as { blocks_left: number } | null;

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Chain } from "../chain/chain.js";
 import { toHex } from "../crypto/bytes.js";
+import { validatorsSchema } from "./schemas/node.js";
 import type { ApiContext } from "./server.js";
 
 /** The JSON of GET /validators for the head of `chain`. */
@@ -31,5 +32,5 @@ export function validatorsJson(chain: Pick<Chain, "head" | "validators">): Recor
 
 /** The validator-set route. */
 export function validatorRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get("/validators", async () => validatorsJson(ctx.chain));
+  app.get("/validators", { schema: validatorsSchema }, async () => validatorsJson(ctx.chain));
 }

@@ -54,6 +54,8 @@ export enum CliErrorCode {
   CONFIRMATION_REQUIRED = "CONFIRMATION_REQUIRED",
   /** `keys export` of an unencrypted key, or of the raw secret, without --unsafe-raw. */
   UNSAFE_EXPORT = "UNSAFE_EXPORT",
+  /** The keyring directory is owned by another user (who could replace its keys). */
+  KEYRING_UNSAFE = "KEYRING_UNSAFE",
 }
 
 declare module "../errors.js" {

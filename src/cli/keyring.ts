@@ -5,6 +5,7 @@
  * existing one (a temporary file linked into place).
  */
 import {
+  chmodSync,
   closeSync,
   existsSync,
   fsyncSync,
@@ -13,13 +14,14 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  unlinkSync,
-  writeSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fromHex, toHex } from "../crypto/bytes.js";
-import { addressOf, type KeyPair } from "../crypto/keys.js";
+import { addressOf, type KeyPair, keyPairFromSecret } from "../crypto/keys.js";
 import { isXaiError, xaiError } from "../errors.js";
 import { NodeErrorCode } from "../node/errors.js";
 import { CliErrorCode } from "./errors.js";
@@ -55,19 +57,26 @@ export function writeNewFile(path: string, text: string): void {
   const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, "wx", 0o600);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
+    try {
+      writeFileSync(fd, text); // loops until all is written, or throws (writeSync may write part)
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     linkSync(tmp, path); // fails with EEXIST rather than replace a file created meanwhile
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST")
       throw xaiError(CliErrorCode.KEY_FILE_EXISTS, `${path} exists; refusing to overwrite it`);
     throw err;
   } finally {
-    unlinkSync(tmp);
+    // On every path: a failed write (a full disk) leaves no partial secret behind.
+    rmSync(tmp, { force: true });
+  }
+  const dfd = openSync(dirname(path), "r");
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
   }
 }
 
@@ -75,6 +84,11 @@ export function writeNewFile(path: string, text: string): void {
 export function ensureKeyring(o: KeyringOptions): string {
   const dir = keyringDir(o);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // An existing directory keeps its mode: others able to write it could replace or remove keys.
+  const st = statSync(dir);
+  if (typeof process.getuid === "function" && st.uid !== process.getuid())
+    throw xaiError(CliErrorCode.KEYRING_UNSAFE, `keyring ${dir} is not owned by this user`);
+  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
   return dir;
 }
 
@@ -84,7 +98,9 @@ export function readKeyJson(path: string): Record<string, unknown> {
     const json = JSON.parse(readFileSync(path, "utf8")) as unknown;
     if (typeof json === "object" && json !== null) return json as Record<string, unknown>;
   } catch (err) {
-    throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `cannot read key file ${path}: ${(err as Error).message}`);
+    // Not the parser's message: it quotes the start of the file (a mnemonic, a raw key).
+    const why = err instanceof SyntaxError ? "not JSON" : (err as NodeJS.ErrnoException).code;
+    throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `cannot read key file ${path}: ${why}`);
   }
   throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `${path} is not a JSON object`);
 }
@@ -103,8 +119,17 @@ export function keyInfo(json: Record<string, unknown>, path: string): KeyInfo {
     return { address: ks.address, public_key: ks.public_key, encrypted: true };
   }
   const pk = json.public_key;
-  if (typeof pk !== "string" || !/^[0-9a-f]{64}$/.test(pk) || typeof json.secret_key !== "string")
+  const sk = json.secret_key;
+  if (
+    typeof pk !== "string" ||
+    !/^[0-9a-f]{64}$/.test(pk) ||
+    typeof sk !== "string" ||
+    !/^[0-9a-f]{64}$/.test(sk)
+  )
     throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `${path}: not a key file (public_key, secret_key)`);
+  // What is shown (and used by --generate-only) must be the key that signs.
+  if (toHex(keyPairFromSecret(fromHex(sk)).publicKey) !== pk)
+    throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `${path}: public_key is not the secret key's`);
   return { address: addressOf(fromHex(pk)), public_key: pk, encrypted: false };
 }
 

@@ -84,6 +84,10 @@ export function checkKdfParams(k: KdfParams): void {
     invalid("n, r and p must be positive integers");
   if ((n & (n - 1)) !== 0 || n > 2 ** MAX_SCRYPT_LOG_N || r > 32 || p > 4)
     invalid(`scrypt n must be a power of two up to 2^${MAX_SCRYPT_LOG_N}, r at most 32, p at most 4`);
+  // Memory (128·N·r bytes) and work (N·r·p) both bounded by the default's at N = 2^MAX with r = 8:
+  // a crafted file cannot make a read allocate more than 1 GiB or run longer than that.
+  if (n * r > 2 ** MAX_SCRYPT_LOG_N * 8 || n * r * p > 2 ** MAX_SCRYPT_LOG_N * 8)
+    invalid(`scrypt n·r·p must be at most 2^${MAX_SCRYPT_LOG_N}·8 (1 GiB of memory)`);
   if (n < 2 ** MIN_SCRYPT_LOG_N || r < 8)
     throw xaiError(
       CliErrorCode.KEYSTORE_WEAK_KDF,

@@ -16,7 +16,9 @@ export function readKeyFile(path: string): KeyPair {
   try {
     json = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
-    throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `cannot read key file ${path}: ${(err as Error).message}`);
+    // Not the parser's message: it quotes the start of the file (the secret).
+    const why = err instanceof SyntaxError ? "not JSON" : (err as NodeJS.ErrnoException).code;
+    throw xaiError(NodeErrorCode.KEY_FILE_INVALID, `cannot read key file ${path}: ${why}`);
   }
   // The CLI's keystores (src/cli/keystore.ts) say so in `format`; a node never asks for a passphrase.
   if (json.format === "xai-gov-keystore")

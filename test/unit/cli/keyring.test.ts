@@ -1,11 +1,28 @@
 // The keyring and `--key` resolution (src/cli/keyring.ts, keySource.ts, prompt.ts) and the node's
 // plaintext key files (src/node/keyFile.ts) next to keystores.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliErrorCode } from "../../../src/cli/errors.js";
-import { keyringDir, listKeyring, plainKeyJson, writeNewFile } from "../../../src/cli/keyring.js";
+import {
+  ensureKeyring,
+  keyInfo,
+  keyringDir,
+  listKeyring,
+  plainKeyJson,
+  readKeyJson,
+  writeNewFile,
+} from "../../../src/cli/keyring.js";
 import { locateKey, resolveKey, resolvePublicKey } from "../../../src/cli/keySource.js";
 import { encryptKey, MIN_SCRYPT_LOG_N } from "../../../src/cli/keystore.js";
 import { readPassphrase } from "../../../src/cli/prompt.js";
@@ -54,6 +71,45 @@ describe("keyring and --key", () => {
     process.chdir(cwd);
     process.env = saved;
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("review: an existing keyring directory open to others is made 0700 before a key goes in", () => {
+    const wide = join(dir, "wide");
+    mkdirSync(wide);
+    chmodSync(wide, 0o777);
+    assert.equal(ensureKeyring({ keyring: wide }), wide);
+    assert.equal(statSync(wide).mode & 0o777, 0o700);
+  });
+
+  it("review: a failed write leaves no partial secret file behind", () => {
+    const d = join(dir, "fail");
+    mkdirSync(d);
+    // The secret is written to the temporary file, then the link fails (a name over 255 bytes).
+    const bad = join(d, `${"k".repeat(300)}.json`);
+    assert.throws(() => writeNewFile(bad, '{"secret_key":"abab"}'), /ENAMETOOLONG/);
+    assert.deepEqual(readdirSync(d), []);
+  });
+
+  it("review: an unreadable key file's error does not quote its content (a mnemonic, a raw key)", () => {
+    const f = join(dir, "words.txt");
+    writeFileSync(f, "legal winner thank year wave sausage worth useful legal winner thank yellow\n");
+    for (const read of [() => readKeyJson(f), () => readKeyFile(f)]) {
+      let message = "";
+      try {
+        read();
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      assert.equal(message, `cannot read key file ${f}: not JSON`);
+    }
+  });
+
+  it("review: a plaintext file whose public_key is not its secret key's is KEY_FILE_INVALID", () => {
+    const json = { ...plainKeyJson(devKeyPair(1)), public_key: plainKeyJson(devKeyPair(2)).public_key };
+    assert.equal(
+      code(() => keyInfo(json, "x.json")),
+      NodeErrorCode.KEY_FILE_INVALID,
+    );
   });
 
   it("the directory: --keyring, else XAI_KEYRING, else ~/.xai-gov/keys", () => {

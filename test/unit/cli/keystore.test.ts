@@ -90,6 +90,10 @@ describe("keystore", () => {
   it("malformed or excessive parameters are KEYSTORE_INVALID (no scrypt run)", async () => {
     const cases: Array<(c: Keystore) => void> = [
       (c) => Object.assign(c.crypto.kdfparams, { n: 2 ** 21 }),
+      // Within each bound alone, but 4 GiB of memory (r = 32) or 4 x the work (p = 4) at N = 2^20.
+      (c) => Object.assign(c.crypto.kdfparams, { n: 2 ** 20, r: 32 }),
+      (c) => Object.assign(c.crypto.kdfparams, { n: 2 ** 20, p: 4 }),
+      (c) => Object.assign(c.crypto.kdfparams, { n: 2 ** 19, r: 16, p: 2 }),
       (c) => Object.assign(c.crypto.kdfparams, { n: 20000 }),
       (c) => Object.assign(c.crypto.kdfparams, { p: 1.5 }),
       (c) => Object.assign(c.crypto.kdfparams, { salt: "00" }),
