@@ -37,6 +37,8 @@ export enum ApiErrorCode {
   BAD_URL = "BAD_URL",
   /** A path parameter longer than the router's limit (100 characters; no id or address is that long). */
   URL_TOO_LONG = "URL_TOO_LONG",
+  /** `GET /events` already has its maximum number of streaming clients (EventStreamLimits). */
+  EVENT_STREAM_FULL = "EVENT_STREAM_FULL",
   /** Node's HTTP parser refused the request: a bad header, bad framing, or headers too large. */
   MALFORMED_REQUEST = "MALFORMED_REQUEST",
 }
@@ -193,6 +195,7 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
   [ApiErrorCode.BAD_URL]: 400,
   [ApiErrorCode.URL_TOO_LONG]: 414,
   [ApiErrorCode.MALFORMED_REQUEST]: 400,
+  [ApiErrorCode.EVENT_STREAM_FULL]: 503,
 };
 
 /**

@@ -18,6 +18,8 @@ import { decodeTx } from "../types/txCodec.js";
 import { VERSION } from "../version.js";
 import { batchRoutes } from "./batchRoutes.js";
 import { ApiErrorCode, errorBody, toHttpError } from "./errors.js";
+import { eventRoutes } from "./eventRoutes.js";
+import type { EventStreamLimits } from "./eventStream.js";
 import { clientErrorHandler, frameworkErrors } from "./frameworkErrors.js";
 import { notFoundOr405 } from "./methodNotAllowed.js";
 import { openApi } from "./openapi.js";
@@ -31,6 +33,7 @@ import {
   submitTxSchema,
   txSchema,
 } from "./schemas/core.js";
+import { uiRoutes } from "./uiRoutes.js";
 
 /** What the API reads from the node. */
 export interface ApiContext {
@@ -46,6 +49,8 @@ export interface ApiContext {
   cors?: string[];
   /** Called for every refused submission (the node logs it, rate-limited: refusalLog.ts). */
   onRefused?: (r: Refusal) => void;
+  /** Bounds of `GET /events` (eventStream.ts; unset fields: DEFAULT_EVENT_LIMITS). */
+  eventLimits?: Partial<EventStreamLimits>;
 }
 
 /** Largest request body: a base64 transaction of HARD_MAX_TX_BYTES plus JSON framing. */
@@ -223,5 +228,7 @@ function routes(app: FastifyInstance, ctx: ApiContext, plugins: RoutePlugin[]): 
   });
 
   batchRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  uiRoutes()(app);
   for (const plugin of plugins) plugin(app, ctx);
 }

@@ -1,10 +1,10 @@
 /**
  * What adopting a block writes besides its state changes: its bytes, the canonical index entry,
  * its undo record (each changed key's value before the block, so a reorg can revert it) and its
- * receipts. Shared by a plain extension of the head (chain.ts) and a reorg (reorg.ts), which
+ * receipts and its chain events (EVENTS bucket). Shared by a plain extension of the head (chain.ts) and a reorg (reorg.ts), which
  * write them into the batch of the new head.
  */
-import type { DbBatch, StoredReceipt } from "../db/chainDb.js";
+import type { DbBatch, StoredEvent, StoredReceipt } from "../db/chainDb.js";
 import type { UndoRecord } from "../db/undo.js";
 import type { BlockResult } from "../state-transition/executeBlock.js";
 import type { StateReader } from "../state-transition/stateStore.js";
@@ -25,4 +25,14 @@ export function putCanonicalBlock(batch: DbBatch, block: Block, result: BlockRes
     .putUndo(block.hash, undo);
   for (const r of result.receipts)
     batch.putReceipt({ ...r, blockHash: block.hashHex } satisfies StoredReceipt);
+  batch.putEvents(block.header.height, storedEvents(result));
+}
+
+/** The events of a block result as the EVENTS bucket keeps them (index data for `GET /events`). */
+export function storedEvents(result: Pick<BlockResult, "events">): StoredEvent[] {
+  return result.events.map((e) => ({
+    type: e.type,
+    ...(e.txId !== undefined ? { tx_id: e.txId } : {}),
+    attributes: e.attributes,
+  }));
 }

@@ -142,7 +142,7 @@ async function writeReorg(
   // The reverted receipts go first: a transaction the new branch includes again gets its new one.
   for (const tx of reorg.revertedTxs) batch.delReceipt(tx.id);
   for (const b of reorg.reverted) {
-    batch.delUndo(b.hash);
+    batch.delUndo(b.hash).putEvents(b.header.height, []);
     if (b.header.height > tip.header.height) batch.delCanonical(b.header.height);
   }
   for (const { block, result, undo } of reorg.applied) putCanonicalBlock(batch, block, result, undo);

@@ -17,7 +17,7 @@ import { bytesEqual, u64be } from "../crypto/bytes.js";
 import { DbBucket } from "../db/buckets.js";
 import type { ChainDb, StoredReceipt } from "../db/chainDb.js";
 import { decodeBlock } from "../types/block.js";
-import { undoOf } from "./blockWrites.js";
+import { storedEvents, undoOf } from "./blockWrites.js";
 import { type ReplayOptions, type ReplayReport, replayChain } from "./replay.js";
 
 /** What a repair did, besides the replay's report. */
@@ -85,6 +85,7 @@ export async function repairChain(o: ReplayOptions): Promise<RepairReport> {
       const b = scratch.batch();
       for (const r of result.receipts)
         b.putReceipt({ ...r, blockHash: block.hashHex } satisfies StoredReceipt);
+      b.putEvents(block.header.height, storedEvents(result));
       receipts += result.receipts.length;
       if (block.header.height > keepUndoAbove) {
         b.putUndo(block.hash, await undoOf(pre, result));
@@ -105,7 +106,8 @@ export async function repairChain(o: ReplayOptions): Promise<RepairReport> {
   await source.clearBucket(DbBucket.CANONICAL, u64be(height + 1));
   await source.clearBucket(DbBucket.STATE);
   await source.clearBucket(DbBucket.TX_INDEX);
-  for (const bucket of [DbBucket.STATE, DbBucket.TX_INDEX, DbBucket.UNDO])
+  await source.clearBucket(DbBucket.EVENTS);
+  for (const bucket of [DbBucket.STATE, DbBucket.TX_INDEX, DbBucket.UNDO, DbBucket.EVENTS])
     await copyBucket(scratch, source, bucket);
   const head = (await source.getCanonicalHash(height))!;
   await source.batch().setHead(head).delMeta("damaged").delMeta("repairing").write();

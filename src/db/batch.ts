@@ -6,7 +6,7 @@
 import { fromHex, u64be, utf8 } from "../crypto/bytes.js";
 import type { Change } from "../state-transition/stateStore.js";
 import { bucketKey, DbBucket } from "./buckets.js";
-import type { StoredReceipt } from "./chainDb.js";
+import type { StoredEvent, StoredReceipt } from "./chainDb.js";
 import { encodeUndo, type UndoRecord } from "./undo.js";
 
 /** One operation of a LevelDB batch. */
@@ -75,6 +75,12 @@ export class DbBatch {
 
   delReceipt(txId: string): this {
     return this.del(bucketKey(DbBucket.TX_INDEX, fromHex(txId)));
+  }
+
+  /** The chain events of the canonical block at `height` (none: the entry is deleted). */
+  putEvents(height: number, events: readonly StoredEvent[]): this {
+    const key = bucketKey(DbBucket.EVENTS, u64be(height));
+    return events.length === 0 ? this.del(key) : this.put(key, utf8(JSON.stringify(events)));
   }
 
   /** An entry of `bucket` as `ChainDb.bucketEntries` yields it (a repair copying a rebuilt bucket). */

@@ -16,6 +16,11 @@ export const DbBucket = {
   TX_INDEX: 0x05,
   /** height u64be, block hash(32) → empty: the index of stored side-branch blocks (SPEC §3 v2). */
   SIDE_BLOCK: 0x06,
+  /**
+   * height u64be → JSON array of the canonical block's chain events ({type, tx_id?, attributes}),
+   * absent for a block without events. Index data for `GET /events` replay, not consensus state.
+   */
+  EVENTS: 0x07,
   /** state key → state value. */
   STATE: 0x10,
 } as const;

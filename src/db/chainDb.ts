@@ -23,6 +23,13 @@ export interface StoredReceipt {
   proposalId?: string;
 }
 
+/** A chain event as the EVENTS bucket keeps it (the API's field names; the height is the key). */
+export interface StoredEvent {
+  type: string;
+  tx_id?: string;
+  attributes: Record<string, string>;
+}
+
 type Db = Level<Uint8Array, Uint8Array>;
 
 const dec = new TextDecoder();
@@ -133,6 +140,12 @@ export class ChainDb {
     if (!/^[0-9a-f]{64}$/.test(txId)) return undefined;
     const v = await this.getRaw(bucketKey(DbBucket.TX_INDEX, fromHex(txId)));
     return v ? (JSON.parse(dec.decode(v)) as StoredReceipt) : undefined;
+  }
+
+  /** The chain events of the canonical block at `height` (EVENTS bucket; none: []). */
+  async getEvents(height: number): Promise<StoredEvent[]> {
+    const v = await this.getRaw(bucketKey(DbBucket.EVENTS, u64be(height)));
+    return v ? (JSON.parse(dec.decode(v)) as StoredEvent[]) : [];
   }
 
   /**

@@ -99,6 +99,7 @@ function oldStatus(code: string): number {
     case "SIGN_STATE_INVALID":
     case "SIGN_STATE_WRITE_FAILED":
     case "DOUBLE_SIGN":
+    case "EVENT_STREAM_FULL": // issue 13: added with its status (GET /events at its client cap)
       return 503;
     case "FORBIDDEN":
       return 403;

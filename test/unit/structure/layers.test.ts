@@ -96,6 +96,17 @@ describe("structure: layers", () => {
       .map(([f, n]) => `${f}: ${n} lines`);
     assert.deepEqual(long, []);
   });
+
+  it("no file of the dashboard (ui/src/, bundled apart from src/) is over 300 lines", () => {
+    const UI = resolve(SRC, "../ui/src");
+    const files = readdirSync(UI, { recursive: true, encoding: "utf8" }).filter((f) => /\.tsx?$/.test(f));
+    assert.ok(files.length > 0, "ui/src has sources");
+    const long = files
+      .map((f) => [f, readFileSync(join(UI, f), "utf8").split("\n").length - 1] as const)
+      .filter(([, n]) => n > 300)
+      .map(([f, n]) => `ui/src/${f}: ${n} lines`);
+    assert.deepEqual(long, []);
+  });
 });
 
 describe("structure: proposal kinds live in src/governance/kinds/", () => {
