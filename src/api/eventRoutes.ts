@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { xaiError } from "../errors.js";
 import { ApiErrorCode, errorBody } from "./errors.js";
 import { DEFAULT_EVENT_LIMITS, EventHub, type StreamStart } from "./eventStream.js";
+import { doc, errorSchema } from "./schemas/common.js";
 import type { ApiContext } from "./server.js";
 
 const querySchema = {
@@ -17,16 +18,25 @@ const querySchema = {
       type: "integer",
       minimum: 0,
       description: "First height to replay; absent: only blocks after the current head",
+      examples: [1],
     },
   },
 } as const;
 
-/** The route's schema (an OpenAPI generator reads description and produces too). */
+/** The route's schema (for the OpenAPI document: the 200 answer is an event stream, errors JSON). */
 const eventsSchema = {
+  ...doc("node", "streamEvents", "Server-sent events: heads and chain events, resumable"),
   description:
     "Server-sent events (text/event-stream): one `head` message per canonical block and one per chain event, replayed from from_height or Last-Event-ID, then live; `reorg` when the chain reverts below what was sent.",
   querystring: querySchema,
-  produces: ["text/event-stream"],
+  response: {
+    200: {
+      description: "An event stream that does not end (docs/API.md gives the messages)",
+      content: { "text/event-stream": { schema: { type: "string" } } },
+    },
+    "4xx": errorSchema,
+    "5xx": errorSchema,
+  },
 };
 
 /** Where a stream starts: `Last-Event-ID` (`H:I` or `H:reorg`) over `from_height` over the head. */

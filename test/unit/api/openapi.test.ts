@@ -159,6 +159,8 @@ describe("api/openapi: the document at GET /openapi.json", function () {
           else if (prm.in === "query" && prm.schema.examples?.[0] !== undefined)
             query.push(`${prm.name}=${encodeURIComponent(prm.schema.examples[0])}`);
         }
+        // The event stream never ends: driven with a from_height it refuses (its own tests stream).
+        if (p === "/events") query.splice(0, query.length, "from_height=-1");
         const full = query.length ? `${url}?${query.join("&")}` : url;
         const res = await app.inject({
           method: m.toUpperCase() as "GET",
