@@ -8,6 +8,7 @@
  */
 import type { Chain, NewHeadEvent } from "../chain/chain.js";
 import { slotStartMs } from "../chain/slots.js";
+import type { Bound } from "../chain/types.js";
 import type { StoredEvent } from "../db/chainDb.js";
 
 /** The bounds of the event stream (docs/API.md `GET /events`). */
@@ -82,6 +83,11 @@ export class EventClient {
   kick(): void {
     this.dirty = true;
     if (!this.pumping) void this.pump();
+  }
+
+  /** Bytes written and not yet taken by the socket. */
+  get buffered(): number {
+    return this.sink.writableLength;
   }
 
   /** Writes a chunk; drops the client if its unsent bytes pass the cap. */
@@ -196,6 +202,19 @@ export class EventHub {
     this.clients.add(client);
     client.kick();
     return client;
+  }
+
+  /**
+   * The hub's bounds (`xai_node_bound_size{bound}`): streaming clients, and the most unsent bytes of
+   * any one client.
+   */
+  bounds(): Bound[] {
+    let most = 0;
+    for (const c of this.clients) most = Math.max(most, c.buffered);
+    return [
+      { name: "event_stream_clients", size: this.clients.size, capacity: this.limits.maxClients },
+      { name: "event_stream_client_bytes", size: most, capacity: this.limits.maxBufferedBytes },
+    ];
   }
 
   /** Ends every stream (the server is closing). */

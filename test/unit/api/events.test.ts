@@ -106,10 +106,14 @@ describe("GET /events", () => {
   let port: number;
   const open: Sse[] = [];
 
+  let metrics: NodeMetrics;
+
   async function listen(maxClients = 4): Promise<void> {
+    metrics = new NodeMetrics();
+    metrics.trackBounds(() => []);
     app = createApi({
       chain: t.chain,
-      metrics: new NodeMetrics(),
+      metrics,
       peers: () => 0,
       syncing: () => false,
       eventLimits: { maxClients },
@@ -204,6 +208,10 @@ describe("GET /events", () => {
     const res = await app.inject({ method: "GET", url: "/events" });
     assert.equal(res.statusCode, 503);
     assert.equal(res.json().error.code, "EVENT_STREAM_FULL");
+    const text = await metrics.registry.metrics();
+    assert.match(text, /^xai_node_bound_size\{bound="event_stream_clients"\} 1$/m);
+    assert.match(text, /^xai_node_bound_capacity\{bound="event_stream_clients"\} 1$/m);
+    assert.match(text, /^xai_node_bound_capacity\{bound="event_stream_client_bytes"\} 1048576$/m);
   });
 
   it("a bad from_height or Last-Event-ID → 400 BAD_REQUEST", async () => {
