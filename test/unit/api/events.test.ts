@@ -232,6 +232,7 @@ describe("GET /events", () => {
       maxBufferedBytes: 1000,
       pageBlocks: 2,
       keepAliveMs: 1e9,
+      maxStalledHeads: 5,
     });
     let buffered = 0;
     let most = 0;
@@ -248,9 +249,20 @@ describe("GET /events", () => {
       destroy() {
         destroyed = true;
       },
+      once() {
+        return this; // never drains
+      },
+      off() {
+        return this;
+      },
     };
     const client = hub.open(stuck, { height: 1, afterIndex: -1 })!;
-    for (let i = 0; i < 30; i++) await produce(t.chain);
+    // Blocked after its first page (2 blocks); dropped at the 6th head it did not take.
+    for (let i = 0; i < 5; i++) await produce(t.chain);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(destroyed, false);
+    assert.equal(hub.size, 1);
+    for (let i = 0; i < 25; i++) await produce(t.chain);
     await new Promise((r) => setImmediate(r));
     assert.equal(t.chain.head.height, 30);
     assert.equal(destroyed, true);
