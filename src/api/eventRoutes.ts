@@ -57,7 +57,11 @@ export function streamStart(
 /** Registers `GET /events` (limits: ctx.eventLimits, else DEFAULT_EVENT_LIMITS). */
 export function eventRoutes(app: FastifyInstance, ctx: ApiContext): EventHub {
   const hub = new EventHub(ctx.chain, { ...DEFAULT_EVENT_LIMITS, ...ctx.eventLimits });
-  app.addHook("preClose", async () => hub.closeAll());
+  const untrack = ctx.metrics.addBounds(() => hub.bounds());
+  app.addHook("preClose", async () => {
+    untrack();
+    hub.closeAll();
+  });
   app.get<{ Querystring: { from_height?: number } }>(
     "/events",
     { schema: eventsSchema },

@@ -8,6 +8,7 @@
  */
 import type { Chain, NewHeadEvent } from "../chain/chain.js";
 import { slotStartMs } from "../chain/slots.js";
+import type { Bound } from "../chain/types.js";
 import type { StoredEvent } from "../db/chainDb.js";
 
 /** The bounds of the event stream (docs/API.md `GET /events`). */
@@ -20,6 +21,8 @@ export interface EventStreamLimits {
   pageBlocks: number;
   /** Interval of the `: keep-alive` comment lines. */
   keepAliveMs: number;
+  /** Most new heads a client may stay blocked (its socket full, not draining) before it is dropped. */
+  maxStalledHeads: number;
 }
 
 export const DEFAULT_EVENT_LIMITS: EventStreamLimits = {
@@ -27,6 +30,7 @@ export const DEFAULT_EVENT_LIMITS: EventStreamLimits = {
   maxBufferedBytes: 1 << 20,
   pageBlocks: 64,
   keepAliveMs: 15_000,
+  maxStalledHeads: 64,
 };
 
 /** Where a client's messages go: the raw HTTP response (or a test's stand-in). */
@@ -34,6 +38,8 @@ export interface EventSink {
   write(chunk: string): boolean;
   readonly writableLength: number;
   destroy(): void;
+  once(event: "drain" | "close", fn: () => void): unknown;
+  off(event: "drain" | "close", fn: () => void): unknown;
 }
 
 /** Where a stream starts: `height`, skipping that block's messages with index ≤ `afterIndex`. */
@@ -53,6 +59,11 @@ export class EventClient {
   private afterIndex: number;
   private reorgAncestor: number | undefined;
   private pumping = false;
+  private full = false;
+  /** Ends the wait for `drain` (the client ended meanwhile). */
+  private wake: (() => void) | undefined;
+  /** Set while the pump waits for the socket to drain: the heads seen meanwhile. */
+  private stalled: number | undefined;
   private dirty = true;
   closed = false;
   /** Why the client ended: "dropped" (too slow), "closed" (it left or the node stopped). */
@@ -75,6 +86,7 @@ export class EventClient {
       const ancestor = Math.min(...e.reverted.map((b) => b.header.height)) - 1;
       this.reorgAncestor = Math.min(this.reorgAncestor ?? ancestor, ancestor);
     }
+    if (this.stalled !== undefined && ++this.stalled > this.limits.maxStalledHeads) this.end("dropped");
     this.kick();
   }
 
@@ -84,10 +96,16 @@ export class EventClient {
     if (!this.pumping) void this.pump();
   }
 
+  /** Bytes written and not yet taken by the socket. */
+  get buffered(): number {
+    return this.sink.writableLength;
+  }
+
   /** Writes a chunk; drops the client if its unsent bytes pass the cap. */
   send(chunk: string): void {
     if (this.closed) return;
-    this.sink.write(chunk);
+    // false: the socket's buffer is full; the pump waits for its `drain` before the next page.
+    this.full = !this.sink.write(chunk);
     if (this.sink.writableLength > this.limits.maxBufferedBytes) this.end("dropped");
   }
 
@@ -97,6 +115,7 @@ export class EventClient {
     this.closed = true;
     this.endReason = reason;
     this.sink.destroy();
+    this.wake?.();
     this.onEnd(this);
   }
 
@@ -109,8 +128,10 @@ export class EventClient {
           this.applyReorg();
           if (this.cursor > this.chain.head.height) break;
           await this.page();
-          // A page at a time: other clients and the chain get their turn.
-          await new Promise((r) => setImmediate(r));
+          // A page at a time: other clients and the chain get their turn; the next page waits
+          // until the socket took this one (history is read as fast as the client reads).
+          if (this.full) await this.drained();
+          else await new Promise((r) => setImmediate(r));
         }
       }
     } catch {
@@ -118,6 +139,22 @@ export class EventClient {
     } finally {
       this.pumping = false;
     }
+  }
+
+  private drained(): Promise<void> {
+    this.stalled = 0;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.sink.off("drain", done);
+        this.sink.off("close", done);
+        this.stalled = undefined;
+        this.wake = undefined;
+        resolve();
+      };
+      this.wake = done;
+      this.sink.once("drain", done);
+      this.sink.once("close", done);
+    });
   }
 
   private applyReorg(): void {
@@ -196,6 +233,19 @@ export class EventHub {
     this.clients.add(client);
     client.kick();
     return client;
+  }
+
+  /**
+   * The hub's bounds (`xai_node_bound_size{bound}`): streaming clients, and the most unsent bytes of
+   * any one client.
+   */
+  bounds(): Bound[] {
+    let most = 0;
+    for (const c of this.clients) most = Math.max(most, c.buffered);
+    return [
+      { name: "event_stream_clients", size: this.clients.size, capacity: this.limits.maxClients },
+      { name: "event_stream_client_bytes", size: most, capacity: this.limits.maxBufferedBytes },
+    ];
   }
 
   /** Ends every stream (the server is closing). */

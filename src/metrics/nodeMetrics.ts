@@ -122,11 +122,22 @@ export class NodeMetrics {
       this.registry.removeSingleMetric(`nodejs_active_${name}_total`);
   }
 
+  /** Bounds listed besides the node's (the API's event streams: api/eventStream.ts). */
+  private readonly moreBounds = new Set<() => BoundView[]>();
+
+  /** Adds bounds to those `trackBounds` shows; returns the function that removes them. */
+  addBounds(fn: () => BoundView[]): () => void {
+    this.moreBounds.add(fn);
+    return () => this.moreBounds.delete(fn);
+  }
+
   /**
    * Shows every bounded queue and cache `bounds` lists (read at each scrape): its size
    * (`xai_node_bound_size{bound}`) and its cap (`xai_node_bound_capacity{bound}`).
    */
   trackBounds(bounds: () => BoundView[]): void {
+    const more = this.moreBounds;
+    const all = () => [...bounds(), ...[...more].flatMap((f) => f())];
     const gauge = (name: string, help: string, pick: (b: BoundView) => number) =>
       new Gauge({
         name,
@@ -134,7 +145,7 @@ export class NodeMetrics {
         labelNames: ["bound"],
         registers: [this.registry],
         collect() {
-          for (const b of bounds()) this.set({ bound: b.name }, pick(b));
+          for (const b of all()) this.set({ bound: b.name }, pick(b));
         },
       });
     gauge("xai_node_bound_size", "Entries held by each bounded queue and cache of the node", (b) => b.size);

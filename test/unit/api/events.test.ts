@@ -106,10 +106,14 @@ describe("GET /events", () => {
   let port: number;
   const open: Sse[] = [];
 
+  let metrics: NodeMetrics;
+
   async function listen(maxClients = 4): Promise<void> {
+    metrics = new NodeMetrics();
+    metrics.trackBounds(() => []);
     app = createApi({
       chain: t.chain,
-      metrics: new NodeMetrics(),
+      metrics,
       peers: () => 0,
       syncing: () => false,
       eventLimits: { maxClients },
@@ -204,6 +208,10 @@ describe("GET /events", () => {
     const res = await app.inject({ method: "GET", url: "/events" });
     assert.equal(res.statusCode, 503);
     assert.equal(res.json().error.code, "EVENT_STREAM_FULL");
+    const text = await metrics.registry.metrics();
+    assert.match(text, /^xai_node_bound_size\{bound="event_stream_clients"\} 1$/m);
+    assert.match(text, /^xai_node_bound_capacity\{bound="event_stream_clients"\} 1$/m);
+    assert.match(text, /^xai_node_bound_capacity\{bound="event_stream_client_bytes"\} 1048576$/m);
   });
 
   it("a bad from_height or Last-Event-ID → 400 BAD_REQUEST", async () => {
@@ -224,6 +232,7 @@ describe("GET /events", () => {
       maxBufferedBytes: 1000,
       pageBlocks: 2,
       keepAliveMs: 1e9,
+      maxStalledHeads: 5,
     });
     let buffered = 0;
     let most = 0;
@@ -240,9 +249,20 @@ describe("GET /events", () => {
       destroy() {
         destroyed = true;
       },
+      once() {
+        return this; // never drains
+      },
+      off() {
+        return this;
+      },
     };
     const client = hub.open(stuck, { height: 1, afterIndex: -1 })!;
-    for (let i = 0; i < 30; i++) await produce(t.chain);
+    // Blocked after its first page (2 blocks); dropped at the 6th head it did not take.
+    for (let i = 0; i < 5; i++) await produce(t.chain);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(destroyed, false);
+    assert.equal(hub.size, 1);
+    for (let i = 0; i < 25; i++) await produce(t.chain);
     await new Promise((r) => setImmediate(r));
     assert.equal(t.chain.head.height, 30);
     assert.equal(destroyed, true);
