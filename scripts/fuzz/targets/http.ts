@@ -30,7 +30,16 @@ export interface Route {
 /** The node's API on `chain`, with every route plugin the node registers (admin on a stub network). */
 export function nodeApi(chain: Chain): FastifyInstance {
   const metrics = new NodeMetrics();
-  const network = { info: () => ({ peers: [], allowed: null }), setAllowedPeers: async () => undefined };
+  // The shape of P2PNetwork.info() (the route's answer schema requires its fields).
+  const info = () => ({
+    peer_id: "12D3KooWfuzz",
+    listen: [],
+    peers: [],
+    allowed: null,
+    banned: [],
+    syncing: false,
+  });
+  const network = { info, setAllowedPeers: async () => undefined };
   return createApi({ chain, metrics, peers: () => 0, syncing: () => false }, [
     governanceRoutes(new GovernanceMetrics(metrics, () => chain.state)),
     validatorRoutes,
@@ -142,8 +151,12 @@ function requests(routes: Route[]): fc.Arbitrary<HttpInput> {
       fc.constantFrom("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"),
     );
   // HEAD twins of GET routes are drawn as the other methods are (rarely), not as routes of their own.
+  // The event stream (GET /events) answers a valid request with a stream that never ends: its
+  // inputs (from_height, Last-Event-ID) are tested in test/unit/api/events.test.ts instead.
   const own = routes.filter(
-    (r) => r.method !== "HEAD" || !routes.some((g) => g.method === "GET" && g.url === r.url),
+    (r) =>
+      r.url !== "/events" &&
+      (r.method !== "HEAD" || !routes.some((g) => g.method === "GET" && g.url === r.url)),
   );
   return fc
     .tuple(fc.constantFrom(...own), fc.array(paramValue, { minLength: 4, maxLength: 4 }), query, body)
