@@ -6,10 +6,10 @@ import { printResult } from "../output.js";
 export function registerDraft(tx: Command): void {
   tx.command("draft-proposal")
     .description(
-      "draft a parameter, feature or rule proposal: lists the valid names with their bounds, prints the tx submit-proposal command (signs nothing)",
+      "draft a parameter, feature, rule or emergency-action proposal: lists the valid names with their bounds, prints the tx submit-proposal command (signs nothing)",
     )
-    .option("--kind <kind>", "protocol_parameter | feature_activation | governance_rule")
-    .option("--name <name>", "the parameter, feature or rule")
+    .option("--kind <kind>", "protocol_parameter | feature_activation | governance_rule | emergency_action")
+    .option("--name <name>", "the parameter, feature, rule or emergency action")
     .option("--value <value>", "the new value (decimal string, or true | false for a feature)")
     .option("--title <text>", "title")
     .option("--description <text>", "description")
