@@ -234,6 +234,11 @@ describe("e2e: dashboard in chromium", function () {
 
   it("the stages advanced to the timelock with its countdown; the timelock page lists it", async () => {
     await untilAttr("[data-testid=proposal]", "data-status", "queued");
+    // The status, the countdown and the approvals tables render from separate answers: wait for
+    // each, then assert (asserting at once raced the countdown's and the tables' render).
+    await untilAttr("[data-testid=countdown]", "data-blocks-left", "3");
+    await page.locator("[data-testid=reviews] tbody tr").nth(1).waitFor();
+    await page.locator("[data-testid=implementation-votes] tbody tr").nth(1).waitFor();
     assert.equal(await stageState("voting"), "done");
     assert.equal(await stageState("code_review"), "done");
     assert.equal(await stageState("implementation_vote"), "done");

@@ -1,21 +1,12 @@
 /** The proposals list: status, kind and number filters, title search, stage and time left per row. */
 import { useEffect, useState } from "preact/hooks";
+import { PROPOSAL_STATUSES } from "../../../src/governance/lifecycle.js";
 import { type Json, useJson, useNow } from "../data.js";
 import { duration, stageName } from "../format.js";
 import { Loading, ProposalLink, Status } from "../parts.js";
 
-const STATUSES = [
-  "voting",
-  "code_review",
-  "implementation_vote",
-  "queued",
-  "executed",
-  "rejected",
-  "cancelled",
-  "failed",
-  "expired",
-  "rolled_back",
-];
+// The chain's own list (a module without imports, so it bundles): no copy to fall out of step.
+const STATUSES = PROPOSAL_STATUSES;
 /** The performance mark of the list's first render with data. */
 const FIRST_RENDER = "xai:first-render";
 const ACTIVE = new Set(["voting", "code_review", "implementation_vote", "queued"]);
