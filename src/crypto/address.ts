@@ -49,8 +49,10 @@ const BECH32_DATA = /^[qpzry9x8gf2tvdw0s3jn54khce6mua7l]*$/;
 // and parses every recipient: the valid addresses seen last are kept with their bytes (a bounded
 // map, emptied when full). It holds only valid addresses, each with the bytes a parse would give,
 // so no answer depends on what else it holds.
+// Big enough for the senders of a full block (decodeTx derives them all before the block runs; at
+// 8,192 a 10,000-vote block had parsed most of them again).
 const BYTES_CACHE = new Map<string, Uint8Array>();
-const BYTES_CACHE_MAX = 8192;
+const BYTES_CACHE_MAX = 32_768;
 
 function remember(address: string, bytes: Uint8Array): void {
   if (BYTES_CACHE.size >= BYTES_CACHE_MAX) BYTES_CACHE.clear();
@@ -111,6 +113,15 @@ export function requireAddress(s: unknown, field = "address"): string {
       field,
     });
   return s as string;
+}
+
+/**
+ * addressBytes without the copy, for the storage-key builders of the state path (which copy the
+ * bytes into the key they build): the array is shared with the cache and later calls, so read it
+ * and never write to it.
+ */
+export function addressBytesShared(address: string): Uint8Array {
+  return BYTES_CACHE.get(address) ?? addressBytes(address);
 }
 
 /** The 20 bytes of an address (storage keys); throws INVALID_ADDRESS for anything else. */

@@ -211,7 +211,19 @@ export class ChainDb {
   async commit(ops: BatchOp[], sync: boolean): Promise<void> {
     if (this.failure) throw this.failure;
     try {
-      await this.db.batch(ops, { sync });
+      // A chained batch: one native call per operation. The array form copies every operation
+      // into a new object first (a profile of a 10,000-vote block had it at 15 % of the run).
+      const batch = this.db.batch();
+      try {
+        for (const op of ops) {
+          if (op.type === "put") batch.put(op.key, op.value);
+          else batch.del(op.key);
+        }
+      } catch (err) {
+        await batch.close();
+        throw err;
+      }
+      await batch.write({ sync });
     } catch (err) {
       if (this.failure) throw this.failure;
       const message = (err as Error).message;

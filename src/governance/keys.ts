@@ -6,8 +6,9 @@
  * Records are read and written through the collections of store.ts; this file builds the keys
  * of the index and queue buckets and the key parts the collections share.
  */
+
+import { addressBytesShared } from "../crypto/address.js";
 import { concatBytes, u64be, utf8 } from "../crypto/bytes.js";
-import { addressBytes } from "../crypto/keys.js";
 import type { ProposalStatus } from "./lifecycle.js";
 
 /** Governance state buckets (first byte of the key). */
@@ -59,7 +60,7 @@ export function proposalIdBytes(id: string): Uint8Array {
 
 /** Key part of a per-voter bucket (VOTE, REVIEW, IMPLEMENTATION_VOTE): number u64be, voter (20). */
 export function perVoterPart([n, voter]: readonly [number, string]): Uint8Array {
-  return concatBytes(u64be(n), addressBytes(voter));
+  return concatBytes(u64be(n), addressBytesShared(voter));
 }
 
 /** Key part of REGISTRY_WRITE: space, 0x00, name (utf8). */

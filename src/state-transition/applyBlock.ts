@@ -18,7 +18,7 @@ import { xaiError } from "../errors.js";
 import type { Block } from "../types/block.js";
 import { BlockErrorCode } from "../types/errors.js";
 import type { Tx } from "../types/tx.js";
-import { decodeTx } from "../types/txCodec.js";
+import { decodeHashedTx } from "../types/txCodec.js";
 import type { TxRules } from "./applyTx.js";
 import { type BlockResult, executeBlock, invalidTx, type Skipped } from "./executeBlock.js";
 import type { BlockContext } from "./module.js";
@@ -78,6 +78,11 @@ export function txRootOfBytes(txs: Uint8Array[]): Uint8Array {
   return merkleRoot(txs.map((b) => sha256(b)));
 }
 
+/** Each transaction's hash, sha256(bytes) (the tx root's leaves and Tx.hash). */
+function txHashes(txs: Uint8Array[]): Uint8Array[] {
+  return txs.map((b) => sha256(b));
+}
+
 function checkBlockLimits(ctx: BlockContext, txCount: number, txBytes: number): void {
   const maxTxs = paramOf(ctx.params, "max_block_txs");
   if (BigInt(txCount) > maxTxs)
@@ -86,10 +91,10 @@ function checkBlockLimits(ctx: BlockContext, txCount: number, txBytes: number): 
   if (BigInt(txBytes) > maxBytes) throw xaiError(BlockErrorCode.TOO_LARGE, `${txBytes} bytes > ${maxBytes}`);
 }
 
-function decodeTxs(block: Block): Tx[] {
+function decodeTxs(block: Block, hashes: Uint8Array[]): Tx[] {
   return block.txs.map((bytes, index) => {
     try {
-      return decodeTx(bytes);
+      return decodeHashedTx(bytes, hashes[index]);
     } catch (err) {
       throw invalidTx(err, index);
     }
@@ -110,7 +115,8 @@ export async function applyBlock(
   // The tx root first: every later failure is then one of the block the header (and its hash)
   // commits to, so a node may remember that hash as invalid. A body that does not match its header
   // says nothing about the honest block with the same hash.
-  if (!bytesEqual(txRootOfBytes(block.txs), block.header.txRoot))
+  const hashes = txHashes(block.txs);
+  if (!bytesEqual(merkleRoot(hashes), block.header.txRoot))
     throw xaiError(BlockErrorCode.BAD_TX_ROOT, "tx_root does not match the transactions");
   await checkProposer(pre, block, rules.genesisValidators ?? []);
   const ctx = await blockContext(pre, block.header, rules.genesisValidators);
@@ -119,7 +125,7 @@ export async function applyBlock(
     block.txs.length,
     block.txs.reduce((n, t) => n + t.length, 0),
   );
-  const { result } = await executeBlock(pre, ctx, decodeTxs(block), "strict", parentRoot, rules);
+  const { result } = await executeBlock(pre, ctx, decodeTxs(block, hashes), "strict", parentRoot, rules);
   if (!bytesEqual(result.stateRoot, block.header.stateRoot))
     throw xaiError(BlockErrorCode.BAD_STATE_ROOT, "state_root differs from the computed root", {
       expected: toHex(result.stateRoot),

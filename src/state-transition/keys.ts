@@ -1,5 +1,5 @@
+import { addressBytesShared } from "../crypto/address.js";
 import { concatBytes, u64be, utf8 } from "../crypto/bytes.js";
-import { addressBytes } from "../crypto/keys.js";
 
 /**
  * State key buckets. The first byte of every state key names its bucket; numbers are never
@@ -27,7 +27,7 @@ export const StateBucket = {
 
 /** bucket || address(20) [|| u64be(height)], written into one array (these keys are built per tx). */
 function addressKey(bucket: number, address: string, height?: number): Uint8Array {
-  const a = addressBytes(address);
+  const a = addressBytesShared(address);
   const out = new Uint8Array(1 + a.length + (height === undefined ? 0 : 8));
   out[0] = bucket;
   out.set(a, 1);

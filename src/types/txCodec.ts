@@ -252,6 +252,14 @@ const malformed = {
  * id, hash and sender from the bytes as received. Does not verify the signature.
  */
 export function decodeTx(bytes: Uint8Array): Tx {
+  return decodeHashedTx(bytes, undefined);
+}
+
+/**
+ * decodeTx where `hash` is sha256(bytes) computed by the caller already (a block's tx root hashes
+ * every transaction before they are decoded), or undefined.
+ */
+export function decodeHashedTx(bytes: Uint8Array, hash: Uint8Array | undefined): Tx {
   const signed = decodeMessage(pb.SignedTx, bytes, malformed);
   const bodyBytes = new Uint8Array((signed.body as Uint8Array | undefined) ?? new Uint8Array(0));
   const signature = new Uint8Array((signed.signature as Uint8Array | undefined) ?? new Uint8Array(0));
@@ -276,7 +284,7 @@ export function decodeTx(bytes: Uint8Array): Tx {
     body,
     signature,
     id: toHex(sha256(bodyBytes)),
-    hash: sha256(bytes),
+    hash: hash ?? sha256(bytes),
     sender: addressOf(publicKey),
   };
 }

@@ -156,9 +156,18 @@ export async function openTestChain(o: TestChainOptions = {}): Promise<TestChain
  * returned undo is called.
  */
 export function failWrites(db: ChainDb): () => void {
-  const level = (db as unknown as { db: { batch: (...a: unknown[]) => Promise<void> } }).db;
+  type Chained = { write(): Promise<void>; close(): Promise<void> };
+  const level = (db as unknown as { db: { batch: (...a: unknown[]) => Chained } }).db;
   const batch = level.batch;
-  level.batch = () => Promise.reject(new Error("IO error: 000003.log: No space left on device"));
+  // A real chained batch whose write fails as LevelDB's does on a full disk (and is closed).
+  level.batch = (...a: unknown[]) => {
+    const b = batch.apply(level, a);
+    b.write = async () => {
+      await b.close();
+      throw new Error("IO error: 000003.log: No space left on device");
+    };
+    return b;
+  };
   return () => {
     level.batch = batch;
   };
