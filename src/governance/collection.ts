@@ -6,6 +6,7 @@
  */
 import { concatBytes, readU64be, u64be } from "../crypto/bytes.js";
 import {
+  moveRecord,
   type RangeOptions,
   type RecordCodec,
   readRecord,
@@ -38,6 +39,8 @@ export interface Collection<K, V> {
   has(state: StateReader, k: K): Promise<boolean>;
   /** Stores `v` at `k`. */
   put(state: StateWriter, k: K, v: V): void;
+  /** Stores `v` at `k`, given away: the caller must not change it afterwards (moveRecord). */
+  move(state: StateWriter, k: K, v: V): void;
   /** Deletes the value at `k`. */
   del(state: StateWriter, k: K): void;
   /** Decoded entries (full key, value) under `prefix(parts)`, in key order, within `opts`. */
@@ -67,6 +70,10 @@ export function collection<K, V>(
     },
     put(state, k, v) {
       if (isRecordCodec(codec)) writeRecord(state, key(k), v, codec);
+      else state.put(key(k), codec.encode(v));
+    },
+    move(state, k, v) {
+      if (isRecordCodec(codec)) moveRecord(state, key(k), v, codec);
       else state.put(key(k), codec.encode(v));
     },
     del(state, k) {

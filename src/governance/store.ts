@@ -89,6 +89,14 @@ export function putProposal(state: StateWriter, p: Proposal): void {
   proposals.put(state, p.id, p);
 }
 
+/**
+ * putProposal for a proposal the caller gives away (it was loaded for this one write and is not
+ * changed afterwards): no copy is made (a vote's hot path; see moveRecord).
+ */
+export function moveProposal(state: StateWriter, p: Proposal): void {
+  proposals.move(state, p.id, p);
+}
+
 /** Writes a new proposal and its number index. */
 export function createProposal(state: StateWriter, p: Proposal): void {
   putProposal(state, p);

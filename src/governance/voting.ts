@@ -7,7 +7,7 @@ import { GovErrorCode } from "./errors.js";
 import { type EventSink, emit } from "./events.js";
 import { isEmergency } from "./kinds/index.js";
 import { proposalRule, setStatus } from "./status.js";
-import { implementationVotes, loadProposal, putProposal, reviews, votes } from "./store.js";
+import { implementationVotes, loadProposal, moveProposal, putProposal, reviews, votes } from "./store.js";
 import { implementationApproved, isHead, updateTally } from "./tally.js";
 import { checkText } from "./text.js";
 import { snapshotPower } from "./votingPower.js";
@@ -32,7 +32,7 @@ export async function castVote(
     throw xaiError(GovErrorCode.NO_VOTING_POWER, `no balance at snapshot height ${p.snapshotHeight}`);
   const previous = await votes.get(ctx.state, [p.number, voter]);
   p.tally = updateTally(p.tally, previous, { option: v.option, counted }, p.participantFloor);
-  votes.put(ctx.state, [p.number, voter], {
+  votes.move(ctx.state, [p.number, voter], {
     voter,
     option: v.option,
     power,
@@ -41,7 +41,8 @@ export async function castVote(
     txId: ctx.tx.id,
     changes: previous ? previous.changes + 1 : 0,
   });
-  putProposal(ctx.state, p);
+  // p was loaded for this write and is only read below: given away, not copied.
+  moveProposal(ctx.state, p);
   emit(sinkOf(ctx), "vote_cast", {
     proposal_id: p.id,
     voter,

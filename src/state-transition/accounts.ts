@@ -12,11 +12,11 @@ import {
 } from "./keys.js";
 import {
   findLast,
+  moveRecord,
   type RecordCodec,
   readRecord,
   type StateReader,
   type StateWriter,
-  writeRecord,
 } from "./stateStore.js";
 
 /** An account: balance in base units and the next nonce. */
@@ -101,7 +101,8 @@ export async function putAccount(
   if (!before) record = { ...a, changed: height, previous: 0n, previousChanged: 0 };
   else if (before.balance === a.balance || before.changed === height) record = { ...before, ...a };
   else record = { ...a, changed: height, previous: before.balance, previousChanged: before.changed };
-  writeRecord(state, accountKey(address), record, accountCodec);
+  // `record` is a fresh object made for this write: given away, not copied.
+  moveRecord(state, accountKey(address), record, accountCodec);
   if (!before || before.balance !== a.balance) state.put(checkpointKey(address, height), u64be(a.balance));
 }
 

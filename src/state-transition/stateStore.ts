@@ -105,6 +105,16 @@ export function writeRecord<V>(state: StateWriter, key: Uint8Array, value: V, co
 }
 
 /**
+ * writeRecord for a value the caller gives away: an overlay keeps `value` itself, not a clone, so
+ * the caller must not change it (or anything in it) afterwards. For the hot path of votes, whose
+ * proposal and vote records are fresh copies made for the one write.
+ */
+export function moveRecord<V>(state: StateWriter, key: Uint8Array, value: V, codec: RecordCodec<V>): void {
+  if (state instanceof StateOverlay) state.putRecord(key, value, codec, true);
+  else state.put(key, codec.encode(value));
+}
+
+/**
  * Copy-on-write layer over another state: reads fall through, writes stay here until committed.
  * Used for a block (over the database), a transaction (over the block) and a governance execution
  * (over the transaction), so that anything that fails can be dropped whole. A read walks down the
@@ -169,12 +179,15 @@ export class StateOverlay implements StateWriter {
     this.set(s(key), { key, bytes: value });
   }
 
-  /** Writes a record, encoded only when its bytes are needed (see Cell). */
-  putRecord<V>(key: Uint8Array, value: V, codec: RecordCodec<V>): void {
+  /**
+   * Writes a record, encoded only when its bytes are needed (see Cell). `owned`: the caller gives
+   * `value` away and will not change it (moveRecord), so it is kept without a clone.
+   */
+  putRecord<V>(key: Uint8Array, value: V, codec: RecordCodec<V>, owned = false): void {
     this.set(s(key), {
       key,
       bytes: undefined,
-      record: { value: codec.clone(value), codec: codec as RecordCodec<unknown> },
+      record: { value: owned ? value : codec.clone(value), codec: codec as RecordCodec<unknown> },
     });
   }
 

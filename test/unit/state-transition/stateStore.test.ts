@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   EMPTY_STATE,
   type Entry,
+  moveRecord,
   ReadCache,
   type RecordCodec,
   readRecord,
@@ -102,6 +103,28 @@ describe("state-transition/stateStore", () => {
     r!.n = 99n;
     writeRecord(tx, k(5), r!, codec);
     assert.deepEqual(await readRecord(block, k(5), codec), { n: 1n, tags: ["a"] });
+  });
+
+  it("a moved record is kept as given (no clone), and readers still get their own copies", async () => {
+    let clones = 0;
+    const base = countingCodec();
+    const codec: RecordCodec<Rec> = { ...base, clone: (v) => (clones++, base.clone(v)) };
+    const block = new StateOverlay(EMPTY_STATE);
+    const tx = new StateOverlay(block);
+    const given = { n: 7n, tags: ["v"] };
+    moveRecord(tx, k(9), given, codec);
+    assert.equal(clones, 0);
+    tx.commitTo(block);
+    const read = await readRecord(block, k(9), codec);
+    assert.equal(clones, 1);
+    assert.notEqual(read, given);
+    read!.tags.push("reader's own");
+    assert.deepEqual(await readRecord(block, k(9), codec), { n: 7n, tags: ["v"] });
+    assert.deepEqual(block.changes(), [[k(9), base.encode({ n: 7n, tags: ["v"] })]]);
+    // Not an overlay: encoded at once, as writeRecord.
+    const puts: Entry[] = [];
+    moveRecord({ ...EMPTY_STATE, put: (key, v) => puts.push([key, v]), del: () => {} }, k(6), given, codec);
+    assert.deepEqual(puts, [[k(6), base.encode(given)]]);
   });
 
   it("bytes written over a record, and a record read with another codec, are decoded from bytes", async () => {
