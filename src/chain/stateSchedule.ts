@@ -19,6 +19,7 @@
  */
 import { bytesEqual } from "../crypto/bytes.js";
 import type { ChainDb } from "../db/chainDb.js";
+import { walkUndo } from "../db/undo.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import {
   encodeValidatorRecord,
@@ -38,14 +39,22 @@ import type { ProposerSchedule } from "./headerChecks.js";
  * `from` down (from the blocks' undo records; null: absent, the genesis set).
  */
 export async function* validatorKeyUndos(
-  db: Pick<ChainDb, "getCanonicalHash" | "getUndo">,
+  db: Pick<ChainDb, "getCanonicalHash" | "getUndoBytes">,
   from: number,
   downTo: number,
 ): AsyncGenerator<Uint8Array | null> {
   for (let h = from; h > downTo; h--) {
     const hash = await db.getCanonicalHash(h);
-    const change = hash && (await db.getUndo(hash))?.find(([k]) => bytesEqual(k, VALIDATORS_KEY));
-    if (change) yield change[1];
+    const bytes = hash && db.getUndoBytes(hash);
+    if (!bytes) continue;
+    // Read in place (undo.ts walkUndo): a block of 20,000 votes has 40,000 entries, one of interest.
+    let prior: Uint8Array | null | undefined;
+    walkUndo(bytes, (k, v) => {
+      if (!bytesEqual(k, VALIDATORS_KEY)) return false;
+      prior = v && new Uint8Array(v);
+      return true;
+    });
+    if (prior !== undefined) yield prior;
   }
 }
 

@@ -135,6 +135,11 @@ export class ChainDb {
     return v ? decodeUndo(v) : undefined;
   }
 
+  /** Undo record of a canonical block as stored (undo.ts `walkUndo` reads it without copies). */
+  getUndoBytes(hash: Uint8Array): Uint8Array | undefined {
+    return readSync(this.db, bucketKey(DbBucket.UNDO, hash));
+  }
+
   /** Receipt of a transaction on the canonical chain. */
   async getReceipt(txId: string): Promise<StoredReceipt | undefined> {
     if (!/^[0-9a-f]{64}$/.test(txId)) return undefined;
@@ -238,8 +243,7 @@ export class ChainDb {
   }
 
   private async getRaw(key: Uint8Array): Promise<Uint8Array | undefined> {
-    const v = readSync(this.db, key);
-    return v === undefined ? undefined : new Uint8Array(v);
+    return readSync(this.db, key);
   }
 }
 

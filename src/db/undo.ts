@@ -48,3 +48,41 @@ export function decodeUndo(bytes: Uint8Array): UndoRecord {
   }
   return out;
 }
+
+/**
+ * Walks an undo record's bytes without copying them: calls `visit` with each entry's key and value
+ * (subarrays of `bytes`; null: absent) until it returns true. Throws if the bytes are not a whole
+ * record (a count, then entries that end exactly at the end). Returns the number of entries.
+ */
+export function walkUndo(
+  bytes: Uint8Array,
+  visit: (key: Uint8Array, value: Uint8Array | null) => boolean | undefined = () => undefined,
+): number {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const need = (o: number, n: number) => {
+    if (o + n > bytes.length) throw new RangeError("undo record is truncated");
+  };
+  need(0, 4);
+  const n = dv.getUint32(0);
+  let o = 4;
+  for (let i = 0; i < n; i++) {
+    need(o, 4);
+    const kl = dv.getUint32(o);
+    need(o + 4, kl + 1);
+    const key = bytes.subarray(o + 4, o + 4 + kl);
+    o += 4 + kl;
+    const present = bytes[o++];
+    if (present !== 0 && present !== 1) throw new RangeError("bad undo presence byte");
+    let value: Uint8Array | null = null;
+    if (present === 1) {
+      need(o, 4);
+      const vl = dv.getUint32(o);
+      need(o + 4, vl);
+      value = bytes.subarray(o + 4, o + 4 + vl);
+      o += 4 + vl;
+    }
+    if (visit(key, value) === true) return i + 1;
+  }
+  if (o !== bytes.length) throw new RangeError("undo record has trailing bytes");
+  return n;
+}
