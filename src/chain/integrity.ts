@@ -4,10 +4,11 @@
  *
  * - the head block is stored, decodes, and is the canonical block at its height;
  * - every non-final block (above head − finalityDepth, the ones a reorg may revert) is stored
- *   under its canonical index entry, its header decodes, and has its undo record (which a reorg
- *   needs), whole. Only headers are decoded and undo records are walked in place: the start of a
- *   node whose last blocks hold 20,000 votes each allocated 200 MiB here (issue 10) when each
- *   block and record was decoded whole;
+ *   under its canonical index entry, decodes whole (a damaged transaction section too: LevelDB does
+ *   not verify checksums on reads, and the node would serve the block to peers), and has its undo
+ *   record (which a reorg needs), whole. Undo records are walked in place: the start of a node
+ *   whose last blocks hold 20,000 votes each allocated 200 MiB here (issue 10) when each record
+ *   was decoded into copies;
  * - the stored values of the keys the head block wrote (its undo record's keys) give the head's
  *   state root again (stateRoot.ts: a root chains the parent's root with the block's write set),
  *   so a state bucket that lost or garbled one of them is seen;
@@ -24,11 +25,10 @@ import { computeStateRoot } from "../state-transition/stateRoot.js";
 import { type BlockHead, decodeBlock, readBlockHead } from "../types/block.js";
 
 /**
- * Canonical block `height` (its header and hash: the transactions are not decoded, a block of
- * 20,000 votes would allocate tens of MiB; `whole`: the whole block is decoded), or DB_CORRUPT if
- * its index entry or bytes are missing or do not decode.
+ * Canonical block `height`, or DB_CORRUPT if its index entry or bytes are missing or do not decode
+ * (`whole`: the whole block, canonically; else only its header, for the parent whose root is read).
  */
-async function canonicalBlock(db: ChainDb, height: number, whole = false): Promise<BlockHead> {
+async function canonicalBlock(db: ChainDb, height: number, whole = true): Promise<BlockHead> {
   const hash = await db.getCanonicalHash(height);
   if (!hash) throw corrupt(`canonical index entry of height ${height} is missing`, height);
   const bytes = await db.getBlockBytes(hash);
@@ -74,13 +74,13 @@ export async function checkStoredChain(
   } catch {
     throw corrupt("head block does not decode");
   }
-  const head = await canonicalBlock(db, height, true);
+  const head = await canonicalBlock(db, height);
   if (!bytesEqual(head.hash, headHash)) throw corrupt(`head is not the canonical block ${height}`, height);
   if (height === 0) return;
   for (let h = height - 1; h > Math.max(0, height - finalityDepth); h--)
     undoRecord(db, await canonicalBlock(db, h));
   const undo = undoRecord(db, head);
-  const parent = await canonicalBlock(db, height - 1);
+  const parent = await canonicalBlock(db, height - 1, false);
   const writes: Array<[Uint8Array, Uint8Array | null]> = [];
   walkUndo(undo, (k) => {
     writes.push([k, null]);

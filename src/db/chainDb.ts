@@ -225,7 +225,7 @@ export class ChainDb {
           else batch.del(op.key);
         }
       } catch (err) {
-        await batch.close();
+        await batch.close().catch(() => {}); // the operation's error is the one to report
         throw err;
       }
       await batch.write({ sync });

@@ -66,9 +66,16 @@ export const DEFAULT_P2P_LISTEN: readonly string[] = ["/ip4/127.0.0.1/tcp/0"];
 export const LOOPBACK_IPS: readonly string[] = ["127.0.0.1", "::1"];
 
 /**
- * Gossipsub's peer score of a validating node: only rejected messages on a scored topic count,
- * -10 x (invalid deliveries)^2 per topic, halving each second (a score under -80 is graylisted:
- * gossipsub drops everything the peer sends, subscriptions included).
+ * Gossipsub's peer score of a validating node: rejected messages on a scored topic, -10 x
+ * (invalid deliveries)^2 per topic, halving each second, and gossipsub's own behaviour penalty at
+ * its default (broken IWANT promises, GRAFTs during a backoff). A score under -80 is graylisted:
+ * gossipsub drops everything the peer sends, subscriptions included.
+ *
+ * Known gap (review of 2026-12-02): with P1 to P3b at 0 no peer scores above 0, so a silent peer
+ * that grafts into a mesh is never pruned for delivering nothing (blocks still come by sync); and
+ * a node behind a local proxy or tunnel sees every remote peer as loopback, exempt from P6. The
+ * fix planned: a small first-delivery weight with P3 activated late, and the loopback exemption
+ * only when the node listens on loopback alone.
  *
  * Gossipsub's defaults weigh more, and each of those broke gossip in a 16-node local cluster:
  * - P6, the IP colocation penalty, -5 x (peers on one IP - 10)^2: every peer of a local cluster is

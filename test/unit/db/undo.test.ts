@@ -51,6 +51,29 @@ describe("db: undo records read in place", () => {
     assert.equal(walkUndo(encodeUndo([])), 0);
   });
 
+  it("the start-up check calls a non-final block with a damaged transaction section DB_CORRUPT (review)", async () => {
+    const t = await openTestChain();
+    try {
+      await runToHeight(t.chain, 4);
+      await t.chain.idle();
+      const hash = (await t.db.getCanonicalHash(2))!;
+      const bytes = (await t.db.getBlockBytes(hash))!;
+      const level = (t.db as unknown as { db: { put(k: Uint8Array, v: Uint8Array): Promise<void> } }).db;
+      // A transactions field (3, length-delimited) that claims 5 bytes with 1 present: the header
+      // and signature still read.
+      await level.put(bucketKey(DbBucket.BLOCK, hash), new Uint8Array([...bytes, 0x1a, 0x05, 0x01]));
+      await assert.rejects(
+        checkStoredChain(t.db, (await t.db.getHead())!, t.genesis.finalityDepth),
+        (err: unknown) =>
+          isXaiError(err, DbErrorCode.CORRUPT) &&
+          err.message.includes("block 2 does not decode") &&
+          (err.data as { height?: number }).height === 2,
+      );
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it("the start-up check calls a truncated undo record of a non-final block DB_CORRUPT, naming its height", async () => {
     const t = await openTestChain();
     try {
