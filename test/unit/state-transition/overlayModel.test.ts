@@ -8,9 +8,11 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   type Entry,
+  moveRecord,
   type RangeOptions,
   ReadCache,
   type RecordCodec,
+  readRecord,
   StateOverlay,
   type StateReader,
 } from "../../../src/state-transition/stateStore.js";
@@ -50,17 +52,21 @@ const codec: RecordCodec<{ n: number }> = {
   clone: (v) => ({ n: v.n }),
 };
 
-// Short keys over a small alphabet, so that prefixes, bounds and overwrites collide often.
-const keyArb = fc.uint8Array({ minLength: 1, maxLength: 3 }).map((a) => a.map((x) => x % 4));
+// Short keys (the empty key too) over a small alphabet with both ends of the byte range, so that
+// prefixes, bounds, the prefix end and overwrites collide often.
+const ALPHABET = [0x00, 0x01, 0x80, 0xff];
+const keyArb = fc.uint8Array({ minLength: 0, maxLength: 3 }).map((a) => a.map((x) => ALPHABET[x % 4]!));
 const valueArb = fc.uint8Array({ minLength: 1, maxLength: 2 });
 const opArb = fc.oneof(
   fc.record({ op: fc.constant("put" as const), key: keyArb, value: valueArb }),
   fc.record({ op: fc.constant("record" as const), key: keyArb, n: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ op: fc.constant("del" as const), key: keyArb }),
   fc.record({ op: fc.constant("get" as const), key: keyArb }),
+  fc.record({ op: fc.constant("read" as const), key: keyArb }),
+  fc.record({ op: fc.constant("move" as const), key: keyArb, n: fc.integer({ min: 0, max: 255 }) }),
   fc.record({
     op: fc.constant("range" as const),
-    prefix: fc.uint8Array({ maxLength: 2 }).map((a) => a.map((x) => x % 4)),
+    prefix: fc.uint8Array({ maxLength: 2 }).map((a) => a.map((x) => ALPHABET[x % 4]!)),
     gt: fc.option(keyArb, { nil: undefined }),
     lt: fc.option(keyArb, { nil: undefined }),
     lte: fc.option(keyArb, { nil: undefined }),
@@ -96,6 +102,15 @@ describe("state-transition/stateStore: overlays against a model", () => {
             } else if (o.op === "record") {
               top.putRecord(o.key, { n: o.n }, codec);
               layer.set(hex(o.key), new Uint8Array([o.n]));
+            } else if (o.op === "move") {
+              moveRecord(top, o.key, { n: o.n }, codec);
+              layer.set(hex(o.key), new Uint8Array([o.n]));
+            } else if (o.op === "read") {
+              // A record read is the reader's own copy: spoiling it must change nothing stored.
+              const want = visible().get(hex(o.key)) ?? undefined;
+              const got = await readRecord(top, o.key, codec);
+              assert.deepEqual(got, want ? codec.decode(want) : undefined);
+              if (got) got.n = 1000;
             } else if (o.op === "del") {
               top.del(o.key);
               layer.set(hex(o.key), null);
