@@ -19,7 +19,7 @@ import type { KeyPair } from "../crypto/keys.js";
 import { cachingVerifier, verifyNode } from "../crypto/verify.js";
 import { isXaiError, XaiError, xaiError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
-import { applyBlock, txRootOfBytes } from "../state-transition/applyBlock.js";
+import { applyBlock, blockTxRoot } from "../state-transition/applyBlock.js";
 import type { TxRules } from "../state-transition/applyTx.js";
 import type { BlockResult } from "../state-transition/executeBlock.js";
 import { type Block, type BlockHead, decodeBlock } from "../types/block.js";
@@ -202,7 +202,7 @@ export class Chain extends ChainReads {
     checkHeader(this.genesis, block, parent, this.now(), null);
     // The body must match the header before anything is stored or remembered under the block's hash
     // (the hash covers the header only): a tampered copy must not shut the honest block out.
-    if (!bytesEqual(txRootOfBytes(block.txs), h.txRoot))
+    if (!bytesEqual(blockTxRoot(block).root, h.txRoot))
       throw xaiError(BlockErrorCode.BAD_TX_ROOT, "tx_root does not match the transactions");
     if (h.height <= this.finalizedHeight)
       throw xaiError(BlockErrorCode.REVERTS_FINALIZED, `height ${h.height} is final`);
