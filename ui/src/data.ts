@@ -4,6 +4,17 @@ import { type LiveState, liveState, subscribe } from "./live.js";
 
 export type Json = Record<string, unknown>;
 
+/** One entry of GET /governance/params (params, rules) or /governance/features. */
+export interface RegistryEntry {
+  name: string;
+  type: string;
+  min: string | null;
+  max: string | null;
+  default: string;
+  value: string;
+  description: string;
+}
+
 /** GET `path` of this node as JSON; a non-2xx answer throws with its error message. */
 export async function getJson<T = Json>(path: string): Promise<T> {
   const r = await fetch(path, { headers: { accept: "application/json" } });

@@ -3,7 +3,7 @@
  * countdowns, reviews and implementation approvals, the votes, the execution record and the CLI
  * commands a visitor could run. Refetched on every head / governance event (live).
  */
-import { type Json, useJson } from "../data.js";
+import { type RegistryEntry as Entry, type Json, useJson } from "../data.js";
 import { bps, pct, xai } from "../format.js";
 import { Bar, Facts, Loading, ProposalLink, Status } from "../parts.js";
 import { Commands, ExecutionRecord, Timeline } from "./proposalStages.js";
@@ -44,15 +44,6 @@ export interface Proposal {
     stage_end_time_ms: number | null;
     times_ms: Record<string, number | null>;
   };
-}
-
-interface Entry {
-  name: string;
-  type: string;
-  min: string | null;
-  max: string | null;
-  default: string;
-  value: string;
 }
 
 /** The registry entry a registry kind sets, and the value it sets it to. */

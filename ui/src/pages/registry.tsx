@@ -1,15 +1,8 @@
 /** Parameters, rules and features: type, bounds, default, current value, the proposal that last changed it. */
-import { useJson } from "../data.js";
+import { type RegistryEntry, useJson } from "../data.js";
 import { Loading, ProposalLink } from "../parts.js";
 
-interface Entry {
-  name: string;
-  type: string;
-  min: string | null;
-  max: string | null;
-  default: string;
-  value: string;
-  description: string;
+interface Entry extends RegistryEntry {
   governable: boolean;
 }
 interface HistoryEntry {
