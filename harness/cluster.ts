@@ -16,7 +16,7 @@ import { type LocalNodeSpec, prepareLocalNetwork, type SpawnArgs } from "../src/
 import { writeKeyFile } from "../src/node/keyFile.js";
 import { LaunchError, launchNode } from "../src/node/launch.js";
 import { nodePaths } from "../src/node/paths.js";
-import { clusterTiming, nodeArgs, nodeFlags } from "./clusterSettings.js";
+import { clusterRules, clusterTiming, nodeArgs, nodeFlags } from "./clusterSettings.js";
 
 /** Options of a cluster. */
 export interface ClusterOptions {
@@ -24,7 +24,7 @@ export interface ClusterOptions {
   nodes: number;
   /** Network directory (default: a fresh temporary directory, removed by `cleanup`). */
   dir?: string;
-  /** Genesis preset (default `test`: 5-block periods). */
+  /** Genesis preset (default `test`: 5-block periods, 15 above 5 nodes: clusterRules). */
   preset?: "dev" | "test";
   /** Block time in ms (default clusterTiming's: 1000, 2000 above 5 nodes). */
   blockTimeMs?: number;
@@ -165,10 +165,12 @@ export class Cluster {
     // Port 0 everywhere: each node binds what the system gives it and prints it (src/node/launch.ts).
     const timing = clusterTiming(o.nodes);
     waitScale = timing.waitScale;
+    const preset = o.preset ?? "test";
     const prepared = prepareLocalNetwork({
       dir,
       nodes: o.nodes,
-      preset: o.preset ?? "test",
+      preset,
+      rules: clusterRules(preset, timing),
       blockTimeMs: o.blockTimeMs ?? timing.blockTimeMs,
       baseApiPort: 0,
       baseP2pPort: 0,
@@ -399,6 +401,23 @@ export class Cluster {
       async () => {
         const ss = await this.statuses(nodes);
         return ss.every((s) => s.height >= height) ? ss : undefined;
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
+  }
+
+  /**
+   * Waits until the lowest head of `ahead` is `lead` blocks above the highest of `behind`: before
+   * a heal, so that fork choice (most blocks) picks the side a scenario expects. A majority of
+   * validators fills more slots only on average: at 16 starved nodes its 9 built fewer than 7.
+   */
+  async waitLead(ahead: number[], behind: number[], lead: number, timeoutMs = 90_000): Promise<void> {
+    await waitFor(
+      `nodes ${ahead.join(",")} ${lead} blocks above nodes ${behind.join(",")}`,
+      async () => {
+        const [a, b] = await Promise.all([this.statuses(ahead), this.statuses(behind)]);
+        const low = Math.min(...a.map((s) => s.height));
+        return low >= Math.max(...b.map((s) => s.height)) + lead;
       },
       { timeoutMs, intervalMs: 250 },
     );

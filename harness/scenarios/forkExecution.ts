@@ -44,7 +44,7 @@ export const forkExecution: Scenario = {
       `executed at height ${forkReceipt.height} on the minority fork only: min_tx_fee 7000 there, 1000 on the majority`,
     );
     // Let the majority get ahead (it produces more blocks) before healing.
-    await c.waitHeight((await c.status(major[0]!)).height + 2, major);
+    await c.waitLead(major, minor, 2);
     const reorgsBefore = await Promise.all(
       minor.map(async (i) => metricTotal(await c.metrics(i), "xai_chain_reorgs_total")),
     );

@@ -69,6 +69,8 @@ export const partition: Scenario = {
       minor.map(async (i) => metricTotal(await c.metrics(i), "xai_chain_reorgs_total")),
     );
 
+    // The majority's fork must be the longer one for the minority to reorg onto it (most blocks).
+    await c.waitLead(major, minor, 2);
     await c.heal();
     const one = await c.converge(90_000);
     note("converged", one);

@@ -21,7 +21,12 @@ export const timelock: Scenario = {
     note("proposal", id);
     note("queued_at", queuedAt);
     note("eta", eta);
-    assert.equal(eta - queuedAt, 3, "eta = queueing height + timelock_blocks (3)");
+    const timelockBlocks = Number(await registryValue(c, 0, "rule", "timelock_blocks"));
+    assert.equal(
+      eta - queuedAt,
+      timelockBlocks,
+      `eta = queueing height + timelock_blocks (${timelockBlocks})`,
+    );
     // The same signed EXECUTE to every node at once, while their heads are below eta - 1.
     const tx = await prepareTx(c, 0, dev(9), payloads.execute(id));
     const answers = await Promise.all(

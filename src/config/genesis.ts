@@ -57,7 +57,10 @@ export interface Genesis {
 /** Genesis presets of `xai-gov init --preset`. */
 export type Preset = "dev" | "test";
 
-const PRESET_RULES: Record<Preset, Partial<Record<RuleName, string>>> = {
+/** Governance rules a genesis sets, by name (the rest keep their registry defaults). */
+export type RuleValues = Partial<Record<RuleName, string>>;
+
+const PRESET_RULES: Record<Preset, RuleValues> = {
   dev: {},
   test: {
     voting_period_blocks: "5",
@@ -69,6 +72,11 @@ const PRESET_RULES: Record<Preset, Partial<Record<RuleName, string>>> = {
     execution_grace_blocks: "20",
   },
 };
+
+/** The governance rules a preset's genesis sets (a copy). */
+export function presetRules(preset: Preset): RuleValues {
+  return { ...PRESET_RULES[preset] };
+}
 
 const PRESET_BLOCK_TIME_MS: Record<Preset, number> = { dev: 1000, test: 1000 };
 
@@ -256,6 +264,8 @@ export interface GenesisOptions {
   validatorPublicKeys: Uint8Array[];
   genesisTimeMs: number;
   blockTimeMs?: number;
+  /** Rules set over the preset's (a local network sized to its machine; parseGenesis checks them). */
+  rules?: RuleValues;
 }
 
 /** Builds a genesis.json object for a preset. `dev` funds dev:0 … dev:9 (dev chain ids only). */
@@ -276,7 +286,7 @@ export function createGenesisJson(o: GenesisOptions): Record<string, unknown> {
     treasury_balance: (10_000_000n * UNITS_PER_XAI).toString(),
     params: {},
     features: {},
-    governance_rules: { ...PRESET_RULES[o.preset] },
+    governance_rules: { ...PRESET_RULES[o.preset], ...o.rules },
     fiat_unlock: {
       start_height: 10,
       auto_unlock_height: 1_000_000,

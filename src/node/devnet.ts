@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { RuleValues } from "../config/genesis.js";
 import { initChain } from "./initChain.js";
 import { nodePaths } from "./paths.js";
 
@@ -21,6 +22,8 @@ export interface LocalNetworkOptions {
   nodes: number;
   preset: "dev" | "test";
   blockTimeMs?: number;
+  /** Governance rules over the preset's. */
+  rules?: RuleValues;
   chainId?: string;
   baseApiPort: number;
   baseP2pPort: number;
@@ -40,6 +43,7 @@ export function prepareLocalNetwork(o: LocalNetworkOptions): LocalNodeSpec[] {
         validators: String(o.nodes),
         ...(o.chainId ? { chainId: o.chainId } : {}),
         ...(o.blockTimeMs ? { blockTimeMs: String(o.blockTimeMs) } : {}),
+        ...(o.rules ? { rules: o.rules } : {}),
       },
       Date.now(),
     );

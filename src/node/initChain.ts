@@ -2,7 +2,7 @@
 // and `start --dev` call it, and so do the devnet command, the tests and the benchmarks.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createGenesisJson, type Preset, parseGenesis } from "../config/genesis.js";
+import { createGenesisJson, type Preset, parseGenesis, type RuleValues } from "../config/genesis.js";
 import { generateKeyPair } from "../crypto/keygen.js";
 import { xaiError } from "../errors.js";
 import { NodeErrorCode } from "./errors.js";
@@ -18,6 +18,8 @@ export interface InitOptions {
   blockTimeMs?: string;
   validators?: string;
   json?: boolean;
+  /** Governance rules over the preset's (not a CLI option: the harness sizes its clusters' periods). */
+  rules?: RuleValues;
 }
 
 /**
@@ -41,6 +43,7 @@ export function initChain(o: InitOptions, nowMs: number): Record<string, unknown
     validatorPublicKeys: keys.map((k) => k.publicKey),
     genesisTimeMs: nowMs,
     ...(o.blockTimeMs ? { blockTimeMs: Number(o.blockTimeMs) } : {}),
+    ...(o.rules ? { rules: o.rules } : {}),
   });
   const genesis = parseGenesis(json);
   mkdirSync(o.dir, { recursive: true });
