@@ -1,41 +1,40 @@
 import "../src/polyfill.js";
-import { parseArgs } from "node:util";
 import { runTarget, type Summary, summaryLine } from "./fuzz/engine.js";
 import { TARGETS, targetNamed } from "./fuzz/targets/index.js";
 import { Watchdog } from "./fuzz/watchdog.js";
+import { intOption, scriptArgs, usageError } from "./scriptArgs.js";
 
-// `npm run fuzz -- --target NAME|all [--runs N] [--seed S] [--deadline-ms MS] [--save-dir DIR]`:
-// runs each target's inputs under the oracle (docs/RELIABILITY.md "Fuzzing"), prints one summary line
-// per target, saves failing inputs as regression vectors (default test/fuzz-regressions) and exits 1
-// if any input crashed or hung.
-const { values } = parseArgs({
-  options: {
-    target: { type: "string", default: "all" },
-    runs: { type: "string", default: "1000" },
-    seed: { type: "string" },
-    "deadline-ms": { type: "string", default: "10000" },
-    "save-dir": { type: "string", default: "test/fuzz-regressions" },
-  },
+// `npm run fuzz -- --target NAME|all [options]`: runs each target's inputs under the oracle
+// (docs/RELIABILITY.md "Fuzzing"), prints one summary line per target, saves failing inputs as
+// regression vectors and exits 1 if any input crashed or hung.
+const USAGE = `usage: npm run fuzz -- [--target NAME,NAME|all] [--runs N] [--seed S] [--deadline-ms MS] [--save-dir DIR]
+  --target T        ${TARGETS.map((t) => t.name).join(", ")} or all (default all)
+  --runs N          inputs per target (default 1000)
+  --seed S          the generators' seed (default: from the clock, printed)
+  --deadline-ms MS  an input running longer is a hang (default 10000)
+  --save-dir DIR    where failing inputs are saved as regression vectors (default test/fuzz-regressions)`;
+const values = scriptArgs(USAGE, {
+  target: { type: "string", default: "all" },
+  runs: { type: "string", default: "1000" },
+  seed: { type: "string" },
+  "deadline-ms": { type: "string", default: "10000" },
+  "save-dir": { type: "string", default: "test/fuzz-regressions" },
 });
 const names = values.target === "all" ? TARGETS.map((t) => t.name) : values.target!.split(",");
 const unknown = names.filter((n) => !targetNamed(n));
-if (unknown.length > 0) {
-  console.error(
-    `unknown target ${unknown.join(", ")}; targets: ${TARGETS.map((t) => t.name).join(", ")}, all`,
-  );
-  process.exit(2);
-}
-const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
-const runs = Number(values.runs);
-console.log(`fuzz: seed ${seed}, ${runs} inputs per target, deadline ${values["deadline-ms"]} ms per input`);
+if (unknown.length > 0) usageError(USAGE, `unknown target ${unknown.join(", ")}`);
+const seed = values.seed === undefined ? Date.now() % 2 ** 31 : intOption(USAGE, "seed", values.seed);
+const runs = intOption(USAGE, "runs", values.runs);
+const deadlineMs = intOption(USAGE, "deadline-ms", values["deadline-ms"]);
+console.log(`fuzz: seed ${seed}, ${runs} inputs per target, deadline ${deadlineMs} ms per input`);
 const summaries: Summary[] = [];
 // An input that blocks the event loop for 3 deadlines is a hang the deadline's timer cannot see.
-const watchdog = new Watchdog(3 * Number(values["deadline-ms"]));
+const watchdog = new Watchdog(3 * deadlineMs);
 for (const name of names) {
   const s = await runTarget(targetNamed(name)!, {
     runs,
     seed,
-    deadlineMs: Number(values["deadline-ms"]),
+    deadlineMs,
     saveDir: values["save-dir"]!,
     watchdog,
   });

@@ -1,32 +1,35 @@
 import "../src/polyfill.js";
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { intOption, scriptArgs, usageError } from "./scriptArgs.js";
 import { killAll } from "./soak/node.js";
 import type { Spread } from "./soak/resources.js";
-import { runSoak } from "./soak/soak.js";
+import { runSoak, type SoakOptions } from "./soak/soak.js";
 
-// `npm run soak -- --kills N [--seed S] [--json FILE] [--minutes M] [--stage-blocks B] [--replay-every K] [--hold-s S] [--min-ms A --max-ms B]`:
-// a dev validator with transfers and governance in flight SIGKILLed N times (scripts/soak/soak.ts),
-// then a summary, and with --json every figure and resource sample. docs/RELIABILITY.md "Soak".
-const { values } = parseArgs({
-  options: {
-    kills: { type: "string", default: "50" },
-    seed: { type: "string" },
-    json: { type: "string" },
-    "replay-every": { type: "string", default: "10" },
-    "hold-s": { type: "string", default: "30" },
-    "min-ms": { type: "string", default: "150" },
-    "max-ms": { type: "string", default: "1500" },
-    minutes: { type: "string" },
-    "stage-blocks": { type: "string" },
-  },
+// `npm run soak -- --kills N [options]`: a dev validator with transfers and governance in flight
+// SIGKILLed N times (scripts/soak/soak.ts), then a summary, and with --json every figure and
+// resource sample. docs/RELIABILITY.md "Soak".
+const USAGE = `usage: npm run soak -- --kills N [--seed S] [--json FILE] [--minutes M] [--stage-blocks B]
+                      [--replay-every K] [--hold-s S] [--min-ms A --max-ms B]
+  --kills N         SIGKILLs (default 50)
+  --seed S          the seed of the kill times and the load (default: from the clock, printed)
+  --json FILE       write every figure and resource sample
+  --minutes M       stop killing after M minutes (the summary says how many kills were made)
+  --stage-blocks B  voting, review and implementation periods of B blocks (default: the test preset's 5)
+  --replay-every K  rebuild and verify the whole state after every K-th kill (default 10)
+  --hold-s S        the last run serves at least S seconds before its SIGTERM (default 30)
+  --min-ms, --max-ms  each run lives A to B ms (drawn uniformly) before its kill (default 150 to 1500)`;
+const values = scriptArgs(USAGE, {
+  kills: { type: "string", default: "50" },
+  seed: { type: "string" },
+  json: { type: "string" },
+  "replay-every": { type: "string", default: "10" },
+  "hold-s": { type: "string", default: "30" },
+  "min-ms": { type: "string", default: "150" },
+  "max-ms": { type: "string", default: "1500" },
+  minutes: { type: "string" },
+  "stage-blocks": { type: "string" },
 });
-const int = (name: keyof typeof values, v: string | undefined): number => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new Error(`--${name} must be a non-negative integer, not ${v}`);
-  return n;
-};
+const int = (name: keyof typeof values, v: string): number => intOption(USAGE, name, v);
 // Interrupted: the node process goes too.
 for (const sig of ["SIGINT", "SIGTERM"] as const)
   process.on(sig, () => {
@@ -35,20 +38,24 @@ for (const sig of ["SIGINT", "SIGTERM"] as const)
   });
 const seed = int("seed", values.seed ?? String(Date.now() % 0x1_0000_0000));
 const kills = int("kills", values.kills);
-console.log(`soak: ${kills} kills, seed ${seed} (rerun: npm run soak -- --kills ${kills} --seed ${seed})`);
-const r = await runSoak({
+const [minMs, maxMs] = [int("min-ms", values["min-ms"]), int("max-ms", values["max-ms"])];
+if (minMs > maxMs) usageError(USAGE, "--min-ms must not be above --max-ms");
+// Every option is checked before the soak starts.
+const options: SoakOptions = {
   kills,
   seed,
   replayEvery: Math.max(1, int("replay-every", values["replay-every"])),
   holdMs: int("hold-s", values["hold-s"]) * 1000,
-  minMs: int("min-ms", values["min-ms"]),
-  maxMs: int("max-ms", values["max-ms"]),
+  minMs,
+  maxMs,
   log: (line) => console.log(`  ${line}`),
   ...(values["stage-blocks"] === undefined
     ? {}
     : { stageBlocks: int("stage-blocks", values["stage-blocks"]) }),
   ...(values.minutes === undefined ? {} : { budgetMs: int("minutes", values.minutes) * 60_000 }),
-}).catch((err: Error) => {
+};
+console.log(`soak: ${kills} kills, seed ${seed} (rerun: npm run soak -- --kills ${kills} --seed ${seed})`);
+const r = await runSoak(options).catch((err: Error) => {
   console.error(err.message);
   process.exit(1);
 });
