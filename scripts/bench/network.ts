@@ -7,7 +7,7 @@ import { u64be, utf8 } from "../../src/crypto/bytes.js";
 import { sha256 } from "../../src/crypto/hash.js";
 import { devKeyPair, type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
 import { ChainDb } from "../../src/db/chainDb.js";
-import { type LocalNodeSpec, prepareLocalNetwork } from "../../src/node/devnet.js";
+import { type LocalNodeSpec, prepareLocalNetwork, type SpawnArgs } from "../../src/node/devnet.js";
 import { loadGenesis } from "../../src/node/genesisFile.js";
 import { initChain } from "../../src/node/initChain.js";
 import { readKeyFile } from "../../src/node/keyFile.js";
@@ -87,6 +87,12 @@ function signerFor(chainId: string) {
   };
 }
 
+/** Node flags of the node processes, from XAI_BENCH_NODE_FLAGS (space-separated). */
+function profiled(): SpawnArgs {
+  const flags = (process.env.XAI_BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  return flags.length > 0 ? { nodeFlags: flags } : {};
+}
+
 export function stopAll(children: ChildProcess[]): Promise<unknown> {
   return Promise.all(
     children.map(
@@ -115,7 +121,9 @@ async function benchCluster(dir: string, voters: number): Promise<BenchRow[]> {
   writeFileSync(nodePaths(dir).genesis, JSON.stringify(g));
   // Ports the system picks, read back from each node (src/node/launch.ts).
   const specs = prepareLocalNetwork({ dir, nodes: 3, preset: "test", baseApiPort: 0, baseP2pPort: 0 });
-  const children = (await launchNetwork(specs, { env: { XAI_LOG_LEVEL: "warn" } })).map((l) => l.child);
+  const children = (await launchNetwork(specs, { env: { XAI_LOG_LEVEL: "warn" }, spawn: profiled() })).map(
+    (l) => l.child,
+  );
   try {
     for (const s of specs)
       await waitFor(`node ${s.index} peered`, async () => (await get(`${api(s)}/status`)).body.peers === 2);
@@ -260,12 +268,12 @@ async function benchSync(dir: string, blocks: number): Promise<BenchRow[]> {
   const a: LocalNodeSpec = { index: 0, dir: source, ...local };
   const b: LocalNodeSpec = { index: 1, dir: late, ...local };
   const env = { XAI_LOG_LEVEL: "warn" };
-  const children = [(await launchNode(a, { env })).child];
+  const children = [(await launchNode(a, { env, spawn: profiled() })).child];
   try {
     await waitFor("source up", async () => (await get(`${api(a)}/status`)).status === 200);
     const t0 = performance.now();
     b.peers = [a.p2p];
-    children.push((await launchNode(b, { env })).child);
+    children.push((await launchNode(b, { env, spawn: profiled() })).child);
     await waitFor(
       "late node synced",
       async () => ((await get(`${api(b)}/status`)).body.height as number) >= blocks,
@@ -288,8 +296,8 @@ async function benchSync(dir: string, blocks: number): Promise<BenchRow[]> {
 
 /**
  * The network benchmarks (real processes on 127.0.0.1). For profiling, `XAI_BENCH_NET_ONLY=cluster`
- * or `sync` runs one part, and the node processes inherit the environment, so
- * `NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR"` profiles each of them (and the bench itself).
+ * or `sync` runs one part, and `XAI_BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR"` gives the node
+ * processes these flags of node (Node 20 refuses --cpu-prof in NODE_OPTIONS).
  */
 export async function benchNetwork(o: { voters?: number; syncBlocks?: number } = {}): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), "xai-bench-net-"));
