@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { apiGet, apiPost } from "../src/cli/client.js";
 import { isRemoteError } from "../src/cli/errors.js";
-import { type Genesis, parseGenesis } from "../src/config/genesis.js";
+import { type Genesis, parseGenesis, type RuleValues } from "../src/config/genesis.js";
 import type { KeyPair } from "../src/crypto/keys.js";
 import { type LocalNodeSpec, prepareLocalNetwork, type SpawnArgs } from "../src/node/devnet.js";
 import { writeKeyFile } from "../src/node/keyFile.js";
@@ -28,6 +28,8 @@ export interface ClusterOptions {
   preset?: "dev" | "test";
   /** Block time in ms (default clusterTiming's: 1000, 2000 above 5 nodes). */
   blockTimeMs?: number;
+  /** Governance rules over the preset's, scaled like them above 5 nodes (clusterRules). */
+  rules?: RuleValues;
   /** Progress messages. */
   log?: (msg: string) => void;
   /** How long to wait for the nodes to start, peer and agree (default clusterTiming's). */
@@ -170,7 +172,7 @@ export class Cluster {
       dir,
       nodes: o.nodes,
       preset,
-      rules: clusterRules(preset, timing),
+      rules: clusterRules(preset, timing, o.rules),
       blockTimeMs: o.blockTimeMs ?? timing.blockTimeMs,
       baseApiPort: 0,
       baseP2pPort: 0,

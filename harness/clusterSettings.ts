@@ -37,11 +37,13 @@ export function clusterTiming(nodes: number): ClusterTiming {
   return { blockTimeMs: 2000, waitScale: 3, startTimeoutMs: 60_000 + 10_000 * nodes, periodScale: 3 };
 }
 
-/** The governance rules a cluster's genesis sets: the preset's, the `test` periods scaled. */
-export function clusterRules(preset: Preset, timing: ClusterTiming): RuleValues {
-  const rules = presetRules(preset);
-  if (preset !== "test" || timing.periodScale === 1) return rules;
-  // Every rule the test preset sets is a count of blocks.
+/**
+ * The governance rules a cluster's genesis sets: the preset's, then a scenario's own (`extra`,
+ * periods it needs longer), all scaled by the timing's periodScale. Every rule the `test` preset
+ * sets is a count of blocks, and so must a scenario's be.
+ */
+export function clusterRules(preset: Preset, timing: ClusterTiming, extra: RuleValues = {}): RuleValues {
+  const rules = { ...(preset === "test" ? presetRules(preset) : {}), ...extra };
   for (const [name, v] of Object.entries(rules) as Array<[keyof RuleValues, string]>)
     rules[name] = String(Number(v) * timing.periodScale);
   return rules;

@@ -23,7 +23,7 @@ export interface Scenario {
   minNodes?: number;
   /** Validators of its cluster whatever `--nodes` says (a scenario whose forks need an exact split). */
   nodes?: number;
-  /** Cluster options of this scenario (default: the `test` preset, 1 s blocks). */
-  cluster?: Pick<ClusterOptions, "preset" | "blockTimeMs">;
+  /** Cluster options of this scenario (default: the `test` preset, 1 s blocks; `rules`: windows it needs longer). */
+  cluster?: Pick<ClusterOptions, "preset" | "blockTimeMs" | "rules">;
   run(ctx: ScenarioContext): Promise<void>;
 }

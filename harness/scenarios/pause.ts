@@ -11,6 +11,9 @@ import { dev, freshKey, payloads, sendAndWait, trySend, XAI } from "../txs.js";
 export const pause: Scenario = {
   name: "pause",
   title: "emergency pause_transfers executed → every node refuses TRANSFER (TX_TRANSFERS_DISABLED)",
+  // Each emergency stage waits for every node before its votes or reviews go in: the preset's
+  // 2 blocks (2 s) ran out under load (rejected in review).
+  cluster: { rules: { emergency_period_blocks: "5" } },
   async run({ cluster: c, check, note, quick }) {
     const recipient = freshKey().address;
     await sendAndWait(c, 1 % c.size, dev(8), payloads.transfer(recipient, 5n * XAI));

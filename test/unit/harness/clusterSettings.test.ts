@@ -67,6 +67,16 @@ describe("harness/clusterSettings", () => {
     assert.deepEqual(presetRules("test"), TEST_RULES);
   });
 
+  it("a scenario's own rules go over the preset's and are scaled alike", () => {
+    const extra = { review_period_blocks: "15" };
+    assert.deepEqual(clusterRules("test", clusterTiming(3), extra), { ...TEST_RULES, ...extra });
+    const big = clusterRules("test", clusterTiming(16), extra);
+    assert.equal(big.review_period_blocks, "45");
+    assert.equal(big.voting_period_blocks, "15");
+    assert.deepEqual(clusterRules("dev", clusterTiming(3), extra), extra);
+    assert.deepEqual(clusterRules("dev", clusterTiming(16), extra), { review_period_blocks: "45" });
+  });
+
   it("the scaled rules are what a 16-node genesis holds, and parseGenesis accepts them", () => {
     const json = createGenesisJson({
       chainId: "xai-devnet-1",
