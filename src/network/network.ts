@@ -83,6 +83,11 @@ export class P2PNetwork {
       isDenied: (id: PeerId) => ref.net?.isDenied(id.toString()) ?? false,
       asyncValidation: true,
       scoredTopics: [txTopic, txBatchTopic, blockTopic].map((topic) => topic(o.chain.genesis.chainId)),
+      // Blocks come every slot: a mesh peer that delivers none loses its slot (gossipScoring).
+      scoring: {
+        steady: { topic: blockTopic(o.chain.genesis.chainId), intervalMs: o.chain.genesis.blockTimeMs },
+        loopbackExempt: o.loopbackExempt === true,
+      },
       expectedPeers: o.peers.length,
       announce: o.announce,
     });

@@ -24,6 +24,12 @@ export interface NetworkOptions extends Pick<P2PNodeOptions, "announce"> {
   maxPendingValidations?: number;
   /** How long admitted transactions are collected into one batch message (default 2 ms). */
   batchWindowMs?: number;
+  /**
+   * Peers on 127.0.0.1 and ::1 are this host's own processes (a local cluster), exempt from the IP
+   * colocation penalty (`start --p2p-loopback-exempt`). Default false: never behind a proxy or
+   * tunnel on this host, which makes every remote peer a loopback peer.
+   */
+  loopbackExempt?: boolean;
 }
 
 /** Most gossiped blocks waiting for validation at once (each may be megabytes). */

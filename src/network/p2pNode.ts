@@ -11,7 +11,11 @@
  * plain peer on an ephemeral 127.0.0.1 port.
  */
 import { type GossipSub, type GossipsubEvents, gossipsub } from "@chainsafe/libp2p-gossipsub";
-import { createPeerScoreParams, createTopicScoreParams } from "@chainsafe/libp2p-gossipsub/score";
+import {
+  createPeerScoreParams,
+  createTopicScoreParams,
+  type TopicScoreParams,
+} from "@chainsafe/libp2p-gossipsub/score";
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { type Identify, identify } from "@libp2p/identify";
@@ -46,6 +50,8 @@ export interface P2PNodeOptions {
    * a node. Without it no peer is scored.
    */
   scoredTopics?: string[];
+  /** With scoredTopics: the topic with steady traffic and the loopback exemption (gossipScoring). */
+  scoring?: GossipScoringOptions;
   /**
    * Peers this node is configured with (they may all dial it at once): libp2p's inbound limits
    * (5 new connections a second per host, 10 in their handshake) are raised to this number.
@@ -62,34 +68,68 @@ export interface P2PNodeOptions {
 /** Listen addresses when none are given: one ephemeral port on the loopback interface. */
 export const DEFAULT_P2P_LISTEN: readonly string[] = ["/ip4/127.0.0.1/tcp/0"];
 
-/** Addresses of this host: a peer from one of them runs beside this node (a local cluster). */
+/** Addresses of this host: exempt from the colocation penalty with `loopbackExempt` (gossipScoring). */
 export const LOOPBACK_IPS: readonly string[] = ["127.0.0.1", "::1"];
 
+/** The topic with steady traffic (blocks) and its interval: mesh deliveries are scored there. */
+export interface SteadyTopic {
+  topic: string;
+  /** One message is expected about every `intervalMs` (the genesis block time). */
+  intervalMs: number;
+}
+
+/** Options of gossipScoring beyond the scored topics (P2PNodeOptions carries them). */
+export interface GossipScoringOptions {
+  /** Score first and mesh deliveries on this topic (P2, P3); without it no peer scores above 0. */
+  steady?: SteadyTopic;
+  /**
+   * Peers on 127.0.0.1 and ::1 are this host's own processes (a local cluster): exempt from the IP
+   * colocation penalty. Default false: behind a proxy or tunnel on this host every remote peer
+   * comes from loopback, and exempting them would let a Sybil fill the mesh from one address.
+   */
+  loopbackExempt?: boolean;
+}
+
+/** The P3 floor on the steady topic: what a silent mesh peer scores, the most any peer loses by P1-P3b. */
+export const MESH_DELIVERY_FLOOR = -4;
+
 /**
- * Gossipsub's peer score of a validating node: rejected messages on a scored topic, -10 x
- * (invalid deliveries)^2 per topic, halving each second, and gossipsub's own behaviour penalty at
- * its default (broken IWANT promises, GRAFTs during a backoff). A score under -80 is graylisted:
- * gossipsub drops everything the peer sends, subscriptions included.
+ * Gossipsub's peer score of a validating node. A score under 0 is pruned from every mesh (not
+ * grafted back while under 0), under gossipThreshold (-10) gets no gossip and its IHAVEs are
+ * ignored, under publishThreshold (-50) is not published to, and under graylistThreshold (-80) is
+ * graylisted: gossipsub drops everything it sends, subscriptions included.
  *
- * Known gap (review of 2026-12-02): with P1 to P3b at 0 no peer scores above 0, so a silent peer
- * that grafts into a mesh is never pruned for delivering nothing (blocks still come by sync); and
- * a node behind a local proxy or tunnel sees every remote peer as loopback, exempt from P6. The
- * fix planned: a small first-delivery weight with P3 activated late, and the loopback exemption
- * only when the node listens on loopback alone.
+ * - P4, rejected messages on a scored topic: -10 x (invalid deliveries)^2 per topic, halving each
+ *   second (3 graylist a peer). P7, gossipsub's behaviour penalty, at its default (broken IWANT
+ *   promises, GRAFTs during a backoff).
+ * - P3, mesh deliveries, only on the steady topic (blocks, one per block time): a peer in that
+ *   mesh for 32 block times (at least 30 s) scores -4 x (1 - deliveries)^2 while its decaying
+ *   count of blocks delivered first or during validation (half-life 64 block times, at least
+ *   60 s; capped at 3) is under 1. A silent peer scores exactly MESH_DELIVERY_FLOOR (-4) and
+ *   loses its mesh slots at the next heartbeat; a validator that delivers only its own blocks
+ *   keeps 0 or more in a set of up to 32 validators. P2, first deliveries there: +1 each,
+ *   decaying alike, capped at +2 (it ranks peers for opportunistic grafting; a silent peer has
+ *   none).
+ * - The bound: P1 (time in mesh) and P3b (mesh failure) are 0 and the quiet topics (transactions)
+ *   have no P3, so the delivery terms cost a peer at most 4, whatever it does: even with the
+ *   smallest colocation penalty (-5) it stays above gossipThreshold (-9 > -10), so an honest but
+ *   slow peer can lose its mesh slot (it still gets gossip and our published messages), never
+ *   gossip or publishing (test/unit/network/gossipScore.test.ts asserts it from these params).
+ *   A pruned peer scores 0 again (P3 counts only in the mesh) and may re-graft after the 60 s
+ *   prune backoff: a silent peer holds a slot 32 block times out of every 32 block times + 60 s.
+ * - P6, the IP colocation penalty, -5 x (peers on one IP - 10)^2, on every address unless
+ *   `loopbackExempt` (`xai-gov start --p2p-loopback-exempt`; local clusters, the harness and
+ *   `devnet` pass it): every peer of a local cluster is on 127.0.0.1, and at 16 nodes each node
+ *   scored its 15 peers -125 and graylisted them all (no transaction crossed gossip). A node
+ *   cannot tell such a cluster from a proxy or tunnel on its host (both listen on loopback and see
+ *   loopback peers), so the exemption is the operator's choice and off by default.
  *
- * Gossipsub's defaults weigh more, and each of those broke gossip in a 16-node local cluster:
- * - P6, the IP colocation penalty, -5 x (peers on one IP - 10)^2: every peer of a local cluster is
- *   on 127.0.0.1, so at 16 nodes each node scored its 15 peers -125, graylisted them all, and no
- *   transaction crossed gossip (blocks still came by sync). Loopback is exempt: a peer on this
- *   host is the operator's own process. Peers of other addresses keep the penalty (many peer ids
- *   from one remote address is how a Sybil fills a node's mesh).
- * - P1 to P3b (time in mesh, first and mesh deliveries, mesh failure): tuned for topics with a
- *   steady message rate. Ours are quiet between transactions, so a mesh peer always falls short of
- *   the 20 deliveries per decaying window, and one pruned from an oversubscribed mesh (more than
- *   12 peers) took -400, graylisted for about 2 s. Their weights are 0.
+ * Gossipsub's defaults broke gossip in a 16-node local cluster: P6 as above, and P3/P3b at 20
+ * deliveries per window on every topic (ours are quiet between transactions), which gave a peer
+ * pruned from an oversubscribed mesh (more than 12 peers) -400, graylisted for about 2 s.
  */
-export function gossipScoring(topics: string[]) {
-  const topicScore = createTopicScoreParams({
+export function gossipScoring(topics: string[], o: GossipScoringOptions = {}) {
+  const quiet = createTopicScoreParams({
     topicWeight: 1,
     timeInMeshWeight: 0,
     firstMessageDeliveriesWeight: 0,
@@ -98,12 +138,31 @@ export function gossipScoring(topics: string[]) {
     invalidMessageDeliveriesWeight: -10,
     invalidMessageDeliveriesDecay: 0.5,
   });
+  const scored = Object.fromEntries(topics.map((t) => [t, quiet]));
+  if (o.steady) scored[o.steady.topic] = steadyTopicScore(quiet, o.steady.intervalMs);
   return {
     scoreParams: createPeerScoreParams({
-      topics: Object.fromEntries(topics.map((t) => [t, topicScore])),
-      IPColocationFactorWhitelist: new Set(LOOPBACK_IPS),
+      topics: scored,
+      IPColocationFactorWhitelist: new Set(o.loopbackExempt ? LOOPBACK_IPS : []),
     }),
     scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 },
+  };
+}
+
+/** A quiet topic's params plus P2 and P3 for one message every `intervalMs` (gossipScoring). */
+function steadyTopicScore(quiet: TopicScoreParams, intervalMs: number): TopicScoreParams {
+  // Decay runs once a second (the peer score's decayInterval): halves the counts each half-life.
+  const decay = 0.5 ** (1000 / Math.max(60_000, 64 * intervalMs));
+  return {
+    ...quiet,
+    firstMessageDeliveriesWeight: 1,
+    firstMessageDeliveriesDecay: decay,
+    firstMessageDeliveriesCap: 2,
+    meshMessageDeliveriesWeight: MESH_DELIVERY_FLOOR,
+    meshMessageDeliveriesThreshold: 1,
+    meshMessageDeliveriesCap: 3,
+    meshMessageDeliveriesDecay: decay,
+    meshMessageDeliveriesActivation: Math.max(30_000, 32 * intervalMs),
   };
 }
 
@@ -154,7 +213,7 @@ export async function createP2PNode(o: P2PNodeOptions = {}): Promise<P2PNode> {
         maxInboundDataLength: MAX_GOSSIP_BYTES,
         // Content-addressed ids: the same transaction from two peers is one message.
         msgIdFn: (msg) => sha256(msg.data),
-        ...(o.scoredTopics ? gossipScoring(o.scoredTopics) : {}),
+        ...(o.scoredTopics ? gossipScoring(o.scoredTopics, o.scoring) : {}),
       }),
     },
   });

@@ -108,6 +108,9 @@ export function spawnNode(
     `${spec.apiHost}:${spec.apiPort}`,
     "--p2p",
     spec.p2p,
+    // Every peer of a local network is a process of this host (more than 10 on 127.0.0.1 would
+    // take gossipsub's colocation penalty); the chaos harness's netns nodes have no loopback peer.
+    "--p2p-loopback-exempt",
   ];
   for (const p of spec.peers) args.push("--peer", p);
   args.push(...(more.startArgs ?? []));

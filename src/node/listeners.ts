@@ -81,6 +81,7 @@ export async function openListeners(
         metrics: node.metrics,
         log: node.log,
         ...(o.p2pAnnounce === false ? { announce: false } : {}),
+        ...(o.p2pLoopbackExempt === true ? { loopbackExempt: true } : {}),
       };
       network = await openListener("--p2p", listen.join(","), () =>
         P2PNetwork.listen({ ...opts, ...(o.penalties ? { penalties: o.penalties } : {}) }),

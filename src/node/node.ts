@@ -47,6 +47,8 @@ export interface NodeOptions {
   peers?: string[];
   /** Announce the libp2p listen addresses to peers (default true; `start --no-announce`). */
   p2pAnnounce?: boolean;
+  /** Exempt peers on loopback from gossipsub's IP colocation penalty (`start --p2p-loopback-exempt`). */
+  p2pLoopbackExempt?: boolean;
   /** Peer penalty limits (default: the network's). */
   penalties?: Partial<PenaltyOptions>;
   /** Test upgrades this release knows (default: from XAI_TEST_UPGRADES; production: none). */

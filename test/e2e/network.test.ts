@@ -145,6 +145,8 @@ describe("e2e: P2P network (real libp2p nodes)", function () {
       p2pListen: ["/ip4/127.0.0.1/tcp/0"],
       peers: members.filter((o) => o !== m && o.addr !== "").map((o) => o.addr),
       penalties: { maxInvalid: MAX_INVALID },
+      // The observer, as `start --p2p-loopback-exempt` (its test reads its scoring).
+      ...(m.index === 3 ? { p2pLoopbackExempt: true } : {}),
     });
     m.addr = m.node.network!.listenAddrs()[0]!;
     assert.ok(m.addr.endsWith(`/p2p/${m.peerId}`), m.addr);
@@ -317,6 +319,7 @@ describe("e2e: P2P network (real libp2p nodes)", function () {
     const late = members[3]!;
     const n3 = await start(late);
     assert.equal(n3.key, undefined, "the observer does not produce");
+    assert.deepEqual([...gossipOf(n3).score.params.IPColocationFactorWhitelist], ["127.0.0.1", "::1"]);
     const target = n0.chain.head.height;
     const head = await waitConverged(running(), target);
     assert.ok(n3.chain.head.height >= 15);
@@ -557,5 +560,34 @@ describe("e2e: P2P network (real libp2p nodes)", function () {
       0,
       "the bad transaction was not admitted",
     );
+  });
+
+  // Last: it waits past the P3 activation, and the rogue's block above is at height 1, which
+  // must not be final yet (finality depth 64, 500 ms blocks).
+  it("gossip scores: past the 30 s activation every validator keeps the others in its meshes (score >= 0)", async function () {
+    this.timeout(150_000);
+    const validators = members.slice(0, 3).map((m) => m.node!);
+    const block = blockTopic(chainId);
+    const batch = txBatchTopic(chainId);
+    // Each delivers its own blocks (one in 3 slots of 500 ms): never short of P3's one block.
+    const params = gossipOf(node(0)).score.params;
+    assert.equal(params.topics[block]!.meshMessageDeliveriesWeight, -4);
+    assert.equal(params.topics[block]!.meshMessageDeliveriesActivation, 30_000);
+    assert.equal(params.topics[batch]!.meshMessageDeliveriesWeight, 0);
+    // No `p2pLoopbackExempt`: loopback takes the colocation penalty like any address (the
+    // observer, started with it, exempts loopback: "sync: a node started late").
+    assert.deepEqual([...params.IPColocationFactorWhitelist], []);
+    const others = (n: XaiNode) => validators.filter((o) => o !== n).map((o) => o.network!.peerId);
+    const inMeshes = (n: XaiNode) =>
+      others(n).every((p) => [block, batch].every((t) => gossipOf(n).getMeshPeers(t).includes(p)));
+    // The partition's heal regrafted them: from when all are in, 40 s is past the activation, and a
+    // pruned peer could not be back (the prune backoff is 60 s).
+    await waitFor("every validator in the others' meshes", () => validators.every(inMeshes), 60_000);
+    await new Promise((r) => setTimeout(r, 40_000));
+    for (const [i, n] of validators.entries()) {
+      for (const p of others(n))
+        assert.ok(gossipOf(n).getScore(p) >= 0, `node ${i} scores ${p} ${gossipOf(n).getScore(p)}`);
+      assert.ok(inMeshes(n), `node ${i}'s meshes: ${[block, batch].map((t) => gossipOf(n).getMeshPeers(t))}`);
+    }
   });
 });

@@ -31,6 +31,7 @@ interface StartOptions {
   p2p?: string;
   peer?: string[];
   announce?: boolean;
+  p2pLoopbackExempt?: boolean;
   upgradeDir?: string;
   cors?: string[];
   blockTimeMs?: string;
@@ -92,6 +93,10 @@ export function registerStart(program: Command): void {
       "--no-announce",
       "announce no libp2p address to peers: they reach this node only at addresses they were given",
     )
+    .option(
+      "--p2p-loopback-exempt",
+      "peers from 127.0.0.1 or ::1 are this host's own nodes (a local cluster): no gossipsub IP colocation penalty for them (never behind a proxy or tunnel on this host)",
+    )
     .option("--dev", "if DIR has no genesis yet, first init a single-validator dev chain there")
     .option(
       "--block-time-ms <ms>",
@@ -144,6 +149,7 @@ export function registerStart(program: Command): void {
           ...(origins.length > 0 ? { cors: origins } : {}),
           signatureWorkers: workers,
           ...(o.announce === false ? { p2pAnnounce: false } : {}),
+          ...(o.p2pLoopbackExempt === true ? { p2pLoopbackExempt: true } : {}),
           // Halted for an upgrade this release lacks (SPEC v2 §4.7): a distinct exit code.
           onUpgradeNeeded: () => void stop(UPGRADE_NEEDED_EXIT_CODE),
           // A failed write (fail-stop), or a corrupt database met while running (a reorg missing an

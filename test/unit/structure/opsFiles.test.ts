@@ -35,4 +35,15 @@ describe("operator files", () => {
       DB_CORRUPT_EXIT_CODE,
     ]);
   });
+
+  it("README's `xai-gov start` line lists exactly the options of `start --help`", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    const usage = /^\| `xai-gov start ([^`]+)` \|/m.exec(readme)?.[1] ?? "";
+    const documented = new Set([...usage.matchAll(/--[a-z0-9-]+/g)].map((m) => m[0]));
+    const help = spawnSync(process.execPath, [BIN, "start", "--help"], { encoding: "utf8" }).stdout;
+    const known = new Set([...help.matchAll(/^\s+(--[a-z0-9-]+)/gm)].map((m) => m[1]!));
+    known.delete("--help");
+    assert.ok(documented.has("--p2p-loopback-exempt"), usage);
+    assert.deepEqual([...documented].sort(), [...known].sort());
+  });
 });
