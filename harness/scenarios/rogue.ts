@@ -222,7 +222,17 @@ export const rogue: Scenario = {
           return ps.every((p) => p.banned.includes(peer.peerId)) ? ps : undefined;
         },
         { timeoutMs: 30_000, intervalMs: 250 },
-      );
+      ).catch(async (err: Error) => {
+        // What each node saw (1 run in 12 under load: one node never banned): its rejects since
+        // the attack began, against the ban's 10, and whether it banned.
+        const seen = await Promise.all(
+          c.all.map(async (i, k) => {
+            const [m, p] = await Promise.all([c.metrics(i), c.peerInfo(i)]);
+            return `node ${i}: ${rejects(m) - baseline[k]!} rejects, banned ${p.banned.includes(peer.peerId)}`;
+          }),
+        );
+        throw new Error(`${err.message}; ${seen.join("; ")}`);
+      });
       const after = await Promise.all(c.all.map(async (i) => c.metrics(i)));
       const counts = after.map((m, k) => rejects(m) - baseline[k]!);
       note("rejects_per_node", counts);
