@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGenesisJson, type Genesis, parseGenesis } from "../../src/config/genesis.js";
+import { createGenesisJson, type GenesisFile, parseGenesis } from "../../src/config/genesis.js";
 import { utf8 } from "../../src/crypto/bytes.js";
 import { sha256 } from "../../src/crypto/hash.js";
 import { type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
@@ -19,7 +19,7 @@ import { fastSigner } from "./fastSign.js";
 /** A single-validator benchmark chain on a scratch LevelDB: blocks are built once, then applied. */
 export class BenchChain {
   readonly validator: KeyPair = keyPairFromSecret(sha256(utf8("bench-validator")));
-  readonly genesis: Genesis;
+  readonly genesis: GenesisFile;
   private readonly dir = mkdtempSync(join(tmpdir(), "xai-bench-"));
   private db!: ChainDb;
   private root: Uint8Array = new Uint8Array(32);

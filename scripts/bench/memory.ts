@@ -90,7 +90,8 @@ export async function benchMemory(voters = 100_000): Promise<BenchRow[]> {
     if (process.env.XAI_BENCH_KEEP === "1") cpSync(dir, `${dir}-unstarted`, { recursive: true });
     // Ports the system picks, read back from the node (src/node/launch.ts).
     const spec = { index: 0, dir, apiHost: "127.0.0.1", apiPort: 0, p2p: "/ip4/127.0.0.1/tcp/0", peers: [] };
-    const launched = await launchNode(spec, { env: { XAI_LOG_LEVEL: "warn" } });
+    // The start-up check reads the last blocks: on a loaded machine that took over the default 60 s.
+    const launched = await launchNode(spec, { env: { XAI_LOG_LEVEL: "warn" }, timeoutMs: 300_000 });
     child = launched.child;
     const api = launched.api;
     await waitFor("node up", async () => (await fetch(`${api}/status`)).status === 200);

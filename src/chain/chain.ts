@@ -30,7 +30,7 @@ import { putCanonicalBlock, undoOf } from "./blockWrites.js";
 import { type BranchBookkeeping, BranchRecords, bookkeepingOf, MAX_RECORDS } from "./branchSchedule.js";
 import { ChainReads } from "./chainReads.js";
 import { isPreferred } from "./forkChoice.js";
-import { writeGenesis } from "./genesisBlock.js";
+import { chainGenesis, writeGenesis } from "./genesisBlock.js";
 import { checkHeader, gateBlockHead, type ProposerSchedule } from "./headerChecks.js";
 import { checkStoredChain } from "./integrity.js";
 import { JobQueue } from "./jobQueue.js";
@@ -72,7 +72,7 @@ export class Chain extends ChainReads {
   private restorePending = false; // the last signed block's slot had not started at open
 
   private constructor(opts: ChainOptions) {
-    super(opts.genesis, opts.db);
+    super(chainGenesis(opts.genesis), opts.db);
     const verifier = opts.verifier ?? cachingVerifier(verifyNode);
     this.rules = { modules: opts.modules, verifier, genesisValidators: opts.genesis.validators };
     this.mempool = new Mempool({ ...DEFAULT_MEMPOOL_LIMITS, ...opts.mempool });
@@ -100,15 +100,15 @@ export class Chain extends ChainReads {
   /** Opens a chain on a database: writes genesis into a new one, or resumes from the stored head. */
   static async open(opts: ChainOptions): Promise<Chain> {
     const chain = new Chain(opts);
-    await chain.init();
+    await chain.init(opts.genesis);
     return chain;
   }
 
-  private async init(): Promise<void> {
+  private async init(file: ChainOptions["genesis"]): Promise<void> {
     const stored = await this.db.getMeta("genesis");
     if (stored && !bytesEqual(stored, this.genesis.hash))
       throw new XaiError(GenesisErrorCode.MISMATCH, "the database belongs to another genesis");
-    const headHash = (await this.db.getHead()) ?? (await writeGenesis(this.db, this.genesis, this.rules));
+    const headHash = (await this.db.getHead()) ?? (await writeGenesis(this.db, file, this.rules));
     await checkStoredChain(this.db, headHash, this.genesis.finalityDepth);
     const header = (await this.header(headHash))!;
     this._head = headInfo(headHash, header);

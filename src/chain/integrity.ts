@@ -5,7 +5,8 @@
  * - the head block is stored, decodes, and is the canonical block at its height;
  * - every non-final block (above head − finalityDepth, the ones a reorg may revert) is stored
  *   under its canonical index entry, decodes whole (a damaged transaction section too: LevelDB does
- *   not verify checksums on reads, and the node would serve the block to peers), and has its undo
+ *   not verify checksums on reads, and the node would serve the block to peers; checked in place,
+ *   block.ts `checkBlockBytes`, as decodeBlock would accept it), and has its undo
  *   record (which a reorg needs), whole. Undo records are walked in place: the start of a node
  *   whose last blocks hold 20,000 votes each allocated 200 MiB here (issue 10) when each record
  *   was decoded into copies;
@@ -22,11 +23,12 @@ import type { ChainDb } from "../db/chainDb.js";
 import { dbCorrupt as corrupt } from "../db/errors.js";
 import { walkUndo } from "../db/undo.js";
 import { computeStateRoot } from "../state-transition/stateRoot.js";
-import { type BlockHead, decodeBlock, readBlockHead } from "../types/block.js";
+import { type BlockHead, checkBlockBytes, readBlockHead } from "../types/block.js";
 
 /**
  * Canonical block `height`, or DB_CORRUPT if its index entry or bytes are missing or do not decode
- * (`whole`: the whole block, canonically; else only its header, for the parent whose root is read).
+ * (`whole`: the whole block, canonically, by a walk over its framing that accepts exactly what
+ * decodeBlock accepts, without copies; else only its header, for the parent whose root is read).
  */
 async function canonicalBlock(db: ChainDb, height: number, whole = true): Promise<BlockHead> {
   const hash = await db.getCanonicalHash(height);
@@ -35,7 +37,7 @@ async function canonicalBlock(db: ChainDb, height: number, whole = true): Promis
   if (!bytes) throw corrupt(`block ${height} (${toHex(hash).slice(0, 16)}) is missing`, height);
   let block: BlockHead;
   try {
-    block = whole ? decodeBlock(bytes) : readBlockHead(bytes);
+    block = whole ? checkBlockBytes(bytes) : readBlockHead(bytes);
   } catch {
     throw corrupt(`block ${height} does not decode`, height);
   }

@@ -1,4 +1,4 @@
-import type { Genesis } from "../config/genesis.js";
+import type { GenesisFile } from "../config/genesis.js";
 import { bytesEqual, toHex } from "../crypto/bytes.js";
 import { cachingVerifier, type Verifier, verifySignature } from "../crypto/verify.js";
 import type { ChainDb } from "../db/chainDb.js";
@@ -40,7 +40,7 @@ export interface ReplayReport {
 
 /** Options of a replay. */
 export interface ReplayOptions {
-  genesis: Genesis;
+  genesis: GenesisFile;
   /** The node's database (read only here). */
   source: ChainDb;
   /** An empty database the state is rebuilt into. */

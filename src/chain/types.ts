@@ -4,7 +4,7 @@
  * production) read. Apart from chain.ts so that those modules need not import the Chain (no
  * cycle); chain.ts re-exports the shapes it always exported.
  */
-import type { Genesis } from "../config/genesis.js";
+import type { Genesis, GenesisFile } from "../config/genesis.js";
 import { toHex } from "../crypto/bytes.js";
 import type { Verifier } from "../crypto/verify.js";
 import type { ChainDb } from "../db/chainDb.js";
@@ -21,7 +21,7 @@ import type { SignaturePool } from "./sigPool.js";
 
 /** Options of a chain. */
 export interface ChainOptions {
-  genesis: Genesis;
+  genesis: GenesisFile;
   db: ChainDb;
   modules: readonly StateModule[];
   /** Signature verifier of the block path (default: node:crypto behind a memo, cachingVerifier). */

@@ -1,4 +1,4 @@
-import { hash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { utf8 } from "./bytes.js";
 
 /**
@@ -9,6 +9,13 @@ import { utf8 } from "./bytes.js";
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   return new Uint8Array(hash("sha256", data, "buffer"));
+}
+
+/** sha256 of the concatenation of the parts `parts` gives, hashed as they come (none held together). */
+export function sha256Stream(parts: Iterable<Uint8Array>): Uint8Array {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
 }
 
 /** Binary Merkle root of 32-byte leaves (odd node promoted); sha256 of nothing for an empty list. */

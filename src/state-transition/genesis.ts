@@ -5,7 +5,7 @@
  * the circulating-supply checkpoint of height 0.
  */
 import { TREASURY_ADDRESS } from "../config/addresses.js";
-import type { Genesis } from "../config/genesis.js";
+import type { GenesisFile } from "../config/genesis.js";
 import type { RegistrySpace } from "../config/registry.js";
 import { addBalance, addSupplyCounter, checkpointSupply, putAccount } from "./accounts.js";
 import type { TxRules } from "./applyTx.js";
@@ -15,7 +15,7 @@ import { EMPTY_STATE, StateOverlay } from "./stateStore.js";
 
 /** Genesis state: balances, treasury, supply, registry values, then each module's genesis. */
 export async function genesisState(
-  genesis: Genesis,
+  genesis: GenesisFile,
   rules: TxRules,
 ): Promise<{ overlay: StateOverlay; stateRoot: Uint8Array }> {
   const overlay = new StateOverlay(EMPTY_STATE);

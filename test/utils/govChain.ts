@@ -3,7 +3,7 @@
  * applyBlock of the same block to check that both paths agree on the root), dev keys, a test
  * genesis with short periods, no block reward and no fees unless asked.
  */
-import { createGenesisJson, type Genesis, parseGenesis } from "../../src/config/genesis.js";
+import { createGenesisJson, type GenesisFile, parseGenesis } from "../../src/config/genesis.js";
 import { bytesEqual, toHex } from "../../src/crypto/bytes.js";
 import { devKeyPair, type KeyPair, sign } from "../../src/crypto/keys.js";
 import { verifyNode } from "../../src/crypto/verify.js";
@@ -90,7 +90,7 @@ export function key(n: number): KeyPair {
 }
 
 /** Builds a test genesis. */
-export function testGenesis(o: GovChainOptions = {}): Genesis {
+export function testGenesis(o: GovChainOptions = {}): GenesisFile {
   const json = createGenesisJson({
     chainId: CHAIN_ID,
     preset: "test",
@@ -113,7 +113,7 @@ export class GovChain {
   pending: Tx[] = [];
 
   private constructor(
-    readonly genesis: Genesis,
+    readonly genesis: GenesisFile,
     /** Every block's writes, committed (a fork reads through its parent). */
     readonly state: StateOverlay,
     public height: number,

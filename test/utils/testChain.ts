@@ -9,7 +9,13 @@ import { Chain, type HeadInfo } from "../../src/chain/chain.js";
 import type { MempoolLimits } from "../../src/chain/mempool.js";
 import type { SignGuard } from "../../src/chain/signGuard.js";
 import type { SignaturePool } from "../../src/chain/sigPool.js";
-import { createGenesisJson, type Genesis, parseGenesis, proposerOfSlot } from "../../src/config/genesis.js";
+import {
+  createGenesisJson,
+  type Genesis,
+  type GenesisFile,
+  parseGenesis,
+  proposerOfSlot,
+} from "../../src/config/genesis.js";
 import { toHex, utf8 } from "../../src/crypto/bytes.js";
 import { merkleRoot, sha256 } from "../../src/crypto/hash.js";
 import { type KeyPair, keyPairFromSecret, sign } from "../../src/crypto/keys.js";
@@ -73,14 +79,14 @@ export function testGenesisJson(
 }
 
 /** Parsed test genesis (see testGenesisJson). */
-export function testGenesis(validators = 1, edit?: (json: Record<string, unknown>) => void): Genesis {
+export function testGenesis(validators = 1, edit?: (json: Record<string, unknown>) => void): GenesisFile {
   return parseGenesis(testGenesisJson(validators, edit));
 }
 
 /** Options of openTestChain. */
 export interface TestChainOptions {
   /** Genesis to use (share one between chains that must agree); default testGenesis(1). */
-  genesis?: Genesis;
+  genesis?: GenesisFile;
   /** Wall clock for the future-slot check; default FAR_FUTURE_MS. */
   now?: () => number;
   mempool?: Partial<MempoolLimits>;
@@ -103,7 +109,7 @@ export interface TestChain {
   chain: Chain;
   db: ChainDb;
   dir: string;
-  genesis: Genesis;
+  genesis: GenesisFile;
   /** Closes the database (keeps the directory). */
   close(): Promise<void>;
   /** Closes the database and removes the directory. */

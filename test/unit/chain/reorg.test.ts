@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { Chain, type NewHeadEvent } from "../../../src/chain/chain.js";
 import { isPreferred, type TipInfo } from "../../../src/chain/forkChoice.js";
 import { replayChain } from "../../../src/chain/replay.js";
-import type { Genesis } from "../../../src/config/genesis.js";
+import type { GenesisFile } from "../../../src/config/genesis.js";
 import { compareBytes, toHex, u64be, utf8 } from "../../../src/crypto/bytes.js";
 import { sha256 } from "../../../src/crypto/hash.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
@@ -59,7 +59,7 @@ interface Net {
   cleanup(): Promise<void>;
 }
 
-async function openNet(g: Genesis = genesis): Promise<Net> {
+async function openNet(g: GenesisFile = genesis): Promise<Net> {
   const x = await openTestChain({ genesis: g });
   const y = await openTestChain({ genesis: g });
   const z = await openTestChain({ genesis: g });

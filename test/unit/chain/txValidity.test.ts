@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import protobuf from "protobufjs";
 import { TREASURY_ADDRESS } from "../../../src/config/addresses.js";
-import type { Genesis } from "../../../src/config/genesis.js";
+import type { GenesisFile } from "../../../src/config/genesis.js";
 import { devKeyPair, type KeyPair, sign } from "../../../src/crypto/keys.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
 import { transferExtraFee } from "../../../src/state-transition/bank.js";
@@ -35,7 +35,7 @@ const short = testKey("short"); // holds one unit less
 const feeOnly = testKey("fee-only"); // holds one unit less than the fee
 const WATCHED = [rich.address, bob.address, exact.address, short.address, feeOnly.address, TREASURY_ADDRESS];
 
-function fundedGenesis(edit?: (json: Record<string, unknown>) => void): Genesis {
+function fundedGenesis(edit?: (json: Record<string, unknown>) => void): GenesisFile {
   return testGenesis(1, (json) => {
     const balances = json.balances as Array<{ address: string; amount: string }>;
     balances.push({ address: exact.address, amount: (AMOUNT + FEE + EXTRA).toString() });

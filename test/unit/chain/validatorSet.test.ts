@@ -13,7 +13,7 @@ import { BranchRecords } from "../../../src/chain/branchSchedule.js";
 import { Chain } from "../../../src/chain/chain.js";
 import type { ProposerSchedule } from "../../../src/chain/headerChecks.js";
 import { replayChain } from "../../../src/chain/replay.js";
-import type { Genesis } from "../../../src/config/genesis.js";
+import type { GenesisFile } from "../../../src/config/genesis.js";
 import { toHex } from "../../../src/crypto/bytes.js";
 import { devKeyPair, type KeyPair } from "../../../src/crypto/keys.js";
 import { verifyNode } from "../../../src/crypto/verify.js";
@@ -134,7 +134,7 @@ function slotOf(chain: Chain, k: KeyPair, set: readonly Validator[]): number {
 
 describe("validator set in state on the real chain (SPEC v2 §4.8)", function () {
   this.timeout(120_000);
-  const genesis: Genesis = testGenesis(2);
+  const genesis: GenesisFile = testGenesis(2);
   let tc: TestChain;
   const dirs: string[] = [];
   let addAt = 0;
@@ -331,7 +331,7 @@ async function executedOnXOnly(x: Chain, y: Chain): Promise<{ id: string; at: nu
 
 describe("validator set: a reorg across an activation height (SPEC v2 §4.8)", function () {
   this.timeout(120_000);
-  const genesis: Genesis = testGenesis(2);
+  const genesis: GenesisFile = testGenesis(2);
 
   it("onto a longer branch where the add never executed: the old set and state come back exactly", async () => {
     const x = await openTestChain({ genesis });
@@ -478,7 +478,7 @@ async function neverSawAdd(x: Chain, y: Chain) {
 
 describe("validator set: a block judged on its own branch's state, bad inputs (review of v2 §4.8)", function () {
   this.timeout(120_000);
-  const genesis: Genesis = testGenesis(2);
+  const genesis: GenesisFile = testGenesis(2);
   let x: TestChain;
   let y: TestChain;
   beforeEach(async () => {

@@ -4,12 +4,12 @@ import { TREASURY_ADDRESS } from "../../../src/config/addresses.js";
 import { GenesisErrorCode, GenesisFault } from "../../../src/config/errors.js";
 import {
   createGenesisJson,
-  encodeGenesis,
   type GenesisOptions,
   genesisHashHex,
   parseGenesis,
   proposerOfSlot,
 } from "../../../src/config/genesis.js";
+import { encodeGenesis, genesisHash } from "../../../src/config/genesisHash.js";
 import { isGenesisEntry, registryEntries, UNITS_PER_XAI } from "../../../src/config/registry.js";
 import { MAX_GENESIS_SUPPLY, MAX_MINTABLE, maxMintable, rewardAt } from "../../../src/config/supply.js";
 import { utf8 } from "../../../src/crypto/bytes.js";
@@ -502,6 +502,30 @@ describe("config/genesis", () => {
       const g = parseGenesis(json());
       const { hash, ...rest } = g;
       assert.equal(hex(hash), createHash("sha256").update(encodeGenesis(rest)).digest("hex"));
+    });
+
+    it("hashed in parts (issue 10) over 2,500 balances (79 parts of 32), zero amounts too: the hash of the whole encoding, in compareAddresses order", () => {
+      const j = json();
+      j.treasury_balance = "0";
+      j.balances = Array.from({ length: 2_500 }, (_, i) => ({
+        address: keyPairFromSecret(sha256(utf8("genesis-part"), new Uint8Array([i >> 8, i & 255]))).address,
+        amount: String(i % 7 === 0 ? 0 : i * 1_000 + 1),
+      }));
+      const g = parseGenesis(j);
+      const { hash, ...rest } = g;
+      const whole = createHash("sha256").update(encodeGenesis(rest)).digest("hex");
+      assert.equal(hex(hash), whole);
+      assert.equal(hex(genesisHash(rest)), whole);
+      const expected = j.balances.map((b: { address: string }) => b.address).sort(compareAddresses);
+      assert.deepEqual(
+        g.balances.map((b) => b.address),
+        expected,
+      );
+      // One balance more or less, or two swapped, is another hash.
+      assert.notEqual(hex(genesisHash({ ...rest, balances: rest.balances.slice(1) })), whole);
+      const swapped = [...rest.balances];
+      [swapped[1023], swapped[1024]] = [swapped[1024]!, swapped[1023]!];
+      assert.notEqual(hex(genesisHash({ ...rest, balances: swapped })), whole);
     });
 
     it("is pinned for a fixed genesis.json (a change here changes every chain's identity)", () => {

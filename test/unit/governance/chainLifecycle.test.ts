@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { replayChain } from "../../../src/chain/replay.js";
 import { DEPOSIT_ESCROW_ADDRESS, TREASURY_ADDRESS } from "../../../src/config/addresses.js";
-import type { Genesis } from "../../../src/config/genesis.js";
+import type { GenesisFile } from "../../../src/config/genesis.js";
 import { toHex } from "../../../src/crypto/bytes.js";
 import { devKeyPair, type KeyPair } from "../../../src/crypto/keys.js";
 import { verifyNode } from "../../../src/crypto/verify.js";
@@ -79,7 +79,7 @@ function lifecycleRules(json: Record<string, unknown>): void {
 }
 
 /** Replays `source` into a scratch database (which checks the chain invariants) with the governance invariants as the check. */
-async function replayWithInvariants(genesis: Genesis, source: ChainDb, dirs: string[]) {
+async function replayWithInvariants(genesis: GenesisFile, source: ChainDb, dirs: string[]) {
   const scratchDir = await tempDir("xai-replay-");
   dirs.push(scratchDir);
   const scratch = await ChainDb.open(scratchDir);
