@@ -47,18 +47,20 @@ async function canonicalBlock(db: ChainDb, height: number, whole = true): Promis
 }
 
 /**
- * The undo record of canonical block `b` as stored, checked whole (undo.ts walkUndo, no copies),
- * or DB_CORRUPT if it is missing or does not decode.
+ * Checks the undo record of canonical block `b` whole, as stored (undo.ts walkUndo, no copies),
+ * giving each key to `visitKey`; DB_CORRUPT if it is missing or does not decode.
  */
-function undoRecord(db: ChainDb, b: BlockHead): Uint8Array {
+function checkUndo(db: ChainDb, b: BlockHead, visitKey: (key: Uint8Array) => void = () => {}): void {
   const undo = db.getUndoBytes(b.hash);
   if (!undo) throw corrupt(`undo record of block ${b.header.height} is missing`, b.header.height);
   try {
-    walkUndo(undo);
+    walkUndo(undo, (k) => {
+      visitKey(k);
+      return false;
+    });
   } catch {
     throw corrupt(`undo record of block ${b.header.height} does not decode`, b.header.height);
   }
-  return undo;
 }
 
 /** Checks the stored chain whose head is `headHash` (see the file header); throws DB_CORRUPT. */
@@ -80,14 +82,11 @@ export async function checkStoredChain(
   if (!bytesEqual(head.hash, headHash)) throw corrupt(`head is not the canonical block ${height}`, height);
   if (height === 0) return;
   for (let h = height - 1; h > Math.max(0, height - finalityDepth); h--)
-    undoRecord(db, await canonicalBlock(db, h));
-  const undo = undoRecord(db, head);
-  const parent = await canonicalBlock(db, height - 1, false);
+    checkUndo(db, await canonicalBlock(db, h));
+  // The head's record is walked once: checked, and its keys are what the head wrote.
   const writes: Array<[Uint8Array, Uint8Array | null]> = [];
-  walkUndo(undo, (k) => {
-    writes.push([k, null]);
-    return false;
-  });
+  checkUndo(db, head, (k) => writes.push([k, null]));
+  const parent = await canonicalBlock(db, height - 1, false);
   for (const w of writes) w[1] = (await db.state.get(w[0])) ?? null;
   const root = computeStateRoot(parent.header.stateRoot, height, writes);
   if (!bytesEqual(root, head.header.stateRoot))

@@ -93,7 +93,12 @@ export async function revertTo(
   for (let height = r.head.height; height > ancestorHeight; height--) {
     const hash = (await r.db.getCanonicalHash(height))!;
     // Without its undo record a block cannot be reverted: DB_CORRUPT, and the node stops (node.ts).
-    const undo = await r.db.getUndo(hash);
+    let undo: UndoRecord | undefined;
+    try {
+      undo = await r.db.getUndo(hash);
+    } catch {
+      throw corrupt(`undo record of block ${height} does not decode (needed by a reorg)`, height);
+    }
     if (!undo) throw corrupt(`undo record of block ${height} is missing (needed by a reorg)`, height);
     for (const [k, v] of undo) {
       if (v === null) overlay.del(k);

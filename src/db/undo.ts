@@ -26,26 +26,13 @@ export function encodeUndo(undo: UndoRecord): Uint8Array {
   return out;
 }
 
-/** Decodes an undo record written by encodeUndo. */
+/** Decodes an undo record written by encodeUndo into copies; throws as walkUndo does on damaged bytes. */
 export function decodeUndo(bytes: Uint8Array): UndoRecord {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let o = 0;
-  const n = dv.getUint32(o);
-  o += 4;
   const out: UndoRecord = [];
-  for (let i = 0; i < n; i++) {
-    const kl = dv.getUint32(o);
-    const k = bytes.slice(o + 4, o + 4 + kl);
-    o += 4 + kl;
-    const present = bytes[o++] === 1;
-    let v: Uint8Array | null = null;
-    if (present) {
-      const vl = dv.getUint32(o);
-      v = bytes.slice(o + 4, o + 4 + vl);
-      o += 4 + vl;
-    }
-    out.push([k, v]);
-  }
+  walkUndo(bytes, (k, v) => {
+    out.push([k.slice(), v === null ? null : v.slice()]);
+    return false;
+  });
   return out;
 }
 

@@ -8,6 +8,7 @@ import { compareBytes, toHex, u64be, utf8 } from "../../../src/crypto/bytes.js";
 import { sha256 } from "../../../src/crypto/hash.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
 import { verifyNode } from "../../../src/crypto/verify.js";
+import { bucketKey, DbBucket } from "../../../src/db/buckets.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
 import { DbErrorCode } from "../../../src/db/errors.js";
 import { createModules } from "../../../src/node/modules.js";
@@ -194,6 +195,21 @@ describe("reorg", () => {
     );
     assert.equal(err.data.height, 3);
     assert.deepEqual(rejected, [DbErrorCode.CORRUPT]);
+    assert.equal(z.chain.head.hashHex, A[1]!.hashHex);
+    assert.equal(await stateDigest(z.db), before);
+  });
+
+  it("a reorg that needs a truncated undo record → DB_CORRUPT naming the block; head and state unchanged", async () => {
+    const { z } = net;
+    assert.deepEqual(await importAll(z.chain, A), ["head", "head"]);
+    const undo = z.db.getUndoBytes(A[0]!.hash)!;
+    const level = (z.db as unknown as { db: { put(k: Uint8Array, v: Uint8Array): Promise<void> } }).db;
+    await level.put(bucketKey(DbBucket.UNDO, A[0]!.hash), undo.subarray(0, undo.length - 1));
+    const before = await stateDigest(z.db);
+    assert.deepEqual(await importAll(z.chain, B.slice(0, 2)), ["side", "side"]);
+    const err = await expectCode(z.chain.importBlock(B[2]!.bytes), DbErrorCode.CORRUPT);
+    assert.match(err.message, /undo record of block 3 does not decode \(needed by a reorg\)/);
+    assert.equal(err.data.height, 3);
     assert.equal(z.chain.head.hashHex, A[1]!.hashHex);
     assert.equal(await stateDigest(z.db), before);
   });

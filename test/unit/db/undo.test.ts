@@ -49,6 +49,12 @@ describe("db: undo records read in place", () => {
     bad[4 + 4 + 2] = 7; // the first entry's presence byte
     assert.throws(() => walkUndo(bad), /presence/);
     assert.equal(walkUndo(encodeUndo([])), 0);
+    // decodeUndo reads through walkUndo: the same refusals, copies of the same entries.
+    assert.throws(() => decodeUndo(bytes.subarray(0, bytes.length - 1)), /truncated/);
+    assert.throws(() => decodeUndo(bad), /presence/);
+    const copies = decodeUndo(bytes);
+    assert.notEqual(copies[0]![0].buffer, bytes.buffer);
+    assert.deepEqual(copies, record);
   });
 
   it("the start-up check calls a non-final block with a damaged transaction section DB_CORRUPT (review)", async () => {
