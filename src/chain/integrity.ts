@@ -21,7 +21,7 @@
 import { bytesEqual, toHex } from "../crypto/bytes.js";
 import type { ChainDb } from "../db/chainDb.js";
 import { dbCorrupt as corrupt } from "../db/errors.js";
-import { walkUndo } from "../db/undo.js";
+import { walkStoredUndo } from "../db/undo.js";
 import { computeStateRoot } from "../state-transition/stateRoot.js";
 import { type BlockHead, checkBlockBytes, readBlockHead } from "../types/block.js";
 
@@ -53,14 +53,10 @@ async function canonicalBlock(db: ChainDb, height: number, whole = true): Promis
 function checkUndo(db: ChainDb, b: BlockHead, visitKey: (key: Uint8Array) => void = () => {}): void {
   const undo = db.getUndoBytes(b.hash);
   if (!undo) throw corrupt(`undo record of block ${b.header.height} is missing`, b.header.height);
-  try {
-    walkUndo(undo, (k) => {
-      visitKey(k);
-      return false;
-    });
-  } catch {
-    throw corrupt(`undo record of block ${b.header.height} does not decode`, b.header.height);
-  }
+  walkStoredUndo(undo, b.header.height, (k) => {
+    visitKey(k);
+    return false;
+  });
 }
 
 /** Checks the stored chain whose head is `headHash` (see the file header); throws DB_CORRUPT. */

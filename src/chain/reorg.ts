@@ -14,7 +14,7 @@
  */
 import { bytesEqual } from "../crypto/bytes.js";
 import { dbCorrupt as corrupt } from "../db/errors.js";
-import type { UndoRecord } from "../db/undo.js";
+import { type UndoRecord, walkStoredUndo } from "../db/undo.js";
 import { isXaiError, xaiError } from "../errors.js";
 import { applyBlock } from "../state-transition/applyBlock.js";
 import type { BlockResult } from "../state-transition/executeBlock.js";
@@ -93,17 +93,20 @@ export async function revertTo(
   for (let height = r.head.height; height > ancestorHeight; height--) {
     const hash = (await r.db.getCanonicalHash(height))!;
     // Without its undo record a block cannot be reverted: DB_CORRUPT, and the node stops (node.ts).
-    let undo: UndoRecord | undefined;
-    try {
-      undo = await r.db.getUndo(hash);
-    } catch {
-      throw corrupt(`undo record of block ${height} does not decode (needed by a reorg)`, height);
-    }
+    const undo = r.db.getUndoBytes(hash);
     if (!undo) throw corrupt(`undo record of block ${height} is missing (needed by a reorg)`, height);
-    for (const [k, v] of undo) {
-      if (v === null) overlay.del(k);
-      else overlay.put(k, v);
-    }
+    // A damaged record throws part way: the reorg fails before its overlay is committed. The values
+    // are views of the bytes LevelDB returned for this read alone (stateReader.ts readSync).
+    walkStoredUndo(
+      undo,
+      height,
+      (k, v) => {
+        if (v === null) overlay.del(k);
+        else overlay.put(k, v);
+        return false;
+      },
+      " (needed by a reorg)",
+    );
     reverted.push((await r.blockByHash(hash))!);
   }
   return reverted;

@@ -19,8 +19,7 @@
  */
 import { bytesEqual } from "../crypto/bytes.js";
 import type { ChainDb } from "../db/chainDb.js";
-import { dbCorrupt } from "../db/errors.js";
-import { walkUndo } from "../db/undo.js";
+import { walkStoredUndo } from "../db/undo.js";
 import type { StateReader } from "../state-transition/stateStore.js";
 import {
   encodeValidatorRecord,
@@ -50,15 +49,11 @@ export async function* validatorKeyUndos(
     if (!bytes) continue;
     // Read in place (undo.ts walkUndo): a block of 20,000 votes has 40,000 entries, one of interest.
     let prior: Uint8Array | null | undefined;
-    try {
-      walkUndo(bytes, (k, v) => {
-        if (!bytesEqual(k, VALIDATORS_KEY)) return false;
-        prior = v && new Uint8Array(v);
-        return true;
-      });
-    } catch {
-      throw dbCorrupt(`undo record of block ${h} does not decode`, h);
-    }
+    walkStoredUndo(bytes, h, (k, v) => {
+      if (!bytesEqual(k, VALIDATORS_KEY)) return false;
+      prior = v && new Uint8Array(v);
+      return true;
+    });
     if (prior !== undefined) yield prior;
   }
 }

@@ -1,4 +1,5 @@
 import type { Change } from "../state-transition/stateStore.js";
+import { dbCorrupt } from "./errors.js";
 
 /** An undo record: for each key a block wrote, its value before the block (null: absent). */
 export type UndoRecord = Change[];
@@ -72,4 +73,21 @@ export function walkUndo(
   }
   if (o !== bytes.length) throw new RangeError("undo record has trailing bytes");
   return n;
+}
+
+/**
+ * walkUndo over the stored undo record of block `height`; bytes that are not a whole record are
+ * DB_CORRUPT naming the block (`neededBy`: what read it, for the message).
+ */
+export function walkStoredUndo(
+  bytes: Uint8Array,
+  height: number,
+  visit?: (key: Uint8Array, value: Uint8Array | null) => boolean | undefined,
+  neededBy = "",
+): number {
+  try {
+    return walkUndo(bytes, visit);
+  } catch {
+    throw dbCorrupt(`undo record of block ${height} does not decode${neededBy}`, height);
+  }
 }
