@@ -20,7 +20,7 @@ const values = scriptArgs(USAGE, {
   "deadline-ms": { type: "string", default: "10000" },
   "save-dir": { type: "string", default: "test/fuzz-regressions" },
 });
-const names = values.target === "all" ? TARGETS.map((t) => t.name) : values.target!.split(",");
+const names = values.target === "all" ? TARGETS.map((t) => t.name) : values.target.split(",");
 const unknown = names.filter((n) => !targetNamed(n));
 if (unknown.length > 0) usageError(USAGE, `unknown target ${unknown.join(", ")}`);
 const seed = values.seed === undefined ? Date.now() % 2 ** 31 : intOption(USAGE, "seed", values.seed);
@@ -35,7 +35,7 @@ for (const name of names) {
     runs,
     seed,
     deadlineMs,
-    saveDir: values["save-dir"]!,
+    saveDir: values["save-dir"],
     watchdog,
   });
   summaries.push(s);

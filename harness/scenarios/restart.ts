@@ -19,7 +19,7 @@ export const restart: Scenario = {
   name: "restart",
   title: "a node kill -9'd during voting restarts, catches up and agrees",
   // The victim's restart and catch-up (5 to 10 s on a loaded machine) happen in the review period,
-  // before its review: 5 blocks ran out there (GOV_NOT_IN_REVIEW) in 1 of 5 full runs.
+  // before its review: 5 blocks ran out there (GOV_NOT_IN_REVIEW) in 2 of 18 full runs.
   cluster: { rules: { review_period_blocks: "15" } },
   async run({ cluster: c, check, note }) {
     const victim = c.size - 1;

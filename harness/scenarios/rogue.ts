@@ -223,7 +223,7 @@ export const rogue: Scenario = {
         },
         { timeoutMs: 30_000, intervalMs: 250 },
       ).catch(async (err: Error) => {
-        // What each node saw (1 run in 12 under load: one node never banned): its rejects since
+        // What each node saw (2 of 14 full runs under load: one node never banned): its rejects since
         // the attack began, against the ban's 10, and whether it banned.
         const seen = await Promise.all(
           c.all.map(async (i, k) => {
