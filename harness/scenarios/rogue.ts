@@ -23,10 +23,10 @@ const rejects = (m: string) =>
 async function invalidGovTxs(
   c: Cluster,
   proposalId: string,
+  nonce: bigint,
 ): Promise<Array<{ what: string; bytes: Uint8Array }>> {
   const chainId = c.genesis.chainId;
   const signer = dev(8);
-  const nonce = BigInt((await c.get<{ nonce: string }>(0, `/accounts/${signer.address}`)).nonce);
   const out: Array<{ what: string; bytes: Uint8Array }> = [];
   const fee = (k: number) => 1000n + BigInt(k);
   let k = 0;
@@ -165,6 +165,15 @@ async function invalidBlocks(c: Cluster): Promise<Array<{ what: string; bytes: U
   ];
 }
 
+/** A rejected transaction unlike any sent before (round `k`): the right nonce, an over-long title. */
+function freshInvalidTx(c: Cluster, nonce: bigint, k: number): Uint8Array {
+  const payload = payloads.propose(
+    { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
+    "x".repeat(141 + k),
+  );
+  return signTx(dev(8), payload, { chainId: c.genesis.chainId, nonce, fee: 2000n + BigInt(k) }).bytes;
+}
+
 /**
  * (9) A rogue peer joins the gossip topics and publishes invalid governance transactions and
  * invalid blocks. Every honest node rejects them (xai_chain_gossip_results_total{result="reject"}),
@@ -200,7 +209,8 @@ export const rogue: Scenario = {
 
       // A valid vote during the attack, through an honest node.
       const honestVote = send(c, 1 % c.size, dev(1), payloads.vote(id, "yes"));
-      const txs = await invalidGovTxs(c, id);
+      const nonce = BigInt((await c.get<{ nonce: string }>(0, `/accounts/${dev(8).address}`)).nonce);
+      const txs = await invalidGovTxs(c, id, nonce);
       const blocks = await invalidBlocks(c);
       // Interleaved, so that both kinds arrive before the ban (at 10 invalid messages) cuts the rogue off.
       const queue: Array<{ what: string; bytes: Uint8Array; topic: "tx" | "block" }> = [];
@@ -215,16 +225,28 @@ export const rogue: Scenario = {
       assert.equal(sent, txs.length + blocks.length, "every message reached at least one peer");
       check(`rogue published ${txs.length} invalid governance txs and ${blocks.length} invalid blocks`);
 
+      // A real rogue keeps on: a fresh rejected transaction and block each round (500 ms) until every
+      // node has banned it. In 2 of 14 runs under load, one node had counted fewer than the ban's 10
+      // rejects when the one burst ended, and never banned (cause not shown; gossipsub's graylist,
+      // which drops a peer's messages unvalidated once its score is under -80, is the suspect).
+      let rounds = 0;
+      const keepOn = async () => {
+        rounds++;
+        const [block] = await invalidBlocks(c);
+        await peer.publishTx(freshInvalidTx(c, nonce, rounds)).catch(() => 0); // no peer left: throws
+        await peer.publishBlock(block!.bytes).catch(() => 0);
+      };
       const banned = await waitFor(
         "every honest node to ban the rogue",
         async () => {
           const ps = await Promise.all(c.all.map((i) => c.peerInfo(i)));
-          return ps.every((p) => p.banned.includes(peer.peerId)) ? ps : undefined;
+          if (ps.every((p) => p.banned.includes(peer.peerId))) return ps;
+          await keepOn();
+          return undefined;
         },
-        { timeoutMs: 30_000, intervalMs: 250 },
+        { timeoutMs: 30_000, intervalMs: 500 },
       ).catch(async (err: Error) => {
-        // What each node saw (2 of 14 full runs under load: one node never banned): its rejects since
-        // the attack began, against the ban's 10, and whether it banned.
+        // What each node saw: its rejects since the attack began, against the ban's 10, and its ban.
         const seen = await Promise.all(
           c.all.map(async (i, k) => {
             const [m, p] = await Promise.all([c.metrics(i), c.peerInfo(i)]);
@@ -236,6 +258,7 @@ export const rogue: Scenario = {
       const after = await Promise.all(c.all.map(async (i) => c.metrics(i)));
       const counts = after.map((m, k) => rejects(m) - baseline[k]!);
       note("rejects_per_node", counts);
+      note("rounds_while_waiting", rounds);
       for (const [k, n] of counts.entries()) assert.ok(n >= 10, `node ${k} rejected ${n} messages`);
       const isReject = (l: string) => l.includes('result="reject"');
       const codesPerNode = after.map((m) =>
@@ -253,7 +276,7 @@ export const rogue: Scenario = {
         );
       }
       check(
-        `every node counted >= 10 gossip rejects (${counts.join(", ")}); codes on node 0: ${codesPerNode[0]!.join(" ")}`,
+        `every node counted >= 10 gossip rejects (${counts.join(", ")}; ${rounds} more round(s) sent while waiting for the bans); codes on node 0: ${codesPerNode[0]!.join(" ")}`,
       );
       for (const p of banned) {
         const honest = new Set(infos.map((i) => i.peer_id));
