@@ -139,6 +139,8 @@ export async function waitFor<T>(
 /** N validator processes on 127.0.0.1 sharing one genesis. */
 export class Cluster {
   private readonly children: Array<ChildProcess | undefined>;
+  /** Processes spawned and not yet ready (not in `children` yet): killed by stop and killAllNow. */
+  private readonly starting = new Set<ChildProcess>();
   private readonly exits: Array<{ code: number | null; signal: string | null } | undefined>;
   private peerIdCache: string[] = [];
   /** Extra environment of each node's process (a release's known upgrades: XAI_TEST_UPGRADES). */
@@ -244,16 +246,23 @@ export class Cluster {
       startArgs: [...nodeArgs(n), ...(how.spawn.startArgs ?? [])],
     };
     let child: ChildProcess;
+    const spawned: ChildProcess[] = [];
     try {
       ({ child } = await launchNode(how.spec, {
         env,
         retryOnPortTaken: !this.layout,
         spawn,
         timeoutMs: scaledMs(60_000),
+        onSpawn: (c) => {
+          spawned.push(c);
+          this.starting.add(c);
+        },
       }));
     } catch (err) {
       this.exits[i] = { code: err instanceof LaunchError ? err.exitCode : null, signal: null };
       throw new WaitAbort(`node ${i} did not start: ${(err as Error).message}\n${this.tailLog(i, 20)}`);
+    } finally {
+      for (const c of spawned) this.starting.delete(c);
     }
     this.children[i] = child;
     this.exits[i] = undefined;
@@ -629,6 +638,7 @@ export class Cluster {
   /** Stops every node (SIGTERM, then SIGKILL after 10 s). */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const c of this.starting) c.kill("SIGKILL");
     await Promise.all(
       this.children.map(async (child, i) => {
         if (!child) return;
@@ -650,7 +660,7 @@ export class Cluster {
 
   /** SIGKILLs every process at once (exit handler). */
   killAllNow(): void {
-    for (const c of this.children) c?.kill("SIGKILL");
+    for (const c of [...this.children, ...this.starting]) c?.kill("SIGKILL");
   }
 }
 

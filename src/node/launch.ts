@@ -52,6 +52,9 @@ export interface LaunchOptions {
   timeoutMs?: number;
   /** Node flags and extra `start` options of the process (devnet.ts `spawnNode`). */
   spawn?: SpawnArgs;
+  /** Called with each process as soon as it is spawned, before its ready line (so that a caller
+   * interrupted meanwhile can kill it: the harness's exit handler). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /**
@@ -75,6 +78,7 @@ export async function launchNode(spec: LocalNodeSpec, o: LaunchOptions = {}): Pr
 
 function launchOnce(spec: LocalNodeSpec, o: LaunchOptions): Promise<LaunchedNode> {
   const child = spawnNode(spec, o.env ?? {}, o.spawn ?? {});
+  o.onSpawn?.(child);
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";

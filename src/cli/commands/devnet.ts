@@ -45,9 +45,29 @@ export function registerDevnet(program: Command): void {
           baseP2pPort: Number(o.baseP2pPort),
           ...(o.blockTimeMs ? { blockTimeMs: Number(o.blockTimeMs) } : {}),
         });
+        // Every process spawned, ready or not: a stop while the nodes start stops those started too
+        // (a SIGTERM before would have left them running on their own).
+        const children: ChildProcess[] = [];
+        let stopping = false;
+        const stop = () => {
+          stopping = true;
+          for (const c of children) c.kill("SIGTERM");
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
         // Every node is listening (or none runs: a taken port is NODE_LISTEN_FAILED, launch.ts).
-        const launched = await launchNetwork(specs);
-        const children: ChildProcess[] = launched.map((l) => l.child);
+        let launched: Awaited<ReturnType<typeof launchNetwork>>;
+        try {
+          launched = await launchNetwork(specs, { onSpawn: (c) => children.push(c) });
+        } catch (err) {
+          if (!stopping) throw err;
+          await Promise.all(
+            children.map(
+              (c) => (c.exitCode ?? c.signalCode) !== null || new Promise((r) => c.once("exit", r)),
+            ),
+          );
+          return;
+        }
         printResult(
           specs.map((s, k) => ({
             node: s.index,
@@ -58,12 +78,8 @@ export function registerDevnet(program: Command): void {
           o.json === true,
         );
         if (!o.json) process.stderr.write(`logs: ${o.dir}/node-I/node.log; Ctrl-C stops every node\n`);
-        const stop = () => {
-          for (const c of children) c.kill("SIGTERM");
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
-        await Promise.all(children.map((c) => new Promise((r) => c.on("exit", r))));
+        const running = launched.map((l) => l.child);
+        await Promise.all(running.map((c) => new Promise((r) => c.on("exit", r))));
       },
     );
 }
