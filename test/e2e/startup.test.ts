@@ -172,6 +172,44 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
     assert.equal(await headHeight(dir), HEIGHT);
   });
 
+  it("a reader of stdout that goes away does not stop the node: it runs on, and a SIGTERM stops it with 0", async () => {
+    const dir = nodeDir();
+    const held = await holdPort();
+    const port = portOf(held);
+    await close(held);
+    const child = spawn(
+      process.execPath,
+      [BIN, "start", "--dir", dir, "--api", `127.0.0.1:${port}`, "--p2p", "/ip4/127.0.0.1/tcp/0"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    // Our end of its stdout closed before its first line: every write of the node there is EPIPE,
+    // the ready line included (an unhandled 'error' event stopped the node there before).
+    child.stdout.destroy();
+    const status = async () => {
+      const r = await fetch(`http://127.0.0.1:${port}/status`).catch(() => undefined);
+      return r?.status === 200 ? ((await r.json()) as { height: number }) : undefined;
+    };
+    const deadline = Date.now() + 60_000;
+    let first: { height: number } | undefined;
+    while (!(first = await status())) {
+      assert.equal(child.exitCode, null, `the node exited: ${stderr}`);
+      assert.ok(Date.now() < deadline, "the node did not answer /status within 60 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Past its ready line: still serving, and producing (dev chain, one validator).
+    await new Promise((r) => setTimeout(r, 3 * BLOCK_TIME_MS));
+    const later = await status();
+    assert.ok(later, `the node stopped answering: ${stderr}`);
+    assert.ok(later.height > first.height, `height ${first.height} -> ${later.height}`);
+    child.kill("SIGTERM");
+    assert.equal(await exited, 0, stderr);
+  });
+
   it("launchNode reads the bound ports back, and retries a taken port on one the system picks only when allowed", async () => {
     const dir = nodeDir();
     const held = await holdPort();

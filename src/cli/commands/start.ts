@@ -165,6 +165,11 @@ export function registerStart(program: Command): void {
       // The signal handlers go first: whoever reads the ready line may stop the node at once.
       process.on("SIGINT", () => void stop(0));
       process.on("SIGTERM", () => void stop(0));
+      // A reader of stdout that went away (a log pipe, a harness that died) does not stop the node:
+      // the write fails with EPIPE, and the node runs on unlogged, as pino does for its own lines.
+      process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code !== "EPIPE") throw err;
+      });
       // The bound addresses (a port 0 is the one the system chose), one JSON line on stdout at any
       // log level: what a harness or a supervisor reads back (src/node/launch.ts).
       const ready = { msg: READY_MSG, api: node.apiAddress, p2p: node.network?.listenAddrs() ?? [] };
