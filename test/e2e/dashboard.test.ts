@@ -82,6 +82,7 @@ describe("e2e: dashboard in chromium", function () {
   /** Waits until an element `sel` has text matching `re`. */
   const untilText = (sel: string, re: RegExp) => page.locator(sel, { hasText: re }).first().waitFor();
   const attr = (sel: string, name: string) => page.locator(sel).first().getAttribute(name);
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, cells apart, is what a voter reads
   const text = (sel: string) => page.locator(sel).first().innerText();
   /** Waits until the element `sel` has attribute `name` = `value`. */
   const untilAttr = (sel: string, name: string, value: string) =>
@@ -184,6 +185,7 @@ describe("e2e: dashboard in chromium", function () {
     await page.goto(`${base}/ui/`);
     const row = page.locator("[data-testid=proposals] tr[data-number='1']");
     await row.waitFor();
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered row, cells apart, as a voter reads it
     assert.match(await row.innerText(), /Raise the block reward\s+protocol_parameter\s+Voting/);
     await page.locator("[data-testid=proposals] tr[data-number='1'] [data-testid=time-left]").waitFor();
     assert.match(await text("[data-testid=time-left]"), /^Voting: 5 blocks \(~/);

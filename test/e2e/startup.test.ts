@@ -195,11 +195,12 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
       return r?.status === 200 ? ((await r.json()) as { height: number }) : undefined;
     };
     const deadline = Date.now() + 60_000;
-    let first: { height: number } | undefined;
-    while (!(first = await status())) {
+    let first = await status();
+    while (!first) {
       assert.equal(child.exitCode, null, `the node exited: ${stderr}`);
       assert.ok(Date.now() < deadline, "the node did not answer /status within 60 s");
       await new Promise((r) => setTimeout(r, 100));
+      first = await status();
     }
     // Past its ready line: still serving, and producing (dev chain, one validator).
     await new Promise((r) => setTimeout(r, 3 * BLOCK_TIME_MS));

@@ -108,7 +108,13 @@ describe("state-transition/stateStore", () => {
   it("a moved record is kept as given (no clone), and readers still get their own copies", async () => {
     let clones = 0;
     const base = countingCodec();
-    const codec: RecordCodec<Rec> = { ...base, clone: (v) => (clones++, base.clone(v)) };
+    const codec: RecordCodec<Rec> = {
+      ...base,
+      clone: (v) => {
+        clones++;
+        return base.clone(v);
+      },
+    };
     const block = new StateOverlay(EMPTY_STATE);
     const tx = new StateOverlay(block);
     const given = { n: 7n, tags: ["v"] };
