@@ -3,9 +3,10 @@
  * The body is `{"txs": ["<base64 SignedTx>", ...]}`: at most MAX_BATCH_TXS of them (more →
  * `413 TOO_MANY_TXS`) in at most MAX_BATCH_BODY_BYTES (more → `413 BODY_TOO_LARGE`). Each
  * transaction is judged on its own, in the order given (a sender's nonces may follow each other in
- * one batch), by the same code as `POST /tx` (`submitBase64Tx`): the answer is `200` with one
- * result per transaction, in order, `{tx_id, type, status: "pending"}` or `{error: {code, message,
- * data?}}`; a refused transaction stores nothing, the others are admitted (and gossiped) as usual.
+ * one batch), by the same code as `POST /tx` (`submitBase64Tx`), their signatures checked side by
+ * side: the answer is `200` with one result per transaction, in order, `{tx_id, type, status:
+ * "pending"}` or `{error: {code, message, data?}}`; a refused transaction stores nothing, the
+ * others are admitted (and gossiped) as usual.
  * Like every write route it takes signed transactions only: the node never holds a key (SPEC §5).
  */
 import type { FastifyInstance } from "fastify";
@@ -44,18 +45,20 @@ export type BatchResult =
   | { tx_id: string; type: string; status: "pending" }
   | { error: { code: string; message: string; data?: Record<string, unknown> } };
 
-/** Submits each transaction in order; one result each (never throws for a transaction's fault). */
+/**
+ * Submits every transaction at once, in order; one result each (never throws for a transaction's
+ * fault). All are handed to the chain in this turn, so their signatures are checked side by side
+ * on the signature pool, while the chain's admission lane still takes them in the order given
+ * (src/chain/txSignatures.ts): a sender's later nonce is judged after its earlier one, as one by
+ * one. (Awaiting each before the next left the pool one signature at a time per request.)
+ */
 export async function submitBatch(ctx: ApiContext, txs: readonly string[]): Promise<BatchResult[]> {
-  const out: BatchResult[] = [];
-  for (const b64 of txs) {
-    try {
-      const tx = await submitBase64Tx(ctx, b64);
-      out.push({ tx_id: tx.id, type: tx.body.payload.type, status: "pending" });
-    } catch (err) {
-      out.push(toHttpError(err).body as BatchResult);
-    }
-  }
-  return out;
+  const settled = await Promise.allSettled(txs.map((b64) => submitBase64Tx(ctx, b64)));
+  return settled.map((r) =>
+    r.status === "fulfilled"
+      ? { tx_id: r.value.id, type: r.value.body.payload.type, status: "pending" as const }
+      : (toHttpError(r.reason).body as BatchResult),
+  );
 }
 
 /** Registers `POST /txs`. */

@@ -8,15 +8,16 @@
  * sender's is rebuilt at its next admission by applying its pending transactions once on the new
  * head (once per sender per head, not per admission); a pending transaction that the new head
  * made invalid is dropped from the mempool then, with every later one of its sender. A view also
- * records each transaction's own state changes, so a replacement of pending nonce k starts from
- * the state after the first k by replaying stored changes (map writes, no applyTx). The mempool
+ * keeps each transaction's own overlay (its cells, which nobody changes once written; records stay
+ * decoded, never encoded here), so a replacement of pending nonce k starts from the state after
+ * the first k by moving those cells again (map writes, no applyTx). The mempool
  * only shrinks a sender's queue behind admission's back (eviction, a block builder's skip), and a
  * view whose length or ends no longer match the queue is rebuilt.
  */
 import { isXaiError } from "../errors.js";
 import { applyTx } from "../state-transition/applyTx.js";
 import type { BlockContext } from "../state-transition/module.js";
-import { type Change, StateOverlay, type StateReader } from "../state-transition/stateStore.js";
+import { StateOverlay, type StateReader } from "../state-transition/stateStore.js";
 import type { Tx } from "../types/tx.js";
 import type { AdmitView } from "./admitTx.js";
 
@@ -24,8 +25,11 @@ import type { AdmitView } from "./admitTx.js";
 export interface SenderView {
   /** Ids of the pending transactions applied, in nonce order (the mempool queue). */
   ids: string[];
-  /** Each one's state changes, in the same order. */
-  steps: Change[][];
+  /**
+   * Each one's own overlay, in the same order: its changes, as cells shared with `overlay` (a
+   * profile of vote admission had their encoding, `changes()`, at 13 % of the main thread).
+   */
+  steps: StateOverlay[];
   /** The head state after all of them. */
   overlay: StateOverlay;
 }
@@ -65,7 +69,7 @@ export class PendingStates {
       try {
         const r = await applyTx(view.overlay, t, ctx, unsigned, []);
         view.ids.push(t.id);
-        view.steps.push(r.overlay.changes());
+        view.steps.push(r.overlay);
         r.overlay.commitTo(view.overlay);
       } catch (err) {
         if (!isXaiError(err)) throw err;
@@ -81,11 +85,7 @@ export class PendingStates {
   stateAfter(view: SenderView, base: StateReader, k: number): StateOverlay {
     if (k === view.ids.length) return view.overlay;
     const overlay = new StateOverlay(base);
-    for (const step of view.steps.slice(0, k))
-      for (const [key, v] of step) {
-        if (v === null) overlay.del(key);
-        else overlay.put(key, v);
-      }
+    for (const step of view.steps.slice(0, k)) step.commitTo(overlay);
     return overlay;
   }
 
@@ -95,18 +95,17 @@ export class PendingStates {
    * as the mempool does.
    */
   record(view: SenderView, k: number, tx: Tx, state: StateOverlay, applied: StateOverlay): void {
-    const steps = applied.changes();
     applied.commitTo(state);
     if (k === view.ids.length) {
       // The common case: extend the view in place (no copy of the earlier ones).
       view.ids.push(tx.id);
-      view.steps.push(steps);
+      view.steps.push(applied);
       this.bySender.set(tx.sender, view);
       return;
     }
     this.bySender.set(tx.sender, {
       ids: [...view.ids.slice(0, k), tx.id],
-      steps: [...view.steps.slice(0, k), steps],
+      steps: [...view.steps.slice(0, k), applied],
       overlay: state,
     });
   }

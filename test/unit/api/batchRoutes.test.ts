@@ -1,0 +1,82 @@
+// POST /txs (issue 10): a batch's transactions are handed to the chain at once, so their signatures
+// are checked side by side on the signature pool, and still judged in the order given.
+import assert from "node:assert/strict";
+import { createApi } from "../../../src/api/server.js";
+import type { SigItem } from "../../../src/chain/sigBatch.js";
+import type { SignaturePool } from "../../../src/chain/sigPool.js";
+import { devKeyPair } from "../../../src/crypto/keys.js";
+import { verifyNode } from "../../../src/crypto/verify.js";
+import { NodeMetrics } from "../../../src/metrics/nodeMetrics.js";
+import { decodeTx } from "../../../src/types/txCodec.js";
+import { openTestChain, testKey, transferTx } from "../../utils/testChain.js";
+
+/** A pool that verifies for real (verifyNode) and records how many calls were in flight at once. */
+function recordingPool() {
+  let inFlight = 0;
+  const seen = { calls: 0, maxInFlight: 0 };
+  const pool = {
+    async verify(items: readonly SigItem[]): Promise<boolean[]> {
+      seen.calls++;
+      seen.maxInFlight = Math.max(seen.maxInFlight, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return items.map((it) => verifyNode(it.signature, it.message, it.publicKey));
+    },
+    async verifyTxs(): Promise<never[]> {
+      return [];
+    },
+  };
+  return { pool: pool as unknown as SignaturePool, seen };
+}
+
+describe("POST /txs: signatures side by side, verdicts in order", () => {
+  it("every transaction of a batch is on the pool at once; a sender's nonces still follow each other", async () => {
+    const { pool, seen } = recordingPool();
+    const t = await openTestChain({ signaturePool: pool });
+    try {
+      const app = createApi({
+        chain: t.chain,
+        metrics: new NodeMetrics(),
+        peers: () => 0,
+        syncing: () => false,
+      });
+      const to = testKey("sink").address;
+      // Senders 0-3 with one transaction each, then sender 4's nonces 0, 1, 2 in order, then a bad
+      // signature (sender 4's nonce 3, signed by sender 5) and sender 4's nonce 4.
+      const txs = [0, 1, 2, 3].map((i) => transferTx(devKeyPair(i), to, 1n, { nonce: 0n }));
+      for (const n of [0n, 1n, 2n]) txs.push(transferTx(devKeyPair(4), to, 1n, { nonce: n }));
+      txs.push(
+        transferTx(devKeyPair(4), to, 1n, { nonce: 3n, signer: devKeyPair(5) }),
+        transferTx(devKeyPair(4), to, 1n, { nonce: 4n }),
+      );
+      const rootBefore = t.chain.head.stateRoot;
+      const res = await app.inject({
+        method: "POST",
+        url: "/txs",
+        payload: { txs: txs.map((b) => Buffer.from(b).toString("base64")) },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const codes = (res.json().results as Array<{ tx_id?: string; error?: { code: string } }>).map(
+        (r) => r.error?.code ?? r.tx_id,
+      );
+      assert.deepEqual(codes, [
+        ...txs.slice(0, 7).map((b) => decodeTx(b).id),
+        "TX_BAD_SIGNATURE",
+        "TX_NONCE_TOO_HIGH", // nonce 4 after the refused 3
+      ]);
+      // Every transaction that passed the cheap checks was on the pool before any came back (one by
+      // one, a request had one signature in flight at a time).
+      assert.equal(seen.calls, 9);
+      assert.equal(seen.maxInFlight, 9);
+      assert.deepEqual(
+        t.chain.mempool.pendingOf(devKeyPair(4).address).map((x) => x.body.nonce),
+        [0n, 1n, 2n],
+      );
+      assert.equal(t.chain.mempool.size, 7);
+      assert.deepEqual(t.chain.head.stateRoot, rootBefore);
+      await app.close();
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
