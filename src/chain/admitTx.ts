@@ -116,13 +116,14 @@ export async function admitTx(a: AdmitView, caches: AdmitCaches, tx: Tx): Promis
   // [REJECT] another chain (checkTxStateless without a verifier checks only the chain id).
   checkTxStateless(tx, a.genesis.chainId, null);
   const view = await caches.pending.of(a, ctx, tx.sender);
-  const account = await getAccount(a.db.state, tx.sender);
+  const head = caches.pending.state(a);
+  const account = await getAccount(head, tx.sender);
   const pending = a.mempool.pendingOf(tx.sender);
   // [IGNORE] a nonce outside the window of the account and its pending transactions.
   checkNonce(tx.body.nonce, account.nonce, BigInt(pending.length));
   const replaced = checkReplacement(a.mempool, pending, tx);
   const k = Number(tx.body.nonce - account.nonce);
-  const state = caches.pending.stateAfter(view, a.db.state, k);
+  const state = caches.pending.stateAfter(view, head, k);
   // [IGNORE] a fee below the minimum or not covered: before the signature, so it costs no check.
   checkFee(tx, (await getAccount(state, tx.sender)).balance, ctx.params);
   // [REJECT] a bad key or signature.

@@ -35,7 +35,7 @@ import { checkHeader, gateBlockHead, type ProposerSchedule } from "./headerCheck
 import { checkStoredChain } from "./integrity.js";
 import { JobQueue } from "./jobQueue.js";
 import { DEFAULT_MEMPOOL_LIMITS, Mempool } from "./mempool.js";
-import { PendingStates } from "./pendingState.js";
+import { HEAD_CACHE_KEYS, PendingStates } from "./pendingState.js";
 import { buildProposal, mayPropose } from "./produceBlock.js";
 import { branchResult, reorgTo, returnToMempool } from "./reorg.js";
 import { SideBlocks } from "./sideBlocks.js";
@@ -130,6 +130,7 @@ export class Chain extends ChainReads {
       ...this.mempool.bounds(),
       // A view per sender with pending transactions: bounded by the mempool.
       { name: "pending_senders", size: this.caches.pending.size, capacity: this.mempool.limits.maxTxs },
+      { name: "admission_head_cache", size: this.caches.pending.cacheSize, capacity: HEAD_CACHE_KEYS },
       { name: "side_blocks", size: this.sideBlocks.size, capacity: this.sideBlocks.capacity },
       { name: "branch_records", size: this.branches.size, capacity: MAX_RECORDS },
       ...this.known.bounds(),

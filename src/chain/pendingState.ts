@@ -17,7 +17,7 @@
 import { isXaiError } from "../errors.js";
 import { applyTx } from "../state-transition/applyTx.js";
 import type { BlockContext } from "../state-transition/module.js";
-import { StateOverlay, type StateReader } from "../state-transition/stateStore.js";
+import { RecordReadCache, StateOverlay, type StateReader } from "../state-transition/stateStore.js";
 import type { Tx } from "../types/tx.js";
 import type { AdmitView } from "./admitTx.js";
 
@@ -34,14 +34,42 @@ export interface SenderView {
   overlay: StateOverlay;
 }
 
+/**
+ * Most keys the head's read cache remembers (then it starts again empty; views over the old one
+ * still read the same head through it). A vote's admission reads about six.
+ */
+export const HEAD_CACHE_KEYS = 32_768;
+
 /** The pending overlays of every sender, for the current head. */
 export class PendingStates {
   private head = "";
   private readonly bySender = new Map<string, SenderView>();
+  private cache: RecordReadCache | undefined;
+
+  /**
+   * The head's state as admission reads it: reads and decoded records remembered until the head
+   * moves (the database changes only with the head: a block or a reorg, on the chain's job queue,
+   * never while an admission runs). Also drops every view when the head has moved.
+   */
+  state(a: AdmitView): StateReader {
+    if (this.head !== a.head.hashHex) {
+      this.bySender.clear();
+      this.head = a.head.hashHex;
+      this.cache = undefined;
+    }
+    if (this.cache === undefined || this.cache.size >= HEAD_CACHE_KEYS)
+      this.cache = new RecordReadCache(a.db.state);
+    return this.cache;
+  }
 
   /** Number of senders with a view (for tests and metrics). */
   get size(): number {
     return this.bySender.size;
+  }
+
+  /** Keys the head's read cache remembers (metrics; at most HEAD_CACHE_KEYS). */
+  get cacheSize(): number {
+    return this.cache?.size ?? 0;
   }
 
   /**
@@ -50,14 +78,11 @@ export class PendingStates {
    * transaction that no longer applies, and its successors).
    */
   async of(a: AdmitView, ctx: BlockContext, sender: string): Promise<SenderView> {
-    if (this.head !== a.head.hashHex) {
-      this.bySender.clear();
-      this.head = a.head.hashHex;
-    }
+    const head = this.state(a);
     const queue = a.mempool.pendingOf(sender);
     const cached = this.bySender.get(sender);
     if (cached && matches(cached.ids, queue)) return cached;
-    const view: SenderView = { ids: [], steps: [], overlay: new StateOverlay(a.db.state) };
+    const view: SenderView = { ids: [], steps: [], overlay: new StateOverlay(head) };
     // Only senders with pending transactions keep a view (bounded by the mempool): a flood from
     // fresh keys leaves nothing behind.
     if (queue.length === 0) {

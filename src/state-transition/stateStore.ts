@@ -1,7 +1,7 @@
 import btree from "sorted-btree";
 import { keyString, ReadCache } from "./readCache.js";
 
-export { EMPTY_STATE, ReadCache } from "./readCache.js";
+export { EMPTY_STATE, ReadCache, RecordReadCache } from "./readCache.js";
 
 // sorted-btree is CommonJS with `exports.default = BTree` and `__esModule`: native ESM gives the
 // exports object (class under .default), a CommonJS-interop loader (tsx under mocha) the class itself.
@@ -94,6 +94,7 @@ export async function readRecord<V>(
   codec: RecordCodec<V>,
 ): Promise<V | undefined> {
   if (state instanceof StateOverlay) return state.getRecord(key, codec);
+  if (state instanceof ReadCache) return state.getRecordByString(key, keyString(key), codec);
   const v = await state.get(key);
   return v === undefined ? undefined : codec.decode(v);
 }
@@ -171,6 +172,8 @@ export class StateOverlay implements StateWriter {
     const k = s(key);
     const c = this.find(k);
     if (c?.record && c.record.codec === codec) return codec.clone(c.record.value as V);
+    if (c === undefined && this.bottom instanceof ReadCache)
+      return this.bottom.getRecordByString(key, k, codec);
     const v = c === undefined ? await this.readBottom(key, k) : cellBytes(c);
     return v === null || v === undefined ? undefined : codec.decode(v);
   }

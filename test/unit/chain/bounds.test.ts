@@ -14,6 +14,7 @@ const NAMES = [
   "mempool_txs",
   "mempool_bytes",
   "pending_senders",
+  "admission_head_cache",
   "side_blocks",
   "branch_records",
   "block_headers",
@@ -45,6 +46,12 @@ describe("bounded queues and caches, and their metrics", () => {
     const by = new Map(bounds.map((b) => [b.name, b]));
     assert.deepEqual([by.get("mempool_txs")?.size, by.get("mempool_txs")?.capacity], [2, 2]);
     assert.equal(by.get("pending_senders")?.size, 1);
+    // The keys of the head the three admissions (one sender, one recipient) read, each once.
+    assert.deepEqual(by.get("admission_head_cache"), {
+      name: "admission_head_cache",
+      size: 4,
+      capacity: 32_768,
+    });
     assert.equal(by.get("block_headers")?.capacity, 4096);
 
     const pool = new SignaturePool({ size: 1, maxQueued: 77 });

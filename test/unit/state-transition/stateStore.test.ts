@@ -5,6 +5,7 @@ import {
   moveRecord,
   ReadCache,
   type RecordCodec,
+  RecordReadCache,
   readRecord,
   StateOverlay,
   type StateReader,
@@ -66,6 +67,34 @@ describe("state-transition/stateStore", () => {
     const tx = new StateOverlay(new StateOverlay(cache));
     assert.deepEqual(await tx.get(k(1, 2)), k(9));
     assert.equal(base.gets, 2);
+  });
+
+  it("RecordReadCache decodes a record once, and every reader (direct or through overlays) gets its own copy", async () => {
+    const codec = countingCodec();
+    const other = countingCodec();
+    const base = countingBase([[k(4), codec.encode({ n: 3n, tags: ["x"] })]]);
+    const cache = new RecordReadCache(base);
+    const first = await readRecord(cache, k(4), codec);
+    first!.tags.push("first reader's own");
+    first!.n = 100n;
+    const viaOverlay = await readRecord(new StateOverlay(new StateOverlay(cache)), k(4), codec);
+    assert.deepEqual(viaOverlay, { n: 3n, tags: ["x"] });
+    viaOverlay!.tags.push("second reader's own");
+    assert.deepEqual(await readRecord(cache, k(4), codec), { n: 3n, tags: ["x"] });
+    assert.equal(codec.decodes, 1);
+    assert.equal(base.gets, 1);
+    // Another codec decodes the bytes itself; an absent key stays absent (and is read once).
+    assert.deepEqual(await readRecord(cache, k(4), other), { n: 3n, tags: ["x"] });
+    assert.equal(other.decodes, 1);
+    assert.equal(await readRecord(cache, k(7), codec), undefined);
+    assert.equal(await readRecord(new StateOverlay(cache), k(7), codec), undefined);
+    assert.equal(base.gets, 2);
+    assert.equal(cache.size, 2);
+    // The plain ReadCache decodes on every read (a block reads most keys once: no clone on top).
+    const plain = new ReadCache(countingBase([[k(4), codec.encode({ n: 3n, tags: ["x"] })]]));
+    await readRecord(plain, k(4), codec);
+    await readRecord(new StateOverlay(plain), k(4), codec);
+    assert.equal(codec.decodes, 3);
   });
 
   it("a record written to an overlay is encoded once, when its bytes are asked for", async () => {
