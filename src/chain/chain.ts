@@ -147,8 +147,17 @@ export class Chain extends ChainReads {
    * Checks a transaction against the current head state (on top of the sender's pending ones) and
    * adds it to the mempool. Throws an XaiError with the reason; nothing is stored then.
    */
-  submitTx(input: Uint8Array | Tx): Promise<Tx> {
-    return this.sigs.admit(this, input, (tx) => admitTx(this, this.caches, tx));
+  submitTx(input: Uint8Array | Tx, o: { poolChecked?: boolean } = {}): Promise<Tx> {
+    return this.sigs.admit(this, input, (tx) => admitTx(this, this.caches, tx), o.poolChecked);
+  }
+
+  /**
+   * Verifies side by side on the signature pool the signatures of `txs`, which the caller then
+   * submits one after another with `poolChecked` (a gossip batch: src/network/txBatch.ts). Never
+   * rejects; without a pool it does nothing.
+   */
+  preverifyTxs(txs: readonly Tx[]): Promise<void> {
+    return this.sigs.preverifyDecoded(this, txs);
   }
 
   /**

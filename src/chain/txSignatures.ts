@@ -101,19 +101,45 @@ export class TxSignatures {
   }
 
   /** The admission side: one decoded transaction on the pool (merged with others by the pool). */
-  private async preverifyTx(tx: Tx): Promise<void> {
+  private preverifyTx(tx: Tx): Promise<void> {
+    return this.verifyDecoded([tx]);
+  }
+
+  /** Verifies decoded transactions on the pool, side by side, and enters the successes. */
+  private async verifyDecoded(txs: readonly Tx[]): Promise<void> {
     const memo = this.memo!;
-    const item = {
+    const items = txs.map((tx) => ({
       signature: tx.signature,
       message: txSigningMessage(tx.bodyBytes),
       publicKey: tx.body.publicKey,
-    };
+    }));
     try {
-      const [ok] = await this.pool!.verify([item]);
-      if (ok) this.entered(memo, memoKey(item.signature, item.message, item.publicKey), bytesKey(tx.hash));
+      const oks = await this.pool!.verify(items);
+      oks.forEach((ok, i) => {
+        const it = items[i]!;
+        if (ok) this.entered(memo, memoKey(it.signature, it.message, it.publicKey), bytesKey(txs[i]!.hash));
+      });
     } catch {
       // As above.
     }
+  }
+
+  /**
+   * Verifies on the pool, side by side, the signatures of transactions that are about to be
+   * admitted one after another (the next chunk of a gossip batch, src/network/txBatch.ts): those
+   * that pass the cheap pre-checks and are not verified yet. Admit them with `poolChecked` then,
+   * so a signature the pool refused is not sent to it again (the lane still checks it, and refuses
+   * it with its code). Never rejects.
+   */
+  async preverifyDecoded(
+    chain: Pick<ChainView, "genesis" | "mempool" | "state">,
+    txs: readonly Tx[],
+  ): Promise<void> {
+    if (!this.memo || txs.length === 0) return;
+    const todo: Tx[] = [];
+    for (const tx of txs)
+      if (!this.verifiedTxs.has(bytesKey(tx.hash)) && (await this.worthVerifying(chain, tx))) todo.push(tx);
+    if (todo.length > 0) await this.verifyDecoded(todo);
   }
 
   /**
@@ -125,6 +151,7 @@ export class TxSignatures {
     chain: Pick<ChainView, "genesis" | "mempool" | "state">,
     input: Uint8Array | Tx,
     admit: (tx: Tx) => Promise<Tx>,
+    poolChecked = false,
   ): Promise<Tx> {
     const lane = (tx: Tx) => this.jobs.run("admission", () => admit(tx));
     let tx: Tx;
@@ -139,7 +166,11 @@ export class TxSignatures {
     if (this.waiting >= this.maxWaiting)
       return Promise.reject(new XaiError(ChainErrorCode.NODE_BUSY, "admission queue is full"));
     this.waiting++;
-    const checked = this.worthVerifying(chain, tx).then((yes) => (yes ? this.preverifyTx(tx) : undefined));
+    // A transaction the pool has seen (preverifyDecoded) is not sent again, verified or not: the
+    // lane's verifier finds it in the memo or checks it itself. It still keeps its turn.
+    const checked = poolChecked
+      ? Promise.resolve()
+      : this.worthVerifying(chain, tx).then((yes) => (yes ? this.preverifyTx(tx) : undefined));
     const turn = this.last.then(() => checked);
     this.last = turn;
     return turn.then(() => {

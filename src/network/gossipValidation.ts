@@ -193,9 +193,13 @@ export function verdictOf(err: unknown, topic: "tx" | "block" = "tx"): GossipRes
 }
 
 /** Validates a gossiped transaction with the mempool's rules (it enters the mempool if valid). */
-export async function validateGossipTx(chain: Chain, data: Uint8Array | Tx): Promise<GossipResult> {
+export async function validateGossipTx(
+  chain: Chain,
+  data: Uint8Array | Tx,
+  o: { poolChecked?: boolean } = {},
+): Promise<GossipResult> {
   try {
-    await chain.submitTx(data);
+    await chain.submitTx(data, o);
     return verdictOf(undefined);
   } catch (err) {
     return verdictOf(err);

@@ -15,6 +15,7 @@ import {
 } from "../../../src/network/txBatch.js";
 import { TxErrorCode } from "../../../src/types/errors.js";
 import { decodeTx } from "../../../src/types/txCodec.js";
+import { recordingPool } from "../../utils/recordingPool.js";
 import { openTestChain, produce, type TestChain, testKey, transferTx } from "../../utils/testChain.js";
 
 const sink = testKey("sink").address;
@@ -241,5 +242,53 @@ describe("gossip transaction batches: verdicts", () => {
     const c = await validateGossipTxBatch(t.chain, encodeTxBatch(many));
     assert.deepEqual(c.result, { verdict: "reject", code: NetworkOutcome.BATCH_TOO_LARGE });
     assert.equal(t.chain.mempool.size, 0);
+  });
+
+  it("signatures go to the pool in chunks of 1, 2, 4, ...: a forged one wastes at most one check more than the transactions before it", async () => {
+    const { pool, seen } = recordingPool();
+    const p = await openTestChain({ signaturePool: pool });
+    try {
+      const seven = Array.from({ length: 7 }, (_, i) => tx(BigInt(i)));
+      const all = await validateGossipTxBatch(p.chain, encodeTxBatch(seven));
+      assert.deepEqual(all.result, { verdict: "accept", code: NetworkOutcome.OK });
+      // Three chunks, each checked side by side; admission sent none of them to the pool again.
+      assert.deepEqual(seen.calls, [1, 2, 4]);
+      assert.equal(p.chain.mempool.pendingOf(key.address).length, 7);
+      // A forged transaction at index 3 (the third chunk): the chunk's 4 checks, then the
+      // lane's own check of the forged one; the message is rejected as one by one.
+      seen.calls.length = 0;
+      const other = devKeyPair(5);
+      const o = (n: bigint, signer = other) => transferTx(other, sink, 1n, { nonce: n, signer });
+      const withForged = [o(0n), o(1n), o(2n), o(3n, devKeyPair(7)), o(3n), o(4n), o(5n)];
+      const b = await validateGossipTxBatch(p.chain, encodeTxBatch(withForged));
+      assert.deepEqual(b.result, { verdict: "reject", code: TxErrorCode.BAD_SIGNATURE });
+      assert.deepEqual(
+        b.txs.map((r) => r.code),
+        [
+          NetworkOutcome.OK,
+          NetworkOutcome.OK,
+          NetworkOutcome.OK,
+          TxErrorCode.BAD_SIGNATURE,
+          NetworkOutcome.BATCH_ABANDONED,
+          NetworkOutcome.BATCH_ABANDONED,
+          NetworkOutcome.BATCH_ABANDONED,
+        ],
+      );
+      assert.deepEqual(seen.calls, [1, 2, 4]);
+      assert.equal(p.chain.mempool.pendingOf(other.address).length, 3);
+      // Forged first: one check, nothing else looked at.
+      seen.calls.length = 0;
+      const third = devKeyPair(4);
+      const f = transferTx(third, sink, 1n, { nonce: 0n, signer: devKeyPair(7) });
+      const c = await validateGossipTxBatch(
+        p.chain,
+        encodeTxBatch([f, ...[1n, 2n, 3n].map((n) => transferTx(third, sink, 1n, { nonce: n }))]),
+      );
+      assert.deepEqual(c.result, { verdict: "reject", code: TxErrorCode.BAD_SIGNATURE });
+      assert.deepEqual(seen.calls, [1]);
+      assert.equal(p.chain.mempool.pendingOf(third.address).length, 0);
+    } finally {
+      await p.cleanup();
+    }
   });
 });
