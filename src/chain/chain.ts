@@ -35,7 +35,7 @@ import { checkHeader, gateBlockHead, type ProposerSchedule } from "./headerCheck
 import { checkStoredChain } from "./integrity.js";
 import { JobQueue } from "./jobQueue.js";
 import { DEFAULT_MEMPOOL_LIMITS, Mempool } from "./mempool.js";
-import { HEAD_CACHE_KEYS, PendingStates } from "./pendingState.js";
+import { PendingStates } from "./pendingState.js";
 import { buildProposal, mayPropose } from "./produceBlock.js";
 import { branchResult, reorgTo, returnToMempool } from "./reorg.js";
 import { SideBlocks } from "./sideBlocks.js";
@@ -66,7 +66,8 @@ export class Chain extends ChainReads {
   private readonly bookkeeping: BranchBookkeeping;
   private readonly caches: AdmitCaches;
   private readonly jobs: JobQueue;
-  private readonly sigs: TxSignatures;
+  /** Transaction signatures on the pool (a gossip batch's are checked side by side first). */
+  readonly sigs: TxSignatures;
   readonly halt: UpgradeHalt;
   private readonly signGuard: SignGuard;
   private restorePending = false; // the last signed block's slot had not started at open
@@ -128,9 +129,7 @@ export class Chain extends ChainReads {
     return [
       ...this.jobs.bounds(),
       ...this.mempool.bounds(),
-      // A view per sender with pending transactions: bounded by the mempool.
-      { name: "pending_senders", size: this.caches.pending.size, capacity: this.mempool.limits.maxTxs },
-      { name: "admission_head_cache", size: this.caches.pending.cacheSize, capacity: HEAD_CACHE_KEYS },
+      ...this.caches.pending.bounds(this.mempool.limits.maxTxs),
       { name: "side_blocks", size: this.sideBlocks.size, capacity: this.sideBlocks.capacity },
       { name: "branch_records", size: this.branches.size, capacity: MAX_RECORDS },
       ...this.known.bounds(),
@@ -149,15 +148,6 @@ export class Chain extends ChainReads {
    */
   submitTx(input: Uint8Array | Tx, o: { poolChecked?: boolean } = {}): Promise<Tx> {
     return this.sigs.admit(this, input, (tx) => admitTx(this, this.caches, tx), o.poolChecked);
-  }
-
-  /**
-   * Verifies side by side on the signature pool the signatures of `txs`, which the caller then
-   * submits one after another with `poolChecked` (a gossip batch: src/network/txBatch.ts). Never
-   * rejects; without a pool it does nothing.
-   */
-  preverifyTxs(txs: readonly Tx[]): Promise<void> {
-    return this.sigs.preverifyDecoded(this, txs);
   }
 
   /**

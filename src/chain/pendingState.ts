@@ -20,6 +20,7 @@ import type { BlockContext } from "../state-transition/module.js";
 import { RecordReadCache, StateOverlay, type StateReader } from "../state-transition/stateStore.js";
 import type { Tx } from "../types/tx.js";
 import type { AdmitView } from "./admitTx.js";
+import type { Bound } from "./types.js";
 
 /** One sender's pending transactions applied on the head. */
 export interface SenderView {
@@ -62,14 +63,15 @@ export class PendingStates {
     return this.cache;
   }
 
-  /** Number of senders with a view (for tests and metrics). */
-  get size(): number {
-    return this.bySender.size;
-  }
-
-  /** Keys the head's read cache remembers (metrics; at most HEAD_CACHE_KEYS). */
-  get cacheSize(): number {
-    return this.cache?.size ?? 0;
+  /**
+   * The views (one per sender with pending transactions: at most `maxTxs`, the mempool's cap) and
+   * the head's read cache, with their caps (metrics).
+   */
+  bounds(maxTxs: number): Bound[] {
+    return [
+      { name: "pending_senders", size: this.bySender.size, capacity: maxTxs },
+      { name: "admission_head_cache", size: this.cache?.size ?? 0, capacity: HEAD_CACHE_KEYS },
+    ];
   }
 
   /**

@@ -178,7 +178,10 @@ async function validateBatch(chain: Chain, data: Uint8Array, known: KnownTxIds):
       const next = decoded.txs.slice(i, i + chunk).map(decodeOrUndefined);
       decodedTxs.push(...next);
       chunk *= 2;
-      await chain.preverifyTxs(next.filter((t): t is Tx => t !== undefined && !isKnown(t)));
+      await chain.sigs.preverifyDecoded(
+        chain,
+        next.filter((t): t is Tx => t !== undefined && !isKnown(t)),
+      );
     }
     const bytes = decoded.txs[i]!;
     const tx = decodedTxs[i];
