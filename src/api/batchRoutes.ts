@@ -46,14 +46,47 @@ export type BatchResult =
   | { error: { code: string; message: string; data?: Record<string, unknown> } };
 
 /**
- * Submits every transaction at once, in order; one result each (never throws for a transaction's
- * fault). All are handed to the chain in this turn, so their signatures are checked side by side
- * on the signature pool, while the chain's admission lane still takes them in the order given
- * (src/chain/txSignatures.ts): a sender's later nonce is judged after its earlier one, as one by
- * one. (Awaiting each before the next left the pool one signature at a time per request.)
+ * Most transactions of all `POST /txs` requests handed to the chain at once; the others wait their
+ * turn here, first come first served. So batches cannot take the chain's 10,000 places for
+ * admissions waiting (NODE_BUSY beyond) from gossip and single submissions.
  */
-export async function submitBatch(ctx: ApiContext, txs: readonly string[]): Promise<BatchResult[]> {
-  const settled = await Promise.allSettled(txs.map((b64) => submitBase64Tx(ctx, b64)));
+export const BATCH_TXS_IN_FLIGHT = 1_024;
+
+/** Runs tasks with at most `max` running, starting them in the order they were given. */
+export class FifoLimit {
+  private running = 0;
+  private readonly queue: Array<() => void> = [];
+
+  constructor(readonly max: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.max) await new Promise<void>((start) => this.queue.push(start));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.queue.shift();
+      if (next)
+        next(); // the place passes on
+      else this.running--;
+    }
+  }
+}
+
+/**
+ * Submits the transactions in order, up to `limit.max` (of all requests) at once; one result each
+ * (never throws for a transaction's fault). Their signatures are checked side by side on the
+ * signature pool, while the chain's admission lane takes them in the order they were handed over
+ * (src/chain/txSignatures.ts), which is the order given: a sender's later nonce is judged after
+ * its earlier one, as one by one. (Awaiting each before the next left the pool one signature at a
+ * time per request.)
+ */
+export async function submitBatch(
+  ctx: ApiContext,
+  txs: readonly string[],
+  limit: FifoLimit,
+): Promise<BatchResult[]> {
+  const settled = await Promise.allSettled(txs.map((b64) => limit.run(() => submitBase64Tx(ctx, b64))));
   return settled.map((r) =>
     r.status === "fulfilled"
       ? { tx_id: r.value.id, type: r.value.body.payload.type, status: "pending" as const }
@@ -63,6 +96,7 @@ export async function submitBatch(ctx: ApiContext, txs: readonly string[]): Prom
 
 /** Registers `POST /txs`. */
 export function batchRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const limit = new FifoLimit(BATCH_TXS_IN_FLIGHT);
   app.post<{ Body: { txs: string[] } }>(
     "/txs",
     { schema: submitTxsSchema(txsBodySchema), bodyLimit: MAX_BATCH_BODY_BYTES },
@@ -70,7 +104,7 @@ export function batchRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { txs } = req.body;
       if (txs.length > MAX_BATCH_TXS)
         throw xaiError(ApiErrorCode.TOO_MANY_TXS, `${txs.length} transactions; at most ${MAX_BATCH_TXS}`);
-      return { results: await submitBatch(ctx, txs) };
+      return { results: await submitBatch(ctx, txs, limit) };
     },
   );
 }

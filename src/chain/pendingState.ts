@@ -36,8 +36,9 @@ export interface SenderView {
 }
 
 /**
- * Most keys the head's read cache remembers (then it starts again empty; views over the old one
- * still read the same head through it). A vote's admission reads about six.
+ * Most keys the head's read cache remembers; then it forgets them all in place (so the views over
+ * it hold one bounded cache, never old generations). A vote's admission reads about six; most
+ * entries are accounts (about 100 bytes) and absences.
  */
 export const HEAD_CACHE_KEYS = 32_768;
 
@@ -58,8 +59,7 @@ export class PendingStates {
       this.head = a.head.hashHex;
       this.cache = undefined;
     }
-    if (this.cache === undefined || this.cache.size >= HEAD_CACHE_KEYS)
-      this.cache = new RecordReadCache(a.db.state);
+    this.cache ??= new RecordReadCache(a.db.state, HEAD_CACHE_KEYS);
     return this.cache;
   }
 

@@ -46,6 +46,8 @@ export class TxSignatures {
   private waiting = 0;
   /** Hashes of transactions whose signature this node verified (in the memo): not sent again. */
   private readonly verifiedTxs = new Set<string>();
+  /** The pool checks under way, by transaction hash: copies of one transaction share one. */
+  private readonly checking = new Map<string, Promise<void>>();
 
   constructor(
     verifier: Verifier,
@@ -100,28 +102,45 @@ export class TxSignatures {
     this.verifiedTxs.add(txHash);
   }
 
-  /** The admission side: one decoded transaction on the pool (merged with others by the pool). */
-  private preverifyTx(tx: Tx): Promise<void> {
-    return this.verifyDecoded([tx]);
-  }
-
-  /** Verifies decoded transactions on the pool, side by side, and enters the successes. */
-  private async verifyDecoded(txs: readonly Tx[]): Promise<void> {
+  /** Verifies decoded transactions on the pool, side by side, and enters the successes (counted). */
+  private async verifyDecoded(txs: readonly Tx[]): Promise<number> {
     const memo = this.memo!;
     const items = txs.map((tx) => ({
       signature: tx.signature,
       message: txSigningMessage(tx.bodyBytes),
       publicKey: tx.body.publicKey,
     }));
+    let verified = 0;
     try {
       const oks = await this.pool!.verify(items);
       oks.forEach((ok, i) => {
         const it = items[i]!;
-        if (ok) this.entered(memo, memoKey(it.signature, it.message, it.publicKey), bytesKey(txs[i]!.hash));
+        if (!ok) return;
+        this.entered(memo, memoKey(it.signature, it.message, it.publicKey), bytesKey(txs[i]!.hash));
+        verified++;
       });
     } catch {
       // As above.
     }
+    return verified;
+  }
+
+  /** The pool check of `tx` (hash key `h`) if it passes the cheap checks, shared while it runs. */
+  private checkOnce(
+    chain: Pick<ChainView, "genesis" | "mempool" | "state">,
+    tx: Tx,
+    h: string,
+  ): Promise<void> {
+    let check = this.checking.get(h);
+    if (check === undefined) {
+      check = this.worthVerifying(chain, tx)
+        .then(async (yes) => {
+          if (yes) await this.verifyDecoded([tx]);
+        })
+        .finally(() => this.checking.delete(h));
+      this.checking.set(h, check);
+    }
+    return check;
   }
 
   /**
@@ -129,17 +148,20 @@ export class TxSignatures {
    * admitted one after another (the next chunk of a gossip batch, src/network/txBatch.ts): those
    * that pass the cheap pre-checks and are not verified yet. Admit them with `poolChecked` then,
    * so a signature the pool refused is not sent to it again (the lane still checks it, and refuses
-   * it with its code). Never rejects.
+   * it with its code). Resolves to the number of `txs` whose signature is verified (now or
+   * before); never rejects.
    */
   async preverifyDecoded(
     chain: Pick<ChainView, "genesis" | "mempool" | "state">,
     txs: readonly Tx[],
-  ): Promise<void> {
-    if (!this.memo || txs.length === 0) return;
+  ): Promise<number> {
+    if (!this.memo || txs.length === 0) return 0;
     const todo: Tx[] = [];
+    let before = 0;
     for (const tx of txs)
-      if (!this.verifiedTxs.has(bytesKey(tx.hash)) && (await this.worthVerifying(chain, tx))) todo.push(tx);
-    if (todo.length > 0) await this.verifyDecoded(todo);
+      if (this.verifiedTxs.has(bytesKey(tx.hash))) before++;
+      else if (await this.worthVerifying(chain, tx)) todo.push(tx);
+    return before + (todo.length > 0 ? await this.verifyDecoded(todo) : 0);
   }
 
   /**
@@ -166,11 +188,11 @@ export class TxSignatures {
     if (this.waiting >= this.maxWaiting)
       return Promise.reject(new XaiError(ChainErrorCode.NODE_BUSY, "admission queue is full"));
     this.waiting++;
-    // A transaction the pool has seen (preverifyDecoded) is not sent again, verified or not: the
-    // lane's verifier finds it in the memo or checks it itself. It still keeps its turn.
-    const checked = poolChecked
-      ? Promise.resolve()
-      : this.worthVerifying(chain, tx).then((yes) => (yes ? this.preverifyTx(tx) : undefined));
+    // A transaction the pool has seen (preverifyDecoded) or verified is not sent again, verified or
+    // not: the lane's verifier finds it in the memo or checks it itself. It still keeps its turn.
+    // Copies of one transaction submitted together (a batch of repeats) wait for one check.
+    const h = bytesKey(tx.hash);
+    const checked = poolChecked || this.verifiedTxs.has(h) ? Promise.resolve() : this.checkOnce(chain, tx, h);
     const turn = this.last.then(() => checked);
     this.last = turn;
     return turn.then(() => {

@@ -15,11 +15,12 @@
  * - rejected (sender penalised once) if it breaks the framing or a cap, or if one of its
  *   transactions is rejected: an honest node batches only what it admitted, which never has a
  *   fault of the message itself. Validation stops at the first rejected transaction (the rest are
- *   GOSSIP_BATCH_ABANDONED, ignore). Signatures are checked on the pool in chunks of 1, 2, 4, ...
- *   transactions, side by side, before the chunk's transactions are admitted one by one, so a
- *   forged transaction costs the checks of its chunk, at most one more than there were
- *   transactions before it in the message (one by one, a batch left the pool one signature at a
- *   time);
+ *   GOSSIP_BATCH_ABANDONED, ignore). Signatures are checked on the pool side by side, a chunk at a
+ *   time, before the chunk's transactions are admitted one by one; a chunk holds one more
+ *   transaction needing a check than the message's signatures the pool verified before it, so a
+ *   forged one costs at most that many checks (one by one, a batch left the pool one signature at
+ *   a time; sized by position, a prefix of known transactions, which cost nothing, bought a
+ *   chunk of 128 checks);
  * - accepted (gossipsub relays it) only if every transaction was accepted;
  * - otherwise ignored (not relayed): stale transactions (nonce, duplicate, balance) are normal for
  *   an honest peer a block apart, and cost it nothing but its ignore budget, one per ignored
@@ -167,21 +168,22 @@ async function validateBatch(chain: Chain, data: Uint8Array, known: KnownTxIds):
   // do not decode go as bytes, for admission's own code).
   const decodedTxs: Array<Tx | undefined> = [];
   const isKnown = (tx: Tx | undefined) => tx !== undefined && (chain.mempool.has(tx.id) || known.has(tx.id));
-  for (let i = 0, chunk = 1; i < decoded.txs.length; i++) {
+  for (let i = 0, verified = 0; i < decoded.txs.length; i++) {
     if (rejected) {
       txs.push({ verdict: "ignore", code: NetworkOutcome.BATCH_ABANDONED });
       continue;
     }
     if (i === decodedTxs.length) {
-      // The next chunk's signatures side by side on the pool (1, 2, 4, ... transactions): a
-      // forged one wastes at most the checks of its chunk, no more than the transactions before it.
-      const next = decoded.txs.slice(i, i + chunk).map(decodeOrUndefined);
-      decodedTxs.push(...next);
-      chunk *= 2;
-      await chain.sigs.preverifyDecoded(
-        chain,
-        next.filter((t): t is Tx => t !== undefined && !isKnown(t)),
-      );
+      // The next chunk's signatures side by side on the pool: one more than the message's
+      // signatures the pool has verified so far (1, 2, 4, ... for an honest batch). Known
+      // transactions ride along uncounted: they cost no check, so they buy no larger chunk.
+      const chunk: Tx[] = [];
+      for (let j = i; j < decoded.txs.length && chunk.length <= verified; j++) {
+        const t = decodeOrUndefined(decoded.txs[j]!);
+        decodedTxs.push(t);
+        if (t !== undefined && !isKnown(t)) chunk.push(t);
+      }
+      verified += await chain.sigs.preverifyDecoded(chain, chunk);
     }
     const bytes = decoded.txs[i]!;
     const tx = decodedTxs[i];

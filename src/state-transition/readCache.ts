@@ -23,7 +23,11 @@ export function keyString(b: Uint8Array): string {
 export class ReadCache implements StateReader {
   private readonly seen = new Map<string, Uint8Array | undefined>();
 
-  constructor(private readonly base: StateReader) {}
+  /** `limit`: most keys remembered; at the limit it forgets them all and starts again (a block's has none). */
+  constructor(
+    private readonly base: StateReader,
+    private readonly limit = Number.POSITIVE_INFINITY,
+  ) {}
 
   get(key: Uint8Array): Promise<Uint8Array | undefined> {
     return this.getByString(key, keyString(key));
@@ -34,8 +38,14 @@ export class ReadCache implements StateReader {
     const hit = this.seen.get(k);
     if (hit !== undefined || this.seen.has(k)) return hit;
     const v = await this.base.get(key);
+    if (this.seen.size >= this.limit) this.forget();
     this.seen.set(k, v);
     return v;
+  }
+
+  /** Forgets every key (in place: readers that hold this cache keep a bounded one). */
+  protected forget(): void {
+    this.seen.clear();
   }
 
   /** The record at `key` decoded by `codec` (`k`: the key's latin1 string), or undefined. */
@@ -64,6 +74,11 @@ export class ReadCache implements StateReader {
  */
 export class RecordReadCache extends ReadCache {
   private readonly records = new Map<string, { codec: RecordCodec<unknown>; value: unknown }>();
+
+  protected override forget(): void {
+    super.forget();
+    this.records.clear();
+  }
 
   override async getRecordByString<V>(
     key: Uint8Array,

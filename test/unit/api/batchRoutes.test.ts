@@ -1,6 +1,7 @@
 // POST /txs (issue 10): a batch's transactions are handed to the chain at once, so their signatures
 // are checked side by side on the signature pool, and still judged in the order given.
 import assert from "node:assert/strict";
+import { FifoLimit } from "../../../src/api/batchRoutes.js";
 import { createApi } from "../../../src/api/server.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
 import { NodeMetrics } from "../../../src/metrics/nodeMetrics.js";
@@ -57,5 +58,61 @@ describe("POST /txs: signatures side by side, verdicts in order", () => {
     } finally {
       await t.cleanup();
     }
+  });
+
+  it("copies of one transaction in a batch cost one pool check: one admitted, the others TX_DUPLICATE", async () => {
+    const { pool, seen } = recordingPool();
+    const t = await openTestChain({ signaturePool: pool });
+    try {
+      const app = createApi({
+        chain: t.chain,
+        metrics: new NodeMetrics(),
+        peers: () => 0,
+        syncing: () => false,
+      });
+      const one = transferTx(devKeyPair(2), testKey("sink").address, 1n, { nonce: 0n });
+      const res = await app.inject({
+        method: "POST",
+        url: "/txs",
+        payload: { txs: Array.from({ length: 50 }, () => Buffer.from(one).toString("base64")) },
+      });
+      const codes = (res.json().results as Array<{ tx_id?: string; error?: { code: string } }>).map(
+        (r) => r.error?.code ?? r.tx_id,
+      );
+      assert.deepEqual(codes, [decodeTx(one).id, ...Array.from({ length: 49 }, () => "TX_DUPLICATE")]);
+      assert.deepEqual(seen.calls, [1]);
+      await app.close();
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe("FifoLimit (the in-flight cap of POST /txs across requests)", () => {
+  it("runs at most max tasks at once and starts them in the order given", async () => {
+    const limit = new FifoLimit(3);
+    const started: number[] = [];
+    let running = 0;
+    let most = 0;
+    const task = (i: number) => async () => {
+      started.push(i);
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, (i * 7) % 5));
+      running--;
+      if (i === 4) throw new Error("task 4 fails");
+      return i;
+    };
+    const all = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => limit.run(task(i))));
+    assert.deepEqual(started, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.equal(most, 3);
+    assert.deepEqual(
+      all.map((r) => (r.status === "fulfilled" ? r.value : "failed")),
+      [0, 1, 2, 3, "failed", 5, 6, 7, 8, 9],
+    );
+    // Every place came back (a failure included): three start at once again.
+    running = 0;
+    most = 0;
+    await Promise.all([0, 1, 2].map((i) => limit.run(task(i))));
+    assert.equal(most, 3);
   });
 });

@@ -287,6 +287,17 @@ describe("gossip transaction batches: verdicts", () => {
       assert.deepEqual(c.result, { verdict: "reject", code: TxErrorCode.BAD_SIGNATURE });
       assert.deepEqual(seen.calls, [1]);
       assert.equal(p.chain.mempool.pendingOf(third.address).length, 0);
+      // Transactions this node knows cost no check, so a prefix of them buys no larger chunk
+      // (review: sized by position, 15 known then 16 forged cost a chunk of 16 checks).
+      seen.calls.length = 0;
+      const fourth = devKeyPair(3);
+      const forged = (n: bigint) => transferTx(fourth, sink, 1n, { nonce: n, signer: devKeyPair(7) });
+      const d = await validateGossipTxBatch(
+        p.chain,
+        encodeTxBatch([...Array.from({ length: 15 }, () => seven[0]!), ...[0n, 1n, 2n].map(forged)]),
+      );
+      assert.deepEqual(d.result, { verdict: "reject", code: TxErrorCode.BAD_SIGNATURE });
+      assert.deepEqual(seen.calls, [1]);
     } finally {
       await p.cleanup();
     }

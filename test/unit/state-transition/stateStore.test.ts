@@ -90,11 +90,21 @@ describe("state-transition/stateStore", () => {
     assert.equal(await readRecord(new StateOverlay(cache), k(7), codec), undefined);
     assert.equal(base.gets, 2);
     assert.equal(cache.size, 2);
+    // At its limit it forgets everything in place (so whoever holds it holds a bounded cache).
+    const small = new RecordReadCache(countingBase([[k(4), codec.encode({ n: 3n, tags: ["x"] })]]), 2);
+    await readRecord(small, k(4), codec);
+    await small.get(k(5));
+    assert.equal(small.size, 2);
+    await small.get(k(6));
+    assert.equal(small.size, 1);
+    const decodes = codec.decodes;
+    assert.deepEqual(await readRecord(small, k(4), codec), { n: 3n, tags: ["x"] });
+    assert.equal(codec.decodes, decodes + 1, "the record was forgotten with its bytes");
     // The plain ReadCache decodes on every read (a block reads most keys once: no clone on top).
     const plain = new ReadCache(countingBase([[k(4), codec.encode({ n: 3n, tags: ["x"] })]]));
     await readRecord(plain, k(4), codec);
     await readRecord(new StateOverlay(plain), k(4), codec);
-    assert.equal(codec.decodes, 3);
+    assert.equal(codec.decodes, decodes + 3);
   });
 
   it("a record written to an overlay is encoded once, when its bytes are asked for", async () => {
