@@ -16,32 +16,20 @@ const load = (f) => import(pathToFileURL(resolve(dir, "dist", f)).href);
 await load("src/polyfill.js");
 const { Chain } = await load("src/chain/chain.js");
 const { SignaturePool } = await load("src/chain/sigPool.js");
-const { createGenesisJson, parseGenesis } = await load("src/config/genesis.js");
 const { ChainDb } = await load("src/db/chainDb.js");
 const { createModules } = await load("src/node/modules.js");
-const { makeTxFactory } = await load("scripts/bench/benchChain.js");
-const { devKeyPair, keyPairFromSecret } = await load("src/crypto/keys.js");
-const { sha256 } = await load("src/crypto/hash.js");
-const { u64be, utf8 } = await load("src/crypto/bytes.js");
-const { proposalIdOf } = await load("src/governance/proposalId.js");
+const { BenchChain, benchProposal, benchVoter, makeTxFactory, withVoters } = await load(
+  "scripts/bench/benchChain.js",
+);
 
 const n = Number(process.env.N ?? 5_000);
 const batch = Number(process.env.BATCH ?? 250);
 const inFlight = Number(process.env.IN_FLIGHT ?? 4);
 const mode = process.env.MODE ?? "par";
-const validator = keyPairFromSecret(sha256(utf8("bench-validator")));
-const voters = Array.from({ length: n }, (_, i) => keyPairFromSecret(sha256(utf8("bench-voter"), u64be(i))));
-const json = createGenesisJson({
-  chainId: "xai-devnet-bench",
-  preset: "dev",
-  dev: true,
-  validatorPublicKeys: [validator.publicKey],
-  genesisTimeMs: 0,
-});
-const genesis = parseGenesis({
-  ...json,
-  balances: [...json.balances, ...voters.map((k) => ({ address: k.address, amount: "100000000" }))],
-});
+const voters = Array.from({ length: n }, (_, i) => benchVoter(i));
+// The benchmarks' genesis and validator (the BenchChain itself is not opened).
+const bench = new BenchChain(withVoters(voters));
+const { genesis, validator } = bench;
 const scratch = mkdtempSync(join(tmpdir(), "xai-admit-"));
 const db = await ChainDb.open(join(scratch, "db"));
 const pool = new SignaturePool({ size: 2 });
@@ -53,16 +41,9 @@ const chain = await Chain.open({
   mempool: { maxTxs: n + 10 },
 });
 const tx = makeTxFactory(genesis.chainId);
-const submit = tx(devKeyPair(0), 0n, {
-  type: "SUBMIT_PROPOSAL",
-  title: "bench",
-  description: "",
-  deposit: 1_000_000_000n,
-  action: { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
-});
+const { submit, proposalId } = benchProposal(tx);
 await chain.submitTx(submit.bytes);
 if (!(await chain.produceBlock(1, validator))) throw new Error("block 1 not produced");
-const proposalId = proposalIdOf(submit.id);
 const votes = voters.map((k) => tx(k, 0n, { type: "CAST_VOTE", proposalId, option: "yes" }).bytes);
 const batches = [];
 for (let i = 0; i < votes.length; i += batch) batches.push(votes.slice(i, i + batch));
@@ -118,3 +99,4 @@ console.log(
 await pool.close();
 await db.close();
 rmSync(scratch, { recursive: true, force: true });
+bench.dispose();

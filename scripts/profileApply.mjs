@@ -12,31 +12,21 @@ const [what = "votes", out = "/tmp/apply.cpuprofile"] = process.argv.slice(2);
 const dir = resolve(process.env.DIR ?? ".");
 const load = (f) => import(pathToFileURL(resolve(dir, "dist", f)).href);
 await load("src/polyfill.js");
-const { BenchChain, makeTxFactory } = await load("scripts/bench/benchChain.js");
-const { devKeyPair, keyPairFromSecret } = await load("src/crypto/keys.js");
-const { sha256 } = await load("src/crypto/hash.js");
-const { u64be, utf8 } = await load("src/crypto/bytes.js");
-const { proposalIdOf } = await load("src/governance/proposalId.js");
+const { BenchChain, benchProposal, benchVoter, makeTxFactory, withVoters } = await load(
+  "scripts/bench/benchChain.js",
+);
+const { devKeyPair } = await load("src/crypto/keys.js");
 
 const n = Number(process.env.N ?? 10_000);
-const voters = Array.from({ length: n }, (_, i) => keyPairFromSecret(sha256(utf8("bench-voter"), u64be(i))));
-const chain = new BenchChain((g) => ({
-  ...g,
-  balances: [...g.balances, ...voters.map((k) => ({ address: k.address, amount: "100000000" }))],
-  params: { max_block_txs: "20000", max_block_bytes: "10000000" },
-}));
+const voters = Array.from({ length: n }, (_, i) => benchVoter(i));
+const chain = new BenchChain(
+  withVoters(voters, { params: { max_block_txs: "20000", max_block_bytes: "10000000" } }),
+);
 await chain.open("make");
 const tx = makeTxFactory(chain.genesis.chainId);
 const blocks = [];
 if (what === "votes") {
-  const submit = tx(devKeyPair(0), 0n, {
-    type: "SUBMIT_PROPOSAL",
-    title: "bench",
-    description: "",
-    deposit: 1_000_000_000n,
-    action: { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
-  });
-  const proposalId = proposalIdOf(submit.id);
+  const { submit, proposalId } = benchProposal(tx);
   blocks.push(await chain.build([submit]));
   for (let i = 0; i < n; i += 20_000)
     blocks.push(

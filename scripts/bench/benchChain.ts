@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGenesisJson, type GenesisFile, parseGenesis } from "../../src/config/genesis.js";
-import { utf8 } from "../../src/crypto/bytes.js";
+import { u64be, utf8 } from "../../src/crypto/bytes.js";
 import { sha256 } from "../../src/crypto/hash.js";
-import { type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
+import { devKeyPair, type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
 import type { Verifier } from "../../src/crypto/verify.js";
 import { ChainDb } from "../../src/db/chainDb.js";
+import { proposalIdOf } from "../../src/governance/proposalId.js";
 import { createModules } from "../../src/node/modules.js";
 import { applyBlock, blockContext, buildBlock, txRootOf } from "../../src/state-transition/applyBlock.js";
 import { genesisState } from "../../src/state-transition/genesis.js";
@@ -116,4 +117,33 @@ export function makeTxFactory(chainId: string) {
     const body = encodeTxBody({ chainId, nonce, publicKey: key.publicKey, fee: 1000n, payload });
     return decodeTx(encodeSignedTx(body, s(txSigningMessage(body))));
   };
+}
+
+/** Bench voter `i`'s key (the same voters in every benchmark and profile script). */
+export function benchVoter(i: number): KeyPair {
+  return keyPairFromSecret(sha256(utf8("bench-voter"), u64be(i)));
+}
+
+/** A BenchChain genesis edit: `voters` funded on top of the base balances, and `more` fields. */
+export function withVoters(voters: readonly KeyPair[], more: Record<string, unknown> = {}) {
+  return (g: Record<string, unknown>): Record<string, unknown> => ({
+    ...g,
+    balances: [
+      ...(g.balances as Array<{ address: string; amount: string }>),
+      ...voters.map((k) => ({ address: k.address, amount: "100000000" })),
+    ],
+    ...more,
+  });
+}
+
+/** The proposal the vote benchmarks vote on: dev:0's first transaction, and the proposal's id. */
+export function benchProposal(tx: ReturnType<typeof makeTxFactory>): { submit: Tx; proposalId: string } {
+  const submit = tx(devKeyPair(0), 0n, {
+    type: "SUBMIT_PROPOSAL",
+    title: "bench",
+    description: "",
+    deposit: 1_000_000_000n,
+    action: { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
+  });
+  return { submit, proposalId: proposalIdOf(submit.id) };
 }

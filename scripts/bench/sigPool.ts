@@ -5,16 +5,13 @@ import { join } from "node:path";
 import { Chain } from "../../src/chain/chain.js";
 import { replayChain } from "../../src/chain/replay.js";
 import { SignaturePool } from "../../src/chain/sigPool.js";
-import { u64be, utf8 } from "../../src/crypto/bytes.js";
-import { sha256 } from "../../src/crypto/hash.js";
-import { devKeyPair, type KeyPair, keyPairFromSecret, sign } from "../../src/crypto/keys.js";
+import { devKeyPair, sign } from "../../src/crypto/keys.js";
 import { verifyNode } from "../../src/crypto/verify.js";
 import { ChainDb } from "../../src/db/chainDb.js";
-import { proposalIdOf } from "../../src/governance/proposalId.js";
 import { createModules } from "../../src/node/modules.js";
 import { assembleBlock, type Block, blockSigningMessage, encodeHeader } from "../../src/types/block.js";
 import type { Tx } from "../../src/types/tx.js";
-import { BenchChain, makeTxFactory } from "./benchChain.js";
+import { BenchChain, benchProposal, benchVoter, makeTxFactory, withVoters } from "./benchChain.js";
 import { type BenchRow, TWO_CORE_TARGET } from "./report.js";
 
 // Issue 10: signatures on both cores. Blocks are built once (BenchChain), signed by the validator,
@@ -23,10 +20,6 @@ import { type BenchRow, TWO_CORE_TARGET } from "./report.js";
 // `replay` (replayChain) of that database with the pool. Each figure counts the whole wall time.
 
 const PER_BLOCK = 2_000;
-
-function voterKey(i: number): KeyPair {
-  return keyPairFromSecret(sha256(utf8("bench-voter"), u64be(i)));
-}
 
 /**
  * The blocks linked to `genesisHash` (the chain's block 0; BenchChain links to the genesis hash)
@@ -98,24 +91,11 @@ async function importAndReplay(
 }
 
 async function voteBlocks(n: number): Promise<{ chain: BenchChain; blocks: Block[] }> {
-  const voters = Array.from({ length: n }, (_, i) => voterKey(i));
-  const chain = new BenchChain((g) => ({
-    ...g,
-    balances: [
-      ...(g.balances as Array<{ address: string; amount: string }>),
-      ...voters.map((k) => ({ address: k.address, amount: "100000000" })),
-    ],
-  }));
+  const voters = Array.from({ length: n }, (_, i) => benchVoter(i));
+  const chain = new BenchChain(withVoters(voters));
   await chain.open("make");
   const tx = makeTxFactory(chain.genesis.chainId);
-  const submit = tx(devKeyPair(0), 0n, {
-    type: "SUBMIT_PROPOSAL",
-    title: "bench",
-    description: "",
-    deposit: 1_000_000_000n,
-    action: { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
-  });
-  const proposalId = proposalIdOf(submit.id);
+  const { submit, proposalId } = benchProposal(tx);
   const blocks = [await chain.build([submit])];
   for (let i = 0; i < n; i += PER_BLOCK) {
     const txs: Tx[] = voters

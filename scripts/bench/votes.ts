@@ -1,18 +1,10 @@
-import { u64be, utf8 } from "../../src/crypto/bytes.js";
-import { sha256 } from "../../src/crypto/hash.js";
-import { devKeyPair, type KeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
 import { type Verifier, verifyNode } from "../../src/crypto/verify.js";
-import { proposalIdOf } from "../../src/governance/proposalId.js";
 import type { Block } from "../../src/types/block.js";
 import type { Tx } from "../../src/types/tx.js";
-import { BenchChain, makeTxFactory } from "./benchChain.js";
+import { BenchChain, benchProposal, benchVoter, makeTxFactory, withVoters } from "./benchChain.js";
 import { type BenchRow, TWO_CORE_TARGET } from "./report.js";
 
 const VOTES_PER_BLOCK = 20_000;
-
-function voterKey(i: number): KeyPair {
-  return keyPairFromSecret(sha256(utf8("bench-voter"), u64be(i)));
-}
 
 /**
  * Votes applied per second through applyBlock on one proposal with N distinct voters (each funded
@@ -20,27 +12,14 @@ function voterKey(i: number): KeyPair {
  * that ends the voting period (the tally is incremental, so it should cost what an empty block does).
  */
 async function benchVoters(n: number): Promise<BenchRow[]> {
-  const voters = Array.from({ length: n }, (_, i) => voterKey(i));
-  const chain = new BenchChain((g) => ({
-    ...g,
-    balances: [
-      ...(g.balances as Array<{ address: string; amount: string }>),
-      ...voters.map((k) => ({ address: k.address, amount: "100000000" })),
-    ],
-    params: { max_block_txs: String(VOTES_PER_BLOCK), max_block_bytes: "10000000" },
-  }));
+  const voters = Array.from({ length: n }, (_, i) => benchVoter(i));
+  const chain = new BenchChain(
+    withVoters(voters, { params: { max_block_txs: String(VOTES_PER_BLOCK), max_block_bytes: "10000000" } }),
+  );
   try {
     await chain.open("make");
     const tx = makeTxFactory(chain.genesis.chainId);
-    const proposer = devKeyPair(0);
-    const submit = tx(proposer, 0n, {
-      type: "SUBMIT_PROPOSAL",
-      title: "bench",
-      description: "",
-      deposit: 1_000_000_000n,
-      action: { kind: "protocol_parameter", name: "min_tx_fee", value: "2000" },
-    });
-    const proposalId = proposalIdOf(submit.id);
+    const { submit, proposalId } = benchProposal(tx);
     const setup = [await chain.build([submit])];
     const voteBlocks: Block[] = [];
     for (let i = 0; i < n; i += VOTES_PER_BLOCK) {

@@ -40,7 +40,7 @@ export interface SenderView {
  * it hold one bounded cache, never old generations). A vote's admission reads about six; most
  * entries are accounts (about 100 bytes) and absences.
  */
-export const HEAD_CACHE_KEYS = 32_768;
+const HEAD_CACHE_KEYS = 32_768;
 
 /** The pending overlays of every sender, for the current head. */
 export class PendingStates {

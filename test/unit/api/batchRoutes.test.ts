@@ -9,17 +9,23 @@ import { decodeTx } from "../../../src/types/txCodec.js";
 import { recordingPool } from "../../utils/recordingPool.js";
 import { openTestChain, testKey, transferTx } from "../../utils/testChain.js";
 
+/** A test chain with a recording pool (recordingPool.ts) and the API over it. */
+async function apiWithRecordingPool() {
+  const { pool, seen } = recordingPool();
+  const t = await openTestChain({ signaturePool: pool });
+  const app = createApi({ chain: t.chain, metrics: new NodeMetrics(), peers: () => 0, syncing: () => false });
+  return { t, app, seen };
+}
+
+/** Each result of a `POST /txs` answer as its tx id or its error code. */
+function resultCodes(body: { results: Array<{ tx_id?: string; error?: { code: string } }> }): unknown[] {
+  return body.results.map((r) => r.error?.code ?? r.tx_id);
+}
+
 describe("POST /txs: signatures side by side, verdicts in order", () => {
   it("every transaction of a batch is on the pool at once; a sender's nonces still follow each other", async () => {
-    const { pool, seen } = recordingPool();
-    const t = await openTestChain({ signaturePool: pool });
+    const { t, app, seen } = await apiWithRecordingPool();
     try {
-      const app = createApi({
-        chain: t.chain,
-        metrics: new NodeMetrics(),
-        peers: () => 0,
-        syncing: () => false,
-      });
       const to = testKey("sink").address;
       // Senders 0-3 with one transaction each, then sender 4's nonces 0, 1, 2 in order, then a bad
       // signature (sender 4's nonce 3, signed by sender 5) and sender 4's nonce 4.
@@ -36,9 +42,7 @@ describe("POST /txs: signatures side by side, verdicts in order", () => {
         payload: { txs: txs.map((b) => Buffer.from(b).toString("base64")) },
       });
       assert.equal(res.statusCode, 200, res.body);
-      const codes = (res.json().results as Array<{ tx_id?: string; error?: { code: string } }>).map(
-        (r) => r.error?.code ?? r.tx_id,
-      );
+      const codes = resultCodes(res.json());
       assert.deepEqual(codes, [
         ...txs.slice(0, 7).map((b) => decodeTx(b).id),
         "TX_BAD_SIGNATURE",
@@ -54,35 +58,26 @@ describe("POST /txs: signatures side by side, verdicts in order", () => {
       );
       assert.equal(t.chain.mempool.size, 7);
       assert.deepEqual(t.chain.head.stateRoot, rootBefore);
-      await app.close();
     } finally {
+      await app.close();
       await t.cleanup();
     }
   });
 
   it("copies of one transaction in a batch cost one pool check: one admitted, the others TX_DUPLICATE", async () => {
-    const { pool, seen } = recordingPool();
-    const t = await openTestChain({ signaturePool: pool });
+    const { t, app, seen } = await apiWithRecordingPool();
     try {
-      const app = createApi({
-        chain: t.chain,
-        metrics: new NodeMetrics(),
-        peers: () => 0,
-        syncing: () => false,
-      });
       const one = transferTx(devKeyPair(2), testKey("sink").address, 1n, { nonce: 0n });
       const res = await app.inject({
         method: "POST",
         url: "/txs",
         payload: { txs: Array.from({ length: 50 }, () => Buffer.from(one).toString("base64")) },
       });
-      const codes = (res.json().results as Array<{ tx_id?: string; error?: { code: string } }>).map(
-        (r) => r.error?.code ?? r.tx_id,
-      );
+      const codes = resultCodes(res.json());
       assert.deepEqual(codes, [decodeTx(one).id, ...Array.from({ length: 49 }, () => "TX_DUPLICATE")]);
       assert.deepEqual(seen.calls, [1]);
-      await app.close();
     } finally {
+      await app.close();
       await t.cleanup();
     }
   });
