@@ -14,8 +14,12 @@ export interface BenchTarget {
   label?: string;
 }
 
-/** The single-core verify row, which the signature targets are relative to. */
-export const VERIFY_ROW = "verify node:crypto (cached keys)";
+/**
+ * The single-core verify row, which the signature targets are relative to: the node's own verifier
+ * (libsodium behind the byte rule), so "bound by signature verification" is measured against what
+ * the node really verifies with, the fastest of the three backends here.
+ */
+export const VERIFY_ROW = "verify libsodium, the node's verifier";
 
 /** ">= 0.8 x (2 x the single-core verify rate of the same run)": what two cores should reach. */
 export const TWO_CORE_TARGET: BenchTarget = {

@@ -1,5 +1,5 @@
 import { devKeyPair } from "../../src/crypto/keys.js";
-import { type Verifier, verifyNode } from "../../src/crypto/verify.js";
+import { type Verifier, verifySignature } from "../../src/crypto/verify.js";
 import type { Block } from "../../src/types/block.js";
 import { BenchChain, makeTxFactory } from "./benchChain.js";
 import { type BenchRow, TWO_CORE_TARGET } from "./report.js";
@@ -40,7 +40,7 @@ export async function benchTransfers(): Promise<BenchRow[]> {
     return [
       {
         name: "transfers through applyBlock, signatures on",
-        value: await run("on", verifyNode),
+        value: await run("on", verifySignature),
         unit: "tx/s",
         detail,
         target: TWO_CORE_TARGET,

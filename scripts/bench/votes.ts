@@ -1,4 +1,4 @@
-import { type Verifier, verifyNode } from "../../src/crypto/verify.js";
+import { type Verifier, verifySignature } from "../../src/crypto/verify.js";
 import type { Block } from "../../src/types/block.js";
 import type { Tx } from "../../src/types/tx.js";
 import { BenchChain, benchProposal, benchVoter, makeTxFactory, withVoters } from "./benchChain.js";
@@ -51,7 +51,7 @@ async function benchVoters(n: number): Promise<BenchRow[]> {
         emptyMs: others.reduce((a, b) => a + b, 0) / Math.max(1, others.length),
       };
     };
-    const on = await run("on", verifyNode);
+    const on = await run("on", verifySignature);
     const off = await run("off", null);
     const detail = `${n.toLocaleString("en-US")} voters, blocks of ${Math.min(n, VOTES_PER_BLOCK)}`;
     return [

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { replayChain } from "../../src/chain/replay.js";
 import { toHex } from "../../src/crypto/bytes.js";
-import { verifyNode } from "../../src/crypto/verify.js";
+import { verifySignature } from "../../src/crypto/verify.js";
 import { ChainDb } from "../../src/db/chainDb.js";
 import { loadGenesis } from "../../src/node/genesisFile.js";
 import { createModules } from "../../src/node/modules.js";
@@ -84,7 +84,7 @@ async function replayInProcess(dir: string, db: ChainDb, height: number, head: U
       source: db,
       scratch,
       modules: createModules(),
-      blockVerifier: verifyNode,
+      blockVerifier: verifySignature,
     });
     assert.equal(report.mismatches, 0, `replay: ${report.mismatches} state entries differ`);
     assert.ok(report.stateEntries > 0);

@@ -16,7 +16,7 @@
 import { GenesisErrorCode } from "../config/errors.js";
 import { bytesEqual, toHex } from "../crypto/bytes.js";
 import type { KeyPair } from "../crypto/keys.js";
-import { cachingVerifier, verifyNode } from "../crypto/verify.js";
+import { cachingVerifier, verifySignature } from "../crypto/verify.js";
 import { isXaiError, XaiError, xaiError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { applyBlock, blockTxRoot } from "../state-transition/applyBlock.js";
@@ -74,7 +74,7 @@ export class Chain extends ChainReads {
 
   private constructor(opts: ChainOptions) {
     super(chainGenesis(opts.genesis), opts.db);
-    const verifier = opts.verifier ?? cachingVerifier(verifyNode);
+    const verifier = opts.verifier ?? cachingVerifier(verifySignature);
     this.rules = { modules: opts.modules, verifier, genesisValidators: opts.genesis.validators };
     this.mempool = new Mempool({ ...DEFAULT_MEMPOOL_LIMITS, ...opts.mempool });
     this.now = opts.now ?? Date.now;

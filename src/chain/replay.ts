@@ -56,7 +56,7 @@ export interface ReplayOptions {
   txVerifier?: Verifier | null;
   /**
    * Worker threads that verify the transaction signatures of the next blocks while one is applied
-   * (txSignatures.ts; with the default txVerifier only): the verdicts are verifyNode's, and a
+   * (txSignatures.ts; with the default txVerifier only): the verdicts are verifySignature's, and a
    * signature the pool refused is verified again on the main thread, so a forged one fails as it
    * does without the pool. The caller closes it.
    */

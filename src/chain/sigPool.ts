@@ -1,6 +1,6 @@
 /**
- * A bounded pool of worker threads that verify signatures (sigWorker.ts: `verifyNode`, the byte
- * rule in front of node:crypto, as on the main thread). Calls made in the same turn of the event
+ * A bounded pool of worker threads that verify signatures (sigWorker.ts: `verifySignature`, the byte
+ * rule in front of libsodium, as on the main thread). Calls made in the same turn of the event
  * loop are merged and split evenly over the workers, so a block's transactions and a burst of
  * single admissions both become a few large messages. The pool only accelerates: a caller that
  * gets a PoolUnavailable rejection (queue full, closed, a worker died) verifies on its own thread.
@@ -117,7 +117,7 @@ export class SignaturePool {
   }
 
   /**
-   * Verifies `items` on the workers: one boolean per item, verifyNode's verdict. Rejects with
+   * Verifies `items` on the workers: one boolean per item, verifySignature's verdict. Rejects with
    * PoolUnavailable if the pool is closed or the batch does not fit in its queue.
    */
   async verify(items: readonly SigItem[]): Promise<boolean[]> {

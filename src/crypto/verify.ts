@@ -1,17 +1,19 @@
 import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
+import { crypto_sign_verify_detached } from "sodium-native";
 import { concatBytes } from "./bytes.js";
 import { sha256 } from "./hash.js";
 import { bytesKey, withSignatureRule } from "./signatureRule.js";
 
 // The consensus rule for signatures is src/crypto/signatureRule.ts (SPEC §3 v2): byte-level checks
-// of A, R and S that run in front of both backends below, then the cofactorless equation
-// encode([S]B - [k]A) == R, k = sha512(R || A || M) mod L. Node's crypto (OpenSSL) and the noble
-// reference solve the same equation; because the rule refuses every input on which OpenSSL
-// releases differ (small-order R, small-order or non-canonical A or R, S >= L), both accept the
-// same set on Node 20, 22 and 24 (test/unit/crypto/verify.test.ts checks this differentially,
-// and scripts/nodeMatrix.sh runs it on each Node version).
+// of A, R and S that run in front of every backend below, then the cofactorless equation
+// encode([S]B - [k]A) == R, k = sha512(R || A || M) mod L. libsodium (the node's verifier),
+// Node's crypto (OpenSSL) and the noble reference solve the same equation; because the rule
+// refuses every input on which they or OpenSSL releases differ (small-order R, small-order or
+// non-canonical A or R, S >= L), all three accept the same set on Node 20, 22 and 24
+// (test/unit/crypto/verify.test.ts checks this differentially, and scripts/nodeMatrix.sh runs it
+// on each Node version).
 
 const Point = ed25519.Point;
 const L = Point.Fn.ORDER;
@@ -55,16 +57,27 @@ function keyObject(pk: Uint8Array): KeyObject {
   return obj;
 }
 
-/** Fast verifier: node:crypto (OpenSSL) with cached KeyObjects, behind the same rule. */
+/** node:crypto (OpenSSL) with cached KeyObjects, behind the same rule: the differential test's second backend. */
 export const verifyNode = withSignatureRule((signature, message, publicKey) =>
   nodeVerify(null, message, keyObject(publicKey), signature),
+);
+
+/**
+ * The node's verifier: libsodium's `crypto_sign_verify_detached` (sodium-native), behind the same
+ * rule. It takes the key as bytes, so a key seen for the first time (a new voter) costs nothing
+ * extra, where node:crypto must build a KeyObject first (docs/BENCHMARKS.md, issue 10). libsodium
+ * also refuses small-order and non-canonical A and R and S >= L itself; the rule in front stays,
+ * so the verdict never depends on the library's version.
+ */
+export const verifySodium = withSignatureRule((signature, message, publicKey) =>
+  crypto_sign_verify_detached(signature, message, publicKey),
 );
 
 /** A signature verifier: (signature, message, public key) → valid. */
 export type Verifier = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
 
-/** The verifier the node uses on the block path. */
-export const verifySignature: Verifier = verifyNode;
+/** The verifier the node uses on every path (admission, the signature pool, import, replay). */
+export const verifySignature: Verifier = verifySodium;
 
 /** A Verifier with a memo of what verified (cachingVerifier). */
 export interface CachingVerifier extends Verifier {
@@ -72,7 +85,7 @@ export interface CachingVerifier extends Verifier {
   has(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
   /**
    * Enters bytes that verified elsewhere under the same rule (the signature pool, chain/sigPool.ts, runs
-   * verifyNode on its workers) as verified. Only for bytes a verifyNode call accepted.
+   * verifySignature on its workers) as verified. Only for bytes a verifySignature call accepted.
    */
   remember(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): void;
   /** `remember` by the memo key (memoKey) of the bytes, as the pool's workers return it. */

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { Chain } from "../../src/chain/chain.js";
 import { toHex } from "../../src/crypto/bytes.js";
 import { devKeyPair } from "../../src/crypto/keys.js";
-import { verifyNode } from "../../src/crypto/verify.js";
+import { verifySignature } from "../../src/crypto/verify.js";
 import { ChainDb } from "../../src/db/chainDb.js";
 import { createModules } from "../../src/node/modules.js";
 import { nodePaths } from "../../src/node/paths.js";
@@ -179,7 +179,10 @@ describe("e2e: the client never signs what the node dictates", function () {
         ],
       );
       for (const t of signed)
-        assert.equal(verifyNode(t.signature, txSigningMessage(t.bodyBytes), devKeyPair(0).publicKey), true);
+        assert.equal(
+          verifySignature(t.signature, txSigningMessage(t.bodyBytes), devKeyPair(0).publicKey),
+          true,
+        );
     });
 
     it("B3: malformed --fee, --nonce, --max-fee, --chain-id are BAD_OPTION; the node's malformed min_tx_fee is BAD_RESPONSE", async () => {
@@ -362,7 +365,7 @@ describe("e2e: the client never signs what the node dictates", function () {
         Buffer.from(body, "base64").toString("hex"),
         "signs the body as given",
       );
-      assert.equal(verifyNode(tx.signature, txSigningMessage(tx.bodyBytes), dev0.publicKey), true);
+      assert.equal(verifySignature(tx.signature, txSigningMessage(tx.bodyBytes), dev0.publicKey), true);
       assert.deepEqual(f.requests, [], "tx sign contacts no node");
 
       const lookalike = await start(LOOKALIKE, "1000");

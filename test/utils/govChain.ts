@@ -6,7 +6,7 @@
 import { createGenesisJson, type GenesisFile, parseGenesis } from "../../src/config/genesis.js";
 import { bytesEqual, toHex } from "../../src/crypto/bytes.js";
 import { devKeyPair, type KeyPair, sign } from "../../src/crypto/keys.js";
-import { verifyNode } from "../../src/crypto/verify.js";
+import { verifySignature } from "../../src/crypto/verify.js";
 import { isXaiError } from "../../src/errors.js";
 import { createGovernanceModule, governanceModule } from "../../src/governance/module.js";
 import { proposalIdOf } from "../../src/governance/proposalId.js";
@@ -31,7 +31,7 @@ import type { Payload, ProposalAction, Tx, VoteOption } from "../../src/types/tx
 import { decodeTx, encodeSignedTx, encodeTxBody, txSigningMessage } from "../../src/types/txCodec.js";
 
 /** The rules every test chain runs with. */
-export const RULES: TxRules = { modules: [bankModule, governanceModule], verifier: verifyNode };
+export const RULES: TxRules = { modules: [bankModule, governanceModule], verifier: verifySignature };
 
 /** Chain id of test chains. */
 export const CHAIN_ID = "xai-devnet-test";
@@ -60,7 +60,7 @@ export interface GovChainOptions {
 
 /** The rules of a release that knows `upgrades`. */
 export function rulesFor(upgrades: UpgradeSet): TxRules {
-  return { modules: [bankModule, createGovernanceModule(upgrades)], verifier: verifyNode };
+  return { modules: [bankModule, createGovernanceModule(upgrades)], verifier: verifySignature };
 }
 
 /** What a block did. */

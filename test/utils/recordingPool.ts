@@ -1,9 +1,9 @@
-// A stand-in for the signature pool (src/chain/sigPool.ts) that verifies for real (verifyNode) on
+// A stand-in for the signature pool (src/chain/sigPool.ts) that verifies for real (verifySignature) on
 // the main thread, a few milliseconds later, and records what it was asked: the size of each call
 // and the most calls in flight at once.
 import type { SigItem } from "../../src/chain/sigBatch.js";
 import type { SignaturePool } from "../../src/chain/sigPool.js";
-import { verifyNode } from "../../src/crypto/verify.js";
+import { verifySignature } from "../../src/crypto/verify.js";
 
 export interface PoolRecord {
   /** Items of each `verify` call, in order. */
@@ -20,7 +20,7 @@ export function recordingPool(): { pool: SignaturePool; seen: PoolRecord } {
       seen.maxInFlight = Math.max(seen.maxInFlight, ++inFlight);
       await new Promise((r) => setTimeout(r, 5));
       inFlight--;
-      return items.map((it) => verifyNode(it.signature, it.message, it.publicKey));
+      return items.map((it) => verifySignature(it.signature, it.message, it.publicKey));
     },
     async verifyTxs(): Promise<never[]> {
       return [];

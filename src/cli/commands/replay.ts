@@ -5,7 +5,7 @@ import { ChainErrorCode } from "../../chain/errors.js";
 import { repairChain } from "../../chain/repair.js";
 import { replayChain } from "../../chain/replay.js";
 import { SignaturePool } from "../../chain/sigPool.js";
-import { verifyNode } from "../../crypto/verify.js";
+import { verifySignature } from "../../crypto/verify.js";
 import { ChainDb } from "../../db/chainDb.js";
 import { xaiError } from "../../errors.js";
 import { assertGovernanceInvariants } from "../../governance/invariants.js";
@@ -67,9 +67,9 @@ export function registerReplay(program: Command): void {
           scratch,
           // The release's known upgrades (XAI_TEST_UPGRADES adds test ones), as `start` runs them.
           modules: createModules(nodeUpgrades(parseTestUpgrades(process.env[TEST_UPGRADES_ENV]))),
-          blockVerifier: verifyNode,
-          // With the pool: the default verifier (verifyNode behind a memo the pool fills).
-          ...(o.skipSignatures ? { txVerifier: null } : pool ? { pool } : { txVerifier: verifyNode }),
+          blockVerifier: verifySignature,
+          // With the pool: the default verifier (verifySignature behind a memo the pool fills).
+          ...(o.skipSignatures ? { txVerifier: null } : pool ? { pool } : { txVerifier: verifySignature }),
           check: assertGovernanceInvariants,
           clock: () => performance.now(),
           onProgress: (h, total, txs) => {

@@ -8,7 +8,7 @@ import { proposerOfSlot } from "../../../src/config/genesis.js";
 import { bytesEqual } from "../../../src/crypto/bytes.js";
 import { sha256 } from "../../../src/crypto/hash.js";
 import { devKeyPair, type KeyPair } from "../../../src/crypto/keys.js";
-import { type Verifier, verifyNode } from "../../../src/crypto/verify.js";
+import { type Verifier, verifySignature } from "../../../src/crypto/verify.js";
 import { followUpOf, validateGossipBlock } from "../../../src/network/gossipValidation.js";
 import { createModules } from "../../../src/node/modules.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
@@ -42,7 +42,7 @@ function countingVerifier(): { verifier: Verifier; calls: () => number } {
   return {
     verifier: (sig, msg, key) => {
       n++;
-      return verifyNode(sig, msg, key);
+      return verifySignature(sig, msg, key);
     },
     calls: () => n,
   };

@@ -7,7 +7,7 @@ import type { GenesisFile } from "../../../src/config/genesis.js";
 import { compareBytes, toHex, u64be, utf8 } from "../../../src/crypto/bytes.js";
 import { sha256 } from "../../../src/crypto/hash.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
-import { verifyNode } from "../../../src/crypto/verify.js";
+import { verifySignature } from "../../../src/crypto/verify.js";
 import { bucketKey, DbBucket } from "../../../src/db/buckets.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
 import { DbErrorCode } from "../../../src/db/errors.js";
@@ -358,7 +358,7 @@ describe("reorg", () => {
           source: db,
           scratch,
           modules: createModules(),
-          blockVerifier: verifyNode,
+          blockVerifier: verifySignature,
         });
         await scratch.close();
         assert.equal(report.mismatches, 0);
@@ -383,7 +383,7 @@ describe("reorg", () => {
           source: db,
           scratch: scratch2,
           modules: createModules(),
-          blockVerifier: verifyNode,
+          blockVerifier: verifySignature,
         });
         await scratch2.close();
         assert.equal(corrupt.mismatches, 1);

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { replayChain } from "../../../src/chain/replay.js";
-import { verifyNode } from "../../../src/crypto/verify.js";
+import { verifySignature } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
 import { createModules } from "../../../src/node/modules.js";
 import { makeBlock, openTestChain, produce, tempDir, testGenesis } from "../../utils/testChain.js";
@@ -41,7 +41,7 @@ describe("replay and the hash chain", function () {
             source,
             scratch,
             modules: createModules(),
-            blockVerifier: verifyNode,
+            blockVerifier: verifySignature,
           }),
           /REPLAY_MISMATCH|link|hash/,
         );

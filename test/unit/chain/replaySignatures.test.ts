@@ -9,7 +9,7 @@ import { ChainErrorCode } from "../../../src/chain/errors.js";
 import { replayChain } from "../../../src/chain/replay.js";
 import { SignaturePool } from "../../../src/chain/sigPool.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
-import { verifyNode } from "../../../src/crypto/verify.js";
+import { verifySignature } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
 import { isXaiError } from "../../../src/errors.js";
 import { createModules } from "../../../src/node/modules.js";
@@ -48,7 +48,10 @@ describe("U4: replay verifies every transaction signature by default", function 
     await produce(chain);
     // Signed by the thief's key, not alice's: a transfer alice never signed.
     const forged = decodeTx(transferTx(alice, thief.address, 1_000_000n, { nonce: 1n, signer: thief }));
-    assert.equal(verifyNode(forged.signature, txSigningMessage(forged.bodyBytes), alice.publicKey), false);
+    assert.equal(
+      verifySignature(forged.signature, txSigningMessage(forged.bodyBytes), alice.publicKey),
+      false,
+    );
     forgedId = forged.id;
     await chain.submitTx(forged);
     const b2 = await produce(chain);
@@ -72,7 +75,7 @@ describe("U4: replay verifies every transaction signature by default", function 
         source,
         scratch,
         modules: createModules(),
-        blockVerifier: verifyNode,
+        blockVerifier: verifySignature,
         ...(txVerifier === null ? { txVerifier } : {}),
         ...(pool ? { pool } : {}),
       });
@@ -144,7 +147,7 @@ describe("U4: replay verifies every transaction signature by default", function 
         source,
         scratch,
         modules: createModules(),
-        blockVerifier: verifyNode,
+        blockVerifier: verifySignature,
       });
       await scratch.close();
       await source.close();

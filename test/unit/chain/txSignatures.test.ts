@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { SignaturePool } from "../../../src/chain/sigPool.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
-import { cachingVerifier, type Verifier, verifyNode } from "../../../src/crypto/verify.js";
+import { cachingVerifier, type Verifier, verifySignature } from "../../../src/crypto/verify.js";
 import { BlockErrorCode, TxErrorCode } from "../../../src/types/errors.js";
 import {
   expectCode,
@@ -20,13 +20,13 @@ import {
   transferTx,
 } from "../../utils/testChain.js";
 
-/** verifyNode, counting its calls (the main thread's verifications). */
+/** verifySignature, counting its calls (the main thread's verifications). */
 function counting(): { verifier: Verifier; calls: () => number } {
   let n = 0;
   return {
     verifier: (s, m, p) => {
       n++;
-      return verifyNode(s, m, p);
+      return verifySignature(s, m, p);
     },
     calls: () => n,
   };

@@ -14,7 +14,7 @@ import type { Chain } from "../../../src/chain/chain.js";
 import { replayChain } from "../../../src/chain/replay.js";
 import { slotStartMs } from "../../../src/chain/slots.js";
 import { devKeyPair, type KeyPair } from "../../../src/crypto/keys.js";
-import { verifyNode } from "../../../src/crypto/verify.js";
+import { verifySignature } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
 import { GovErrorCode } from "../../../src/governance/errors.js";
 import { proposalIdOf } from "../../../src/governance/proposalId.js";
@@ -239,7 +239,7 @@ describe("chain: software upgrades on the real chain (SPEC v2 §4.7)", function 
         source: restarted.db,
         scratch,
         modules: newRelease(),
-        blockVerifier: verifyNode,
+        blockVerifier: verifySignature,
       });
       assert.equal(report.headHeight, PLAN_HEIGHT + 2);
       assert.equal(report.mismatches, 0);
@@ -257,7 +257,7 @@ describe("chain: software upgrades on the real chain (SPEC v2 §4.7)", function 
           source: restarted.db,
           scratch: scratch2,
           modules: oldRelease(),
-          blockVerifier: verifyNode,
+          blockVerifier: verifySignature,
         }),
         "REPLAY_MISMATCH",
       );

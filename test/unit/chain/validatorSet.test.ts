@@ -16,7 +16,7 @@ import { replayChain } from "../../../src/chain/replay.js";
 import type { GenesisFile } from "../../../src/config/genesis.js";
 import { toHex } from "../../../src/crypto/bytes.js";
 import { devKeyPair, type KeyPair } from "../../../src/crypto/keys.js";
-import { verifyNode } from "../../../src/crypto/verify.js";
+import { verifySignature } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
 import { assertGovernanceInvariants } from "../../../src/governance/invariants.js";
 import { proposalIdOf } from "../../../src/governance/proposalId.js";
@@ -299,7 +299,7 @@ describe("validator set in state on the real chain (SPEC v2 §4.8)", function ()
         source: tc.db,
         scratch,
         modules: createModules(),
-        blockVerifier: verifyNode,
+        blockVerifier: verifySignature,
         check: assertGovernanceInvariants,
       });
       assert.equal(report.headHeight, tc.chain.head.height);

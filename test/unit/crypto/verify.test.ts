@@ -3,6 +3,7 @@ import { createHash, createPublicKey } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
+import { crypto_sign_verify_detached } from "sodium-native";
 import { SignaturePool } from "../../../src/chain/sigPool.js";
 import {
   addressBytes,
@@ -22,10 +23,12 @@ import {
   verifyNoble,
   verifyNode,
   verifySignature,
+  verifySodium,
 } from "../../../src/crypto/verify.js";
 
-// Differential test of the two signature verifiers (SPEC §2: consensus must not depend on which one a node
-// uses). Every vector is checked twice: both verifiers give the same boolean, and that boolean is the one the
+// Differential test of the three signature backends (SPEC §2: consensus must not depend on which one a node
+// uses): libsodium (verifySodium, the node's), node:crypto (verifyNode) and the noble reference. Every vector
+// is checked twice: all three give the same boolean, and that boolean is the one the
 // consensus rule of src/crypto/signatureRule.ts demands (SPEC §3 v2: cofactorless RFC 8032 check, S < L,
 // A and R canonical and not of small order). scripts/nodeMatrix.sh runs this file on Node 20, 22 and 24 (the whole suite on 24).
 
@@ -60,14 +63,16 @@ function challenge(r: Uint8Array, pk: Uint8Array, msg: Uint8Array): bigint {
   return leToBig(sha512(cat(r, pk, msg))) % L;
 }
 
-/** Every vector `both` saw, with verifyNode's verdict: the pool and the memo are checked on them last. */
+/** Every vector `both` saw, with the common verdict: the pool and the memo are checked on them last. */
 const SEEN: Array<{ sig: Uint8Array; msg: Uint8Array; pk: Uint8Array; verdict: boolean; label: string }> = [];
 
-/** Runs both verifiers, asserts they agree, and returns the common verdict. */
+/** Runs the three verifiers, asserts they agree, and returns the common verdict. */
 function both(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array, label = ""): boolean {
   const a = verifyNode(sig, msg, pk);
   const b = verifyNoble(sig, msg, pk);
+  const c = verifySodium(sig, msg, pk);
   assert.equal(a, b, `verifiers disagree ${label}: node=${a} noble=${b} sig=${hex(sig)} pk=${hex(pk)}`);
+  assert.equal(c, b, `verifiers disagree ${label}: sodium=${c} noble=${b} sig=${hex(sig)} pk=${hex(pk)}`);
   SEEN.push({ sig, msg, pk, verdict: a, label });
   return a;
 }
@@ -163,13 +168,13 @@ function handSign(r: bigint, a: bigint, pk: Uint8Array, msg: Uint8Array): { sig:
   return { sig: cat(R, le32((r + k * a) % L)), k };
 }
 
-describe("crypto/verify: verifyNode and verifyNoble agree (differential)", () => {
+describe("crypto/verify: verifySodium, verifyNode and verifyNoble agree (differential)", () => {
   const honest = scalarKey(1);
   const msg = utf8("differential test message");
   const goodSig = sign(msg, honest.secretKey);
 
-  it("the consensus verifier is verifyNode", () => {
-    assert.equal(verifySignature, verifyNode);
+  it("the consensus verifier is verifySodium", () => {
+    assert.equal(verifySignature, verifySodium);
   });
 
   it("a genuine signature verifies in both, and matches noble's RFC 8032 verify", () => {
@@ -707,10 +712,26 @@ describe("crypto/verify: the JWK key import is the SPKI DER import", () => {
   });
 });
 
-// Issue 10: the worker pool (sigPool.ts, verifyNode on worker threads) and the memo path (a
+// Issue 10: libsodium without the rule in front. The node keeps the rule (the verdict must not
+// depend on a library's version), but libsodium 1.0.18+ refuses the same inputs on its own: on every
+// vector above, its bare verdict is the rule's.
+describe("crypto/verify: libsodium alone gives the rule's verdict on every vector above", () => {
+  it("crypto_sign_verify_detached without the byte rule", () => {
+    assert.ok(SEEN.length > 1000, `only ${SEEN.length} vectors`);
+    let compared = 0;
+    for (const v of SEEN) {
+      if (v.sig.length !== 64 || v.pk.length !== 32) continue; // sodium-native asserts the lengths
+      assert.equal(crypto_sign_verify_detached(v.sig, v.msg, v.pk), v.verdict, `bare libsodium: ${v.label}`);
+      compared++;
+    }
+    assert.ok(compared > 1000);
+  });
+});
+
+// Issue 10: the worker pool (sigPool.ts, verifySignature on worker threads) and the memo path (a
 // cachingVerifier filled from the pool's memo keys) must give verifyNode's verdict on every vector of
 // this file. Runs last, over all the vectors the tests above passed through `both`.
-describe("crypto/verify: the signature pool and the memo agree with verifyNode on every vector above", function () {
+describe("crypto/verify: the signature pool and the memo agree with the common verdict on every vector above", function () {
   this.timeout(120_000);
 
   it("pool.verify, the caching verifier (twice), and a memo filled only from the pool's keys", async () => {
@@ -719,7 +740,7 @@ describe("crypto/verify: the signature pool and the memo agree with verifyNode o
     try {
       const items = SEEN.map((v) => ({ signature: v.sig, message: v.msg, publicKey: v.pk }));
       const verdicts = await pool.verify(items);
-      const memo = cachingVerifier(verifyNode);
+      const memo = cachingVerifier(verifySignature);
       const poolOnly = cachingVerifier(() => false); // accepts only what the pool entered
       const keys = await pool.verifyTxs([]); // empty batch: no message, empty answer
       assert.deepEqual(keys, []);

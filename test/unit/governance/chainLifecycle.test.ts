@@ -16,7 +16,7 @@ import { DEPOSIT_ESCROW_ADDRESS, TREASURY_ADDRESS } from "../../../src/config/ad
 import type { GenesisFile } from "../../../src/config/genesis.js";
 import { toHex } from "../../../src/crypto/bytes.js";
 import { devKeyPair, type KeyPair } from "../../../src/crypto/keys.js";
-import { verifyNode } from "../../../src/crypto/verify.js";
+import { verifySignature } from "../../../src/crypto/verify.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
 import { assertGovernanceInvariants } from "../../../src/governance/invariants.js";
 import type { ProposalStatus } from "../../../src/governance/lifecycle.js";
@@ -90,7 +90,7 @@ async function replayWithInvariants(genesis: GenesisFile, source: ChainDb, dirs:
       source,
       scratch,
       modules: createModules(),
-      blockVerifier: verifyNode,
+      blockVerifier: verifySignature,
       check: async (s) => {
         checks++;
         await assertGovernanceInvariants(s);

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import protobuf from "protobufjs";
 import { devKeyPair, sign } from "../../../src/crypto/keys.js";
-import { verifyNode } from "../../../src/crypto/verify.js";
+import { verifySignature } from "../../../src/crypto/verify.js";
 import { XaiError } from "../../../src/errors.js";
 import {
   assembleBlock,
@@ -94,7 +94,10 @@ describe("types/block", () => {
       assert.deepEqual(b.bytes, bytes);
       assert.deepEqual(b.hash, sha256(headerBytes));
       assert.equal(b.hashHex, hex(sha256(headerBytes)));
-      assert.equal(verifyNode(b.signature, blockSigningMessage(b.headerBytes), proposer.publicKey), true);
+      assert.equal(
+        verifySignature(b.signature, blockSigningMessage(b.headerBytes), proposer.publicKey),
+        true,
+      );
       // assembleBlock builds the same object
       assert.deepEqual(assembleBlock(h, signature, txs), b);
     });

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import protobuf from "protobufjs";
 import { addressFromBytes, addressOf, devKeyPair, sign } from "../../../src/crypto/keys.js";
-import { verifyNode } from "../../../src/crypto/verify.js";
+import { verifySignature } from "../../../src/crypto/verify.js";
 import { XaiError } from "../../../src/errors.js";
 import { pb } from "../../../src/types/proto.js";
 import type { Payload, ProposalAction, TxBody } from "../../../src/types/tx.js";
@@ -194,7 +194,7 @@ describe("types/txCodec", () => {
         assert.equal(tx.sender, kp.address);
         // re-encoding the decoded body is byte-identical, and the signature verifies over domain || body
         assert.deepEqual(encodeTxBody(tx.body), bodyBytes);
-        assert.equal(verifyNode(tx.signature, txSigningMessage(tx.bodyBytes), tx.body.publicKey), true);
+        assert.equal(verifySignature(tx.signature, txSigningMessage(tx.bodyBytes), tx.body.publicKey), true);
       });
     }
 
@@ -389,7 +389,7 @@ describe("types/txCodec", () => {
       protobufAccepts(pb.TxBody, bad);
       const txBytes = signedTx(bad);
       const sig = txBytes.subarray(txBytes.length - 64);
-      assert.equal(verifyNode(sig, txSigningMessage(bad), kp.publicKey), true);
+      assert.equal(verifySignature(sig, txSigningMessage(bad), kp.publicKey), true);
       expectCode(() => decodeTx(txBytes), "TX_NON_CANONICAL");
     });
 
