@@ -19,8 +19,12 @@ export class RoguePeer {
 
   /** Starts a libp2p node on an ephemeral 127.0.0.1 port, subscribed to the chain's topics. */
   static async start(chainId: string): Promise<RoguePeer> {
-    // A fresh identity (libp2p generates it) on an ephemeral 127.0.0.1 port; no gater, no scoring.
-    const node = await createP2PNode();
+    // A fresh identity (libp2p generates it) on an ephemeral 127.0.0.1 port; no gater. Its peers
+    // are the cluster's nodes, all on 127.0.0.1: without the loopback exemption gossipsub's default
+    // colocation penalty scored 16 of them -180 each, graylisted, so the rogue dropped their
+    // subscriptions and never saw a 16-node cluster subscribed (the scoring is otherwise gossipsub's
+    // default: no topic is scored, so the rogue judges nothing it receives).
+    const node = await createP2PNode({ scoredTopics: [], scoring: { loopbackExempt: true } });
     const r = new RoguePeer(node, chainId);
     r.gossip.subscribe(txTopic(chainId));
     r.gossip.subscribe(blockTopic(chainId));
@@ -76,6 +80,11 @@ export class RoguePeer {
   /** Publishes bytes on the block topic; returns how many peers it went to. */
   async publishBlock(bytes: Uint8Array): Promise<number> {
     return (await this.gossip.publish(blockTopic(this.chainId), bytes)).recipients.length;
+  }
+
+  /** The rogue's gossipsub score of a peer (0 for an honest local node: see `start`). */
+  score(peerId: string): number {
+    return this.gossip.getScore(peerId);
   }
 
   /** Stops the node. */
