@@ -21,7 +21,8 @@ describe("harness/RoguePeer", function () {
     const chainId = "xai-rogue-test";
     rogue = await RoguePeer.start(chainId);
     nodes.push(...(await Promise.all(Array.from({ length: 16 }, () => createP2PNode()))));
-    for (const n of nodes) for (const t of [txTopic(chainId), blockTopic(chainId)]) gossipsubOf(n).subscribe(t);
+    for (const n of nodes)
+      for (const t of [txTopic(chainId), blockTopic(chainId)]) gossipsubOf(n).subscribe(t);
     const dialed = await rogue.connect(nodes.map((n) => n.getMultiaddrs()[0]!.toString()));
     assert.deepEqual(
       dialed.map((d) => d.ok),
