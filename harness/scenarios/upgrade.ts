@@ -36,7 +36,16 @@ export const upgrade: Scenario = {
     "software_upgrade v2-test: every validator halts at its height, restarts with it, all agree; a late follower too",
   async run({ cluster: c, check, note }) {
     const start = await c.status(0);
-    const height = start.height + 40;
+    // The plan must still be at least timelock_blocks ahead when it executes (SPEC v2 §4.7), after
+    // the voting, review, implementation and timelock periods: 18 blocks on the `test` preset,
+    // three times that above 5 nodes (clusterRules); 40 blocks left 2 too few at 16 nodes.
+    const rule = async (name: string) => Number(await registryValue(c, 0, "rule", name));
+    const lifecycle =
+      (await rule("voting_period_blocks")) +
+      (await rule("review_period_blocks")) +
+      (await rule("implementation_period_blocks")) +
+      2 * (await rule("timelock_blocks"));
+    const height = start.height + lifecycle + 22;
     const info = `https://example.org/xai/v2-test sha256:${"ab".repeat(32)}`;
     const p = await runLifecycle(c, {
       proposer: 0,
