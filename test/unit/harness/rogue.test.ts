@@ -17,7 +17,7 @@ describe("harness/RoguePeer", function () {
     await Promise.all(nodes.map((n) => n.stop()));
   });
 
-  it("sees the subscriptions of 16 peers on 127.0.0.1, each scored 0, and publishes to them", async () => {
+  it("sees the subscriptions of 16 peers on 127.0.0.1, each scored 0", async () => {
     const chainId = "xai-rogue-test";
     rogue = await RoguePeer.start(chainId);
     nodes.push(...(await Promise.all(Array.from({ length: 16 }, () => createP2PNode()))));
@@ -37,6 +37,5 @@ describe("harness/RoguePeer", function () {
       nodes.map((n) => rogue!.score(n.peerId.toString())),
       nodes.map(() => 0),
     );
-    assert.equal(await rogue.publishTx(new Uint8Array([1, 2, 3])), 16);
   });
 });
