@@ -24,7 +24,7 @@ export interface ChainOptions {
   genesis: GenesisFile;
   db: ChainDb;
   modules: readonly StateModule[];
-  /** Signature verifier of the block path (default: node:crypto behind a memo, cachingVerifier). */
+  /** Signature verifier of the block path (default: verifySignature, libsodium, behind a memo: cachingVerifier). */
   verifier?: Verifier;
   /**
    * Worker threads that verify transaction signatures before a block is applied and before

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
+import { createRequire } from "node:module";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
-import { crypto_sign_verify_detached } from "sodium-native";
 import { concatBytes } from "./bytes.js";
 import { sha256 } from "./hash.js";
 import { bytesKey, withSignatureRule } from "./signatureRule.js";
@@ -58,9 +58,41 @@ function keyObject(pk: Uint8Array): KeyObject {
 }
 
 /** node:crypto (OpenSSL) with cached KeyObjects, behind the same rule: the differential test's second backend. */
-export const verifyNode = withSignatureRule((signature, message, publicKey) =>
-  nodeVerify(null, message, keyObject(publicKey), signature),
-);
+const nodeEquation = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) =>
+  nodeVerify(null, message, keyObject(publicKey), signature);
+
+export const verifyNode = withSignatureRule(nodeEquation);
+
+type SodiumVerify = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => unknown;
+
+/**
+ * libsodium's verify, or null where sodium-native ships no binary for the platform (musl libc,
+ * glibc older than 2.33, 32-bit ARM): the node then verifies with node:crypto, behind the same
+ * rule, with the same verdicts (the differential test), only slower.
+ */
+function loadSodium(): SodiumVerify | null {
+  try {
+    const m = createRequire(import.meta.url)("sodium-native") as {
+      crypto_sign_verify_detached: SodiumVerify;
+    };
+    return m.crypto_sign_verify_detached;
+  } catch {
+    return null;
+  }
+}
+
+const sodiumVerify = loadSodium();
+
+/** True if libsodium loaded on this platform (then verifySignature is verifySodium). */
+export const sodiumAvailable = sodiumVerify !== null;
+
+/** sodium-native's binding takes 32-bit offsets and lengths, and answers no verdict for shared memory. */
+const U32_MAX = 0xffff_ffff;
+
+/** `b` itself, or a copy at offset 0 of a plain ArrayBuffer where the binding could not read `b` as it is. */
+function plain(b: Uint8Array): Uint8Array {
+  return b.buffer instanceof ArrayBuffer && b.byteOffset + b.byteLength <= U32_MAX ? b : new Uint8Array(b);
+}
 
 /**
  * The node's verifier: libsodium's `crypto_sign_verify_detached` (sodium-native), behind the same
@@ -69,15 +101,21 @@ export const verifyNode = withSignatureRule((signature, message, publicKey) =>
  * also refuses small-order and non-canonical A and R and S >= L itself; the rule in front stays,
  * so the verdict never depends on the library's version.
  */
-export const verifySodium = withSignatureRule((signature, message, publicKey) =>
-  crypto_sign_verify_detached(signature, message, publicKey),
-);
+export const verifySodium = withSignatureRule((signature, message, publicKey) => {
+  if (sodiumVerify === null) throw new Error("sodium-native is not available on this platform");
+  // A message of 4 GiB or more cannot be passed to the binding (no transaction comes near it).
+  if (message.byteLength > U32_MAX) return nodeEquation(signature, message, publicKey);
+  return sodiumVerify(plain(signature), plain(message), plain(publicKey)) === true;
+});
 
 /** A signature verifier: (signature, message, public key) → valid. */
 export type Verifier = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
 
-/** The verifier the node uses on every path (admission, the signature pool, import, replay). */
-export const verifySignature: Verifier = verifySodium;
+/**
+ * The verifier the node uses on every path (admission, the signature pool, import, replay):
+ * libsodium, or node:crypto where libsodium has no binary for the platform (sodiumAvailable).
+ */
+export const verifySignature: Verifier = sodiumAvailable ? verifySodium : verifyNode;
 
 /** A Verifier with a memo of what verified (cachingVerifier). */
 export interface CachingVerifier extends Verifier {

@@ -92,7 +92,7 @@ export interface TestChainOptions {
   mempool?: Partial<MempoolLimits>;
   /** Existing database directory (reopen); default a new temp directory. */
   dir?: string;
-  /** Signature verifier (default: the chain's caching node:crypto verifier); tests count calls with it. */
+  /** Signature verifier (default: the chain's caching verifier over verifySignature); tests count calls with it. */
   verifier?: Verifier;
   /** State modules (default: createModules()); tests wrap them to count work. */
   modules?: StateModule[];

@@ -19,6 +19,7 @@ import {
   cachingVerifier,
   isAcceptablePublicKey,
   isAcceptableSignature,
+  sodiumAvailable,
   type Verifier,
   verifyNoble,
   verifyNode,
@@ -77,7 +78,7 @@ function both(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array, label = ""): boo
   return a;
 }
 
-/** Asserts both verifiers agree AND give the expected verdict. */
+/** Asserts the three verifiers agree AND give the expected verdict. */
 function expectVerdict(
   sig: Uint8Array,
   msg: Uint8Array,
@@ -173,11 +174,12 @@ describe("crypto/verify: verifySodium, verifyNode and verifyNoble agree (differe
   const msg = utf8("differential test message");
   const goodSig = sign(msg, honest.secretKey);
 
-  it("the consensus verifier is verifySodium", () => {
+  it("the consensus verifier is verifySodium (libsodium loads on this platform)", () => {
+    assert.equal(sodiumAvailable, true);
     assert.equal(verifySignature, verifySodium);
   });
 
-  it("a genuine signature verifies in both, and matches noble's RFC 8032 verify", () => {
+  it("a genuine signature verifies in all three, and matches noble's RFC 8032 verify", () => {
     expectVerdict(goodSig, msg, honest.pk, true);
     assert.equal(ed25519.verify(goodSig, msg, honest.pk), true);
   });
@@ -288,6 +290,17 @@ describe("crypto/verify: verifySodium, verifyNode and verifyNoble agree (differe
     expectVerdict(sig, buf.subarray(99, 100 + msg.length), pk, false, "view one byte too long");
   });
 
+  it("review: inputs in shared memory (SharedArrayBuffer) verify like copies (the binding alone answers undefined)", () => {
+    const shared = (b: Uint8Array) => {
+      const out = new Uint8Array(new SharedArrayBuffer(b.length + 5), 5, b.length);
+      out.set(b);
+      return out;
+    };
+    assert.equal(crypto_sign_verify_detached(shared(goodSig), shared(msg), shared(honest.pk)), undefined);
+    expectVerdict(shared(goodSig), shared(msg), shared(honest.pk), true, "shared");
+    expectVerdict(shared(goodSig), shared(flipBit(msg, 3)), shared(honest.pk), false, "shared, tampered");
+  });
+
   describe("small-order public keys", () => {
     it("the hard-coded list is the 8 distinct points of E[8], canonically encoded, with the stated orders", () => {
       const seen = new Set<string>();
@@ -318,7 +331,7 @@ describe("crypto/verify: verifySodium, verifyNode and verifyNoble agree (differe
       }
     });
 
-    it("forgeries that satisfy the bare cofactorless equation are rejected by both verifiers", () => {
+    it("forgeries that satisfy the bare cofactorless equation are rejected by every verifier", () => {
       // With a small-order key A, [0]B - [k]A is a small-order point; whenever it equals R the bare
       // equation holds for ANY message. Only the key rule stops these (OpenSSL alone accepts them).
       let equationHeld = 0;
@@ -721,6 +734,7 @@ describe("crypto/verify: libsodium alone gives the rule's verdict on every vecto
     let compared = 0;
     for (const v of SEEN) {
       if (v.sig.length !== 64 || v.pk.length !== 32) continue; // sodium-native asserts the lengths
+      if (![v.sig, v.msg, v.pk].every((b) => b.buffer instanceof ArrayBuffer)) continue; // verifySodium copies shared memory
       assert.equal(crypto_sign_verify_detached(v.sig, v.msg, v.pk), v.verdict, `bare libsodium: ${v.label}`);
       compared++;
     }
@@ -729,7 +743,7 @@ describe("crypto/verify: libsodium alone gives the rule's verdict on every vecto
 });
 
 // Issue 10: the worker pool (sigPool.ts, verifySignature on worker threads) and the memo path (a
-// cachingVerifier filled from the pool's memo keys) must give verifyNode's verdict on every vector of
+// cachingVerifier filled from the pool's memo keys) must give the common verdict on every vector of
 // this file. Runs last, over all the vectors the tests above passed through `both`.
 describe("crypto/verify: the signature pool and the memo agree with the common verdict on every vector above", function () {
   this.timeout(120_000);
