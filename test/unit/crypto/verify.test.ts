@@ -290,13 +290,18 @@ describe("crypto/verify: verifySodium, verifyNode and verifyNoble agree (differe
     expectVerdict(sig, buf.subarray(99, 100 + msg.length), pk, false, "view one byte too long");
   });
 
-  it("review: inputs in shared memory (SharedArrayBuffer) verify like copies (the binding alone answers undefined)", () => {
+  it("review: inputs in shared memory (SharedArrayBuffer) verify like copies (the binding alone may answer undefined)", () => {
     const shared = (b: Uint8Array) => {
       const out = new Uint8Array(new SharedArrayBuffer(b.length + 5), 5, b.length);
       out.set(b);
       return out;
     };
-    assert.equal(crypto_sign_verify_detached(shared(goodSig), shared(msg), shared(honest.pk)), undefined);
+    // The bare binding answers undefined on Node 20 and true on Node 22: no verdict to rely on.
+    assert.ok(
+      [undefined, true].includes(
+        crypto_sign_verify_detached(shared(goodSig), shared(msg), shared(honest.pk)),
+      ),
+    );
     expectVerdict(shared(goodSig), shared(msg), shared(honest.pk), true, "shared");
     expectVerdict(shared(goodSig), shared(flipBit(msg, 3)), shared(honest.pk), false, "shared, tampered");
   });
