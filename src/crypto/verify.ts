@@ -57,13 +57,13 @@ function keyObject(pk: Uint8Array): KeyObject {
   return obj;
 }
 
-/** node:crypto (OpenSSL) with cached KeyObjects, behind the same rule: the differential test's second backend. */
 const nodeEquation = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) =>
   nodeVerify(null, message, keyObject(publicKey), signature);
 
+/** node:crypto (OpenSSL) with cached KeyObjects, behind the same rule: the differential test's second backend. */
 export const verifyNode = withSignatureRule(nodeEquation);
 
-type SodiumVerify = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => unknown;
+type SodiumVerify = typeof import("sodium-native").crypto_sign_verify_detached;
 
 /**
  * libsodium's verify, or null where sodium-native ships no binary for the platform (musl libc,
@@ -72,9 +72,7 @@ type SodiumVerify = (signature: Uint8Array, message: Uint8Array, publicKey: Uint
  */
 function loadSodium(): SodiumVerify | null {
   try {
-    const m = createRequire(import.meta.url)("sodium-native") as {
-      crypto_sign_verify_detached: SodiumVerify;
-    };
+    const m = createRequire(import.meta.url)("sodium-native") as typeof import("sodium-native");
     return m.crypto_sign_verify_detached;
   } catch {
     return null;
@@ -85,6 +83,9 @@ const sodiumVerify = loadSodium();
 
 /** True if libsodium loaded on this platform (then verifySignature is verifySodium). */
 export const sodiumAvailable = sodiumVerify !== null;
+
+/** The backend behind verifySignature, for the node's start-up log. */
+export const signatureBackend = sodiumAvailable ? "libsodium" : "node:crypto";
 
 /** sodium-native's binding takes 32-bit offsets and lengths, and answers no verdict for shared memory. */
 const U32_MAX = 0xffff_ffff;

@@ -11,6 +11,7 @@ import { SignGuard } from "../chain/signGuard.js";
 import { SignaturePool } from "../chain/sigPool.js";
 import { slotAt, slotStartMs } from "../chain/slots.js";
 import type { KeyPair } from "../crypto/keys.js";
+import { signatureBackend } from "../crypto/verify.js";
 import { ChainDb } from "../db/chainDb.js";
 import { DbErrorCode, dbCorrupt } from "../db/errors.js";
 import type { XaiError } from "../errors.js";
@@ -186,6 +187,7 @@ export class XaiNode {
         peerId: network?.peerId ?? null,
         p2p: network?.listenAddrs() ?? [],
         upgrades: [...upgrades.keys()],
+        signatures: signatureBackend,
       },
       "node started",
     );

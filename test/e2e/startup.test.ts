@@ -271,6 +271,9 @@ describe("e2e: start-up is all or nothing; a corrupt database is refused and rep
     assert.equal(verified.verified, true);
     const ok = await start(dir);
     assert.match(ok.stdout, /"msg":"node listening"/, ok.stderr);
+    // The start-up log names the signature backend (libsodium here; node:crypto where it has no binary).
+    const started = ok.stdout.split("\n").find((l) => l.includes('"msg":"node started"'));
+    assert.equal((JSON.parse(started ?? "{}") as { signatures?: string }).signatures, "libsodium");
     assert.equal(ok.code, 0, ok.stderr);
     return report;
   }
