@@ -30,7 +30,7 @@ import { putCanonicalBlock, undoOf } from "./blockWrites.js";
 import { type BranchBookkeeping, BranchRecords, bookkeepingOf, MAX_RECORDS } from "./branchSchedule.js";
 import { ChainReads } from "./chainReads.js";
 import { isPreferred } from "./forkChoice.js";
-import { chainGenesis, writeGenesis } from "./genesisBlock.js";
+import { chainGenesis, GENESIS_FILE_META, hasBalances, writeGenesis } from "./genesisBlock.js";
 import { checkHeader, gateBlockHead, type ProposerSchedule } from "./headerChecks.js";
 import { checkStoredChain } from "./integrity.js";
 import { JobQueue } from "./jobQueue.js";
@@ -101,16 +101,26 @@ export class Chain extends ChainReads {
   /** Opens a chain on a database: writes genesis into a new one, or resumes from the stored head. */
   static async open(opts: ChainOptions): Promise<Chain> {
     const chain = new Chain(opts);
-    await chain.init(opts.genesis);
+    await chain.init(opts.genesis, opts.genesisFileSha256);
     return chain;
   }
 
-  private async init(file: ChainOptions["genesis"]): Promise<void> {
+  private async init(file: ChainOptions["genesis"], fileSha256: Uint8Array | undefined): Promise<void> {
     const stored = await this.db.getMeta("genesis");
     if (stored && !bytesEqual(stored, this.genesis.hash))
       throw new XaiError(GenesisErrorCode.MISMATCH, "the database belongs to another genesis");
-    const headHash = (await this.db.getHead()) ?? (await writeGenesis(this.db, file, this.rules));
+    let headHash = await this.db.getHead();
+    if (headHash === undefined) {
+      if (!hasBalances(file)) throw new Error("a new database needs the genesis balances");
+      headHash = await writeGenesis(this.db, file, this.rules);
+    }
     await checkStoredChain(this.db, headHash, this.genesis.finalityDepth);
+    // The file's genesis is the database's: its bytes need no whole parse at the next start.
+    if (fileSha256 && hasBalances(file)) {
+      const known = await this.db.getMeta(GENESIS_FILE_META);
+      if (!known || !bytesEqual(known, fileSha256))
+        await this.db.batch().setMeta(GENESIS_FILE_META, fileSha256).write();
+    }
     const header = (await this.header(headHash))!;
     this._head = headInfo(headHash, header);
     await Promise.all([this.validators.refresh(this.db.state, headHash), this.sideBlocks.load(this.db)]);

@@ -30,12 +30,26 @@ export function genesisBlock(genesis: Genesis, stateRoot: Uint8Array): Block {
 }
 
 /**
+ * The database's meta entry holding the sha256 of the genesis.json bytes it was last opened with
+ * whole: written by the chain once that file's genesis hash matched the database's (or was written
+ * into a new one), read at the next start (node/genesisFile.ts loadStartGenesis).
+ */
+export const GENESIS_FILE_META = "genesis_file";
+
+/**
  * The genesis a chain keeps: the file's without its balances, which only a new database's genesis
  * state reads (writeGenesis, at open); 100,000 balances held for the node's life were about 15 MiB
  * of objects (issue 10).
  */
-export function chainGenesis({ balances: _, ...genesis }: GenesisFile): Genesis {
+export function chainGenesis(file: Genesis | GenesisFile): Genesis {
+  if (!hasBalances(file)) return file;
+  const { balances: _, ...genesis } = file;
   return genesis;
+}
+
+/** A genesis parsed whole, balances included (not one the database had checked before). */
+export function hasBalances(g: Genesis | GenesisFile): g is GenesisFile {
+  return "balances" in g;
 }
 
 /**

@@ -21,7 +21,17 @@ import type { SignaturePool } from "./sigPool.js";
 
 /** Options of a chain. */
 export interface ChainOptions {
-  genesis: GenesisFile;
+  /**
+   * The genesis, parsed whole (GenesisFile) or, for a database that has already checked the same
+   * genesis.json bytes, without its balances (node/genesisFile.ts loadStartGenesis). A new
+   * database needs the balances for its genesis state.
+   */
+  genesis: GenesisFile | Genesis;
+  /**
+   * sha256 of the genesis.json bytes a whole `genesis` was parsed from: stored (GENESIS_FILE_META)
+   * once the genesis hash has been checked against the database's or written into a new one.
+   */
+  genesisFileSha256?: Uint8Array;
   db: ChainDb;
   modules: readonly StateModule[];
   /** Signature verifier of the block path (default: verifySignature, libsodium, behind a memo: cachingVerifier). */

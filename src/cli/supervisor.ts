@@ -17,6 +17,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { releaseSha256, UPGRADE_NAME_RE } from "../governance/upgrade/plan.js";
 import type { Logger } from "../logger.js";
+import { withNodeMalloc } from "../node/mallocEnv.js";
 import { nodePaths } from "../node/paths.js";
 import { UPGRADE_NEEDED_EXIT_CODE } from "../node/upgrades.js";
 
@@ -135,7 +136,11 @@ export function supervise(o: SupervisorOptions): Supervisor {
   const run = (entry: string): Promise<number> =>
     new Promise((res) => {
       o.log.info({ entry, args: o.args }, "supervisor: starting node");
-      const c = spawn(process.execPath, [entry, ...o.args], { stdio: "inherit" });
+      // The node process gets the malloc settings it is run with everywhere (mallocEnv.ts).
+      const c = spawn(process.execPath, [entry, ...o.args], {
+        stdio: "inherit",
+        env: withNodeMalloc(process.env),
+      });
       child = c;
       c.on("error", (err) => {
         o.log.warn({ entry, err: err.message }, "supervisor: node could not be started");

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RuleValues } from "../config/genesis.js";
 import { initChain } from "./initChain.js";
+import { withNodeMalloc } from "./mallocEnv.js";
 import { nodePaths } from "./paths.js";
 
 /** Where one local node of a network lives and listens. */
@@ -86,6 +87,8 @@ export interface SpawnArgs {
   startArgs?: readonly string[];
   /** A command the node runs under (`ip netns exec NS`). */
   prefix?: readonly string[];
+  /** false: without the malloc settings of mallocEnv.ts (the memory benchmark's comparison). */
+  mallocEnv?: boolean;
 }
 
 /**
@@ -117,7 +120,10 @@ export function spawnNode(
   const [cmd, ...rest] = [...(more.prefix ?? []), process.execPath, ...args];
   const child = spawn(cmd!, rest, {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...extraEnv },
+    env:
+      more.mallocEnv === false
+        ? { ...process.env, ...extraEnv }
+        : withNodeMalloc({ ...process.env, ...extraEnv }),
   });
   const log = createWriteStream(join(spec.dir, "node.log"), { flags: "a" });
   child.stdout?.pipe(log);

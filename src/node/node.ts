@@ -24,7 +24,7 @@ import type { PenaltyOptions } from "../network/peerPenalties.js";
 import { MAX_VALIDATORS } from "../state-transition/validatorSet.js";
 import { VERSION } from "../version.js";
 import { logHead } from "./eventLog.js";
-import { loadGenesis } from "./genesisFile.js";
+import { loadStartGenesis, requireGenesisFile } from "./genesisFile.js";
 import { readKeyFile } from "./keyFile.js";
 import { openListeners } from "./listeners.js";
 import { createModules } from "./modules.js";
@@ -96,7 +96,7 @@ export class XaiNode {
   /** Opens the database, resumes from its head, opens every listener, then runs network and production. */
   static async start(o: NodeOptions): Promise<XaiNode> {
     const log = o.log ?? pino({ level: process.env.XAI_LOG_LEVEL ?? "info" });
-    const genesis = loadGenesis(o.dir);
+    requireGenesisFile(o.dir);
     const paths = nodePaths(o.dir);
     const key =
       (o.produce ?? true) && existsSync(paths.validatorKey) ? readKeyFile(paths.validatorKey) : undefined;
@@ -115,8 +115,11 @@ export class XaiNode {
     };
     let chain: Chain;
     try {
+      // After the database: a genesis.json it has checked before is not parsed whole again.
+      const loaded = await loadStartGenesis(o.dir, db);
       chain = await Chain.open({
-        genesis,
+        genesis: loaded.genesis,
+        genesisFileSha256: loaded.fileSha256,
         db,
         modules: createModules(upgrades),
         log,
@@ -137,6 +140,7 @@ export class XaiNode {
       );
     const metrics = new NodeMetrics();
     metrics.collectProcessMetrics();
+    const genesis = chain.genesis;
     metrics.buildInfo.set({ version: VERSION, node: process.version, chain_id: genesis.chainId }, 1);
     const gm = new GovernanceMetrics(metrics, () => chain.state);
     // Every listener is opened before anything runs (no sync, gossip or production): a node that

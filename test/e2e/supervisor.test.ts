@@ -20,7 +20,7 @@ const args = process.argv.slice(2);
 const dir = args[args.indexOf("--dir") + 1];
 const action = ${JSON.stringify(action)};
 const record = (extra) =>
-  appendFileSync(dir + "/runs.jsonl", JSON.stringify({ release: ${JSON.stringify(release)}, pid: process.pid, args, ...extra }) + "\\n");
+  appendFileSync(dir + "/runs.jsonl", JSON.stringify({ release: ${JSON.stringify(release)}, pid: process.pid, args, arenas: process.env.MALLOC_ARENA_MAX, mmap: process.env.MALLOC_MMAP_THRESHOLD_, trim: process.env.MALLOC_TRIM_THRESHOLD_, ...extra }) + "\\n");
 record({});
 if (action === "wait") {
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => { record({ signal: sig }); process.exit(0); });
@@ -60,7 +60,15 @@ function options(base: Action): SupervisorOptions {
   fakeRelease(baseEntry, "(base)", base);
   return { dir, upgradeDir: udir, baseEntry, args: ARGS(), log };
 }
-const runs = (): Array<{ release: string; pid: number; args: string[]; signal?: string }> =>
+const runs = (): Array<{
+  release: string;
+  pid: number;
+  args: string[];
+  signal?: string;
+  arenas?: string;
+  mmap?: string;
+  trim?: string;
+}> =>
   existsSync(join(dir, "runs.jsonl"))
     ? readFileSync(join(dir, "runs.jsonl"), "utf8")
         .trim()
@@ -167,6 +175,25 @@ describe("upgrade supervisor (start --upgrade-dir, SPEC v2 §4.7)", () => {
     assert.deepEqual(
       runs().map((r) => r.release),
       ["(base)", "(base)"],
+    );
+  });
+
+  it("runs each release with the node's malloc settings (mallocEnv.ts), an operator's own value kept", async () => {
+    const sha = install(udir, "v2", { exit: 0 });
+    const before = process.env.MALLOC_ARENA_MAX;
+    process.env.MALLOC_ARENA_MAX = "1";
+    try {
+      assert.equal(await supervise(options({ halt: "v2", sha256: sha })).done, 0);
+    } finally {
+      if (before === undefined) delete process.env.MALLOC_ARENA_MAX;
+      else process.env.MALLOC_ARENA_MAX = before;
+    }
+    assert.deepEqual(
+      runs().map((r) => [r.release, r.arenas, r.mmap, r.trim]),
+      [
+        ["(base)", "1", "131072", "131072"],
+        ["v2", "1", "131072", "131072"],
+      ],
     );
   });
 

@@ -1,21 +1,27 @@
 // What a chain keeps of its genesis (issue 10): not the balances (only a new database's genesis
 // state reads them), while the state holds them; and a database opened with another genesis, one
 // balance changed or missing, is still refused (GENESIS_MISMATCH), as is a genesis.json swapped
-// under a node's directory.
+// under a node's directory. A node whose database has checked the same genesis.json bytes before
+// starts without parsing the balances (loadStartGenesis, the file's sha256 in GENESIS_FILE_META).
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Chain } from "../../../src/chain/chain.js";
-import { GenesisErrorCode } from "../../../src/config/errors.js";
+import { chainGenesis, GENESIS_FILE_META } from "../../../src/chain/genesisBlock.js";
+import { GenesisErrorCode, GenesisFault } from "../../../src/config/errors.js";
+import { parseCheckedGenesis, parseGenesis } from "../../../src/config/genesis.js";
+import { toHex } from "../../../src/crypto/bytes.js";
+import { sha256 } from "../../../src/crypto/hash.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
 import { isXaiError } from "../../../src/errors.js";
 import { silentLogger } from "../../../src/logger.js";
+import { loadGenesis, loadStartGenesis } from "../../../src/node/genesisFile.js";
 import { initChain } from "../../../src/node/initChain.js";
 import { createModules } from "../../../src/node/modules.js";
 import { XaiNode } from "../../../src/node/node.js";
 import { nodePaths } from "../../../src/node/paths.js";
 import { getAccount } from "../../../src/state-transition/accounts.js";
-import { openTestChain, tempDir, testGenesis } from "../../utils/testChain.js";
+import { openTestChain, tempDir, testGenesis, testGenesisJson } from "../../utils/testChain.js";
 
 const refused = (err: unknown) => isXaiError(err, GenesisErrorCode.MISMATCH);
 
@@ -73,6 +79,10 @@ describe("chain: the genesis it keeps", () => {
     });
     await node.stop();
     const path = nodePaths(dir).genesis;
+    // The first start stored the file's digest: the swapped file below differs from it.
+    const db = await ChainDb.open(nodePaths(dir).db);
+    assert.equal(toHex((await db.getMeta(GENESIS_FILE_META))!), toHex(sha256(readFileSync(path))));
+    await db.close();
     const g = JSON.parse(readFileSync(path, "utf8"));
     g.balances[0].amount = String(BigInt(g.balances[0].amount) + 1n);
     writeFileSync(path, JSON.stringify(g));
@@ -88,5 +98,92 @@ describe("chain: the genesis it keeps", () => {
       refused,
     );
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe("a genesis.json the database has checked before", () => {
+    const open = async (dir: string) => {
+      const db = await ChainDb.open(nodePaths(dir).db);
+      const loaded = await loadStartGenesis(dir, db);
+      return { db, loaded };
+    };
+    const start = async (dir: string) => {
+      const { db, loaded } = await open(dir);
+      const chain = await Chain.open({
+        genesis: loaded.genesis,
+        genesisFileSha256: loaded.fileSha256,
+        db,
+        modules: createModules(),
+      });
+      return { db, chain, loaded };
+    };
+
+    it("is parsed whole at the first open, then without its balances, to the same genesis", async () => {
+      const dir = await tempDir();
+      initChain({ dir, dev: true, preset: "test" }, 0);
+      const path = nodePaths(dir).genesis;
+      const whole = loadGenesis(dir);
+      assert.ok(whole.balances.length > 0);
+      const first = await start(dir);
+      assert.equal("balances" in first.loaded.genesis, true);
+      assert.equal(toHex((await first.db.getMeta(GENESIS_FILE_META))!), toHex(sha256(readFileSync(path))));
+      const head = first.chain.head.hash;
+      await first.db.close();
+
+      const second = await start(dir);
+      assert.equal("balances" in second.loaded.genesis, false);
+      assert.deepEqual(second.loaded.genesis, chainGenesis(whole));
+      assert.deepEqual(second.chain.genesis, chainGenesis(whole));
+      assert.equal(toHex(second.chain.head.hash), toHex(head));
+      await second.db.close();
+
+      // Other bytes, the same genesis (whitespace): parsed whole again, and its digest stored.
+      writeFileSync(path, JSON.stringify(JSON.parse(readFileSync(path, "utf8")), null, 2));
+      const third = await start(dir);
+      assert.equal("balances" in third.loaded.genesis, true);
+      assert.equal(toHex((await third.db.getMeta(GENESIS_FILE_META))!), toHex(sha256(readFileSync(path))));
+      await third.db.close();
+      const fourth = await open(dir);
+      assert.equal("balances" in fourth.loaded.genesis, false);
+      await fourth.db.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("a new database parses the file whole, and cannot be started from a genesis without balances", async () => {
+      const dir = await tempDir();
+      initChain({ dir, dev: true, preset: "test" }, 0);
+      const fresh = await open(dir);
+      assert.equal("balances" in fresh.loaded.genesis, true);
+      // A genesis without balances cannot start a new database (nothing to write its state from).
+      const checked = parseCheckedGenesis(
+        JSON.parse(readFileSync(nodePaths(dir).genesis, "utf8")),
+        fresh.loaded.genesis.hash,
+      );
+      await assert.rejects(
+        Chain.open({ genesis: checked, db: fresh.db, modules: createModules() }),
+        /a new database needs the genesis balances/,
+      );
+      assert.equal(await fresh.db.getHead(), undefined);
+      await fresh.db.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("validates every field but the balances again", () => {
+      const json = testGenesisJson(1);
+      const g = parseGenesis(json);
+      assert.throws(
+        () => parseCheckedGenesis({ ...json, chain_id: "X" }, g.hash),
+        (err: unknown) =>
+          isXaiError(err, GenesisErrorCode.INVALID) && err.data.reason === GenesisFault.BAD_CHAIN_ID,
+      );
+      assert.throws(
+        () => parseCheckedGenesis({ ...json, block_time_ms: 5 }, g.hash),
+        (err: unknown) =>
+          isXaiError(err, GenesisErrorCode.INVALID) && err.data.reason === GenesisFault.BAD_BLOCK_TIME,
+      );
+      // The balances are not read at all: the hash is the one given.
+      const c = parseCheckedGenesis({ ...json, balances: "not even an array" }, g.hash);
+      assert.equal(toHex(c.hash), toHex(g.hash));
+      assert.equal("balances" in c, false);
+    });
   });
 });

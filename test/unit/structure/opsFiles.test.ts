@@ -9,12 +9,21 @@ import {
   UPGRADE_RELEASE_REFUSED_EXIT_CODE,
 } from "../../../src/cli/supervisor.js";
 import { DB_CORRUPT_EXIT_CODE } from "../../../src/node/errors.js";
+import { NODE_MALLOC_ENV } from "../../../src/node/mallocEnv.js";
 import { STORAGE_FAILED_EXIT_CODE } from "../../../src/node/node.js";
 
 const UNIT = new URL("../../../docs/systemd/xai-gov.service", import.meta.url);
 const BIN = new URL("../../../bin/xai-gov.js", import.meta.url).pathname;
 
 describe("operator files", () => {
+  it("the systemd unit gives the node the malloc settings of mallocEnv.ts", () => {
+    const unit = readFileSync(UNIT, "utf8");
+    const env = new Map<string, string>();
+    for (const m of unit.matchAll(/^Environment=(.+)$/gm))
+      for (const kv of m[1]!.split(/\s+/)) env.set(kv.split("=")[0]!, kv.split("=")[1]!);
+    for (const [k, v] of Object.entries(NODE_MALLOC_ENV)) assert.equal(env.get(k), v, k);
+  });
+
   it("the systemd unit runs `start` with flags that exist, and does not restart after 4, 5, 6, 7", () => {
     const unit = readFileSync(UNIT, "utf8");
     const exec = /^ExecStart=(.+)$/m.exec(unit)?.[1] ?? "";
