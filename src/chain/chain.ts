@@ -1,23 +1,7 @@
-/**
- * The chain: the canonical head and the job queue through which every change to it runs, one at a
- * time, blocks (imports, production) ahead of transaction submissions (jobQueue.ts). Here: the
- * head and block import (`importBlock`: before the queue, the header gate on header and signature
- * alone (headerChecks.ts `checkHeadSignature`), then the body's decoding; in the queue
- * `importDecoded`: parent, header checks, tx root, finality), after which a block extends the head
- * (applyBlock, then `commitOnHead`: one batch), is kept as a side block (sideBlocks.ts), or wins by
- * fork choice and is adopted by a reorg (reorg.ts); its signatures are verified on the pool while
- * earlier blocks apply (txSignatures.ts, also admission's). Mempool admission (and pruning) is
- * admitTx.ts, block production produceBlock.ts (behind the double-signing guard, signGuard.ts), the
- * halt before a block needing an unknown upgrade upgradeHalt.ts; each takes the `ChainView` members
- * it reads (types.ts); the read side is chainReads.ts. A failed write stops the chain for good
- * (fail-stop: `failStop`), so the head never runs ahead of what is stored. The state transition
- * itself is pure and lives in src/state-transition/ (applyBlock.ts).
- */
-import { GenesisErrorCode } from "../config/errors.js";
 import { bytesEqual, toHex } from "../crypto/bytes.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { cachingVerifier, verifySignature } from "../crypto/verify.js";
-import { isXaiError, XaiError, xaiError } from "../errors.js";
+import { isXaiError, type XaiError, xaiError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { applyBlock, blockTxRoot } from "../state-transition/applyBlock.js";
 import type { TxRules } from "../state-transition/applyTx.js";
@@ -30,7 +14,7 @@ import { putCanonicalBlock, undoOf } from "./blockWrites.js";
 import { type BranchBookkeeping, BranchRecords, bookkeepingOf, MAX_RECORDS } from "./branchSchedule.js";
 import { ChainReads } from "./chainReads.js";
 import { isPreferred } from "./forkChoice.js";
-import { chainGenesis, GENESIS_FILE_META, hasBalances, writeGenesis } from "./genesisBlock.js";
+import { chainGenesis, openGenesis } from "./genesisBlock.js";
 import { checkHeader, gateBlockHead, type ProposerSchedule } from "./headerChecks.js";
 import { checkStoredChain } from "./integrity.js";
 import { JobQueue } from "./jobQueue.js";
@@ -106,21 +90,8 @@ export class Chain extends ChainReads {
   }
 
   private async init(file: ChainOptions["genesis"], fileSha256: Uint8Array | undefined): Promise<void> {
-    const stored = await this.db.getMeta("genesis");
-    if (stored && !bytesEqual(stored, this.genesis.hash))
-      throw new XaiError(GenesisErrorCode.MISMATCH, "the database belongs to another genesis");
-    let headHash = await this.db.getHead();
-    if (headHash === undefined) {
-      if (!hasBalances(file)) throw new Error("a new database needs the genesis balances");
-      headHash = await writeGenesis(this.db, file, this.rules);
-    }
+    const headHash = await openGenesis(this.db, file, fileSha256, this.rules);
     await checkStoredChain(this.db, headHash, this.genesis.finalityDepth);
-    // The file's genesis is the database's: its bytes need no whole parse at the next start.
-    if (fileSha256 && hasBalances(file)) {
-      const known = await this.db.getMeta(GENESIS_FILE_META);
-      if (!known || !bytesEqual(known, fileSha256))
-        await this.db.batch().setMeta(GENESIS_FILE_META, fileSha256).write();
-    }
     const header = (await this.header(headHash))!;
     this._head = headInfo(headHash, header);
     await Promise.all([this.validators.refresh(this.db.state, headHash), this.sideBlocks.load(this.db)]);

@@ -2,9 +2,12 @@
  * Height 0: the genesis block (no proposer, no signature) and the first write of a new database.
  * The genesis state itself is the state transition's (src/state-transition/genesis.ts).
  */
+import { GenesisErrorCode } from "../config/errors.js";
 import type { Genesis, GenesisFile } from "../config/genesis.js";
+import { bytesEqual } from "../crypto/bytes.js";
 import { merkleRoot } from "../crypto/hash.js";
 import type { ChainDb } from "../db/chainDb.js";
+import { XaiError } from "../errors.js";
 import type { TxRules } from "../state-transition/applyTx.js";
 import { genesisState } from "../state-transition/genesis.js";
 import { assembleBlock, type Block } from "../types/block.js";
@@ -68,4 +71,32 @@ export async function writeGenesis(db: ChainDb, genesis: GenesisFile, rules: TxR
     .setHead(block.hash)
     .write();
   return block.hash;
+}
+
+/**
+ * The head of `db` opened with `genesis`: GENESIS_MISMATCH if the database holds another genesis;
+ * a new database gets `genesis` written (which needs its balances). Once the genesis is the
+ * database's, `fileSha256` (the bytes a whole genesis was parsed from) is stored as
+ * GENESIS_FILE_META, so a start with the same bytes does not parse them whole again.
+ */
+export async function openGenesis(
+  db: ChainDb,
+  genesis: Genesis | GenesisFile,
+  fileSha256: Uint8Array | undefined,
+  rules: TxRules,
+): Promise<Uint8Array> {
+  const stored = await db.getMeta("genesis");
+  if (stored && !bytesEqual(stored, genesis.hash))
+    throw new XaiError(GenesisErrorCode.MISMATCH, "the database belongs to another genesis");
+  let head = await db.getHead();
+  if (head === undefined) {
+    if (!hasBalances(genesis)) throw new Error("a new database needs the genesis balances");
+    head = await writeGenesis(db, genesis, rules);
+  }
+  if (fileSha256 && hasBalances(genesis)) {
+    const known = await db.getMeta(GENESIS_FILE_META);
+    if (!known || !bytesEqual(known, fileSha256))
+      await db.batch().setMeta(GENESIS_FILE_META, fileSha256).write();
+  }
+  return head;
 }

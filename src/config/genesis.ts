@@ -1,14 +1,12 @@
-import { parseAddress } from "../crypto/address.js";
 import { fromHex, toHex } from "../crypto/bytes.js";
 import { addressFault, addressOf, devKeyPair, isDevChainId } from "../crypto/keys.js";
 import { isAcceptablePublicKey } from "../crypto/verify.js";
-import { xaiError } from "../errors.js";
-import { TREASURY_ADDRESS } from "./addresses.js";
-import { GenesisErrorCode, GenesisFault, type GenesisInvalidData } from "./errors.js";
+import { GenesisFault } from "./errors.js";
+import { parseBalances } from "./genesisBalances.js";
+import { amountField, arrayField, fail, uintField } from "./genesisFields.js";
 import { genesisHash } from "./genesisHash.js";
 import {
   CROSS_RULES,
-  isCanonicalDecimal,
   isGenesisEntry,
   parseRegistryValue,
   type RegistrySpace,
@@ -89,33 +87,6 @@ export function presetRules(preset: Preset): RuleValues {
 
 const PRESET_BLOCK_TIME_MS: Record<Preset, number> = { dev: 1000, test: 1000 };
 
-/** Throws GENESIS_INVALID with `reason` (and where known the registry entry or rule) in its data. */
-function fail(reason: GenesisFault, message: string, at: Omit<GenesisInvalidData, "reason"> = {}): never {
-  throw xaiError(GenesisErrorCode.INVALID, message, { reason, ...at });
-}
-
-function uintField(v: unknown, what: string): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
-    fail(GenesisFault.BAD_FIELD, `${what} must be a non-negative integer`);
-  return v;
-}
-
-const U64_LIMIT = 1n << 64n;
-
-function amountField(v: unknown, what: string): bigint {
-  if (typeof v !== "string" || !isCanonicalDecimal(v))
-    fail(GenesisFault.BAD_FIELD, `${what} must be a decimal string`);
-  const n = BigInt(v);
-  if (n >= U64_LIMIT) fail(GenesisFault.BAD_FIELD, `${what} must be below 2^64`);
-  return n;
-}
-
-function arrayField(v: unknown, what: string): unknown[] {
-  const a = v ?? [];
-  if (!Array.isArray(a)) fail(GenesisFault.BAD_FIELD, `${what} must be an array`);
-  return a;
-}
-
 function registryValues(space: RegistrySpace, raw: unknown): Record<string, string> {
   const given = (raw ?? {}) as Record<string, unknown>;
   if (typeof given !== "object" || Array.isArray(given))
@@ -153,40 +124,6 @@ export function parseGenesis(json: unknown): GenesisFile {
  */
 export function parseCheckedGenesis(json: unknown, hash: Uint8Array): Genesis {
   return parse(json, hash);
-}
-
-/**
- * The genesis balances in account order (by their 20 bytes, as state keys are): one order whatever
- * the file's, and the one of every other list of accounts. Equal accounts are equal strings (one
- * canonical form), so a duplicate is two neighbours.
- */
-function parseBalances(field: unknown): GenesisFile["balances"] {
-  // Each address is decoded once, into one array of keys the sort reads (comparing the strings
-  // decoded both sides of each of 1.7 million comparisons for 100,000 balances: issue 10).
-  const raw = arrayField(field, "balances");
-  const keys = new Uint8Array(raw.length * 20);
-  const unsorted = raw.map((b, i) => {
-    const o = b as Record<string, unknown>;
-    const r = parseAddress(o?.address);
-    if (!r.ok)
-      fail(GenesisFault.BAD_BALANCE, `balance ${i}: not an address (${r.fault})`, { address_fault: r.fault });
-    keys.set(r.bytes, i * 20);
-    return { address: o.address as string, amount: amountField(o.amount, `balance ${i} amount`) };
-  });
-  const byKey = (i: number, j: number): number => {
-    for (let k = 0; k < 20; k++)
-      if (keys[i * 20 + k] !== keys[j * 20 + k]) return keys[i * 20 + k]! - keys[j * 20 + k]!;
-    return 0;
-  };
-  const balances = Array.from(unsorted.keys())
-    .sort(byKey)
-    .map((i) => unsorted[i]!);
-  for (let i = 1; i < balances.length; i++)
-    if (balances[i]!.address === balances[i - 1]!.address)
-      fail(GenesisFault.DUPLICATE_BALANCE, `duplicate balance for ${balances[i]!.address}`);
-  if (balances.some((b) => b.address === TREASURY_ADDRESS))
-    fail(GenesisFault.TREASURY_IN_BALANCES, "the treasury is funded by treasury_balance only");
-  return balances;
 }
 
 function parse(json: unknown, checkedHash: Uint8Array | undefined): Genesis | GenesisFile {
