@@ -8,7 +8,7 @@ import { sha256 } from "../../src/crypto/hash.js";
 import { devKeyPair, keyPairFromSecret } from "../../src/crypto/keys.js";
 import { ChainDb } from "../../src/db/chainDb.js";
 import { proposalIdOf } from "../../src/governance/proposalId.js";
-import { loadStartGenesis } from "../../src/node/genesisFile.js";
+import { readGenesisFile, startGenesis } from "../../src/node/genesisFile.js";
 import { initChain } from "../../src/node/initChain.js";
 import { readKeyFile } from "../../src/node/keyFile.js";
 import { launchNode } from "../../src/node/launch.js";
@@ -60,16 +60,16 @@ export async function benchMemory(voters = 100_000): Promise<BenchRow[]> {
     const validator = readKeyFile(paths.validatorKey);
     const db = await ChainDb.open(paths.db);
     // As a node opens it (node.ts), so the database remembers the genesis.json it checked.
-    const { genesis, fileSha256 } = await loadStartGenesis(dir, db);
+    const file = readGenesisFile(dir);
     const chain = await Chain.open({
-      genesis,
-      genesisFileSha256: fileSha256,
+      genesis: await startGenesis(file, db),
+      genesisFileSha256: file.fileSha256,
       db,
       modules: createModules(),
       now: () => Number.MAX_SAFE_INTEGER,
       mempool: { maxTxs: PER_BLOCK, maxBytes: 64 * 1024 * 1024, maxPerSender: 256 },
     });
-    const tx = makeTxFactory(genesis.chainId);
+    const tx = makeTxFactory(chain.genesis.chainId);
     let slot = 0;
     const submit = await chain.submitTx(
       tx(devKeyPair(0), 0n, {

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { withNodeMalloc } from "../../src/node/mallocEnv.js";
 
 /** The repository root: this file is scripts/soak/node.ts, or dist/scripts/soak/node.js. */
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -81,7 +82,8 @@ export async function initDevChain(dir: string, stageBlocks?: number): Promise<s
 export function startNode(dir: string, timeoutMs = 60_000): Promise<Started> {
   const child = spawn(process.execPath, [BIN, "start", "--dir", dir, "--api", "127.0.0.1:0"], {
     cwd: ROOT,
-    env: { ...process.env, XAI_LOG_LEVEL: "info" },
+    // As the project's launchers start a node (src/node/mallocEnv.ts).
+    env: withNodeMalloc({ ...process.env, XAI_LOG_LEVEL: "info" }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   live.add(child);

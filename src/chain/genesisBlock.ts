@@ -4,9 +4,11 @@
  */
 import { GenesisErrorCode } from "../config/errors.js";
 import type { Genesis, GenesisFile } from "../config/genesis.js";
+import { genesisFieldsHash } from "../config/genesisHash.js";
 import { bytesEqual } from "../crypto/bytes.js";
 import { merkleRoot } from "../crypto/hash.js";
 import type { ChainDb } from "../db/chainDb.js";
+import { dbCorrupt } from "../db/errors.js";
 import { XaiError } from "../errors.js";
 import type { TxRules } from "../state-transition/applyTx.js";
 import { genesisState } from "../state-transition/genesis.js";
@@ -33,9 +35,10 @@ export function genesisBlock(genesis: Genesis, stateRoot: Uint8Array): Block {
 }
 
 /**
- * The database's meta entry holding the sha256 of the genesis.json bytes it was last opened with
- * whole: written by the chain once that file's genesis hash matched the database's (or was written
- * into a new one), read at the next start (node/genesisFile.ts loadStartGenesis).
+ * The database's meta entry for the genesis.json it was last opened with whole: the sha256 of its
+ * bytes, then genesisFieldsHash of the genesis they gave (64 bytes). Written by the chain once
+ * that genesis's hash matched the database's, or the genesis was written into a new database; read
+ * at the next start (node/genesisFile.ts startGenesis).
  */
 export const GENESIS_FILE_META = "genesis_file";
 
@@ -76,8 +79,9 @@ export async function writeGenesis(db: ChainDb, genesis: GenesisFile, rules: TxR
 /**
  * The head of `db` opened with `genesis`: GENESIS_MISMATCH if the database holds another genesis;
  * a new database gets `genesis` written (which needs its balances). Once the genesis is the
- * database's, `fileSha256` (the bytes a whole genesis was parsed from) is stored as
- * GENESIS_FILE_META, so a start with the same bytes does not parse them whole again.
+ * database's, `fileSha256` (the bytes a whole genesis was parsed from) is stored in
+ * GENESIS_FILE_META, so a start with the same bytes does not parse them whole again. A database
+ * with a genesis but no head is DB_CORRUPT (a new one has neither).
  */
 export async function openGenesis(
   db: ChainDb,
@@ -90,13 +94,17 @@ export async function openGenesis(
     throw new XaiError(GenesisErrorCode.MISMATCH, "the database belongs to another genesis");
   let head = await db.getHead();
   if (head === undefined) {
-    if (!hasBalances(genesis)) throw new Error("a new database needs the genesis balances");
+    // A database that holds a checked genesis.json's record has its genesis and head.
+    if (!hasBalances(genesis))
+      throw dbCorrupt("the database has no head block, and this genesis has no balances to write one");
     head = await writeGenesis(db, genesis, rules);
   }
   if (fileSha256 && hasBalances(genesis)) {
+    const record = new Uint8Array(64);
+    record.set(fileSha256, 0);
+    record.set(genesisFieldsHash(genesis), 32);
     const known = await db.getMeta(GENESIS_FILE_META);
-    if (!known || !bytesEqual(known, fileSha256))
-      await db.batch().setMeta(GENESIS_FILE_META, fileSha256).write();
+    if (!known || !bytesEqual(known, record)) await db.batch().setMeta(GENESIS_FILE_META, record).write();
   }
   return head;
 }

@@ -195,7 +195,8 @@ function parse(json: unknown, checkedHash: Uint8Array | undefined): Genesis | Ge
     fiatUnlock,
   };
   // C2: the supply plus everything block rewards could ever mint must fit the amount type.
-  if (balances && balances.reduce((n, b) => n + b.amount, genesis.treasuryBalance) > MAX_GENESIS_SUPPLY)
+  // (A checked file's balances were counted when its bytes were checked; the treasury still is.)
+  if ((balances ?? []).reduce((n, b) => n + b.amount, genesis.treasuryBalance) > MAX_GENESIS_SUPPLY)
     fail(
       GenesisFault.SUPPLY_OVERFLOW,
       `total supply must be at most ${MAX_GENESIS_SUPPLY} (2^64 - 1 minus ${MAX_MINTABLE}, the most block rewards can mint)`,

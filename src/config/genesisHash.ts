@@ -4,6 +4,7 @@ import { encodeMessage, pb, toLong } from "../types/proto.js";
 import type { GenesisFile } from "./genesis.js";
 
 type Unhashed = Omit<GenesisFile, "hash">;
+type Fields = Omit<Unhashed, "balances">;
 type Balance = GenesisFile["balances"][number];
 
 function sortedValues(values: Record<string, string>): Array<{ name: string; value: string }> {
@@ -16,7 +17,7 @@ const balanceMessages = (balances: Balance[]) =>
   balances.map((b) => ({ address: b.address, amount: toLong(b.amount) }));
 
 /** The Genesis message's fields numbered below `balances` (6) and above it, as protobufjs takes them. */
-function fieldsOf(g: Unhashed): { before: Record<string, unknown>; after: Record<string, unknown> } {
+function fieldsOf(g: Fields): { before: Record<string, unknown>; after: Record<string, unknown> } {
   return {
     before: {
       chainId: g.chainId,
@@ -65,4 +66,14 @@ export function genesisHash(g: Unhashed): Uint8Array {
     yield encodeMessage(pb.Genesis, after);
   }
   return sha256Stream(parts());
+}
+
+/**
+ * sha256 of the genesis's encoding without its balances (the fields before them, then those after):
+ * what a node keeps beside the digest of a checked genesis.json (src/node/genesisFile.ts), so a
+ * release that would read the same bytes into other values parses them whole again.
+ */
+export function genesisFieldsHash(g: Fields): Uint8Array {
+  const { before, after } = fieldsOf(g);
+  return sha256Stream([encodeMessage(pb.Genesis, before), encodeMessage(pb.Genesis, after)]);
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RuleValues } from "../config/genesis.js";
 import { initChain } from "./initChain.js";
-import { withNodeMalloc } from "./mallocEnv.js";
+import { withNodeMalloc, withoutNodeMalloc } from "./mallocEnv.js";
 import { nodePaths } from "./paths.js";
 
 /** Where one local node of a network lives and listens. */
@@ -122,7 +122,7 @@ export function spawnNode(
     stdio: ["ignore", "pipe", "pipe"],
     env:
       more.mallocEnv === false
-        ? { ...process.env, ...extraEnv }
+        ? withoutNodeMalloc({ ...process.env, ...extraEnv })
         : withNodeMalloc({ ...process.env, ...extraEnv }),
   });
   const log = createWriteStream(join(spec.dir, "node.log"), { flags: "a" });

@@ -25,3 +25,10 @@ export function withNodeMalloc(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   for (const [k, v] of Object.entries(NODE_MALLOC_ENV)) if (out[k] === undefined) out[k] = v;
   return out;
 }
+
+/** `env` without any of NODE_MALLOC_ENV's settings: glibc's defaults (the benchmark's comparison). */
+export function withoutNodeMalloc(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const k of Object.keys(NODE_MALLOC_ENV)) delete out[k];
+  return out;
+}

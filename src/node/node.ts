@@ -24,7 +24,7 @@ import type { PenaltyOptions } from "../network/peerPenalties.js";
 import { MAX_VALIDATORS } from "../state-transition/validatorSet.js";
 import { VERSION } from "../version.js";
 import { logHead } from "./eventLog.js";
-import { loadStartGenesis, requireGenesisFile } from "./genesisFile.js";
+import { readGenesisFile, startGenesis } from "./genesisFile.js";
 import { readKeyFile } from "./keyFile.js";
 import { openListeners } from "./listeners.js";
 import { createModules } from "./modules.js";
@@ -96,7 +96,8 @@ export class XaiNode {
   /** Opens the database, resumes from its head, opens every listener, then runs network and production. */
   static async start(o: NodeOptions): Promise<XaiNode> {
     const log = o.log ?? pino({ level: process.env.XAI_LOG_LEVEL ?? "info" });
-    requireGenesisFile(o.dir);
+    // Read first (NO_GENESIS, not_json); validated once the database says what it has checked.
+    const genesisFile = readGenesisFile(o.dir);
     const paths = nodePaths(o.dir);
     const key =
       (o.produce ?? true) && existsSync(paths.validatorKey) ? readKeyFile(paths.validatorKey) : undefined;
@@ -116,10 +117,9 @@ export class XaiNode {
     let chain: Chain;
     try {
       // After the database: a genesis.json it has checked before is not parsed whole again.
-      const loaded = await loadStartGenesis(o.dir, db);
       chain = await Chain.open({
-        genesis: loaded.genesis,
-        genesisFileSha256: loaded.fileSha256,
+        genesis: await startGenesis(genesisFile, db),
+        genesisFileSha256: genesisFile.fileSha256,
         db,
         modules: createModules(upgrades),
         log,

@@ -2,20 +2,24 @@
 // state reads them), while the state holds them; and a database opened with another genesis, one
 // balance changed or missing, is still refused (GENESIS_MISMATCH), as is a genesis.json swapped
 // under a node's directory. A node whose database has checked the same genesis.json bytes before
-// starts without parsing the balances (loadStartGenesis, the file's sha256 in GENESIS_FILE_META).
+// starts without checking the balances (startGenesis; GENESIS_FILE_META: the file's sha256 and the
+// hash of the other fields it gave).
 import assert from "node:assert/strict";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Chain } from "../../../src/chain/chain.js";
 import { chainGenesis, GENESIS_FILE_META } from "../../../src/chain/genesisBlock.js";
 import { GenesisErrorCode, GenesisFault } from "../../../src/config/errors.js";
 import { parseCheckedGenesis, parseGenesis } from "../../../src/config/genesis.js";
+import { genesisFieldsHash } from "../../../src/config/genesisHash.js";
+import { MAX_GENESIS_SUPPLY } from "../../../src/config/supply.js";
 import { toHex } from "../../../src/crypto/bytes.js";
 import { sha256 } from "../../../src/crypto/hash.js";
 import { devKeyPair } from "../../../src/crypto/keys.js";
 import { ChainDb } from "../../../src/db/chainDb.js";
+import { DbErrorCode } from "../../../src/db/errors.js";
 import { isXaiError } from "../../../src/errors.js";
 import { silentLogger } from "../../../src/logger.js";
-import { loadGenesis, loadStartGenesis } from "../../../src/node/genesisFile.js";
+import { loadGenesis, readGenesisFile, startGenesis } from "../../../src/node/genesisFile.js";
 import { initChain } from "../../../src/node/initChain.js";
 import { createModules } from "../../../src/node/modules.js";
 import { XaiNode } from "../../../src/node/node.js";
@@ -24,6 +28,11 @@ import { getAccount } from "../../../src/state-transition/accounts.js";
 import { openTestChain, tempDir, testGenesis, testGenesisJson } from "../../utils/testChain.js";
 
 const refused = (err: unknown) => isXaiError(err, GenesisErrorCode.MISMATCH);
+
+/** What GENESIS_FILE_META holds for the file at `path`: its sha256, then its fields' hash. */
+const recordOf = (path: string) =>
+  toHex(sha256(readFileSync(path))) +
+  toHex(genesisFieldsHash(parseGenesis(JSON.parse(readFileSync(path, "utf8")))));
 
 describe("chain: the genesis it keeps", () => {
   it("holds no balances after open, and the genesis state has them", async () => {
@@ -81,7 +90,7 @@ describe("chain: the genesis it keeps", () => {
     const path = nodePaths(dir).genesis;
     // The first start stored the file's digest: the swapped file below differs from it.
     const db = await ChainDb.open(nodePaths(dir).db);
-    assert.equal(toHex((await db.getMeta(GENESIS_FILE_META))!), toHex(sha256(readFileSync(path))));
+    assert.equal(toHex((await db.getMeta(GENESIS_FILE_META))!), recordOf(path));
     await db.close();
     const g = JSON.parse(readFileSync(path, "utf8"));
     g.balances[0].amount = String(BigInt(g.balances[0].amount) + 1n);
@@ -103,7 +112,8 @@ describe("chain: the genesis it keeps", () => {
   describe("a genesis.json the database has checked before", () => {
     const open = async (dir: string) => {
       const db = await ChainDb.open(nodePaths(dir).db);
-      const loaded = await loadStartGenesis(dir, db);
+      const file = readGenesisFile(dir);
+      const loaded = { genesis: await startGenesis(file, db), fileSha256: file.fileSha256 };
       return { db, loaded };
     };
     const start = async (dir: string) => {
@@ -125,7 +135,7 @@ describe("chain: the genesis it keeps", () => {
       assert.ok(whole.balances.length > 0);
       const first = await start(dir);
       assert.equal("balances" in first.loaded.genesis, true);
-      assert.equal(toHex((await first.db.getMeta(GENESIS_FILE_META))!), toHex(sha256(readFileSync(path))));
+      assert.equal(toHex((await first.db.getMeta(GENESIS_FILE_META))!), recordOf(path));
       const head = first.chain.head.hash;
       await first.db.close();
 
@@ -140,7 +150,7 @@ describe("chain: the genesis it keeps", () => {
       writeFileSync(path, JSON.stringify(JSON.parse(readFileSync(path, "utf8")), null, 2));
       const third = await start(dir);
       assert.equal("balances" in third.loaded.genesis, true);
-      assert.equal(toHex((await third.db.getMeta(GENESIS_FILE_META))!), toHex(sha256(readFileSync(path))));
+      assert.equal(toHex((await third.db.getMeta(GENESIS_FILE_META))!), recordOf(path));
       await third.db.close();
       const fourth = await open(dir);
       assert.equal("balances" in fourth.loaded.genesis, false);
@@ -148,22 +158,76 @@ describe("chain: the genesis it keeps", () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it("a new database parses the file whole, and cannot be started from a genesis without balances", async () => {
+    it("a new database parses the file whole, and is not started from a genesis without balances (DB_CORRUPT)", async () => {
       const dir = await tempDir();
       initChain({ dir, dev: true, preset: "test" }, 0);
       const fresh = await open(dir);
       assert.equal("balances" in fresh.loaded.genesis, true);
-      // A genesis without balances cannot start a new database (nothing to write its state from).
       const checked = parseCheckedGenesis(
         JSON.parse(readFileSync(nodePaths(dir).genesis, "utf8")),
         fresh.loaded.genesis.hash,
       );
       await assert.rejects(
         Chain.open({ genesis: checked, db: fresh.db, modules: createModules() }),
-        /a new database needs the genesis balances/,
+        (err: unknown) => isXaiError(err, DbErrorCode.CORRUPT),
       );
       assert.equal(await fresh.db.getHead(), undefined);
       await fresh.db.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("a database whose head is gone beside a checked genesis.json is DB_CORRUPT, not a new chain", async () => {
+      const dir = await tempDir();
+      initChain({ dir, dev: true, preset: "test" }, 0);
+      await (await start(dir)).db.close();
+      const db = await ChainDb.open(nodePaths(dir).db);
+      await db.batch().delMeta("head").write();
+      await db.close();
+      const again = await open(dir);
+      assert.equal("balances" in again.loaded.genesis, false);
+      await assert.rejects(
+        Chain.open({ genesis: again.loaded.genesis, db: again.db, modules: createModules() }),
+        (err: unknown) => isXaiError(err, DbErrorCode.CORRUPT),
+      );
+      await again.db.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("the same bytes read into other fields (another release's parse) are parsed whole again", async () => {
+      const dir = await tempDir();
+      initChain({ dir, dev: true, preset: "test" }, 0);
+      await (await start(dir)).db.close();
+      const path = nodePaths(dir).genesis;
+      // As if an earlier release had stored the hash of other values for these bytes.
+      const db = await ChainDb.open(nodePaths(dir).db);
+      const record = (await db.getMeta(GENESIS_FILE_META))!.slice();
+      record[40]! ^= 1;
+      await db.batch().setMeta(GENESIS_FILE_META, record).write();
+      await db.close();
+      const s = await start(dir);
+      assert.equal("balances" in s.loaded.genesis, true);
+      assert.equal(toHex((await s.db.getMeta(GENESIS_FILE_META))!), recordOf(path));
+      await s.db.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("a node refuses a genesis.json that is not JSON before it creates a database", async () => {
+      const dir = await tempDir();
+      initChain({ dir, dev: true, preset: "test" }, 0);
+      writeFileSync(nodePaths(dir).genesis, "{ not json");
+      await assert.rejects(
+        XaiNode.start({
+          dir,
+          apiHost: "127.0.0.1",
+          apiPort: 0,
+          produce: false,
+          signatureWorkers: 0,
+          log: silentLogger,
+        }),
+        (err: unknown) =>
+          isXaiError(err, GenesisErrorCode.INVALID) && err.data.reason === GenesisFault.NOT_JSON,
+      );
+      assert.equal(existsSync(nodePaths(dir).db), false);
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -180,7 +244,13 @@ describe("chain: the genesis it keeps", () => {
         (err: unknown) =>
           isXaiError(err, GenesisErrorCode.INVALID) && err.data.reason === GenesisFault.BAD_BLOCK_TIME,
       );
-      // The balances are not read at all: the hash is the one given.
+      // The treasury still counts against the supply bound (the balances did when the bytes were checked).
+      assert.throws(
+        () => parseCheckedGenesis({ ...json, treasury_balance: String(MAX_GENESIS_SUPPLY + 1n) }, g.hash),
+        (err: unknown) =>
+          isXaiError(err, GenesisErrorCode.INVALID) && err.data.reason === GenesisFault.SUPPLY_OVERFLOW,
+      );
+      // The balances are not checked at all: the hash is the one given.
       const c = parseCheckedGenesis({ ...json, balances: "not even an array" }, g.hash);
       assert.equal(toHex(c.hash), toHex(g.hash));
       assert.equal("balances" in c, false);

@@ -1,7 +1,7 @@
 // The malloc settings a node process is launched with (src/node/mallocEnv.ts): added where the
 // environment sets none, an operator's own value kept.
 import assert from "node:assert/strict";
-import { NODE_MALLOC_ENV, withNodeMalloc } from "../../../src/node/mallocEnv.js";
+import { NODE_MALLOC_ENV, withNodeMalloc, withoutNodeMalloc } from "../../../src/node/mallocEnv.js";
 
 describe("node malloc settings", () => {
   it("are two arenas and a fixed 128 KiB map and trim threshold", () => {
@@ -23,5 +23,11 @@ describe("node malloc settings", () => {
     assert.equal(env.MALLOC_ARENA_MAX, "4");
     assert.equal(env.MALLOC_TRIM_THRESHOLD_, "0");
     assert.equal(env.MALLOC_MMAP_THRESHOLD_, "131072");
+  });
+
+  it("are all taken out for glibc's defaults, whoever set them", () => {
+    assert.deepEqual(withoutNodeMalloc({ PATH: "/bin", ...NODE_MALLOC_ENV, MALLOC_ARENA_MAX: "4" }), {
+      PATH: "/bin",
+    });
   });
 });
