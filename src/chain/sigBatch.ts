@@ -1,8 +1,11 @@
 /**
  * Batches of signatures as one transferable buffer, for the signature pool (sigPool.ts). An item's
  * bytes are copied out of whatever buffer they view (a transaction's signature is often a view into
- * a whole block; posting the view would copy the block once per item).
+ * a whole block; posting the view would copy the block once per item). And the verification of a
+ * batch itself, the same on a worker (sigWorker.ts) and on the pool's caller (a small batch).
  */
+import { memoKey, verifySignature } from "../crypto/verify.js";
+import { decodeTx, txSigningMessage } from "../types/txCodec.js";
 
 /** One signature to verify: (signature, message, public key), the Verifier's arguments. */
 export interface SigItem {
@@ -72,4 +75,35 @@ export function unpackTxs(b: PackedBatch): Uint8Array[] {
     o += n;
   }
   return out;
+}
+
+/** The signature item of a signed transaction's bytes, or null if they do not decode. */
+export function txSigItem(bytes: Uint8Array): SigItem | null {
+  try {
+    const tx = decodeTx(bytes);
+    return { signature: tx.signature, message: txSigningMessage(tx.bodyBytes), publicKey: tx.body.publicKey };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Verifies `items` with `verifySignature` (the byte rule in front of libsodium): one byte per item
+ * (1: valid; a null item is not verified) and, for each valid one, its memo key (verify.ts memoKey)
+ * at 32 x its index.
+ */
+export function verifyItems(items: ReadonlyArray<SigItem | null>): {
+  verdicts: Uint8Array;
+  keys: Uint8Array;
+} {
+  const verdicts = new Uint8Array(items.length);
+  const keys = new Uint8Array(items.length * 32);
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    if (it && verifySignature(it.signature, it.message, it.publicKey)) {
+      verdicts[i] = 1;
+      keys.set(memoKey(it.signature, it.message, it.publicKey), i * 32);
+    }
+  }
+  return { verdicts, keys };
 }

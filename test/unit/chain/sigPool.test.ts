@@ -34,7 +34,7 @@ describe("chain/sigPool", function () {
   });
 
   it("calls of the same turn are merged and each gets its own verdicts", async () => {
-    const pool = new SignaturePool({ size: 2 });
+    const pool = new SignaturePool({ size: 2, inline: 0 });
     try {
       const [a, b, c] = await Promise.all([
         pool.verify([item(1, true)]),
@@ -42,35 +42,63 @@ describe("chain/sigPool", function () {
         pool.verify([]),
       ]);
       assert.deepEqual([a, b, c], [[true], [false, true], []]);
+      assert.equal(pool.started, 2);
     } finally {
       await pool.close();
     }
   });
 
-  it("verifyTxs: the memo key of each valid transaction, null for a bad signature and for bytes that do not decode", async () => {
-    const pool = new SignaturePool({ size: 1 });
+  for (const inline of [0, 8])
+    it(`verifyTxs (${inline === 0 ? "on a worker" : "on the caller's thread"}): the memo key of each valid transaction, null for a bad signature and for bytes that do not decode`, async () => {
+      const pool = new SignaturePool({ size: 1, inline });
+      try {
+        const body = encodeTxBody({
+          chainId: "c",
+          nonce: 0n,
+          publicKey: key.publicKey,
+          fee: 1n,
+          payload: { type: "TRANSFER", recipient: devKeyPair(1).address, amount: 1n },
+        });
+        const sig = sign(txSigningMessage(body), key.secretKey);
+        const good = encodeSignedTx(body, sig);
+        const bad = encodeSignedTx(body, sign(txSigningMessage(body), devKeyPair(1).secretKey));
+        const [k, n1, n2] = await pool.verifyTxs([good, bad, new Uint8Array([0xff, 0xff])]);
+        assert.deepEqual(k, memoKey(sig, txSigningMessage(body), key.publicKey));
+        assert.equal(n1, null);
+        assert.equal(n2, null);
+        assert.equal(pool.started, inline === 0 ? 1 : 0);
+      } finally {
+        await pool.close();
+      }
+    });
+
+  it("what one turn submits, up to `inline` signatures, is verified on the caller's thread: no worker, the same verdicts", async () => {
+    const pool = new SignaturePool({ size: 2, inline: 8 });
     try {
-      const body = encodeTxBody({
-        chainId: "c",
-        nonce: 0n,
-        publicKey: key.publicKey,
-        fee: 1n,
-        payload: { type: "TRANSFER", recipient: devKeyPair(1).address, amount: 1n },
-      });
-      const sig = sign(txSigningMessage(body), key.secretKey);
-      const good = encodeSignedTx(body, sig);
-      const bad = encodeSignedTx(body, sign(txSigningMessage(body), devKeyPair(1).secretKey));
-      const [k, n1, n2] = await pool.verifyTxs([good, bad, new Uint8Array([0xff, 0xff])]);
-      assert.deepEqual(k, memoKey(sig, txSigningMessage(body), key.publicKey));
-      assert.equal(n1, null);
-      assert.equal(n2, null);
+      const [a, b] = await Promise.all([
+        pool.verify([item(1, true), item(2, false), item(3, true)]),
+        pool.verify([item(4, false), item(5, true), item(6, true), item(7, true), item(8, false)]),
+      ]);
+      assert.deepEqual(
+        [a, b],
+        [
+          [true, false, true],
+          [false, true, true, true, false],
+        ],
+      );
+      assert.equal(pool.started, 0);
+      assert.equal(pool.queueLength, 0);
+      // Nine in one turn go to the workers.
+      const want = Array.from({ length: 9 }, (_, i) => i % 2 === 0);
+      assert.deepEqual(await pool.verify(want.map((g, i) => item(i, g))), want);
+      assert.equal(pool.started, 2);
     } finally {
       await pool.close();
     }
   });
 
   it("the queue is capped: a batch beyond maxQueued is refused (busy) and nothing of it is queued", async () => {
-    const pool = new SignaturePool({ size: 1, maxQueued: 10 });
+    const pool = new SignaturePool({ size: 1, maxQueued: 10, inline: 0 });
     try {
       const first = pool.verify(Array.from({ length: 8 }, (_, i) => item(i, true)));
       await assert.rejects(pool.verify([item(1, true), item(2, true), item(3, true)]), (e: unknown) => {
@@ -131,7 +159,7 @@ describe("chain/sigPool", function () {
     await writeFile(
       file,
       `const { SignaturePool } = await import(${JSON.stringify(src)});\n` +
-        "const pool = new SignaturePool({ size: 2 });\n" +
+        "const pool = new SignaturePool({ size: 2, inline: 0 });\n" +
         "const r = await pool.verify([{ signature: new Uint8Array(64), message: new Uint8Array(1), publicKey: new Uint8Array(32) }]);\n" +
         "console.log(JSON.stringify(r));\n",
     );
